@@ -1,0 +1,55 @@
+//! `churn analyze`: load -> classify -> attribute -> compare -> render.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use crate::attribute::tally;
+use crate::classify::Classifier;
+use crate::cli::AnalyzeArgs;
+use crate::compare::{compare, Benchmark};
+use crate::input::{self, ColumnOptions};
+use crate::render::renderer;
+use crate::report::{Input, Report};
+use crate::taxonomy::Taxonomy;
+
+/// Analyze one export into a [`Report`].
+pub fn report(args: &AnalyzeArgs) -> Result<Report> {
+    let taxonomy = Taxonomy::builtin();
+    let classifier = Classifier::new(&taxonomy)?;
+    let benchmark = Benchmark::named(&args.benchmark)
+        .with_context(|| format!("unknown benchmark `{}`", args.benchmark))?;
+    let options = ColumnOptions {
+        reason_col: args.reason_col.clone(),
+        code_col: args.code_col.clone(),
+    };
+    let loaded = input::load(&args.file, &options, &taxonomy, &classifier)?;
+
+    let n = loaded.rows();
+    let texts: Box<dyn Iterator<Item = Option<&str>>> = match loaded.text() {
+        Some(ca) => Box::new(ca.iter()),
+        None => Box::new(std::iter::repeat_n(None, n)),
+    };
+    let codes: Box<dyn Iterator<Item = Option<&str>>> = match loaded.codes() {
+        Some(ca) => Box::new(ca.iter()),
+        None => Box::new(std::iter::repeat_n(None, n)),
+    };
+    let tally = tally(&classifier, taxonomy.reasons.len(), texts.zip(codes));
+    anyhow::ensure!(tally.balanced(), "internal error: row accounting does not balance");
+
+    let comparisons = compare(&taxonomy, &tally.by_reason, benchmark);
+    let inputs = vec![Input {
+        path: loaded.path.clone(),
+        rows: n,
+        text_column: loaded.text_column.clone(),
+        code_column: loaded.code_column.clone(),
+    }];
+    Ok(Report::new(inputs, &taxonomy, &tally, benchmark, &comparisons))
+}
+
+/// Run `churn analyze`, writing the report to `out`.
+pub fn run(args: &AnalyzeArgs, color: bool, out: &mut dyn Write) -> Result<()> {
+    let report = report(args)?;
+    renderer(args.format, color).render(&report, out)?;
+    Ok(())
+}

@@ -1,0 +1,324 @@
+//! Finding the reason column(s) of an export by header name (and, for coded columns, by their
+//! values), or checking the user's `--reason-col` / `--code-col`. Pure: headers and sample values
+//! in, column indexes or an actionable error out.
+
+use crate::classify::{normalize, Classifier, CodeLookup};
+
+/// Lowercase letters and digits only: "Why did you cancel?" -> "whydidyoucancel".
+pub fn squash(header: &str) -> String {
+    normalize(header).replace(' ', "")
+}
+
+/// Free-text reason headers, best first. Each entry: squashed header, and whether a header that
+/// only starts with it counts ("Why did you leave us today?").
+const TEXT_HEADERS: &[(&[&str], bool)] = &[
+    (
+        &[
+            "reason",
+            "churnreason",
+            "cancelreason",
+            "cancellationreason",
+            "cancelationreason",
+            "exitreason",
+            "leavingreason",
+            "reasonforleaving",
+            "reasonforcancelling",
+            "reasonforcanceling",
+            "reasonforcancellation",
+            "reasonforcancelation",
+            "reasonforchurn",
+            "cancellationdetailscomment",
+        ],
+        false,
+    ),
+    (
+        &[
+            "whydidyouleave",
+            "whydidyoucancel",
+            "whyareyouleaving",
+            "whyareyoucancel",
+            "whydidyouchurn",
+            "whydidyoudecidetoleave",
+            "whydidyoudecidetocancel",
+            "whydidyoustop",
+            "whydidyouunsubscribe",
+            "whydoyouwanttocancel",
+            "whydoyouwanttoleave",
+        ],
+        true,
+    ),
+    (
+        &[
+            "feedback",
+            "comment",
+            "comments",
+            "cancellationfeedback",
+            "cancellationcomment",
+            "exitfeedback",
+            "exitcomment",
+            "churnfeedback",
+            "churncomment",
+            "feedbacktext",
+        ],
+        false,
+    ),
+];
+
+/// Headers that contain a reason word but hold something else (Stripe's `reason` is how the
+/// subscription ended, e.g. `payment_failed`, not why the customer left).
+const NOT_TEXT: &[&str] = &["cancellationdetailsreason"];
+
+/// Names shown when suggesting the nearest column.
+const SUGGESTION_TARGETS: &[&str] = &[
+    "reason",
+    "churnreason",
+    "cancellationreason",
+    "exitreason",
+    "reasonforleaving",
+    "whydidyouleave",
+    "whydidyoucancel",
+    "feedback",
+    "comment",
+    "comments",
+];
+
+/// The columns an analysis reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Chosen {
+    /// Free-text answers.
+    pub text: Option<usize>,
+    /// Coded answers (e.g. Stripe feedback codes).
+    pub code: Option<usize>,
+}
+
+/// Why no column could be chosen. `Display` is the message a user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnError {
+    /// Nothing looks like a reason column.
+    NoReasonColumn {
+        headers: Vec<String>,
+        suggestion: Option<String>,
+    },
+    /// `--reason-col` / `--code-col` names a column the file does not have.
+    NoSuchColumn {
+        flag: &'static str,
+        name: String,
+        headers: Vec<String>,
+        suggestion: Option<String>,
+    },
+}
+
+fn list(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| format!("`{h}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl std::fmt::Display for ColumnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColumnError::NoReasonColumn {
+                headers,
+                suggestion,
+            } => {
+                write!(f, "no reason column found")?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean `{s}`?")?;
+                }
+                write!(
+                    f,
+                    "\n  columns: {}\n  help: name the free-text column with --reason-col NAME, \
+                     or a coded column with --code-col NAME",
+                    list(headers)
+                )
+            }
+            ColumnError::NoSuchColumn {
+                flag,
+                name,
+                headers,
+                suggestion,
+            } => {
+                write!(f, "{flag}: no column `{name}`")?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean `{s}`?")?;
+                }
+                write!(f, "\n  columns: {}", list(headers))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ColumnError {}
+
+/// The header most like `target` (or, without a target, most like a reason column), if any is
+/// close enough to be worth suggesting.
+fn nearest(headers: &[String], targets: &[&str]) -> Option<String> {
+    headers
+        .iter()
+        .map(|h| {
+            let squashed = squash(h);
+            let score = targets
+                .iter()
+                .map(|t| strsim::normalized_levenshtein(&squashed, t))
+                .fold(0.0, f64::max);
+            (score, h)
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        // Highest score; on a tie the leftmost column.
+        .fold(None, |best: Option<(f64, &String)>, (score, h)| match best {
+            Some((b, _)) if b >= score => best,
+            _ => Some((score, h)),
+        })
+        .map(|(_, h)| h.clone())
+}
+
+/// Find a column the user named: exactly, or else ignoring case, spaces and punctuation.
+fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize, ColumnError> {
+    if let Some(i) = headers.iter().position(|h| h == name) {
+        return Ok(i);
+    }
+    let wanted = squash(name);
+    if let Some(i) = headers.iter().position(|h| squash(h) == wanted) {
+        return Ok(i);
+    }
+    Err(ColumnError::NoSuchColumn {
+        flag,
+        name: name.to_string(),
+        headers: headers.to_vec(),
+        suggestion: nearest(headers, &[wanted.as_str()]),
+    })
+}
+
+/// Whether a column's sample values look like codes of a known code map: at least one value
+/// that names a reason, and nine in ten non-blank values known.
+fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
+    let mut known = 0usize;
+    let mut non_blank = 0usize;
+    let mut names_reason = false;
+    for v in values {
+        match classifier.lookup_code(v) {
+            CodeLookup::Blank => continue,
+            CodeLookup::Reason(_) => {
+                names_reason = true;
+                known += 1;
+            }
+            CodeLookup::Text => known += 1,
+            CodeLookup::Unknown => {}
+        }
+        non_blank += 1;
+    }
+    names_reason && known * 10 >= non_blank * 9
+}
+
+/// Choose the columns to read.
+///
+/// `sample(i)` gives some values of column `i` (used to recognise coded columns);
+/// `code_headers` are the squashed header names that code maps declare.
+pub fn choose(
+    headers: &[String],
+    sample: &dyn Fn(usize) -> Vec<String>,
+    classifier: &Classifier,
+    code_headers: &[String],
+    reason_col: Option<&str>,
+    code_col: Option<&str>,
+) -> Result<Chosen, ColumnError> {
+    let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    let coded = |i: usize| {
+        let values = sample(i);
+        looks_coded(&values.iter().map(String::as_str).collect::<Vec<_>>(), classifier)
+    };
+
+    let named_text = reason_col
+        .map(|name| named(headers, "--reason-col", name))
+        .transpose()?;
+    let code = match code_col {
+        Some(name) => Some(named(headers, "--code-col", name)?),
+        None => squashed
+            .iter()
+            .position(|h| code_headers.contains(h))
+            .filter(|&i| Some(i) != named_text)
+            .or_else(|| (0..headers.len()).find(|&i| Some(i) != named_text && coded(i))),
+    };
+
+    let text = match named_text {
+        Some(i) => Some(i),
+        None => {
+            let candidate = |i: usize| Some(i) != code && !NOT_TEXT.contains(&squashed[i].as_str());
+            let by_rank = TEXT_HEADERS.iter().find_map(|(names, prefix)| {
+                (0..headers.len()).find(|&i| {
+                    candidate(i)
+                        && names.iter().any(|n| {
+                            if *prefix {
+                                squashed[i].starts_with(n)
+                            } else {
+                                squashed[i] == *n
+                            }
+                        })
+                })
+            });
+            by_rank.or_else(|| {
+                (0..headers.len()).find(|&i| {
+                    candidate(i)
+                        && ["reason", "feedback", "comment"]
+                            .iter()
+                            .any(|w| squashed[i].contains(w))
+                        && !coded(i)
+                })
+            })
+        }
+    };
+
+    if text.is_none() && code.is_none() {
+        return Err(ColumnError::NoReasonColumn {
+            headers: headers.to_vec(),
+            suggestion: nearest(headers, SUGGESTION_TARGETS),
+        });
+    }
+    Ok(Chosen { text, code })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Taxonomy;
+
+    fn pick(headers: &[&str], rows: &[&[&str]]) -> Result<Chosen, ColumnError> {
+        let headers: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+        let t = Taxonomy::builtin();
+        let c = Classifier::new(&t).unwrap();
+        let code_headers: Vec<String> = t.code_maps.iter().flat_map(|m| m.headers.clone()).collect();
+        let sample = |i: usize| rows.iter().map(|r| r[i].to_string()).collect();
+        choose(&headers, &sample, &c, &code_headers, None, None)
+    }
+
+    #[test]
+    fn finds_text_columns_by_header_ignoring_case_and_punctuation() {
+        let r: &[&[&str]] = &[&["1", "x", "y"]];
+        assert_eq!(pick(&["id", "Churn Reason", "plan"], r).unwrap().text, Some(1));
+        assert_eq!(pick(&["id", "plan", "Why did you cancel your subscription?"], r).unwrap().text, Some(2));
+        assert_eq!(pick(&["Comment", "id", "Exit_Reason"], r).unwrap().text, Some(2));
+        assert_eq!(pick(&["id", "Feedback", "plan"], r).unwrap().text, Some(1));
+    }
+
+    #[test]
+    fn finds_stripe_codes_by_header_or_by_values() {
+        let r: &[&[&str]] = &[&["1", "too_expensive", "meh"], &["2", "other", ""]];
+        let c = pick(&["id", "cancellation_details.feedback", "cancellation_details.comment"], r).unwrap();
+        assert_eq!(c, Chosen { text: Some(2), code: Some(1) });
+        let c = pick(&["id", "answer_code", "notes"], r).unwrap();
+        assert_eq!(c, Chosen { text: None, code: Some(1) });
+    }
+
+    #[test]
+    fn missing_column_lists_columns_and_suggests_the_nearest() {
+        let r: &[&[&str]] = &[&["1", "x", "y"]];
+        let err = pick(&["id", "reasn", "plan"], r).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("did you mean `reasn`?"), "{msg}");
+        assert!(msg.contains("`id`, `reasn`, `plan`"), "{msg}");
+        let err = pick(&["id", "plan"], r).unwrap_err().to_string();
+        assert!(!err.contains("did you mean"), "{err}");
+    }
+}

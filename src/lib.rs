@@ -1,0 +1,68 @@
+//! `churn`: tells a business why its customers left.
+//!
+//! The data flows one way, and the modules are named after the steps:
+//! `input` (CSV -> polars frame) -> `classify` (answer -> reason) -> `attribute` (count every
+//! row) -> `compare` (shares against a benchmark) -> `report` -> `render` (table, JSON).
+//! `main.rs` only parses arguments and turns the result of [`run`] into an exit code.
+
+pub mod attribute;
+pub mod classify;
+pub mod cli;
+pub mod commands;
+pub mod compare;
+pub mod input;
+pub mod render;
+pub mod report;
+pub mod taxonomy;
+
+use std::io::{IsTerminal, Write};
+
+use cli::{Cli, ColorChoice, Command};
+
+/// Exit codes, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: success.
+    Success = 0,
+    /// 1: a check failed.
+    CheckFailed = 1,
+    /// 2: usage or input error.
+    Error = 2,
+}
+
+/// Whether to color output written to stdout.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Run a parsed command line. Output goes to stdout; errors are returned for `main` to print.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let color = use_color(cli.color);
+    // Render into memory, then write once: a failure midway prints nothing partial.
+    let mut buffer = Vec::new();
+    match &cli.command {
+        Command::Analyze(args) => commands::analyze::run(args, color, &mut buffer)?,
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&buffer)?;
+    stdout.flush()?;
+    Ok(Exit::Success)
+}
+
+/// Whether an error is a closed pipe on output (`churn analyze x.csv | head -1`), which ends the
+/// program quietly with success.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
