@@ -86,7 +86,10 @@ mod tests {
             (None, Some("other")),
         ];
         let t = tally(&c, tax.reasons.len(), rows.into_iter());
-        assert_eq!((t.read, t.tagged, t.unclassified, t.no_answer), (7, 3, 3, 1));
+        assert_eq!(
+            (t.read, t.tagged, t.unclassified, t.no_answer),
+            (7, 3, 3, 1)
+        );
         assert!(t.balanced());
         assert_eq!(t.by_reason, [0, 1, 0, 0, 1, 1]);
         assert_eq!(t.from_code, [0, 0, 0, 0, 1, 0]);

@@ -68,7 +68,12 @@ pub enum ColorChoice {
 /// The reasons of the built-in taxonomy and what they mean, for `--help`.
 pub fn reasons_help() -> String {
     let taxonomy = Taxonomy::builtin();
-    let width = taxonomy.reasons.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let width = taxonomy
+        .reasons
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
     let mut s = String::from(
         "Reasons (built-in taxonomy, from the classic study as read by Dan Kennedy):\n",
     );

@@ -101,6 +101,8 @@ mod tests {
         assert!((rows[5].delta_pp.unwrap() - (-18.0)).abs() < 1e-9);
         assert!((rows[4].delta_pp.unwrap() - 11.0).abs() < 1e-9);
         let none = compare(&t, &[0; 6], &KENNEDY);
-        assert!(none.iter().all(|c| c.share.is_none() && c.delta_pp.is_none()));
+        assert!(none
+            .iter()
+            .all(|c| c.share.is_none() && c.delta_pp.is_none()));
     }
 }

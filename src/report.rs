@@ -122,7 +122,7 @@ impl Report {
             })
             .collect();
         // Most frequent first; the BTreeMap order breaks ties (stable sort).
-        unknown_codes.sort_by(|a, b| b.count.cmp(&a.count));
+        unknown_codes.sort_by_key(|c| std::cmp::Reverse(c.count));
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool {

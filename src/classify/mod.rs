@@ -246,7 +246,12 @@ impl Classifier {
     /// A code that names a reason wins; "other", an unknown code or no code defer to the text.
     /// A row with a code but no usable text is unclassified, not "no answer": the customer
     /// did answer.
-    pub fn classify(&self, text: Option<&str>, lookup: CodeLookup, scratch: &mut String) -> Outcome {
+    pub fn classify(
+        &self,
+        text: Option<&str>,
+        lookup: CodeLookup,
+        scratch: &mut String,
+    ) -> Outcome {
         if let CodeLookup::Reason(reason) = lookup {
             return Outcome::Tagged {
                 reason,
@@ -308,11 +313,20 @@ mod tests {
 
     #[test]
     fn each_language_has_working_rules() {
-        assert_eq!(tag("Support never answered my emails"), Some("indifference"));
+        assert_eq!(
+            tag("Support never answered my emails"),
+            Some("indifference")
+        );
         assert_eq!(tag("We zijn verhuisd naar Gent"), Some("moved"));
-        assert_eq!(tag("Ein Kollege hat uns X empfohlen"), Some("friend_referral"));
+        assert_eq!(
+            tag("Ein Kollege hat uns X empfohlen"),
+            Some("friend_referral")
+        );
         assert_eq!(tag("Trop cher pour ce que c'est"), Some("dissatisfaction"));
-        assert_eq!(tag("Nos cambiamos a la competencia"), Some("better_product"));
+        assert_eq!(
+            tag("Nos cambiamos a la competencia"),
+            Some("better_product")
+        );
         assert_eq!(tag("Компания обанкротилась"), Some("died"));
         assert_eq!(tag("Déménagement à l'étranger"), Some("moved"));
         assert_eq!(tag("Хамство менеджера"), Some("indifference"));
@@ -334,7 +348,19 @@ mod tests {
 
     #[test]
     fn no_answer_forms() {
-        for blank in ["", "  ", "-", "N/A", "n.a.", "None", "no comment", "Prefer not to say", "???", "нет", "Keine Angabe"] {
+        for blank in [
+            "",
+            "  ",
+            "-",
+            "N/A",
+            "n.a.",
+            "None",
+            "no comment",
+            "Prefer not to say",
+            "???",
+            "нет",
+            "Keine Angabe",
+        ] {
             assert_eq!(tag(blank), Some("<no answer>"), "{blank:?}");
         }
         // An answer that merely contains a no-answer word is still an answer.
@@ -350,16 +376,28 @@ mod tests {
         };
         assert!(matches!(
             code(Some("rude staff"), "too_expensive"),
-            Outcome::Tagged { reason: 4, source: Source::Code }
+            Outcome::Tagged {
+                reason: 4,
+                source: Source::Code
+            }
         ));
         assert!(matches!(
             code(Some("rude staff"), "other"),
-            Outcome::Tagged { reason: 5, source: Source::Text }
+            Outcome::Tagged {
+                reason: 5,
+                source: Source::Text
+            }
         ));
         assert_eq!(code(None, "other"), Outcome::Unclassified);
         assert_eq!(code(Some(""), "made_up_code"), Outcome::Unclassified);
-        assert!(matches!(code(None, " Unused "), Outcome::Tagged { reason: 1, .. }));
+        assert!(matches!(
+            code(None, " Unused "),
+            Outcome::Tagged { reason: 1, .. }
+        ));
         assert_eq!(c.classify(None, CodeLookup::Blank, s), Outcome::NoAnswer);
-        assert_eq!(c.classify(Some("n/a"), c.lookup_code(""), s), Outcome::NoAnswer);
+        assert_eq!(
+            c.classify(Some("n/a"), c.lookup_code(""), s),
+            Outcome::NoAnswer
+        );
     }
 }

@@ -35,7 +35,10 @@ pub fn report(args: &AnalyzeArgs) -> Result<Report> {
         None => Box::new(std::iter::repeat_n(None, n)),
     };
     let tally = tally(&classifier, taxonomy.reasons.len(), texts.zip(codes));
-    anyhow::ensure!(tally.balanced(), "internal error: row accounting does not balance");
+    anyhow::ensure!(
+        tally.balanced(),
+        "internal error: row accounting does not balance"
+    );
 
     let comparisons = compare(&taxonomy, &tally.by_reason, benchmark);
     let inputs = vec![Input {
@@ -44,7 +47,13 @@ pub fn report(args: &AnalyzeArgs) -> Result<Report> {
         text_column: loaded.text_column.clone(),
         code_column: loaded.code_column.clone(),
     }];
-    Ok(Report::new(inputs, &taxonomy, &tally, benchmark, &comparisons))
+    Ok(Report::new(
+        inputs,
+        &taxonomy,
+        &tally,
+        benchmark,
+        &comparisons,
+    ))
 }
 
 /// Run `churn analyze`, writing the report to `out`.

@@ -167,10 +167,13 @@ fn nearest(headers: &[String], targets: &[&str]) -> Option<String> {
         })
         .filter(|(score, _)| *score >= 0.6)
         // Highest score; on a tie the leftmost column.
-        .fold(None, |best: Option<(f64, &String)>, (score, h)| match best {
-            Some((b, _)) if b >= score => best,
-            _ => Some((score, h)),
-        })
+        .fold(
+            None,
+            |best: Option<(f64, &String)>, (score, h)| match best {
+                Some((b, _)) if b >= score => best,
+                _ => Some((score, h)),
+            },
+        )
         .map(|(_, h)| h.clone())
 }
 
@@ -227,7 +230,10 @@ pub fn choose(
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
     let coded = |i: usize| {
         let values = sample(i);
-        looks_coded(&values.iter().map(String::as_str).collect::<Vec<_>>(), classifier)
+        looks_coded(
+            &values.iter().map(String::as_str).collect::<Vec<_>>(),
+            classifier,
+        )
     };
 
     let named_text = reason_col
@@ -288,7 +294,8 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
         let t = Taxonomy::builtin();
         let c = Classifier::new(&t).unwrap();
-        let code_headers: Vec<String> = t.code_maps.iter().flat_map(|m| m.headers.clone()).collect();
+        let code_headers: Vec<String> =
+            t.code_maps.iter().flat_map(|m| m.headers.clone()).collect();
         let sample = |i: usize| rows.iter().map(|r| r[i].to_string()).collect();
         choose(&headers, &sample, &c, &code_headers, None, None)
     }
@@ -296,19 +303,50 @@ mod tests {
     #[test]
     fn finds_text_columns_by_header_ignoring_case_and_punctuation() {
         let r: &[&[&str]] = &[&["1", "x", "y"]];
-        assert_eq!(pick(&["id", "Churn Reason", "plan"], r).unwrap().text, Some(1));
-        assert_eq!(pick(&["id", "plan", "Why did you cancel your subscription?"], r).unwrap().text, Some(2));
-        assert_eq!(pick(&["Comment", "id", "Exit_Reason"], r).unwrap().text, Some(2));
+        assert_eq!(
+            pick(&["id", "Churn Reason", "plan"], r).unwrap().text,
+            Some(1)
+        );
+        assert_eq!(
+            pick(&["id", "plan", "Why did you cancel your subscription?"], r)
+                .unwrap()
+                .text,
+            Some(2)
+        );
+        assert_eq!(
+            pick(&["Comment", "id", "Exit_Reason"], r).unwrap().text,
+            Some(2)
+        );
         assert_eq!(pick(&["id", "Feedback", "plan"], r).unwrap().text, Some(1));
     }
 
     #[test]
     fn finds_stripe_codes_by_header_or_by_values() {
         let r: &[&[&str]] = &[&["1", "too_expensive", "meh"], &["2", "other", ""]];
-        let c = pick(&["id", "cancellation_details.feedback", "cancellation_details.comment"], r).unwrap();
-        assert_eq!(c, Chosen { text: Some(2), code: Some(1) });
+        let c = pick(
+            &[
+                "id",
+                "cancellation_details.feedback",
+                "cancellation_details.comment",
+            ],
+            r,
+        )
+        .unwrap();
+        assert_eq!(
+            c,
+            Chosen {
+                text: Some(2),
+                code: Some(1)
+            }
+        );
         let c = pick(&["id", "answer_code", "notes"], r).unwrap();
-        assert_eq!(c, Chosen { text: None, code: Some(1) });
+        assert_eq!(
+            c,
+            Chosen {
+                text: None,
+                code: Some(1)
+            }
+        );
     }
 
     #[test]

@@ -163,12 +163,18 @@ pub fn parse(
         options.code_col.as_deref(),
     )?;
 
-    let mut text = chosen
-        .text
-        .map(|i| (i, StringChunkedBuilder::new(PlSmallStr::from_static(TEXT), sample.len())));
-    let mut code = chosen
-        .code
-        .map(|i| (i, StringChunkedBuilder::new(PlSmallStr::from_static(CODE), sample.len())));
+    let mut text = chosen.text.map(|i| {
+        (
+            i,
+            StringChunkedBuilder::new(PlSmallStr::from_static(TEXT), sample.len()),
+        )
+    });
+    let mut code = chosen.code.map(|i| {
+        (
+            i,
+            StringChunkedBuilder::new(PlSmallStr::from_static(CODE), sample.len()),
+        )
+    });
     let mut push = |record: &csv::ByteRecord| -> Result<()> {
         for (i, builder) in [text.as_mut(), code.as_mut()].into_iter().flatten() {
             let value = field_str(record, *i, &headers[*i])?;

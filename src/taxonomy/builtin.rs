@@ -169,7 +169,8 @@ const BETTER_PRODUCT: Def = Def {
                 found cheaper | found something cheaper | cheaper | better option | better product | \
                 better deal | better offer | better price | better features | better tool | \
                 better app | better value | better elsewhere | better fit | elsewhere | replaced by | \
-                replaced with | replaced it | built our own | built it in house | \
+                replaced with | replaced it | migrated to | migrating to | moved everything to | \
+                moved all our | built our own | built it in house | \
                 in house | free version | free tool | free alternative | offered us a better | \
                 more features"),
         ("nl", "overgestapt | overstappen | overgestapt naar | stap over | gekozen voor | \
@@ -293,7 +294,9 @@ const INDIFFERENCE: Def = Def {
                 didn t call back | did not call back | didn t get back | did not get back | \
                 didn t respond | did not respond | didn t reply | did not reply | no response | \
                 no reply | no answer | no one answered | nobody answered | nobody responded | \
-                no one responded | nobody replied | unanswered | no follow up | no followup | \
+                no one responded | nobody replied | nobody ever | no one ever | nobody got back | \
+                no one got back | no one answers | nobody answers | no one picks up | \
+                nobody picks up | waited | for a reply | for an answer | unanswered | no follow up | no followup | \
                 never followed up | didn t follow up | did not follow up | follow up | \
                 promised to call | promised a call | promised to get back | broken promise* | \
                 kept waiting | waiting for weeks | waited for weeks | waited weeks | \
@@ -435,9 +438,13 @@ pub(super) fn taxonomy() -> Taxonomy {
     let stripe = CodeMap {
         id: "stripe_feedback".to_string(),
         description: "Stripe cancellation_details.feedback".to_string(),
-        headers: ["cancellationdetailsfeedback", "stripefeedback", "feedbackcode"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "cancellationdetailsfeedback",
+            "stripefeedback",
+            "feedbackcode",
+        ]
+        .map(String::from)
+        .to_vec(),
         codes: STRIPE_FEEDBACK
             .iter()
             .map(|(code, target)| {

@@ -1,1 +1,58 @@
-fn main(){}
+//! Integration tests: run the real `churn` binary on fixture files. One test binary on purpose
+//! (with polars, every extra test binary costs a long link).
+
+mod analyze;
+mod errors;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The `churn` binary, run from the repository root with color and locale noise removed.
+pub fn churn() -> Command {
+    let mut cmd = Command::cargo_bin("churn").expect("churn binary");
+    cmd.current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("TERM");
+    cmd
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Compare `actual` with a golden file under `fixtures/`; `CHURN_BLESS=1` rewrites it instead.
+pub fn golden(relative: &str, actual: &[u8]) {
+    let path = root().join("fixtures").join(relative);
+    if std::env::var_os("CHURN_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with CHURN_BLESS=1 to create)", path.display()));
+    assert!(
+        expected == actual,
+        "output differs from {}\n--- expected\n{}\n--- actual\n{}",
+        path.display(),
+        String::from_utf8_lossy(&expected),
+        String::from_utf8_lossy(actual)
+    );
+}
+
+/// stdout of a successful run.
+pub fn stdout_of(args: &[&str]) -> Vec<u8> {
+    churn()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
+/// stdout of a successful JSON run, parsed.
+pub fn json_of(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_slice(&stdout_of(&all)).expect("valid JSON")
+}

@@ -1,0 +1,269 @@
+//! `churn analyze`: the table, the JSON, row accounting, determinism.
+
+use crate::{churn, golden, json_of, stdout_of};
+
+const SMALL: &str = "fixtures/small/surveys.csv";
+const DEMO: &str = "fixtures/demo/surveys.csv";
+const STRIPE: &str = "fixtures/stripe/cancellations.csv";
+
+fn close(actual: &serde_json::Value, expected: f64) {
+    let a = actual
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {actual}"));
+    assert!((a - expected).abs() < 1e-6, "{a} != {expected}");
+}
+
+#[test]
+fn small_fixture_json_matches_the_hand_count() {
+    // Counted by hand in fixtures/small/README.md.
+    let v = json_of(&["analyze", SMALL]);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["tool"]["name"], "churn");
+    assert_eq!(v["inputs"][0]["path"], SMALL);
+    assert_eq!(v["inputs"][0]["rows"], 12);
+    assert_eq!(v["inputs"][0]["text_column"], "Churn Reason");
+    assert_eq!(
+        v["rows"],
+        serde_json::json!({"read": 12, "tagged": 9, "unclassified": 1, "no_answer": 2, "rejected": 0})
+    );
+    assert_eq!(v["benchmark"]["name"], "kennedy");
+    assert!(v["benchmark"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("Folklore"));
+
+    let reasons = v["reasons"].as_array().unwrap();
+    let ids: Vec<&str> = reasons.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "died",
+            "moved",
+            "friend_referral",
+            "better_product",
+            "dissatisfaction",
+            "indifference"
+        ]
+    );
+    let expect = [
+        // (count, share, benchmark, delta_pp)
+        (1, 1.0 / 9.0, 0.01, (1.0 / 9.0 - 0.01) * 100.0),
+        (1, 1.0 / 9.0, 0.03, (1.0 / 9.0 - 0.03) * 100.0),
+        (0, 0.0, 0.05, -5.0),
+        (1, 1.0 / 9.0, 0.09, (1.0 / 9.0 - 0.09) * 100.0),
+        (3, 3.0 / 9.0, 0.14, 19.333333),
+        (3, 3.0 / 9.0, 0.68, -34.666667),
+    ];
+    for (r, (count, share, bench, delta)) in reasons.iter().zip(expect) {
+        assert_eq!(r["count"], count, "{}", r["id"]);
+        close(&r["share"], share);
+        close(&r["benchmark_share"], bench);
+        assert!(
+            (r["delta_pp"].as_f64().unwrap() - delta).abs() < 1e-4,
+            "{}",
+            r["id"]
+        );
+    }
+}
+
+#[test]
+fn small_fixture_table_shows_summary_headline_and_rows() {
+    let out = String::from_utf8(stdout_of(&["analyze", SMALL])).unwrap();
+    assert!(
+        out.contains("Read 12 rows: 9 tagged, 1 unclassified, 2 no answer, 0 rejected"),
+        "{out}"
+    );
+    assert!(out.contains("reason column: text `Churn Reason`"), "{out}");
+    assert!(
+        out.contains("Indifference: 33.3% of tagged churn, against the famous 68% (34.7 pp below)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Dissatisfaction: 33.3% of tagged churn, against the famous 14% (19.3 pp above)"
+        ),
+        "{out}"
+    );
+    let row = out
+        .lines()
+        .find(|l| l.contains(" indifference "))
+        .expect("indifference row");
+    for cell in ["3", "33.3%", "68.0%", "-34.7"] {
+        assert!(row.contains(cell), "{row}");
+    }
+    assert!(
+        out.contains("(unclassified)") && out.contains("(no answer)"),
+        "{out}"
+    );
+    assert!(out.contains("Folklore"), "{out}");
+    // Not a terminal: no color.
+    assert!(!out.contains('\x1b'), "{out}");
+}
+
+#[test]
+fn small_fixture_outputs_match_golden_files() {
+    golden(
+        "small/expected.json",
+        &stdout_of(&["analyze", SMALL, "--format", "json"]),
+    );
+    golden("small/expected.txt", &stdout_of(&["analyze", SMALL]));
+}
+
+#[test]
+fn every_row_is_accounted_for() {
+    for file in [SMALL, DEMO, STRIPE] {
+        let v = json_of(&["analyze", file]);
+        let rows = &v["rows"];
+        let n = |k: &str| rows[k].as_u64().unwrap();
+        assert_eq!(
+            n("read"),
+            n("tagged") + n("unclassified") + n("no_answer") + n("rejected"),
+            "{file}"
+        );
+        let counted: u64 = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, n("tagged"), "{file}");
+        assert_eq!(
+            n("read"),
+            v["inputs"][0]["rows"].as_u64().unwrap(),
+            "{file}"
+        );
+        let shares: f64 = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["share"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (shares - 1.0).abs() < 1e-5,
+            "{file}: shares sum to {shares}"
+        );
+    }
+}
+
+#[test]
+fn demo_reads_every_line_of_the_file() {
+    let lines = std::fs::read_to_string(crate::root().join(DEMO))
+        .unwrap()
+        .lines()
+        .count();
+    let v = json_of(&["analyze", DEMO]);
+    assert_eq!(v["rows"]["read"].as_u64().unwrap() as usize, lines - 1);
+    assert_eq!(
+        v["inputs"][0]["code_column"],
+        "cancellation_details.feedback"
+    );
+    assert_eq!(v["inputs"][0]["text_column"], "Why did you cancel?");
+}
+
+#[test]
+fn same_input_same_bytes() {
+    for format in ["table", "json"] {
+        let a = stdout_of(&["analyze", DEMO, "--format", format]);
+        let b = stdout_of(&["analyze", DEMO, "--format", format]);
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{format} output differs between runs");
+    }
+}
+
+#[test]
+fn stripe_codes_map_and_other_defers_to_the_text() {
+    let v = json_of(&["analyze", STRIPE]);
+    assert_eq!(
+        v["inputs"][0]["code_column"],
+        "cancellation_details.feedback"
+    );
+    assert_eq!(
+        v["inputs"][0]["text_column"],
+        "cancellation_details.comment"
+    );
+    assert_eq!(
+        v["rows"],
+        serde_json::json!({"read": 10, "tagged": 7, "unclassified": 2, "no_answer": 1, "rejected": 0})
+    );
+    let count = |id: &str| {
+        let r = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        (
+            r["count"].as_u64().unwrap(),
+            r["from_code"].as_u64().unwrap(),
+        )
+    };
+    // too_expensive, Low_Quality (codes) + "Too expensive for us" (text after an unknown code).
+    assert_eq!(count("dissatisfaction"), (3, 2));
+    assert_eq!(count("indifference"), (1, 1));
+    assert_eq!(count("better_product"), (1, 1));
+    assert_eq!(count("moved"), (1, 1));
+    // "other" + "My company went out of business".
+    assert_eq!(count("died"), (1, 0));
+    assert_eq!(
+        v["unknown_codes"],
+        serde_json::json!([{"value": "too_pricey", "count": 2}])
+    );
+}
+
+#[test]
+fn reason_and_code_columns_can_be_named() {
+    let v = json_of(&[
+        "analyze",
+        STRIPE,
+        "--code-col",
+        "cancellation_details.feedback",
+        "--reason-col",
+        "CANCELLATION DETAILS COMMENT",
+    ]);
+    assert_eq!(
+        v["inputs"][0]["text_column"],
+        "cancellation_details.comment"
+    );
+    let v = json_of(&[
+        "analyze",
+        "fixtures/bad/no_reason_column.csv",
+        "--reason-col",
+        "reasn",
+    ]);
+    assert_eq!(v["rows"]["read"], 2);
+    assert_eq!(v["rows"]["tagged"], 2);
+}
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal() {
+    let plain = stdout_of(&["analyze", SMALL]);
+    assert!(!plain.contains(&0x1b));
+    let colored = stdout_of(&["analyze", SMALL, "--color", "always"]);
+    assert!(colored.contains(&0x1b));
+    let out = churn()
+        .args(["analyze", SMALL, "--color", "never"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    assert!(!out.get_output().stdout.contains(&0x1b));
+}
+
+#[test]
+fn help_explains_the_reasons() {
+    let out = churn()
+        .args(["analyze", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).unwrap();
+    for needle in [
+        "friend_referral",
+        "treated like a number",
+        "bankrupt",
+        "Exit codes",
+    ] {
+        assert!(help.contains(needle), "{needle}\n{help}");
+    }
+}
