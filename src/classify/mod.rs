@@ -308,6 +308,12 @@ mod tests {
         // "friendly" is not "friend".
         assert_eq!(tag("not user friendly at all"), Some("dissatisfaction"));
         assert_eq!(tag("they called me back within the hour"), None);
+        // A stem inside a phrase: "follow* up".
+        assert_eq!(
+            tag("Nobody followed up after the demo"),
+            Some("indifference")
+        );
+        assert_eq!(tag("no one is following up"), None);
         assert_eq!(tag("they never called back"), Some("indifference"));
     }
 
@@ -330,6 +336,13 @@ mod tests {
         assert_eq!(tag("Компания обанкротилась"), Some("died"));
         assert_eq!(tag("Déménagement à l'étranger"), Some("moved"));
         assert_eq!(tag("Хамство менеджера"), Some("indifference"));
+    }
+
+    #[test]
+    fn french_staff_stem_does_not_match_english_employer() {
+        // Regression: `employe*` (French "employé") matched "employer" in a real export.
+        assert_eq!(tag("Resignation-Other employer"), None);
+        assert_eq!(tag("L'employé était désagréable"), Some("indifference"));
     }
 
     #[test]

@@ -56,9 +56,28 @@ pub fn report(args: &AnalyzeArgs) -> Result<Report> {
     ))
 }
 
-/// Run `churn analyze`, writing the report to `out`.
+/// A hint for stderr when few answers matched any rule: the column found by its header may
+/// hold something else (ratings, codes of another system).
+fn low_match_hint(report: &Report) -> Option<String> {
+    let rows = &report.rows;
+    let answered = rows.tagged + rows.unclassified;
+    if answered == 0 || rows.tagged * 5 >= answered {
+        return None;
+    }
+    let column = report.inputs.first()?.text_column.as_deref()?;
+    Some(format!(
+        "churn: note: only {} of {answered} answers matched a reason; is `{column}` the column \
+         with the reasons? Name another with --reason-col NAME.",
+        rows.tagged
+    ))
+}
+
+/// Run `churn analyze`, writing the report to `out` and notes to stderr.
 pub fn run(args: &AnalyzeArgs, color: bool, out: &mut dyn Write) -> Result<()> {
     let report = report(args)?;
+    if let Some(hint) = low_match_hint(&report) {
+        eprintln!("{hint}");
+    }
     renderer(args.format, color).render(&report, out)?;
     Ok(())
 }

@@ -297,7 +297,8 @@ const INDIFFERENCE: Def = Def {
                 no one responded | nobody replied | nobody ever | no one ever | nobody got back | \
                 no one got back | no one answers | nobody answers | no one picks up | \
                 nobody picks up | waited | for a reply | for an answer | unanswered | no follow up | no followup | \
-                never followed up | didn t follow up | did not follow up | follow up | \
+                never follow* up | nobody follow* up | no one follow* up | didn t follow up | \
+                did not follow up | follow up | \
                 promised to call | promised a call | promised to get back | broken promise* | \
                 kept waiting | waiting for weeks | waited for weeks | waited weeks | \
                 waited days | waited for days | long wait* | wait times | waiting time | \
@@ -346,7 +347,7 @@ const INDIFFERENCE: Def = Def {
                 attendu des semaines | attendu des jours | en attente | comme un numero | se fichent | s en fiche | s en foutent | pas valorise | \
                 injoignable* | impossible de joindre | difficile a joindre | service client | \
                 service clientele | support client | sav | le support | conseiller* | \
-                commercial | personnel | employe* | attitude"),
+                commercial | personnel | un employe | l employe | les employes | attitude"),
         ("es", "grosero | grosera | maleducado | maleducada | descortes | arrogante | \
                 irrespetuoso | prepotente | no me ayudaron | no ayudaron | ninguna ayuda | \
                 poco servicial | indiferen* | ignoraron | ignorado | ignorada | me ignoraron | \

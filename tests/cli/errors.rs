@@ -116,3 +116,34 @@ fn no_panic_no_backtrace_on_garbage() {
     assert!(err.starts_with("churn: error:"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn few_matches_hint_at_the_wrong_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("likert.csv");
+    std::fs::write(
+        &path,
+        "id,Feedback\n1,A\n2,SA\n3,N\n4,too expensive\n5,D\n6,SD\n",
+    )
+    .unwrap();
+    let out = churn()
+        .arg("analyze")
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("only 1 of 6 answers matched a reason; is `Feedback` the column"),
+        "{err}"
+    );
+    // A healthy file gets no note.
+    let out = churn()
+        .args(["analyze", "fixtures/small/surveys.csv"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(out.stderr.is_empty());
+}
