@@ -267,3 +267,45 @@ fn help_explains_the_reasons() {
         assert!(help.contains(needle), "{needle}\n{help}");
     }
 }
+
+#[test]
+fn utf8_byte_order_mark_is_not_part_of_the_first_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.csv");
+    std::fs::write(&path, b"\xef\xbb\xbfreason,id\ntoo expensive,1\n").unwrap();
+    let out = churn()
+        .arg("analyze")
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["inputs"][0]["text_column"], "reason");
+    assert_eq!(v["rows"]["tagged"], 1);
+}
+
+#[test]
+fn closed_output_pipe_ends_quietly_with_success() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("churn"))
+        .current_dir(crate::root())
+        .args(["analyze", DEMO])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before churn has loaded the file and written anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
