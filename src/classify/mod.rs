@@ -113,8 +113,8 @@ pub struct Classifier {
     /// For each first-word literal (by AC pattern id), the patterns that start with it.
     by_first_word: Vec<Vec<Pattern>>,
     no_answer: std::collections::HashSet<String>,
-    codes: HashMap<String, CodeTarget>,
-    reason_ids: Vec<String>,
+    /// Lowercase code value to what it means, resolved once.
+    codes: HashMap<String, CodeLookup>,
 }
 
 impl Classifier {
@@ -143,14 +143,17 @@ impl Classifier {
         let mut codes = HashMap::new();
         for map in &taxonomy.code_maps {
             for (code, target) in &map.codes {
-                if let CodeTarget::Reason(id) = target {
-                    anyhow::ensure!(
-                        taxonomy.position(id).is_some(),
-                        "code `{code}` of `{}` maps to unknown reason `{id}`",
-                        map.id
-                    );
-                }
-                codes.insert(code.to_lowercase(), target.clone());
+                let lookup = match target {
+                    CodeTarget::Reason(id) => match taxonomy.position(id) {
+                        Some(index) => CodeLookup::Reason(index),
+                        None => anyhow::bail!(
+                            "code `{code}` of `{}` maps to unknown reason `{id}`",
+                            map.id
+                        ),
+                    },
+                    CodeTarget::Text => CodeLookup::Text,
+                };
+                codes.insert(code.to_lowercase(), lookup);
             }
         }
         Ok(Classifier {
@@ -158,7 +161,6 @@ impl Classifier {
             by_first_word,
             no_answer: taxonomy.no_answer.iter().map(|a| normalize(a)).collect(),
             codes,
-            reason_ids: taxonomy.reasons.iter().map(|r| r.id.clone()).collect(),
         })
     }
 
@@ -168,15 +170,10 @@ impl Classifier {
         if code.is_empty() {
             return CodeLookup::Blank;
         }
-        match self.codes.get(&code.to_lowercase()) {
-            Some(CodeTarget::Reason(id)) => {
-                // Validated in `new`.
-                let index = self.reason_ids.iter().position(|r| r == id).unwrap_or(0);
-                CodeLookup::Reason(index)
-            }
-            Some(CodeTarget::Text) => CodeLookup::Text,
-            None => CodeLookup::Unknown,
-        }
+        self.codes
+            .get(&code.to_lowercase())
+            .copied()
+            .unwrap_or(CodeLookup::Unknown)
     }
 
     /// Every rule that matches the already-normalized answer, in order of position.

@@ -13,6 +13,9 @@ pub struct Table {
     pub color: bool,
 }
 
+/// Narrowest terminal the table is wrapped to fit; below it, lines are left long.
+const MIN_WRAP_WIDTH: u16 = 60;
+
 /// Width of the share bar for 100%.
 const BAR_WIDTH: f64 = 20.0;
 
@@ -77,9 +80,13 @@ impl Table {
             .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS);
         if self.color {
             t.enforce_styling();
-            t.set_content_arrangement(ContentArrangement::Dynamic);
         } else {
             t.force_no_tty();
+        }
+        // Fit a terminal whose width is known and usable; a pseudo-terminal may report 0
+        // columns, and squeezing to that would make every column one character wide.
+        if t.width().is_some_and(|w| w >= MIN_WRAP_WIDTH) {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
         }
         let header = ["reason", "responses", "share", "benchmark", "Δ pp", ""];
         t.set_header(header.iter().map(|h| {

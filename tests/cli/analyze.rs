@@ -309,3 +309,32 @@ fn closed_output_pipe_ends_quietly_with_success() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Run `churn analyze SMALL` on a pseudo-terminal (util-linux `script`), with extra environment.
+fn on_terminal(env: &[(&str, &str)]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("churn");
+    let line = format!("'{}' analyze {SMALL}", bin.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(crate::root())
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .envs(env.iter().copied())
+        .output()
+        .expect("`script` (util-linux) runs the binary on a pseudo-terminal");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn terminal_gets_color_unless_no_color_or_dumb() {
+    let tty = on_terminal(&[]);
+    assert!(tty.contains("\x1b["), "no color on a terminal:\n{tty}");
+    assert!(tty.contains("indifference"), "{tty}");
+    assert!(!on_terminal(&[("NO_COLOR", "1")]).contains("\x1b["));
+    assert!(!on_terminal(&[("TERM", "dumb")]).contains("\x1b["));
+}
