@@ -338,3 +338,17 @@ fn terminal_gets_color_unless_no_color_or_dumb() {
     assert!(!on_terminal(&[("NO_COLOR", "1")]).contains("\x1b["));
     assert!(!on_terminal(&[("TERM", "dumb")]).contains("\x1b["));
 }
+
+#[test]
+fn readme_shows_the_real_output_of_the_quick_start() {
+    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let marker = "This is its real output:\n\n```text\n";
+    let start = readme.find(marker).expect("demo block") + marker.len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let actual = String::from_utf8(stdout_of(&["analyze", DEMO])).unwrap();
+    assert_eq!(
+        &readme[start..end],
+        actual.trim_end(),
+        "README quick-start output is stale"
+    );
+}
