@@ -99,8 +99,8 @@ pub enum CodeLookup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleMatch {
     pub reason: usize,
-    /// Index of the first matched word in the normalized answer.
-    pub first_word: usize,
+    /// Byte offset of the match in the normalized answer.
+    pub start: usize,
     /// Number of words matched.
     pub words: usize,
 }
@@ -176,51 +176,36 @@ impl Classifier {
             .unwrap_or(CodeLookup::Unknown)
     }
 
-    /// Every rule that matches the already-normalized answer, in order of position.
+    /// Every rule that matches the already-normalized answer, ordered so the primary reason
+    /// comes first: the one stated first; at the same word the longer phrase, then the reason
+    /// listed first in the taxonomy.
     pub fn matches(&self, normalized: &str) -> Vec<RuleMatch> {
         let mut found = Vec::new();
-        if normalized.is_empty() {
-            return found;
-        }
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(normalized.match_indices(' ').map(|(i, _)| i + 1))
-            .collect();
-        let tokens: Vec<&str> = normalized.split(' ').collect();
+        let bytes = normalized.as_bytes();
         for m in self.first_words.find_overlapping_iter(normalized) {
-            // A phrase starts at the start of a word.
-            let Ok(first_word) = starts.binary_search(&m.start()) else {
+            let start = m.start();
+            // A phrase starts at the start of a word (normalized text separates words by one
+            // space).
+            if start > 0 && bytes[start - 1] != b' ' {
                 continue;
-            };
+            }
             for pattern in &self.by_first_word[m.pattern().as_usize()] {
-                let n = pattern.words.len();
-                if first_word + n > tokens.len() {
-                    continue;
-                }
-                let all = pattern
+                let mut words = normalized[start..].split(' ');
+                if pattern
                     .words
                     .iter()
-                    .zip(&tokens[first_word..first_word + n])
-                    .all(|(w, t)| w.matches(t));
-                if all {
+                    .all(|w| words.next().is_some_and(|t| w.matches(t)))
+                {
                     found.push(RuleMatch {
                         reason: pattern.reason,
-                        first_word,
-                        words: n,
+                        start,
+                        words: pattern.words.len(),
                     });
                 }
             }
         }
-        found.sort_by_key(|m| (m.first_word, std::cmp::Reverse(m.words), m.reason));
+        found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.words), m.reason));
         found
-    }
-
-    /// The primary reason among `matches`: the one stated first; at the same word the longer
-    /// phrase, then the reason listed first in the taxonomy.
-    pub fn primary(matches: &[RuleMatch]) -> Option<usize> {
-        matches
-            .iter()
-            .min_by_key(|m| (m.first_word, std::cmp::Reverse(m.words), m.reason))
-            .map(|m| m.reason)
     }
 
     /// Classify a free-text answer. `scratch` is reused between calls to avoid allocation.
@@ -229,9 +214,9 @@ impl Classifier {
         if scratch.is_empty() || self.no_answer.contains(scratch.as_str()) {
             return Outcome::NoAnswer;
         }
-        match Self::primary(&self.matches(scratch)) {
-            Some(reason) => Outcome::Tagged {
-                reason,
+        match self.matches(scratch).first() {
+            Some(m) => Outcome::Tagged {
+                reason: m.reason,
                 source: Source::Text,
             },
             None => Outcome::Unclassified,

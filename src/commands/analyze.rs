@@ -25,16 +25,7 @@ pub fn report(args: &AnalyzeArgs) -> Result<Report> {
     };
     let loaded = input::load(&args.file, &options, &taxonomy, &classifier)?;
 
-    let n = loaded.rows();
-    let texts: Box<dyn Iterator<Item = Option<&str>>> = match loaded.text() {
-        Some(ca) => Box::new(ca.iter()),
-        None => Box::new(std::iter::repeat_n(None, n)),
-    };
-    let codes: Box<dyn Iterator<Item = Option<&str>>> = match loaded.codes() {
-        Some(ca) => Box::new(ca.iter()),
-        None => Box::new(std::iter::repeat_n(None, n)),
-    };
-    let tally = tally(&classifier, taxonomy.reasons.len(), texts.zip(codes));
+    let tally = tally(&classifier, taxonomy.reasons.len(), loaded.answers());
     anyhow::ensure!(
         tally.balanced(),
         "internal error: row accounting does not balance"
@@ -43,7 +34,7 @@ pub fn report(args: &AnalyzeArgs) -> Result<Report> {
     let comparisons = compare(&taxonomy, &tally.by_reason, benchmark);
     let inputs = vec![Input {
         path: loaded.path.clone(),
-        rows: n,
+        rows: loaded.rows(),
         text_column: loaded.text_column.clone(),
         code_column: loaded.code_column.clone(),
     }];

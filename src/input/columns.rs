@@ -228,13 +228,15 @@ pub fn choose(
     code_col: Option<&str>,
 ) -> Result<Chosen, ColumnError> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
-    let coded = |i: usize| {
-        let values = sample(i);
-        looks_coded(
-            &values.iter().map(String::as_str).collect::<Vec<_>>(),
-            classifier,
-        )
-    };
+    let coded: Vec<bool> = (0..headers.len())
+        .map(|i| {
+            let values = sample(i);
+            looks_coded(
+                &values.iter().map(String::as_str).collect::<Vec<_>>(),
+                classifier,
+            )
+        })
+        .collect();
 
     let named_text = reason_col
         .map(|name| named(headers, "--reason-col", name))
@@ -245,7 +247,7 @@ pub fn choose(
             .iter()
             .position(|h| code_headers.contains(h))
             .filter(|&i| Some(i) != named_text)
-            .or_else(|| (0..headers.len()).find(|&i| Some(i) != named_text && coded(i))),
+            .or_else(|| (0..headers.len()).find(|&i| Some(i) != named_text && coded[i])),
     };
 
     let text = match named_text {
@@ -270,7 +272,7 @@ pub fn choose(
                         && ["reason", "feedback", "comment"]
                             .iter()
                             .any(|w| squashed[i].contains(w))
-                        && !coded(i)
+                        && !coded[i]
                 })
             })
         }

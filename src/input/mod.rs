@@ -59,6 +59,20 @@ impl Loaded {
     pub fn codes(&self) -> Option<&StringChunked> {
         self.strings(CODE)
     }
+
+    /// Each row's `(text, code)`; `None` for a blank cell or a column that was not read.
+    pub fn answers(&self) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+        let n = self.rows();
+        cells(self.text(), n).zip(cells(self.codes(), n))
+    }
+}
+
+/// The cells of a string column, or `n` blanks when the column was not read.
+fn cells(column: Option<&StringChunked>, n: usize) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    match column {
+        Some(ca) => Box::new(ca.iter()),
+        None => Box::new(std::iter::repeat_n(None, n)),
+    }
 }
 
 /// Read `path`, choose its reason column(s) and load them.
