@@ -1,66 +1,128 @@
 //! Attribution: run the classifier over every row and count where each row ended up, so that
-//! rows read = tagged + unclassified + no answer + rejected, always. Pure over iterators of
-//! `(text, code)` pairs; the frame is unpacked by the caller.
+//! rows read = tagged + unclassified + no answer + involuntary + rejected, always; then credit
+//! tagged rows to reasons by the attribution mode. Pure over iterators of rows; the frame is
+//! unpacked by the caller.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Source};
+use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source};
+use crate::config::Attribution;
+use crate::input::Row;
 
 /// Where every row went.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tally {
     pub read: usize,
     pub tagged: usize,
     pub unclassified: usize,
     pub no_answer: usize,
+    /// Rows a code marks as involuntary churn (a failed or disputed payment).
+    pub involuntary: usize,
     /// Rows that could not be read. A malformed file is an error for now, so this stays 0 until
     /// rows can be skipped.
     pub rejected: usize,
-    /// Tagged rows per reason, by taxonomy index.
-    pub by_reason: Vec<usize>,
+    /// Tagged rows that state more than one reason.
+    pub multi_reason: usize,
+    /// Credit per reason, by taxonomy index, under the attribution mode.
+    pub by_reason: Vec<f64>,
     /// Tagged rows whose reason came from a code, per reason.
     pub from_code: Vec<usize>,
     /// Coded values no code map knows, with how often each occurred (these rows fell back to
     /// their text).
     pub unknown_codes: BTreeMap<String, usize>,
+    /// Unclassified answers (normalized) with their counts.
+    pub unclassified_answers: HashMap<String, usize>,
 }
 
 impl Tally {
-    /// Whether every row is accounted for exactly once.
-    pub fn balanced(&self) -> bool {
-        self.read == self.tagged + self.unclassified + self.no_answer + self.rejected
-            && self.tagged == self.by_reason.iter().sum::<usize>()
+    /// Whether every row is accounted for exactly once, and the credit adds up.
+    pub fn balanced(&self, attribution: Attribution) -> bool {
+        let rows = self.read
+            == self.tagged + self.unclassified + self.no_answer + self.involuntary + self.rejected;
+        let credit: f64 = self.by_reason.iter().sum();
+        let credit_ok = match attribution {
+            Attribution::Primary | Attribution::Split => (credit - self.tagged as f64).abs() < 1e-6,
+            Attribution::All => credit + 1e-6 >= self.tagged as f64,
+        };
+        rows && credit_ok
+    }
+
+    /// The `n` most common unclassified answers, most common first, ties in text order.
+    pub fn top_unclassified(&self, n: usize) -> Vec<(String, usize)> {
+        let mut all: Vec<(String, usize)> = self
+            .unclassified_answers
+            .iter()
+            .map(|(t, c)| (t.clone(), *c))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(n);
+        all
     }
 }
 
-/// Classify every `(text, code)` row and count the outcomes.
+/// Classify every row and count the outcomes. `keep_unclassified` collects unclassified answers
+/// (for `--show-unclassified`).
 pub fn tally<'a>(
     classifier: &Classifier,
     reasons: usize,
-    rows: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    attribution: Attribution,
+    keep_unclassified: bool,
+    rows: impl Iterator<Item = Row<'a>>,
 ) -> Tally {
     let mut t = Tally {
-        by_reason: vec![0; reasons],
+        by_reason: vec![0.0; reasons],
         from_code: vec![0; reasons],
         ..Tally::default()
     };
-    let mut scratch = String::new();
-    for (text, code) in rows {
+    let mut scratch = Scratch::new();
+    for row in rows {
         t.read += 1;
-        let lookup = code.map_or(CodeLookup::Blank, |c| classifier.lookup_code(c));
-        if let (CodeLookup::Unknown, Some(c)) = (lookup, code) {
-            *t.unknown_codes.entry(c.trim().to_string()).or_default() += 1;
+        let mut lookup = CodeLookup::Blank;
+        for code in row.codes.iter().flatten() {
+            let this = classifier.lookup_code(code);
+            if this == CodeLookup::Unknown {
+                *t.unknown_codes.entry(code.trim().to_string()).or_default() += 1;
+            }
+            lookup = lookup.or(this);
         }
-        match classifier.classify(text, lookup, &mut scratch) {
-            Outcome::Tagged { reason, source } => {
+        match classifier.classify(row.text, lookup, &mut scratch) {
+            Outcome::Tagged(tag) => {
                 t.tagged += 1;
-                t.by_reason[reason] += 1;
-                if source == Source::Code {
-                    t.from_code[reason] += 1;
+                let k = tag.reasons.len();
+                if k > 1 {
+                    t.multi_reason += 1;
+                }
+                match attribution {
+                    Attribution::Primary => t.by_reason[tag.primary] += 1.0,
+                    Attribution::Split => {
+                        for r in tag.reasons.iter() {
+                            t.by_reason[r] += 1.0 / k as f64;
+                        }
+                    }
+                    Attribution::All => {
+                        for r in tag.reasons.iter() {
+                            t.by_reason[r] += 1.0;
+                        }
+                    }
+                }
+                if tag.source == Source::Code {
+                    t.from_code[tag.primary] += 1;
                 }
             }
-            Outcome::Unclassified => t.unclassified += 1,
+            Outcome::Unclassified => {
+                t.unclassified += 1;
+                if keep_unclassified {
+                    let text = classifier.last_normalized(&scratch);
+                    let key = if text.is_empty() && row.text.is_none() {
+                        "(code only)".to_string()
+                    } else {
+                        text.to_string()
+                    };
+                    *t.unclassified_answers.entry(key).or_default() += 1;
+                }
+            }
             Outcome::NoAnswer => t.no_answer += 1,
+            Outcome::Involuntary => t.involuntary += 1,
         }
     }
     t
@@ -71,27 +133,62 @@ mod tests {
     use super::*;
     use crate::taxonomy::Taxonomy;
 
+    fn row<'a>(text: Option<&'a str>, code: Option<&'a str>) -> Row<'a> {
+        Row {
+            text,
+            codes: vec![code],
+        }
+    }
+
     #[test]
     fn every_row_lands_in_exactly_one_bucket() {
         let tax = Taxonomy::builtin();
         let c = Classifier::new(&tax).unwrap();
-        let rows = [
-            (Some("rude staff"), None),
-            (Some("qwerty"), None),
-            (None, None),
-            (Some("n/a"), Some("too_expensive")),
-            (None, Some("bogus_code")),
-            (Some("we moved abroad"), Some("bogus_code")),
-            (None, Some("other")),
+        let rows = vec![
+            row(Some("rude staff"), None),
+            row(Some("qwerty"), None),
+            row(None, None),
+            row(Some("n/a"), Some("too_expensive")),
+            row(None, Some("bogus_code")),
+            row(Some("we moved abroad"), Some("bogus_code")),
+            row(None, Some("other")),
+            row(Some("rude staff"), Some("payment_failed")),
         ];
-        let t = tally(&c, tax.reasons.len(), rows.into_iter());
+        let t = tally(&c, tax.reasons.len(), Attribution::Primary, true, rows.into_iter());
         assert_eq!(
-            (t.read, t.tagged, t.unclassified, t.no_answer),
-            (7, 3, 3, 1)
+            (t.read, t.tagged, t.unclassified, t.no_answer, t.involuntary),
+            (8, 3, 3, 1, 1)
         );
-        assert!(t.balanced());
-        assert_eq!(t.by_reason, [0, 1, 0, 0, 1, 1]);
+        assert!(t.balanced(Attribution::Primary));
+        assert_eq!(t.by_reason, [0.0, 1.0, 0.0, 0.0, 1.0, 1.0]);
         assert_eq!(t.from_code, [0, 0, 0, 0, 1, 0]);
         assert_eq!(t.unknown_codes.get("bogus_code"), Some(&2));
+        assert_eq!(
+            t.top_unclassified(5),
+            [("(code only)".to_string(), 2), ("qwerty".to_string(), 1)]
+        );
+    }
+
+    #[test]
+    fn attribution_modes_credit_multi_reason_rows() {
+        let tax = Taxonomy::builtin();
+        let c = Classifier::new(&tax).unwrap();
+        let rows = || {
+            vec![
+                row(Some("Too expensive and support never answered"), None),
+                row(Some("rude staff"), None),
+            ]
+            .into_iter()
+        };
+        let p = tally(&c, 6, Attribution::Primary, false, rows());
+        assert_eq!(p.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]);
+        let s = tally(&c, 6, Attribution::Split, false, rows());
+        assert_eq!(s.by_reason, [0.0, 0.0, 0.0, 0.0, 0.5, 1.5]);
+        let a = tally(&c, 6, Attribution::All, false, rows());
+        assert_eq!(a.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
+        assert_eq!(a.multi_reason, 1);
+        for (t, m) in [(p, Attribution::Primary), (s, Attribution::Split), (a, Attribution::All)] {
+            assert!(t.balanced(m));
+        }
     }
 }

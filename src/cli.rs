@@ -1,6 +1,10 @@
 //! Every command-line flag in one place. Doc comments are the help text.
 
+use std::path::PathBuf;
+
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::config::Attribution;
 
 use crate::render::Format;
 use crate::taxonomy::Taxonomy;
@@ -19,16 +23,45 @@ pub struct Cli {
     /// When to use color: `auto` colors only on a terminal, never with NO_COLOR or TERM=dumb.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Taxonomy and settings file. Default: `churn.toml` in the working directory if there is
+    /// one, else the built-in taxonomy (`churn taxonomy init` writes it out to edit).
+    #[arg(long, global = true, value_name = "FILE", env = "CHURN_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Tag every departure in an export with a reason and compare the shares with a benchmark.
     ///
-    /// Each row ends as exactly one of: tagged (a reason), unclassified (an answer no rule
-    /// matched), no answer (blank, "n/a", "-", "prefer not to say", ...) or rejected (a row that
-    /// could not be read). Shares are of tagged rows; the others are counted beside them.
+    /// Each row ends as exactly one of: tagged (one or more reasons), unclassified (an answer
+    /// no rule matched), no answer (blank, "n/a", "-", "prefer not to say", ...), involuntary
+    /// (a code says the payment failed) or rejected (a row that could not be read). Shares are
+    /// of tagged rows; the others are counted beside them.
     Analyze(AnalyzeArgs),
+    /// Show how one answer is tagged: the normalized text, every rule that matched and where,
+    /// negations, and why the final reason won.
+    Explain(ExplainArgs),
+    /// Measure the tagging against a labelled export: accuracy, precision, recall and F1 per
+    /// reason, macro-F1, Cohen's kappa and the confusion matrix.
+    Evaluate(EvaluateArgs),
+    /// Write, show or check the taxonomy (reasons, rules, codes, benchmarks).
+    #[command(subcommand)]
+    Taxonomy(TaxonomyCommand),
+}
+
+/// How to find the reason columns of an export.
+#[derive(Debug, Args, Clone)]
+pub struct ColumnArgs {
+    /// The free-text reason column. Default: found by header (reason, churn reason,
+    /// cancellation reason, exit reason, "Why did you leave/cancel ...", feedback, comment).
+    #[arg(long, value_name = "NAME")]
+    pub reason_col: Option<String>,
+
+    /// A column of coded reasons, such as Stripe's `cancellation_details.feedback`; repeat for
+    /// several. Default: the columns the taxonomy's code maps name, or one found by its values.
+    #[arg(long, value_name = "NAME")]
+    pub code_col: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -37,25 +70,100 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "FILE")]
     pub file: String,
 
-    /// The free-text reason column. Default: found by header (reason, churn reason,
-    /// cancellation reason, exit reason, "Why did you leave/cancel ...", feedback, comment).
-    #[arg(long, value_name = "NAME")]
-    pub reason_col: Option<String>,
-
-    /// A column of coded reasons, such as Stripe's `cancellation_details.feedback`. Default:
-    /// found by header or by its values.
-    #[arg(long, value_name = "NAME")]
-    pub code_col: Option<String>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Benchmark set to compare with.
-    #[arg(long, value_name = "NAME", default_value = "kennedy",
-          value_parser = clap::builder::PossibleValuesParser::new(
-              crate::compare::BENCHMARKS.iter().map(|b| b.name)))]
-    pub benchmark: String,
+    /// Benchmark set to compare with (`kennedy` built in; more in churn.toml). Default: the
+    /// config's `analyze.benchmark`.
+    #[arg(long, value_name = "NAME")]
+    pub benchmark: Option<String>,
+
+    /// How a row stating several reasons counts: `primary` (the reason stated first),
+    /// `split` (an equal part to each) or `all` (fully to each; shares may sum past 100%).
+    /// Default: the config's `analyze.attribution`, built in `primary`.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub attribution: Option<Attribution>,
+
+    /// List the N most common unclassified answers (normalized, with counts), to grow the
+    /// taxonomy from.
+    #[arg(long, value_name = "N")]
+    pub show_unclassified: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The answer to explain.
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+
+    /// A coded value given with the answer (e.g. `too_expensive`, `payment_failed`).
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// CSV export with the answers and a column of true labels.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    /// The column of true labels: reason ids or labels, `unclassified`, `no_answer` or
+    /// `involuntary`.
+    #[arg(long, value_name = "NAME")]
+    pub truth_col: String,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Exit with 1 when macro-F1 is below this (0 to 1), for CI.
+    #[arg(long, value_name = "X")]
+    pub min_macro_f1: Option<f64>,
+
+    /// Exit with 1 when Cohen's kappa is below this, for CI.
+    #[arg(long, value_name = "X")]
+    pub min_kappa: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaxonomyCommand {
+    /// Write the built-in taxonomy as a commented TOML file to edit (default `churn.toml`;
+    /// `-` for stdout).
+    Init {
+        #[arg(value_name = "PATH", default_value = "churn.toml")]
+        path: String,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the taxonomy in force: reasons, rule counts, codes and benchmarks.
+    Show {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Check a taxonomy file and list errors and warnings with line and column. Exit 1 when
+    /// it has errors.
+    Validate {
+        /// The file to check. Default: the config in force (--config, CHURN_CONFIG,
+        /// ./churn.toml).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,10 +189,12 @@ pub fn reasons_help() -> String {
         s.push_str(&format!("  {:width$}  {}\n", r.id, r.meaning));
     }
     s.push_str(
-        "\nExit codes: 0 success, 1 a check failed, 2 usage or input error.\n\
+        "\nExit codes: 0 success, 1 a check failed (evaluate thresholds, taxonomy validate), 2 usage\n\
+         or input error.\n\
          Stripe codes: customer_service -> indifference; low_quality, missing_features,\n\
          too_complex, too_expensive -> dissatisfaction; switched_service -> better_product;\n\
-         unused -> moved; other -> the free text decides.",
+         unused -> moved; other -> the free text decides. Stripe cancellation_details.reason:\n\
+         payment_failed, payment_disputed -> involuntary (outside the shares).",
     );
     s
 }

@@ -10,7 +10,9 @@ pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod compare;
+pub mod config;
 pub mod input;
+pub mod metrics;
 pub mod render;
 pub mod report;
 pub mod taxonomy;
@@ -48,13 +50,32 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let color = use_color(cli.color);
     // Render into memory, then write once: a failure midway prints nothing partial.
     let mut buffer = Vec::new();
-    match &cli.command {
-        Command::Analyze(args) => commands::analyze::run(args, color, &mut buffer)?,
-    }
+    let config_flag = cli.config.as_deref();
+    let passed = match &cli.command {
+        Command::Analyze(args) => {
+            let config = config::Config::discover(config_flag)?;
+            commands::analyze::run(args, &config, color, &mut buffer)?;
+            true
+        }
+        Command::Explain(args) => {
+            let config = config::Config::discover(config_flag)?;
+            commands::explain::run(args, &config, color, &mut buffer)?;
+            true
+        }
+        Command::Evaluate(args) => {
+            let config = config::Config::discover(config_flag)?;
+            commands::evaluate::run(args, &config, color, &mut buffer)?
+        }
+        Command::Taxonomy(command) => commands::taxonomy::run(command, config_flag, &mut buffer)?,
+    };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&buffer)?;
     stdout.flush()?;
-    Ok(Exit::Success)
+    Ok(if passed {
+        Exit::Success
+    } else {
+        Exit::CheckFailed
+    })
 }
 
 /// Whether an error is a closed pipe on output (`churn analyze x.csv | head -1`), which ends the

@@ -1,66 +1,25 @@
 //! Classify one answer: compile a [`Taxonomy`] into matchers once, then give every row exactly one
-//! [`Outcome`]: tagged with a reason, unclassified (an answer no rule matched) or no answer.
-//! Pure: works on `&str`, knows nothing of files or frames.
+//! [`Outcome`]: tagged with one or more reasons, unclassified (an answer no rule matched), no
+//! answer, or involuntary (a payment failure, from a code). Pure: works on `&str`, knows nothing
+//! of files or frames.
+//!
+//! Steps for a free-text answer: normalize (see [`normalize`]) -> look every word up in the
+//! [`lexicon`] (stems, prefixes, typos) -> find every phrase and regex rule that matches, within a
+//! clause -> drop matches a negation reaches ("not because of the price") and matches inside a
+//! longer match -> the reason stated first is the primary one; all remaining reasons are the
+//! row's reasons.
 
+pub mod lexicon;
 mod normalize;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
 
-pub use normalize::{normalize, normalize_into};
+use lexicon::{Kind, Lexicon, WordCache, TYPO_BIT};
+pub use normalize::{normalize, normalize_into, Normalized, Token};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
-
-/// One word of a compiled phrase: matched whole, or as a prefix when the rule wrote `word*`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Word {
-    text: String,
-    prefix: bool,
-}
-
-impl Word {
-    fn matches(&self, token: &str) -> bool {
-        if self.prefix {
-            token.starts_with(&self.text)
-        } else {
-            token == self.text
-        }
-    }
-}
-
-/// A compiled phrase rule: a sequence of words that must follow each other in the answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern {
-    words: Vec<Word>,
-    reason: usize,
-}
-
-impl Pattern {
-    /// Compile a phrase as written in the taxonomy (see `taxonomy::builtin` for the syntax).
-    /// Returns `None` for a phrase with no letters or digits.
-    pub fn compile(phrase: &str, reason: usize) -> Option<Pattern> {
-        let mut words = Vec::new();
-        for raw in phrase.split_whitespace() {
-            let (body, prefix) = match raw.strip_suffix('*') {
-                Some(body) => (body, true),
-                None => (raw, false),
-            };
-            // Normalization may split one written word ("n.a.", "co-worker") into several; the
-            // prefix mark belongs to the last of them.
-            let normalized = normalize(body);
-            let parts: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
-            let last = parts.len().saturating_sub(1);
-            for (i, part) in parts.iter().enumerate() {
-                words.push(Word {
-                    text: part.to_string(),
-                    prefix: prefix && i == last,
-                });
-            }
-        }
-        (!words.is_empty()).then_some(Pattern { words, reason })
-    }
-}
 
 /// Where a row's reason came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,15 +30,55 @@ pub enum Source {
     Text,
 }
 
+/// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReasonSet(u128);
+
+/// The most reasons a taxonomy may have.
+pub const MAX_REASONS: usize = 128;
+
+impl ReasonSet {
+    pub fn one(reason: usize) -> ReasonSet {
+        ReasonSet(1 << reason)
+    }
+    pub fn insert(&mut self, reason: usize) {
+        self.0 |= 1 << reason;
+    }
+    pub fn contains(&self, reason: usize) -> bool {
+        self.0 & (1 << reason) != 0
+    }
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+    /// Reasons in taxonomy order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..MAX_REASONS).filter(|&r| self.contains(r))
+    }
+}
+
+/// A tagged row: its primary reason (stated first) and every reason it states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    pub primary: usize,
+    pub reasons: ReasonSet,
+    pub source: Source,
+}
+
 /// What became of one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Attributed to the reason at this index of the taxonomy.
-    Tagged { reason: usize, source: Source },
+    /// Attributed to one or more reasons.
+    Tagged(Tag),
     /// An answer was given, but no rule matched it.
     Unclassified,
     /// Blank, or an answer that means no answer ("n/a", "-", "prefer not to say").
     NoAnswer,
+    /// A code says the subscription ended without the customer choosing to leave (a failed or
+    /// disputed payment): counted, but outside the attribution.
+    Involuntary,
 }
 
 /// How a coded value was read.
@@ -91,54 +90,282 @@ pub enum CodeLookup {
     Reason(usize),
     /// A known code that defers to the text ("other").
     Text,
+    /// A known code for involuntary churn (`payment_failed`).
+    Involuntary,
     /// A value no code map knows.
     Unknown,
 }
 
-/// A rule that matched an answer, with where it matched (in normalized words).
+impl CodeLookup {
+    /// Combine the readings of two code columns: involuntary beats a reason, which beats
+    /// "look at the text", which beats unknown and blank.
+    pub fn or(self, other: CodeLookup) -> CodeLookup {
+        fn rank(c: CodeLookup) -> u8 {
+            match c {
+                CodeLookup::Involuntary => 4,
+                CodeLookup::Reason(_) => 3,
+                CodeLookup::Text => 2,
+                CodeLookup::Unknown => 1,
+                CodeLookup::Blank => 0,
+            }
+        }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// What kind of rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Phrase,
+    Regex,
+}
+
+/// A rule as written in the taxonomy, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub reason: usize,
+    pub lang: String,
+    pub text: String,
+    pub kind: RuleKind,
+    /// A hint decides only when no phrase or regex matched.
+    pub hint: bool,
+}
+
+/// A compiled phrase rule: word ids that must follow each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern {
+    words: Vec<u32>,
+    reason: usize,
+    rule: u32,
+    lang: u32,
+    weak: bool,
+}
+
+/// A rule that matched an answer: words `start..end` of the normalized answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleMatch {
     pub reason: usize,
-    /// Byte offset of the match in the normalized answer.
+    pub rule: u32,
     pub start: usize,
-    /// Number of words matched.
+    pub end: usize,
+    /// Number of rule words (a phrase matched with a gap spans more answer words).
     pub words: usize,
+    /// Whether a word matched only with a typo.
+    pub typo: bool,
+    /// The word index of the negation that cancels this match.
+    pub negated_by: Option<usize>,
+    /// Whether a longer match covers this one.
+    pub inside_longer: bool,
+    /// A hint that another rule's match overrules.
+    pub overruled: bool,
+    weak: bool,
+    lang: u32,
 }
 
+impl RuleMatch {
+    /// Whether the match counts towards the row's reasons.
+    pub fn counts(&self) -> bool {
+        self.negated_by.is_none() && !self.inside_longer && !self.overruled
+    }
+}
+
+/// A negation word found in an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negation {
+    pub word: usize,
+    /// Whether it cancels at least one match.
+    pub used: bool,
+}
+
+/// Everything the classifier saw in one answer.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    pub normalized: Normalized,
+    pub matches: Vec<RuleMatch>,
+    pub negations: Vec<Negation>,
+    /// Word ids per word of the answer: `ids[offsets[i]..offsets[i + 1]]`.
+    ids: Vec<u32>,
+    offsets: Vec<usize>,
+}
+
+/// Reusable memory for classifying many rows.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    cache: WordCache,
+    trace: Trace,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+/// Bit for a language in a cue's or rule's language set; bit 31 is "any language".
+const ANY_LANG: u32 = 1 << 31;
+
 /// A taxonomy compiled for matching. Build once, classify many rows.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Classifier {
-    /// Aho-Corasick over the distinct first words of all patterns.
-    first_words: AhoCorasick,
-    /// For each first-word literal (by AC pattern id), the patterns that start with it.
-    by_first_word: Vec<Vec<Pattern>>,
-    no_answer: std::collections::HashSet<String>,
-    /// Lowercase code value to what it means, resolved once.
+    lexicon: Lexicon,
+    patterns: Vec<Pattern>,
+    by_first: HashMap<u32, Vec<u32>>,
+    regexes: Vec<(Regex, usize, u32)>,
+    rules: Vec<RuleInfo>,
+    priority: Vec<i32>,
+    /// Negation cue -> languages it negates in.
+    cues: HashMap<String, u32>,
+    /// Phrases in which a cue does not negate ("no longer", "nicht mehr").
+    keep: Vec<Vec<String>>,
+    /// Words that end a negation's reach ("but", "aber").
+    breaks: HashSet<String>,
+    no_answer: HashSet<String>,
     codes: HashMap<String, CodeLookup>,
+    langs: Vec<String>,
+    fold_accents: bool,
+    negation: bool,
+    window: usize,
+    max_gap: usize,
+}
+
+/// Split a written phrase into `(normalized word, kind)` pairs. `word*` is a prefix, `=word`
+/// exact; normalization may split one written word ("co-worker", "didn't") into several.
+pub fn phrase_words(phrase: &str, fold_accents: bool) -> Vec<(String, Kind)> {
+    let mut words = Vec::new();
+    let mut n = Normalized::default();
+    for raw in phrase.split_whitespace() {
+        let (raw, exact) = match raw.strip_prefix('=') {
+            Some(rest) => (rest, true),
+            None => (raw, false),
+        };
+        let (body, prefix) = match raw.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (raw, false),
+        };
+        normalize_into(body, fold_accents, &mut n);
+        let last = n.tokens.len().saturating_sub(1);
+        for i in 0..n.tokens.len() {
+            let kind = if exact {
+                Kind::Exact
+            } else if prefix && i == last {
+                Kind::Prefix
+            } else {
+                Kind::Stem
+            };
+            words.push((n.word(i).to_string(), kind));
+        }
+    }
+    words
 }
 
 impl Classifier {
-    /// Compile `taxonomy`. Fails only if a code maps to a reason the taxonomy does not have.
+    /// Compile `taxonomy`. Fails if a code maps to a reason the taxonomy does not have, or a
+    /// regex does not compile (`churn taxonomy validate` reports these with line numbers).
     pub fn new(taxonomy: &Taxonomy) -> anyhow::Result<Classifier> {
-        // Group patterns by the literal text of their first word; the AC automaton finds those
-        // literals, the rest of each pattern is checked word by word.
-        let mut groups: BTreeMap<String, Vec<Pattern>> = BTreeMap::new();
-        for (index, reason) in taxonomy.reasons.iter().enumerate() {
-            for phrase in &reason.phrases {
-                if let Some(pattern) = Pattern::compile(&phrase.text, index) {
-                    let first = pattern.words[0].text.clone();
-                    let group = groups.entry(first).or_default();
-                    if !group.contains(&pattern) {
-                        group.push(pattern);
-                    }
+        let m = &taxonomy.matching;
+        anyhow::ensure!(
+            taxonomy.reasons.len() <= MAX_REASONS,
+            "a taxonomy may have at most {MAX_REASONS} reasons"
+        );
+        let mut lexicon = Lexicon::new(m.stemming, m.typos);
+        let mut langs: Vec<String> = Vec::new();
+        let mut lang_bit = |lang: &str| -> u32 {
+            if lang == "any" {
+                return ANY_LANG;
+            }
+            let i = match langs.iter().position(|l| l == lang) {
+                Some(i) => i,
+                None => {
+                    langs.push(lang.to_string());
+                    langs.len() - 1
                 }
+            };
+            1 << i.min(30)
+        };
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut rules = Vec::new();
+        let mut regexes = Vec::new();
+        for (reason, r) in taxonomy.reasons.iter().enumerate() {
+            let phrases = r.phrases.iter().map(|p| (p, false));
+            for (phrase, weak) in phrases.chain(r.hints.iter().map(|p| (p, true))) {
+                let words = phrase_words(&phrase.text, m.fold_accents);
+                if words.is_empty() {
+                    continue;
+                }
+                let ids: Vec<u32> = words
+                    .iter()
+                    .map(|(w, kind)| lexicon.intern(w, *kind, &phrase.lang))
+                    .collect();
+                let lang = lang_bit(&phrase.lang);
+                if patterns
+                    .iter()
+                    .any(|p| p.words == ids && p.reason == reason && p.lang == lang && p.weak == weak)
+                {
+                    continue;
+                }
+                patterns.push(Pattern {
+                    words: ids,
+                    reason,
+                    rule: rules.len() as u32,
+                    lang,
+                    weak,
+                });
+                rules.push(RuleInfo {
+                    reason,
+                    lang: phrase.lang.clone(),
+                    text: phrase.text.clone(),
+                    kind: RuleKind::Phrase,
+                    hint: weak,
+                });
+            }
+            for pattern in &r.regex {
+                let re = Regex::new(pattern).map_err(|e| {
+                    anyhow::anyhow!("reason `{}`: regex `{pattern}` does not compile: {e}", r.id)
+                })?;
+                regexes.push((re, reason, rules.len() as u32));
+                rules.push(RuleInfo {
+                    reason,
+                    lang: "any".to_string(),
+                    text: pattern.clone(),
+                    kind: RuleKind::Regex,
+                    hint: false,
+                });
             }
         }
-        let literals: Vec<&String> = groups.keys().collect();
-        let first_words = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&literals)?;
-        let by_first_word = groups.into_values().collect();
+        let mut by_first: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            by_first.entry(p.words[0]).or_default().push(i as u32);
+        }
+
+        let mut cues: HashMap<String, u32> = HashMap::new();
+        for cue in &taxonomy.negation.cues {
+            let bit = lang_bit(&cue.lang);
+            for (word, _) in phrase_words(&cue.text, m.fold_accents) {
+                *cues.entry(word).or_default() |= bit;
+            }
+        }
+        let keep = taxonomy
+            .negation
+            .keep
+            .iter()
+            .map(|p| {
+                phrase_words(&p.text, m.fold_accents)
+                    .into_iter()
+                    .map(|(w, _)| w)
+                    .collect()
+            })
+            .collect();
+        let breaks = taxonomy
+            .negation
+            .breaks
+            .iter()
+            .flat_map(|p| phrase_words(&p.text, m.fold_accents))
+            .map(|(w, _)| w)
+            .collect();
 
         let mut codes = HashMap::new();
         for map in &taxonomy.code_maps {
@@ -152,16 +379,47 @@ impl Classifier {
                         ),
                     },
                     CodeTarget::Text => CodeLookup::Text,
+                    CodeTarget::Involuntary => CodeLookup::Involuntary,
                 };
-                codes.insert(code.to_lowercase(), lookup);
+                codes.insert(code.trim().to_lowercase(), lookup);
             }
         }
         Ok(Classifier {
-            first_words,
-            by_first_word,
-            no_answer: taxonomy.no_answer.iter().map(|a| normalize(a)).collect(),
+            lexicon,
+            patterns,
+            by_first,
+            regexes,
+            rules,
+            priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
+            cues,
+            keep,
+            breaks,
+            no_answer: taxonomy
+                .no_answer
+                .iter()
+                .map(|a| {
+                    let mut n = Normalized::default();
+                    normalize_into(a, m.fold_accents, &mut n);
+                    n.text
+                })
+                .collect(),
             codes,
+            langs,
+            fold_accents: m.fold_accents,
+            negation: taxonomy.negation.enabled,
+            window: taxonomy.negation.window,
+            max_gap: m.max_gap,
         })
+    }
+
+    /// The rule a match came from.
+    pub fn rule(&self, index: u32) -> &RuleInfo {
+        &self.rules[index as usize]
+    }
+
+    /// The rule words of a phrase rule, as written (normalized), for explanations.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// Read a coded value.
@@ -176,69 +434,260 @@ impl Classifier {
             .unwrap_or(CodeLookup::Unknown)
     }
 
-    /// Every rule that matches the already-normalized answer, ordered so the primary reason
-    /// comes first: the one stated first; at the same word the longer phrase, then the reason
-    /// listed first in the taxonomy.
-    pub fn matches(&self, normalized: &str) -> Vec<RuleMatch> {
-        let mut found = Vec::new();
-        let bytes = normalized.as_bytes();
-        for m in self.first_words.find_overlapping_iter(normalized) {
-            let start = m.start();
-            // A phrase starts at the start of a word (normalized text separates words by one
-            // space).
-            if start > 0 && bytes[start - 1] != b' ' {
-                continue;
-            }
-            for pattern in &self.by_first_word[m.pattern().as_usize()] {
-                let mut words = normalized[start..].split(' ');
-                if pattern
-                    .words
-                    .iter()
-                    .all(|w| words.next().is_some_and(|t| w.matches(t)))
-                {
-                    found.push(RuleMatch {
-                        reason: pattern.reason,
-                        start,
-                        words: pattern.words.len(),
-                    });
+    fn lang_name(&self, bits: u32) -> &str {
+        if bits & ANY_LANG != 0 {
+            return "any";
+        }
+        self.langs
+            .get(bits.trailing_zeros() as usize)
+            .map_or("any", String::as_str)
+    }
+
+    /// Trace an answer: normalize it and find every match and negation. The result is left in
+    /// `scratch.trace`.
+    fn trace(&self, text: &str, scratch: &mut Scratch) {
+        let Scratch { cache, trace } = scratch;
+        normalize_into(text, self.fold_accents, &mut trace.normalized);
+        trace.matches.clear();
+        trace.negations.clear();
+        trace.ids.clear();
+        trace.offsets.clear();
+        let n = &trace.normalized;
+        let words = n.tokens.len();
+        trace.offsets.push(0);
+        for i in 0..words {
+            trace.ids.extend_from_slice(cache.get(&self.lexicon, n.word(i)));
+            trace.offsets.push(trace.ids.len());
+        }
+        let ids = |i: usize| &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
+        let is_cue = |i: usize| self.cues.contains_key(n.word(i));
+
+        // Phrase rules.
+        for i in 0..words {
+            for &first in ids(i) {
+                let Some(candidates) = self.by_first.get(&(first & !TYPO_BIT)) else {
+                    continue;
+                };
+                for &p in candidates {
+                    let p = &self.patterns[p as usize];
+                    let mut typo = first & TYPO_BIT != 0;
+                    if let Some(end) = self.match_rest(n, &ids, &is_cue, &p.words[1..], i + 1, n.tokens[i].clause, &mut typo) {
+                        // The same words matched for the same reason by a rule of another
+                        // language: one match, negatable in either language.
+                        if let Some(same) = trace.matches.iter_mut().find(|m| {
+                            m.reason == p.reason && m.start == i && m.end == end && m.weak == p.weak
+                        }) {
+                            same.lang |= p.lang;
+                            same.typo &= typo;
+                            continue;
+                        }
+                        trace.matches.push(RuleMatch {
+                            reason: p.reason,
+                            rule: p.rule,
+                            start: i,
+                            end,
+                            words: p.words.len(),
+                            typo,
+                            negated_by: None,
+                            inside_longer: false,
+                            overruled: false,
+                            weak: p.weak,
+                            lang: p.lang,
+                        });
+                    }
                 }
             }
         }
-        found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.words), m.reason));
-        found
+        // Regex rules, on the normalized text; a match covers the words it touches.
+        for (re, reason, rule) in &self.regexes {
+            for m in re.find_iter(&n.text) {
+                let start = n.tokens.iter().position(|t| t.end as usize > m.start());
+                let end = n.tokens.iter().rposition(|t| (t.start as usize) < m.end());
+                if let (Some(start), Some(end)) = (start, end) {
+                    if start <= end {
+                        trace.matches.push(RuleMatch {
+                            reason: *reason,
+                            rule: *rule,
+                            start,
+                            end: end + 1,
+                            words: end + 1 - start,
+                            typo: false,
+                            negated_by: None,
+                            inside_longer: false,
+                            overruled: false,
+                            weak: false,
+                            lang: ANY_LANG,
+                        });
+                    }
+                }
+            }
+        }
+
+        // Negations: a cue cancels the matches that start within `window` words after it, in
+        // its clause, before a contrast word ("but"), unless the cue is part of a match itself
+        // ("no one answered") or of a phrase that keeps it ("no longer").
+        if self.negation {
+            for c in 0..words {
+                let Some(&langs) = self.cues.get(n.word(c)) else {
+                    continue;
+                };
+                if trace.matches.iter().any(|m| m.start <= c && c < m.end) || self.kept(n, c) {
+                    continue;
+                }
+                let clause = n.tokens[c].clause;
+                let mut reach = c;
+                while reach + 1 < words
+                    && reach + 1 <= c + self.window
+                    && n.tokens[reach + 1].clause == clause
+                    && !self.breaks.contains(n.word(reach + 1))
+                {
+                    reach += 1;
+                }
+                let mut used = false;
+                for m in trace.matches.iter_mut() {
+                    if m.start > c
+                        && m.start <= reach
+                        && m.negated_by.is_none()
+                        && (m.lang & langs != 0 || m.lang & ANY_LANG != 0 || langs & ANY_LANG != 0)
+                    {
+                        m.negated_by = Some(c);
+                        used = true;
+                    }
+                }
+                trace.negations.push(Negation { word: c, used });
+            }
+        }
+
+        // A match inside a longer one ("slow" inside "slow support") does not count. Longer
+        // means more rule words: a gap does not make a phrase longer.
+        let spans: Vec<(usize, usize, usize)> = trace
+            .matches
+            .iter()
+            .filter(|m| m.negated_by.is_none())
+            .map(|m| (m.start, m.end, m.words))
+            .collect();
+        for m in trace.matches.iter_mut() {
+            m.inside_longer = spans
+                .iter()
+                .any(|&(s, e, w)| s <= m.start && m.end <= e && w > m.words);
+        }
+        // Hints decide only when nothing stronger counts.
+        if trace.matches.iter().any(|m| m.counts() && !m.weak) {
+            for m in trace.matches.iter_mut().filter(|m| m.weak) {
+                m.overruled = true;
+            }
+        }
+        // Primary first: stated first; at the same word the longer match, then the higher
+        // priority, then the reason listed first.
+        let priority = &self.priority;
+        trace.matches.sort_by_key(|m| {
+            (
+                !m.counts(),
+                m.start,
+                std::cmp::Reverse(m.words),
+                m.end - m.start,
+                std::cmp::Reverse(priority[m.reason]),
+                m.reason,
+                m.rule,
+            )
+        });
     }
 
-    /// Classify a free-text answer. `scratch` is reused between calls to avoid allocation.
-    pub fn classify_text(&self, text: &str, scratch: &mut String) -> Outcome {
-        normalize_into(text, scratch);
-        if scratch.is_empty() || self.no_answer.contains(scratch.as_str()) {
+    /// Whether the cue at word `c` is part of a phrase that keeps it from negating.
+    fn kept(&self, n: &Normalized, c: usize) -> bool {
+        let cue = n.word(c);
+        self.keep.iter().any(|phrase| {
+            phrase.iter().enumerate().any(|(k, w)| {
+                w == cue
+                    && c >= k
+                    && c - k + phrase.len() <= n.tokens.len()
+                    && phrase
+                        .iter()
+                        .enumerate()
+                        .all(|(j, pw)| n.word(c - k + j) == pw)
+            })
+        })
+    }
+
+    /// Match the remaining words of a pattern from word `at`, allowing up to `max_gap` other
+    /// words (not negations) between two pattern words, within one clause. Returns the end.
+    #[allow(clippy::too_many_arguments)]
+    fn match_rest<'a>(
+        &self,
+        n: &Normalized,
+        ids: &dyn Fn(usize) -> &'a [u32],
+        is_cue: &dyn Fn(usize) -> bool,
+        rest: &[u32],
+        at: usize,
+        clause: u32,
+        typo: &mut bool,
+    ) -> Option<usize> {
+        let Some((&want, more)) = rest.split_first() else {
+            return Some(at);
+        };
+        for skip in 0..=self.max_gap {
+            let i = at + skip;
+            if i >= n.tokens.len() || n.tokens[i].clause != clause {
+                return None;
+            }
+            if skip > 0 && is_cue(i - 1) {
+                return None;
+            }
+            if let Some(&hit) = ids(i).iter().find(|&&id| id & !TYPO_BIT == want) {
+                let mut t = *typo || hit & TYPO_BIT != 0;
+                if let Some(end) = self.match_rest(n, ids, is_cue, more, i + 1, clause, &mut t) {
+                    *typo = t;
+                    return Some(end);
+                }
+            }
+        }
+        None
+    }
+
+    /// The outcome of a traced free-text answer.
+    fn outcome_of(&self, trace: &Trace) -> Outcome {
+        let n = &trace.normalized;
+        if n.tokens.is_empty() || self.no_answer.contains(n.text.as_str()) {
             return Outcome::NoAnswer;
         }
-        match self.matches(scratch).first() {
-            Some(m) => Outcome::Tagged {
-                reason: m.reason,
-                source: Source::Text,
-            },
+        let mut counting = trace.matches.iter().filter(|m| m.counts());
+        match counting.next() {
+            Some(first) => {
+                let mut reasons = ReasonSet::one(first.reason);
+                for m in counting {
+                    reasons.insert(m.reason);
+                }
+                Outcome::Tagged(Tag {
+                    primary: first.reason,
+                    reasons,
+                    source: Source::Text,
+                })
+            }
             None => Outcome::Unclassified,
         }
     }
 
-    /// Classify a row from its free-text answer and its coded value as read by
-    /// [`Classifier::lookup_code`] (`CodeLookup::Blank` when there is no code column).
-    /// A code that names a reason wins; "other", an unknown code or no code defer to the text.
-    /// A row with a code but no usable text is unclassified, not "no answer": the customer
-    /// did answer.
-    pub fn classify(
-        &self,
-        text: Option<&str>,
-        lookup: CodeLookup,
-        scratch: &mut String,
-    ) -> Outcome {
-        if let CodeLookup::Reason(reason) = lookup {
-            return Outcome::Tagged {
-                reason,
-                source: Source::Code,
-            };
+    /// Classify a free-text answer.
+    pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
+        self.trace(text, scratch);
+        self.outcome_of(&scratch.trace)
+    }
+
+    /// Classify a row from its free-text answer and the reading of its code column(s)
+    /// (`CodeLookup::Blank` when there is none). An involuntary code wins, then a code that
+    /// names a reason; "other", an unknown code or no code defer to the text. A row with a code
+    /// but no usable text is unclassified, not "no answer": the customer did answer.
+    pub fn classify(&self, text: Option<&str>, lookup: CodeLookup, scratch: &mut Scratch) -> Outcome {
+        match lookup {
+            CodeLookup::Involuntary => return Outcome::Involuntary,
+            CodeLookup::Reason(reason) => {
+                return Outcome::Tagged(Tag {
+                    primary: reason,
+                    reasons: ReasonSet::one(reason),
+                    source: Source::Code,
+                })
+            }
+            _ => {}
         }
         let from_text = self.classify_text(text.unwrap_or(""), scratch);
         match (from_text, lookup) {
@@ -246,153 +695,106 @@ impl Classifier {
             (outcome, _) => outcome,
         }
     }
+
+    /// The normalized form of the answer last classified with `scratch`.
+    pub fn last_normalized<'a>(&self, scratch: &'a Scratch) -> &'a str {
+        &scratch.trace.normalized.text
+    }
+
+    /// Classify an answer and keep everything that led to the outcome.
+    pub fn explain(&self, text: &str, lookup: CodeLookup) -> Explanation {
+        let mut scratch = Scratch::new();
+        let outcome = self.classify(Some(text), lookup, &mut scratch);
+        let trace = scratch.trace;
+        let n = &trace.normalized;
+        let matches = trace
+            .matches
+            .iter()
+            .map(|m| {
+                let rule = self.rule(m.rule);
+                let typos = (m.start..m.end)
+                    .filter_map(|i| {
+                        let ids = &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
+                        let typo = ids.iter().find(|&&id| id & TYPO_BIT != 0)?;
+                        (!ids.iter().any(|&id| id & TYPO_BIT == 0 && id == typo & !TYPO_BIT))
+                            .then(|| (n.word(i).to_string(), self.lexicon.word(*typo).text.clone()))
+                    })
+                    .filter(|_| m.typo)
+                    .collect();
+                ExplainedMatch {
+                    reason: m.reason,
+                    rule: rule.text.clone(),
+                    rule_kind: rule.kind,
+                    lang: if rule.kind == RuleKind::Regex {
+                        "any".to_string()
+                    } else {
+                        self.lang_name(m.lang).to_string()
+                    },
+                    words: (m.start, m.end),
+                    bytes: (
+                        n.tokens[m.start].start as usize,
+                        n.tokens[m.end - 1].end as usize,
+                    ),
+                    matched: n.span(m.start, m.end).to_string(),
+                    typos,
+                    negated_by: m.negated_by.map(|c| (c, n.word(c).to_string())),
+                    inside_longer: m.inside_longer,
+                    hint: rule.hint,
+                    overruled: m.overruled,
+                    counts: m.counts(),
+                }
+            })
+            .collect();
+        let negations = trace
+            .negations
+            .iter()
+            .map(|g| (g.word, n.word(g.word).to_string(), g.used))
+            .collect();
+        Explanation {
+            text: text.to_string(),
+            normalized: n.text.clone(),
+            no_answer_form: n.tokens.is_empty() || self.no_answer.contains(n.text.as_str()),
+            lookup,
+            matches,
+            negations,
+            outcome,
+        }
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// One match, explained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExplainedMatch {
+    pub reason: usize,
+    pub rule: String,
+    pub rule_kind: RuleKind,
+    pub lang: String,
+    /// Word range in the normalized answer.
+    pub words: (usize, usize),
+    /// Byte range in the normalized answer.
+    pub bytes: (usize, usize),
+    pub matched: String,
+    /// `(word in the answer, rule word it was read as)` for words matched with a typo.
+    pub typos: Vec<(String, String)>,
+    /// The negation that cancels this match: `(word index, word)`.
+    pub negated_by: Option<(usize, String)>,
+    pub inside_longer: bool,
+    pub hint: bool,
+    pub overruled: bool,
+    pub counts: bool,
+}
 
-    fn classifier() -> Classifier {
-        Classifier::new(&Taxonomy::builtin()).unwrap()
-    }
-
-    fn tag(text: &str) -> Option<&'static str> {
-        let c = classifier();
-        let ids = [
-            "died",
-            "moved",
-            "friend_referral",
-            "better_product",
-            "dissatisfaction",
-            "indifference",
-        ];
-        match c.classify_text(text, &mut String::new()) {
-            Outcome::Tagged { reason, .. } => Some(ids[reason]),
-            Outcome::Unclassified => None,
-            Outcome::NoAnswer => Some("<no answer>"),
-        }
-    }
-
-    #[test]
-    fn prefix_words_match_word_starts_only() {
-        let p = Pattern::compile("relocat*", 0).unwrap();
-        assert!(p.words[0].matches("relocation"));
-        assert!(!p.words[0].matches("unrelocatable"));
-        let p = Pattern::compile("co-worker*", 0).unwrap();
-        assert_eq!(p.words.len(), 2);
-        assert!(!p.words[0].prefix && p.words[1].prefix);
-    }
-
-    #[test]
-    fn phrases_match_whole_words_in_sequence() {
-        assert_eq!(tag("We are relocating to Spain"), Some("moved"));
-        assert_eq!(tag("the app kept CRASHING"), Some("dissatisfaction"));
-        // "friendly" is not "friend".
-        assert_eq!(tag("not user friendly at all"), Some("dissatisfaction"));
-        assert_eq!(tag("they called me back within the hour"), None);
-        // A stem inside a phrase: "follow* up".
-        assert_eq!(
-            tag("Nobody followed up after the demo"),
-            Some("indifference")
-        );
-        assert_eq!(tag("no one is following up"), None);
-        assert_eq!(tag("they never called back"), Some("indifference"));
-    }
-
-    #[test]
-    fn each_language_has_working_rules() {
-        assert_eq!(
-            tag("Support never answered my emails"),
-            Some("indifference")
-        );
-        assert_eq!(tag("We zijn verhuisd naar Gent"), Some("moved"));
-        assert_eq!(
-            tag("Ein Kollege hat uns X empfohlen"),
-            Some("friend_referral")
-        );
-        assert_eq!(tag("Trop cher pour ce que c'est"), Some("dissatisfaction"));
-        assert_eq!(
-            tag("Nos cambiamos a la competencia"),
-            Some("better_product")
-        );
-        assert_eq!(tag("Компания обанкротилась"), Some("died"));
-        assert_eq!(tag("Déménagement à l'étranger"), Some("moved"));
-        assert_eq!(tag("Хамство менеджера"), Some("indifference"));
-    }
-
-    #[test]
-    fn french_staff_stem_does_not_match_english_employer() {
-        // Regression: `employe*` (French "employé") matched "employer" in a real export.
-        assert_eq!(tag("Resignation-Other employer"), None);
-        assert_eq!(tag("L'employé était désagréable"), Some("indifference"));
-    }
-
-    #[test]
-    fn the_reason_stated_first_wins() {
-        assert_eq!(
-            tag("Switched to a competitor because support ignored us"),
-            Some("better_product")
-        );
-        assert_eq!(
-            tag("Support ignored us, so we switched to a competitor"),
-            Some("indifference")
-        );
-        // At the same word, the longer phrase wins ("slow support" over "slow").
-        assert_eq!(tag("slow support and bugs"), Some("indifference"));
-    }
-
-    #[test]
-    fn no_answer_forms() {
-        for blank in [
-            "",
-            "  ",
-            "-",
-            "N/A",
-            "n.a.",
-            "None",
-            "no comment",
-            "Prefer not to say",
-            "???",
-            "нет",
-            "Keine Angabe",
-        ] {
-            assert_eq!(tag(blank), Some("<no answer>"), "{blank:?}");
-        }
-        // An answer that merely contains a no-answer word is still an answer.
-        assert_eq!(tag("none of my questions got an answer"), None);
-    }
-
-    #[test]
-    fn codes_win_and_other_defers_to_text() {
-        let c = classifier();
-        let s = &mut String::new();
-        let code = |text: Option<&str>, code: &str| {
-            c.classify(text, c.lookup_code(code), &mut String::new())
-        };
-        assert!(matches!(
-            code(Some("rude staff"), "too_expensive"),
-            Outcome::Tagged {
-                reason: 4,
-                source: Source::Code
-            }
-        ));
-        assert!(matches!(
-            code(Some("rude staff"), "other"),
-            Outcome::Tagged {
-                reason: 5,
-                source: Source::Text
-            }
-        ));
-        assert_eq!(code(None, "other"), Outcome::Unclassified);
-        assert_eq!(code(Some(""), "made_up_code"), Outcome::Unclassified);
-        assert!(matches!(
-            code(None, " Unused "),
-            Outcome::Tagged { reason: 1, .. }
-        ));
-        assert_eq!(c.classify(None, CodeLookup::Blank, s), Outcome::NoAnswer);
-        assert_eq!(
-            c.classify(Some("n/a"), c.lookup_code(""), s),
-            Outcome::NoAnswer
-        );
-    }
+/// Why an answer got its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub text: String,
+    pub normalized: String,
+    /// Whether the normalized answer is empty or a no-answer form.
+    pub no_answer_form: bool,
+    pub lookup: CodeLookup,
+    /// Every match, those that count first (primary first).
+    pub matches: Vec<ExplainedMatch>,
+    /// Negation words: `(word index, word, cancels a match)`.
+    pub negations: Vec<(usize, String, bool)>,
+    pub outcome: Outcome,
 }

@@ -1,52 +1,198 @@
 //! Text normalization shared by answers and rules, so both sides are compared in one form:
-//! Unicode compatibility decomposition (NFKD), accents dropped, lowercase, and everything that is
-//! not a letter or digit folded to single spaces. "Déménagé!!" and "demenage" become "demenage";
-//! "didn’t" becomes "didn t" on both sides.
+//! Unicode compatibility composition (NFKC), case folding (`ß` -> `ss`), accents dropped unless
+//! the taxonomy keeps them, English `n't` -> ` not`, and everything that is not a letter or digit
+//! folded to single spaces. "Déménagé!!" and "demenage" become "demenage"; "didn’t" becomes
+//! "did not" on both sides.
+//!
+//! Answers also keep where clauses end (`.`, `,`, `;`, `!`, `?`, a free-standing dash, a line
+//! break): a phrase never matches across a clause, and a negation reaches no further than its
+//! clause.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Normalize `text` into `out` (cleared first), reusing its allocation.
-pub fn normalize_into(text: &str, out: &mut String) {
-    out.clear();
-    let mut pending_space = false;
-    for c in text.nfkd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
-        } else {
-            pending_space = true;
-        }
+/// One word of a normalized answer: a byte range of [`Normalized::text`] and its clause number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub clause: u32,
+}
+
+/// A normalized answer: words separated by single spaces, with their positions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    pub tokens: Vec<Token>,
+}
+
+impl Normalized {
+    /// The text of word `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let t = self.tokens[i];
+        &self.text[t.start as usize..t.end as usize]
+    }
+
+    /// The text of words `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> &str {
+        let (a, b) = (self.tokens[start].start, self.tokens[end - 1].end);
+        &self.text[a as usize..b as usize]
     }
 }
 
-/// Normalize `text` into a new string.
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '\n' | '\r' | '…' | '–' | '—'
+    )
+}
+
+/// Characters that join the two halves of an English negative contraction ("didn't").
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ')
+}
+
+/// Normalize `text` into `out` (cleared first), reusing its allocations.
+pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
+    out.text.clear();
+    out.tokens.clear();
+    let mut clause = 0u32;
+    let mut in_word = false;
+    let mut word_start = 0usize;
+    let mut pending_break = false;
+    let mut prev: char = ' ';
+
+    let push_char = |out: &mut Normalized, c: char, in_word: &mut bool, ws: &mut usize| {
+        if !*in_word {
+            if !out.text.is_empty() {
+                out.text.push(' ');
+            }
+            *ws = out.text.len();
+            *in_word = true;
+        }
+        out.text.push(c);
+    };
+
+    let chars: Vec<char> = text.nfkc().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // English "n't": end the word before the "n" and emit "not".
+        if (c == 'n' || c == 'N')
+            && in_word
+            && chars.get(i + 1).is_some_and(|&a| is_apostrophe(a))
+            && chars.get(i + 2).is_some_and(|&t| t == 't' || t == 'T')
+            && !chars.get(i + 3).is_some_and(|x| x.is_alphanumeric())
+        {
+            out.tokens.push(Token {
+                start: word_start as u32,
+                end: out.text.len() as u32,
+                clause,
+            });
+            in_word = false;
+            push_char(out, 'n', &mut in_word, &mut word_start);
+            out.text.push_str("ot");
+            prev = 't';
+            i += 3;
+            continue;
+        }
+        let mut emitted = false;
+        for lower in c.to_lowercase() {
+            let parts: &mut dyn Iterator<Item = char> = if fold_accents {
+                &mut std::iter::once(lower).nfd().filter(|d| !is_combining_mark(*d))
+            } else {
+                &mut std::iter::once(lower)
+            };
+            for d in parts {
+                if d.is_alphanumeric() {
+                    if !in_word && pending_break && !out.tokens.is_empty() {
+                        clause += 1;
+                    }
+                    pending_break = false;
+                    if d == 'ß' {
+                        push_char(out, 's', &mut in_word, &mut word_start);
+                        out.text.push('s');
+                    } else {
+                        push_char(out, d, &mut in_word, &mut word_start);
+                    }
+                    emitted = true;
+                } else if is_combining_mark(d) && in_word {
+                    out.text.push(d);
+                    emitted = true;
+                }
+            }
+        }
+        if !emitted {
+            if in_word {
+                out.tokens.push(Token {
+                    start: word_start as u32,
+                    end: out.text.len() as u32,
+                    clause,
+                });
+                in_word = false;
+            }
+            let free_dash = c == '-'
+                && (prev.is_whitespace() || chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+            if is_clause_break(c) || free_dash {
+                pending_break = true;
+            }
+        }
+        prev = c;
+        i += 1;
+    }
+    if in_word {
+        out.tokens.push(Token {
+            start: word_start as u32,
+            end: out.text.len() as u32,
+            clause,
+        });
+    }
+}
+
+/// Normalize `text` into a new string, folding accents (headers, no-answer lists, codes).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    normalize_into(text, &mut out);
-    out
+    let mut out = Normalized::default();
+    normalize_into(text, true, &mut out);
+    out.text
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::*;
+
+    fn n(text: &str) -> Normalized {
+        let mut out = Normalized::default();
+        normalize_into(text, true, &mut out);
+        out
+    }
+
+    fn clauses(text: &str) -> Vec<u32> {
+        n(text).tokens.iter().map(|t| t.clause).collect()
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {
         assert_eq!(normalize("  Déménagé!!  à   PARIS "), "demenage a paris");
-        assert_eq!(normalize("didn’t call back..."), "didn t call back");
         assert_eq!(normalize("N/A"), "n a");
         assert_eq!(normalize("Geschäft GESCHLOSSEN"), "geschaft geschlossen");
+        assert_eq!(normalize("Straße"), "strasse");
+    }
+
+    #[test]
+    fn english_negative_contractions_become_not() {
+        assert_eq!(normalize("didn’t call back..."), "did not call back");
+        assert_eq!(normalize("I DON'T need it"), "i do not need it");
+        assert_eq!(normalize("can't"), "ca not");
+        // Only a trailing n't: "n'importe" stays two words.
+        assert_eq!(normalize("n'importe"), "n importe");
+    }
+
+    #[test]
+    fn accents_can_be_kept() {
+        let mut out = Normalized::default();
+        normalize_into("Déménagé", false, &mut out);
+        assert_eq!(out.text, "déménagé");
+        assert_eq!(out.tokens.len(), 1);
     }
 
     #[test]
@@ -61,5 +207,17 @@ mod tests {
         assert_eq!(normalize("ﬁne – ok"), "fine ok");
         assert_eq!(normalize("-"), "");
         assert_eq!(normalize(""), "");
+    }
+
+    #[test]
+    fn tokens_and_clauses() {
+        let t = n("Not the price - support, never.  Again");
+        assert_eq!(t.text, "not the price support never again");
+        assert_eq!(t.word(3), "support");
+        assert_eq!(t.span(0, 3), "not the price");
+        assert_eq!(clauses("Not the price - support, never.  Again"), [0, 0, 0, 1, 2, 3]);
+        // A hyphen inside a word is not a clause break.
+        assert_eq!(clauses("co-worker left"), [0, 0, 0]);
+        assert_eq!(clauses("a\nb"), [0, 1]);
     }
 }

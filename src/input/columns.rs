@@ -3,6 +3,7 @@
 //! in, column indexes or an actionable error out.
 
 use crate::classify::{normalize, Classifier, CodeLookup};
+use crate::taxonomy::CodeMap;
 
 /// Lowercase letters and digits only: "Why did you cancel?" -> "whydidyoucancel".
 pub fn squash(header: &str) -> String {
@@ -83,12 +84,12 @@ const SUGGESTION_TARGETS: &[&str] = &[
 ];
 
 /// The columns an analysis reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Chosen {
     /// Free-text answers.
     pub text: Option<usize>,
-    /// Coded answers (e.g. Stripe feedback codes).
-    pub code: Option<usize>,
+    /// Coded answers (e.g. Stripe feedback codes and Stripe's ending reason), left to right.
+    pub codes: Vec<usize>,
 }
 
 /// Why no column could be chosen. `Display` is the message a user sees.
@@ -178,7 +179,7 @@ fn nearest(headers: &[String], targets: &[&str]) -> Option<String> {
 }
 
 /// Find a column the user named: exactly, or else ignoring case, spaces and punctuation.
-fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize, ColumnError> {
+pub fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize, ColumnError> {
     if let Some(i) = headers.iter().position(|h| h == name) {
         return Ok(i);
     }
@@ -207,7 +208,7 @@ fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
                 names_reason = true;
                 known += 1;
             }
-            CodeLookup::Text => known += 1,
+            CodeLookup::Text | CodeLookup::Involuntary => known += 1,
             CodeLookup::Unknown => {}
         }
         non_blank += 1;
@@ -217,15 +218,16 @@ fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
 
 /// Choose the columns to read.
 ///
-/// `sample(i)` gives some values of column `i` (used to recognise coded columns);
-/// `code_headers` are the squashed header names that code maps declare.
+/// `sample(i)` gives some values of column `i` (used to recognise coded columns by their
+/// values, for code maps that allow it). A code map's column is found by header; at most one
+/// more is found by values.
 pub fn choose(
     headers: &[String],
     sample: &dyn Fn(usize) -> Vec<String>,
     classifier: &Classifier,
-    code_headers: &[String],
+    code_maps: &[CodeMap],
     reason_col: Option<&str>,
-    code_col: Option<&str>,
+    code_cols: &[String],
 ) -> Result<Chosen, ColumnError> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
     let coded: Vec<bool> = (0..headers.len())
@@ -241,19 +243,41 @@ pub fn choose(
     let named_text = reason_col
         .map(|name| named(headers, "--reason-col", name))
         .transpose()?;
-    let code = match code_col {
-        Some(name) => Some(named(headers, "--code-col", name)?),
-        None => squashed
-            .iter()
-            .position(|h| code_headers.contains(h))
-            .filter(|&i| Some(i) != named_text)
-            .or_else(|| (0..headers.len()).find(|&i| Some(i) != named_text && coded[i])),
-    };
+    let mut codes = Vec::new();
+    if code_cols.is_empty() {
+        for i in 0..headers.len() {
+            if Some(i) != named_text && code_maps.iter().any(|m| m.headers.contains(&squashed[i])) {
+                codes.push(i);
+            }
+        }
+        let by_values = code_maps.iter().any(|m| m.detect_by_values);
+        let by_header_detectable = codes.iter().any(|&i| {
+            code_maps
+                .iter()
+                .any(|m| m.detect_by_values && m.headers.contains(&squashed[i]))
+        });
+        if by_values && !by_header_detectable {
+            if let Some(i) =
+                (0..headers.len()).find(|&i| Some(i) != named_text && !codes.contains(&i) && coded[i])
+            {
+                codes.push(i);
+                codes.sort_unstable();
+            }
+        }
+    } else {
+        for name in code_cols {
+            let i = named(headers, "--code-col", name)?;
+            if !codes.contains(&i) {
+                codes.push(i);
+            }
+        }
+    }
 
     let text = match named_text {
         Some(i) => Some(i),
         None => {
-            let candidate = |i: usize| Some(i) != code && !NOT_TEXT.contains(&squashed[i].as_str());
+            let candidate =
+                |i: usize| !codes.contains(&i) && !NOT_TEXT.contains(&squashed[i].as_str());
             let by_rank = TEXT_HEADERS.iter().find_map(|(names, prefix)| {
                 (0..headers.len()).find(|&i| {
                     candidate(i)
@@ -278,13 +302,13 @@ pub fn choose(
         }
     };
 
-    if text.is_none() && code.is_none() {
+    if text.is_none() && codes.is_empty() {
         return Err(ColumnError::NoReasonColumn {
             headers: headers.to_vec(),
             suggestion: nearest(headers, SUGGESTION_TARGETS),
         });
     }
-    Ok(Chosen { text, code })
+    Ok(Chosen { text, codes })
 }
 
 #[cfg(test)]
@@ -296,10 +320,8 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
         let t = Taxonomy::builtin();
         let c = Classifier::new(&t).unwrap();
-        let code_headers: Vec<String> =
-            t.code_maps.iter().flat_map(|m| m.headers.clone()).collect();
         let sample = |i: usize| rows.iter().map(|r| r[i].to_string()).collect();
-        choose(&headers, &sample, &c, &code_headers, None, None)
+        choose(&headers, &sample, &c, &t.code_maps, None, &[])
     }
 
     #[test]
@@ -338,7 +360,7 @@ mod tests {
             c,
             Chosen {
                 text: Some(2),
-                code: Some(1)
+                codes: vec![1]
             }
         );
         let c = pick(&["id", "answer_code", "notes"], r).unwrap();
@@ -346,9 +368,20 @@ mod tests {
             c,
             Chosen {
                 text: None,
-                code: Some(1)
+                codes: vec![1]
             }
         );
+    }
+
+    #[test]
+    fn stripe_reason_and_feedback_are_both_read() {
+        let r: &[&[&str]] = &[&["1", "payment_failed", "", ""], &["2", "cancellation_requested", "too_expensive", "x"]];
+        let c = pick(
+            &["id", "cancellation_details.reason", "cancellation_details.feedback", "cancellation_details.comment"],
+            r,
+        )
+        .unwrap();
+        assert_eq!(c, Chosen { text: Some(3), codes: vec![1, 2] });
     }
 
     #[test]

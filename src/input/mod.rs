@@ -14,8 +14,16 @@ pub use columns::{squash, Chosen, ColumnError};
 
 /// Frame column holding the free-text answers.
 pub const TEXT: &str = "text";
-/// Frame column holding the coded answers.
-pub const CODE: &str = "code";
+
+/// Frame column holding the `i`th coded column.
+fn code_name(i: usize) -> String {
+    format!("code_{i}")
+}
+
+/// Frame column holding the `i`th extra column.
+fn extra_name(i: usize) -> String {
+    format!("extra_{i}")
+}
 
 /// How many rows are looked at to recognise a coded column by its values.
 const SAMPLE_ROWS: usize = 1000;
@@ -24,7 +32,16 @@ const SAMPLE_ROWS: usize = 1000;
 #[derive(Debug, Clone, Default)]
 pub struct ColumnOptions {
     pub reason_col: Option<String>,
-    pub code_col: Option<String>,
+    pub code_cols: Vec<String>,
+    /// Further columns to load as they are, with the flag that named them (`--truth-col`).
+    pub extra: Vec<(&'static str, String)>,
+}
+
+/// One row: its free-text answer and its coded values (`None` for a blank cell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub text: Option<&'a str>,
+    pub codes: Vec<Option<&'a str>>,
 }
 
 /// One loaded export.
@@ -34,10 +51,14 @@ pub struct Loaded {
     pub path: String,
     /// Header of the free-text reason column, if one is read.
     pub text_column: Option<String>,
-    /// Header of the coded reason column, if one is read.
-    pub code_column: Option<String>,
-    /// The data rows: a `text` and/or a `code` string column, one row per record.
+    /// Headers of the coded columns read, left to right.
+    pub code_columns: Vec<String>,
+    /// Headers of the extra columns, in the order asked for.
+    pub extra_columns: Vec<String>,
+    /// The data rows: `text`, `code_0..`, `extra_0..` string columns, one row per record.
     pub frame: DataFrame,
+    /// The file line each row starts on (1-based), for messages about a row.
+    pub lines: Vec<u64>,
 }
 
 impl Loaded {
@@ -55,15 +76,22 @@ impl Loaded {
         self.strings(TEXT)
     }
 
-    /// The coded answers, if a code column was read.
-    pub fn codes(&self) -> Option<&StringChunked> {
-        self.strings(CODE)
+    /// The `i`th extra column.
+    pub fn extra(&self, i: usize) -> Option<&StringChunked> {
+        self.strings(&extra_name(i))
     }
 
-    /// Each row's `(text, code)`; `None` for a blank cell or a column that was not read.
-    pub fn answers(&self) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+    /// Each row's text and codes.
+    pub fn answers(&self) -> impl Iterator<Item = Row<'_>> {
         let n = self.rows();
-        cells(self.text(), n).zip(cells(self.codes(), n))
+        let codes: Vec<&StringChunked> = (0..self.code_columns.len())
+            .filter_map(|i| self.strings(&code_name(i)))
+            .collect();
+        let mut code_iters: Vec<_> = codes.iter().map(|c| c.iter()).collect();
+        cells(self.text(), n).map(move |text| Row {
+            text,
+            codes: code_iters.iter_mut().map(|it| it.next().flatten()).collect(),
+        })
     }
 }
 
@@ -163,34 +191,32 @@ pub fn parse(
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .collect()
     };
-    let code_headers: Vec<String> = taxonomy
-        .code_maps
-        .iter()
-        .flat_map(|m| m.headers.iter().cloned())
-        .collect();
     let chosen = columns::choose(
         &headers,
         &values,
         classifier,
-        &code_headers,
+        &taxonomy.code_maps,
         options.reason_col.as_deref(),
-        options.code_col.as_deref(),
+        &options.code_cols,
     )?;
+    let mut extra = Vec::new();
+    for (flag, name) in &options.extra {
+        extra.push(columns::named(&headers, flag, name)?);
+    }
 
-    let mut text = chosen.text.map(|i| {
-        (
-            i,
-            StringChunkedBuilder::new(PlSmallStr::from_static(TEXT), sample.len()),
-        )
-    });
-    let mut code = chosen.code.map(|i| {
-        (
-            i,
-            StringChunkedBuilder::new(PlSmallStr::from_static(CODE), sample.len()),
-        )
-    });
+    let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), sample.len());
+    let mut columns: Vec<(usize, StringChunkedBuilder)> = Vec::new();
+    if let Some(i) = chosen.text {
+        columns.push((i, builder(TEXT.to_string())));
+    }
+    for (k, &i) in chosen.codes.iter().enumerate() {
+        columns.push((i, builder(code_name(k))));
+    }
+    for (k, &i) in extra.iter().enumerate() {
+        columns.push((i, builder(extra_name(k))));
+    }
     let mut push = |record: &csv::ByteRecord| -> Result<()> {
-        for (i, builder) in [text.as_mut(), code.as_mut()].into_iter().flatten() {
+        for (i, builder) in columns.iter_mut() {
             let value = field_str(record, *i, &headers[*i])?;
             if value.trim().is_empty() {
                 builder.append_null();
@@ -200,25 +226,29 @@ pub fn parse(
         }
         Ok(())
     };
+    let mut lines = Vec::with_capacity(sample.len());
     for r in &sample {
         push(r)?;
+        lines.push(r.position().map_or(0, |p| p.line()));
     }
     let mut rows = sample.len();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         push(&record)?;
+        lines.push(record.position().map_or(0, |p| p.line()));
         rows += 1;
     }
 
-    let columns = [text, code]
+    let columns = columns
         .into_iter()
-        .flatten()
         .map(|(_, b)| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
     Ok(Loaded {
         path: path.to_string(),
         text_column: chosen.text.map(|i| headers[i].clone()),
-        code_column: chosen.code.map(|i| headers[i].clone()),
+        code_columns: chosen.codes.iter().map(|&i| headers[i].clone()).collect(),
+        extra_columns: extra.iter().map(|&i| headers[i].clone()).collect(),
         frame,
+        lines,
     })
 }

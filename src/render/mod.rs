@@ -1,8 +1,11 @@
 //! Rendering a [`Report`]: one renderer per output format behind one trait. Renderers only
 //! format; every number they show is already in the report.
 
+pub mod evaluation;
+pub mod explanation;
 mod json;
 mod table;
+pub mod taxonomy;
 
 use std::io::{self, Write};
 
@@ -11,12 +14,12 @@ use crate::report::Report;
 pub use json::Json;
 pub use table::Table;
 
-/// Output formats of `churn analyze`.
+/// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// A table for people, with a summary and a headline.
     Table,
-    /// The documented JSON report (`schema_version` 1).
+    /// Documented JSON (`schema_version` 1).
     Json,
 }
 

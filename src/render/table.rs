@@ -36,6 +36,15 @@ fn pp(delta: f64) -> String {
     format!("{delta:+.1}")
 }
 
+/// A count: whole numbers as integers, split credit with one decimal.
+fn count(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -112,7 +121,7 @@ impl Table {
             let bar_cell = Cell::new(r.share.map(bar).unwrap_or_default());
             t.add_row(vec![
                 Cell::new(&r.id),
-                Cell::new(r.count),
+                Cell::new(count(r.count)),
                 Cell::new(r.share.map(pct).unwrap_or_else(|| "–".into())),
                 Cell::new(r.benchmark_share.map(pct).unwrap_or_else(|| "–".into())),
                 delta,
@@ -124,10 +133,17 @@ impl Table {
             ]);
         }
         let rows = &report.rows;
-        for (name, count) in [
+        let mut others = vec![
             ("(unclassified)", rows.unclassified),
             ("(no answer)", rows.no_answer),
-        ] {
+        ];
+        if rows.involuntary > 0 {
+            others.push(("(involuntary)", rows.involuntary));
+        }
+        if rows.rejected > 0 {
+            others.push(("(rejected)", rows.rejected));
+        }
+        for (name, count) in others {
             let cells = vec![
                 Cell::new(name),
                 Cell::new(count),
@@ -162,7 +178,7 @@ impl Render for Table {
             if let Some(c) = &input.text_column {
                 columns.push(format!("text `{c}`"));
             }
-            if let Some(c) = &input.code_column {
+            for c in &input.code_columns {
                 columns.push(format!("codes `{c}`"));
             }
             writeln!(
@@ -173,9 +189,17 @@ impl Render for Table {
                 columns.join(", ")
             )?;
         }
+        if let Some(config) = &report.config {
+            writeln!(out, "Taxonomy: {config}")?;
+        }
+        let involuntary = if r.involuntary > 0 {
+            format!(", {} involuntary", r.involuntary)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "Read {}: {} tagged, {} unclassified, {} no answer, {} rejected",
+            "Read {}: {} tagged, {} unclassified, {} no answer{involuntary}, {} rejected",
             plural(r.read, "row", "rows"),
             r.tagged,
             r.unclassified,
@@ -226,14 +250,30 @@ impl Render for Table {
         }
         writeln!(out)?;
         writeln!(out, "{}", self.reasons_table(report))?;
-        writeln!(
-            out,
-            "{}",
-            self.dim(&format!(
-                "Shares are of the {} tagged; unclassified and no-answer rows are counted, not shared out.",
+        let shares = match report.attribution.mode {
+            "all" => format!(
+                "Attribution `all`: each row counts for every reason it states ({} state several), so shares are of the {} tagged and may sum past 100%.",
+                r.multi_reason,
                 plural(r.tagged, "row", "rows")
-            ))
-        )?;
+            ),
+            "split" => format!(
+                "Attribution `split`: a row stating several reasons ({} do) is shared equally between them; shares are of the {} tagged.",
+                r.multi_reason,
+                plural(r.tagged, "row", "rows")
+            ),
+            _ => format!(
+                "Shares are of the {} tagged, each counted for the reason it states first; unclassified and no-answer rows are counted, not shared out.",
+                plural(r.tagged, "row", "rows")
+            ),
+        };
+        writeln!(out, "{}", self.dim(&shares))?;
+        if r.involuntary > 0 {
+            writeln!(
+                out,
+                "{}",
+                self.dim("Involuntary rows (failed or disputed payments, from codes) are not a reason the customer gave and are left out of the shares.")
+            )?;
+        }
         writeln!(
             out,
             "{}",
@@ -242,6 +282,23 @@ impl Render for Table {
                 report.benchmark.name, report.benchmark.note
             ))
         )?;
+        if !report.unclassified_answers.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                self.bold("Most common unclassified answers (normalized):")
+            )?;
+            let width = report
+                .unclassified_answers
+                .iter()
+                .map(|a| a.count.to_string().len())
+                .max()
+                .unwrap_or(1);
+            for a in &report.unclassified_answers {
+                writeln!(out, "  {:>width$}  {}", a.count, a.text)?;
+            }
+        }
         Ok(())
     }
 }

@@ -1,13 +1,6 @@
 //! The taxonomy: which reasons a departure can be tagged with, what each means, and the rules
-//! (phrases per language, coded values) that point to it. Plain data; `classify` compiles it.
-
-mod builtin;
-
-/// A language of the built-in phrase lists (ISO 639-1 code).
-pub type Lang = &'static str;
-
-/// The languages the built-in rules cover, in the order they are listed.
-pub const LANGUAGES: [Lang; 6] = ["en", "nl", "de", "fr", "es", "ru"];
+//! (phrases per language, regexes, coded values, negation words) that point to it. Plain data;
+//! `config` reads it from TOML (the built-in one is `builtin.toml`), `classify` compiles it.
 
 /// One reason a customer can leave for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,24 +11,33 @@ pub struct Reason {
     pub label: String,
     /// What the reason means, in one or two sentences (shown in help and docs).
     pub meaning: String,
-    /// Phrase rules, each tagged with its language. Syntax: see [`crate::classify::Pattern`].
+    /// Breaks ties between reasons stated at the same word: higher wins.
+    pub priority: i32,
+    /// Phrase rules, each tagged with its language. Syntax: see [`crate::classify::phrase_words`].
     pub phrases: Vec<Phrase>,
+    /// Weak phrases: they decide only when no phrase of any reason matched.
+    pub hints: Vec<Phrase>,
+    /// Regular expressions matched against the normalized answer.
+    pub regex: Vec<String>,
 }
 
-/// One phrase rule for a reason.
+/// One phrase (or word list entry) in a language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
+    /// ISO 639-1 code, or `any`.
     pub lang: String,
     pub text: String,
 }
 
-/// A coded answer (e.g. Stripe's `cancellation_details.feedback`) and what it means.
+/// What a coded answer means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeTarget {
     /// The code names a reason directly.
     Reason(String),
     /// The code says nothing by itself ("other"): look at the free text.
     Text,
+    /// The subscription ended without the customer choosing to leave (a failed payment).
+    Involuntary,
 }
 
 /// A map from the values of one coded column to reasons.
@@ -45,26 +47,58 @@ pub struct CodeMap {
     pub id: String,
     /// Where the codes come from, for output.
     pub description: String,
-    /// Header names (normalized: lowercase letters and digits only) that identify the column.
+    /// Header names, squashed (lowercase letters and digits only), that identify the column.
     pub headers: Vec<String>,
+    /// Whether a column whose values are mostly these codes is read even under another header.
+    pub detect_by_values: bool,
     /// Code value (lowercase) to target, in a stable order.
     pub codes: Vec<(String, CodeTarget)>,
 }
 
-/// A taxonomy: reasons in display order (also tie-break priority), coded-value maps and the
-/// answers that count as "no answer".
+/// Negation handling: a cue word cancels the matches that follow it closely in its clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NegationRules {
+    pub enabled: bool,
+    /// How many words after a cue a match may start and still be cancelled.
+    pub window: usize,
+    /// Words that negate ("not", "nicht", "pas"), per language: a cue only cancels matches of
+    /// rules in its language (Dutch "pas" means "just").
+    pub cues: Vec<Phrase>,
+    /// Phrases in which a cue does not negate ("no longer", "nicht mehr", "ya no").
+    pub keep: Vec<Phrase>,
+    /// Words that end a cue's reach ("but", "aber", "mais").
+    pub breaks: Vec<Phrase>,
+}
+
+/// How answers and rules are compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matching {
+    /// Drop accents on both sides ("déménagé" matches "demenage").
+    pub fold_accents: bool,
+    /// Reduce words to their Snowball stem in the rule's language.
+    pub stemming: bool,
+    /// Tolerate one typo in long words.
+    pub typos: bool,
+    /// How many other words may stand between two words of a phrase ("not very helpful").
+    pub max_gap: usize,
+}
+
+/// A taxonomy: reasons in display order (also the last tie-break), coded-value maps, the
+/// answers that count as "no answer", negation and matching settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     pub reasons: Vec<Reason>,
     pub code_maps: Vec<CodeMap>,
     /// Whole answers that mean "no answer" (matched after normalization).
     pub no_answer: Vec<String>,
+    pub negation: NegationRules,
+    pub matching: Matching,
 }
 
 impl Taxonomy {
     /// The taxonomy compiled into the binary: the six reasons of the classic study.
     pub fn builtin() -> Taxonomy {
-        builtin::taxonomy()
+        crate::config::Config::builtin().taxonomy
     }
 
     /// Position of a reason by id.
@@ -76,6 +110,9 @@ impl Taxonomy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The languages the built-in rules cover.
+    const LANGUAGES: [&str; 6] = ["en", "nl", "de", "fr", "es", "ru"];
 
     #[test]
     fn builtin_has_the_six_classic_reasons_in_order() {
@@ -106,17 +143,8 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn builtin_code_targets_name_known_reasons() {
-        let t = Taxonomy::builtin();
-        for map in &t.code_maps {
-            for (code, target) in &map.codes {
-                if let CodeTarget::Reason(id) = target {
-                    assert!(t.position(id).is_some(), "{code} -> unknown {id}");
-                }
-            }
+        for lang in LANGUAGES {
+            assert!(t.negation.cues.iter().any(|p| p.lang == lang), "no {lang} negation");
         }
     }
 }

@@ -1,0 +1,394 @@
+//! The words of all rules, compiled once: each distinct rule word gets an id, and an answer's
+//! word is looked up as the set of rule-word ids it stands for. A rule word matches
+//!
+//! - by **stem**: both words reduced with the Snowball stemmer of the rule's language, so one rule
+//!   `relocate` matches "relocating", "relocated", "relocation";
+//! - as a **prefix** when written `word*` (no stemming);
+//! - **exactly** when written `=word` (no stemming, no typo tolerance);
+//! - with **one typo** (a letter missing, added, changed or two swapped) when the rule word is
+//!   long (7+ letters, or a stem of 6+) and the first letter agrees: "custmer", "concurent".
+//!   Short words are never matched loosely, which is where typo tolerance would cost precision.
+
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Minimum length (in characters) of a written rule word, or of a prefix, matched with a typo.
+const TYPO_MIN_WORD: usize = 7;
+/// Minimum length of a stem matched with a typo.
+const TYPO_MIN_STEM: usize = 6;
+/// Marks a word id matched only through a typo.
+pub const TYPO_BIT: u32 = 1 << 31;
+
+/// The Snowball stemmer for an ISO 639-1 language code.
+pub fn algorithm(lang: &str) -> Option<Algorithm> {
+    Some(match lang {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// Language codes a rule may be tagged with: those with a stemmer, and `any` (no stemming).
+pub fn is_known_language(lang: &str) -> bool {
+    lang == "any" || algorithm(lang).is_some()
+}
+
+/// How one written rule word matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Stem,
+    Prefix,
+    Exact,
+}
+
+/// One rule word as written (normalized), for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordInfo {
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// A form that may be matched with one typo: a written word, a stem or a prefix.
+#[derive(Debug, Clone)]
+struct TypoForm {
+    chars: Vec<char>,
+    id: u32,
+    /// `None`: compare with the answer's word as written; `Some(l)`: with its stem in language
+    /// `l`.
+    stem_lang: Option<usize>,
+    prefix: bool,
+}
+
+/// The compiled words of a taxonomy.
+pub struct Lexicon {
+    stemming: bool,
+    typos: bool,
+    langs: Vec<(String, Stemmer)>,
+    /// Per language (index into `langs`): stem -> id.
+    stems: Vec<HashMap<String, u32>>,
+    exact: HashMap<String, u32>,
+    prefixes: Vec<(String, u32)>,
+    words: Vec<WordInfo>,
+    keys: HashMap<(Kind, usize, String), u32>,
+    typo_forms: Vec<TypoForm>,
+    /// Deletion keys (a form, and the form minus one character) -> typo forms.
+    typo_index: HashMap<String, Vec<u32>>,
+    /// Lengths of prefixes that may match with a typo.
+    typo_prefix_lengths: Vec<usize>,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("words", &self.words.len())
+            .finish()
+    }
+}
+
+fn deletions(chars: &[char]) -> impl Iterator<Item = String> + '_ {
+    (0..chars.len()).map(move |skip| {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, c)| c)
+            .collect()
+    })
+}
+
+/// Whether `a` and `b` are at most one edit apart (insert, delete, substitute, or swap two
+/// neighbours), and start with the same character.
+fn one_typo(a: &[char], b: &[char]) -> bool {
+    if a.first() != b.first() {
+        return false;
+    }
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if prefix == n && prefix == m {
+        return true;
+    }
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    if n == m {
+        // Substitution, or a swap of neighbours.
+        ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+    } else if n > m {
+        ra[1..] == *rb
+    } else {
+        *ra == rb[1..]
+    }
+}
+
+impl Lexicon {
+    /// An empty lexicon. `stemming` and `typos` switch those kinds of matching on.
+    pub fn new(stemming: bool, typos: bool) -> Lexicon {
+        Lexicon {
+            stemming,
+            typos,
+            langs: Vec::new(),
+            stems: Vec::new(),
+            exact: HashMap::new(),
+            prefixes: Vec::new(),
+            words: Vec::new(),
+            keys: HashMap::new(),
+            typo_forms: Vec::new(),
+            typo_index: HashMap::new(),
+            typo_prefix_lengths: Vec::new(),
+        }
+    }
+
+    /// Information on a word id (without the typo bit).
+    pub fn word(&self, id: u32) -> &WordInfo {
+        &self.words[(id & !TYPO_BIT) as usize]
+    }
+
+    fn lang_index(&mut self, lang: &str) -> Option<usize> {
+        if !self.stemming {
+            return None;
+        }
+        if let Some(i) = self.langs.iter().position(|(l, _)| l == lang) {
+            return Some(i);
+        }
+        let algorithm = algorithm(lang)?;
+        self.langs.push((lang.to_string(), Stemmer::create(algorithm)));
+        self.stems.push(HashMap::new());
+        Some(self.langs.len() - 1)
+    }
+
+    fn add_typo_form(&mut self, chars: Vec<char>, id: u32, stem_lang: Option<usize>, prefix: bool) {
+        let index = self.typo_forms.len() as u32;
+        let mut keys: Vec<String> = deletions(&chars).collect();
+        keys.push(chars.iter().collect());
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            self.typo_index.entry(key).or_default().push(index);
+        }
+        if prefix && !self.typo_prefix_lengths.contains(&chars.len()) {
+            self.typo_prefix_lengths.push(chars.len());
+        }
+        self.typo_forms.push(TypoForm {
+            chars,
+            id,
+            stem_lang,
+            prefix,
+        });
+    }
+
+    /// The id of a rule word (already normalized), adding it if new.
+    pub fn intern(&mut self, word: &str, kind: Kind, lang: &str) -> u32 {
+        let lang_index = match kind {
+            Kind::Stem => self.lang_index(lang),
+            _ => None,
+        };
+        // Without a stemmer (stemming off, or language `any`) a plain word matches exactly.
+        let kind = if kind == Kind::Stem && lang_index.is_none() {
+            Kind::Exact
+        } else {
+            kind
+        };
+        let key = match (kind, lang_index) {
+            (Kind::Stem, Some(l)) => self.langs[l].1.stem(word).into_owned(),
+            _ => word.to_string(),
+        };
+        let slot = (kind, lang_index.unwrap_or(usize::MAX), key.clone());
+        if let Some(&id) = self.keys.get(&slot) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.keys.insert(slot, id);
+        self.words.push(WordInfo {
+            text: word.to_string(),
+            kind,
+        });
+        match kind {
+            Kind::Stem => {
+                let l = lang_index.expect("stem words have a language");
+                self.stems[l].insert(key.clone(), id);
+            }
+            Kind::Exact => {
+                self.exact.insert(key.clone(), id);
+            }
+            Kind::Prefix => self.prefixes.push((key.clone(), id)),
+        }
+        if self.typos {
+            let chars: Vec<char> = word.chars().collect();
+            let all_letters = chars.iter().all(|c| c.is_alphabetic());
+            match kind {
+                Kind::Stem if all_letters => {
+                    if chars.len() >= TYPO_MIN_WORD {
+                        self.add_typo_form(chars, id, None, false);
+                    }
+                    let stem: Vec<char> = key.chars().collect();
+                    if stem.len() >= TYPO_MIN_STEM {
+                        self.add_typo_form(stem, id, lang_index, false);
+                    }
+                }
+                Kind::Prefix if all_letters && chars.len() >= TYPO_MIN_WORD => {
+                    self.add_typo_form(chars, id, None, true);
+                }
+                _ => {}
+            }
+        }
+        id
+    }
+
+    /// The ids of every rule word that `token` (a normalized word of an answer) stands for,
+    /// sorted; ids matched only through a typo carry [`TYPO_BIT`].
+    pub fn lookup(&self, token: &str) -> Box<[u32]> {
+        let mut ids: Vec<u32> = Vec::new();
+        if let Some(&id) = self.exact.get(token) {
+            ids.push(id);
+        }
+        let mut stems: Vec<String> = Vec::with_capacity(self.langs.len());
+        for (l, (_, stemmer)) in self.langs.iter().enumerate() {
+            let stem = stemmer.stem(token);
+            if let Some(&id) = self.stems[l].get(stem.as_ref()) {
+                ids.push(id);
+            }
+            stems.push(stem.into_owned());
+        }
+        for (prefix, id) in &self.prefixes {
+            if token.starts_with(prefix.as_str()) {
+                ids.push(*id);
+            }
+        }
+        if self.typos && !self.typo_forms.is_empty() {
+            self.typo_lookup(token, &stems, &mut ids);
+        }
+        ids.sort_unstable();
+        ids.dedup_by(|a, b| (*a & !TYPO_BIT) == (*b & !TYPO_BIT));
+        ids.into_boxed_slice()
+    }
+
+    fn typo_lookup(&self, token: &str, stems: &[String], ids: &mut Vec<u32>) {
+        let chars: Vec<char> = token.chars().collect();
+        // Only long words of the answer are read loosely: short ones are too often another
+        // real word ("gestor" is not a typo of "gestorben").
+        if chars.len() < TYPO_MIN_WORD || !chars.iter().all(|c| c.is_alphabetic()) {
+            return;
+        }
+        let exact: Vec<u32> = ids.clone();
+        let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
+            let mut keys: Vec<String> = deletions(candidate).collect();
+            keys.push(candidate.iter().collect());
+            for key in keys {
+                for &f in self.typo_index.get(&key).into_iter().flatten() {
+                    let form = &self.typo_forms[f as usize];
+                    if form.stem_lang == stem_lang
+                        && form.prefix == prefix
+                        && !exact.contains(&form.id)
+                        && one_typo(candidate, &form.chars)
+                    {
+                        // Sorts after the exact id; dedup keeps the exact one.
+                        ids.push(form.id | TYPO_BIT);
+                    }
+                }
+            }
+        };
+        consider(&chars, None, false);
+        for (l, stem) in stems.iter().enumerate() {
+            let stem: Vec<char> = stem.chars().collect();
+            if stem.len() >= TYPO_MIN_STEM {
+                consider(&stem, Some(l), false);
+            }
+        }
+        for &m in &self.typo_prefix_lengths {
+            for len in [m.saturating_sub(1), m, m + 1] {
+                if len >= 2 && chars.len() >= len {
+                    consider(&chars[..len], None, true);
+                }
+            }
+        }
+    }
+}
+
+/// Per-run memory of word lookups: answers repeat their vocabulary, so most words are looked up
+/// once per run.
+#[derive(Debug, Default)]
+pub struct WordCache {
+    map: HashMap<String, Box<[u32]>>,
+}
+
+/// Entries kept before the cache is emptied (bounds memory on huge, varied inputs).
+const CACHE_LIMIT: usize = 500_000;
+
+impl WordCache {
+    /// The ids for `token`, from the cache or the lexicon.
+    pub fn get<'a>(&'a mut self, lexicon: &Lexicon, token: &str) -> &'a [u32] {
+        if !self.map.contains_key(token) {
+            if self.map.len() >= CACHE_LIMIT {
+                self.map.clear();
+            }
+            self.map.insert(token.to_string(), lexicon.lookup(token));
+        }
+        &self.map[token]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_typo_edits() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(one_typo(&c("customer"), &c("custmer")));
+        assert!(one_typo(&c("replied"), &c("replyed")));
+        assert!(one_typo(&c("switched"), &c("swicthed")));
+        assert!(one_typo(&c("concurrent"), &c("concurent")));
+        assert!(one_typo(&c("expensive"), &c("expensive")));
+        assert!(!one_typo(&c("expensive"), &c("xpensive")), "first letter");
+        assert!(!one_typo(&c("customer"), &c("costumr")));
+    }
+
+    #[test]
+    fn stems_prefixes_and_exact_words() {
+        let mut lex = Lexicon::new(true, true);
+        let relocate = lex.intern("relocate", Kind::Stem, "en");
+        let konkur = lex.intern("konkurren", Kind::Prefix, "de");
+        let friend = lex.intern("friend", Kind::Exact, "en");
+        let has = |t: &str, id: u32| lex.lookup(t).iter().any(|&i| i & !TYPO_BIT == id);
+        for t in ["relocating", "relocated", "relocation", "relocate"] {
+            assert!(has(t, relocate), "{t}");
+        }
+        assert!(has("konkurrenz", konkur));
+        assert!(has("friend", friend));
+        assert!(!has("friendly", friend));
+        // Typos: in a long word, yes; the typo bit says so.
+        assert_eq!(lex.lookup("relocaton").as_ref(), [relocate | TYPO_BIT]);
+        assert!(has("konkurenz", konkur), "prefix with a typo");
+        // Languages stem separately: a Russian rule matches inflected Russian.
+        let price = lex.intern("цена", Kind::Stem, "ru");
+        assert!(has("цены", price) && has("цену", price));
+    }
+
+    #[test]
+    fn short_words_never_match_loosely() {
+        let mut lex = Lexicon::new(true, true);
+        let moved = lex.intern("moving", Kind::Stem, "en");
+        assert!(!lex.lookup("loving").contains(&(moved | TYPO_BIT)));
+        let mut strict = Lexicon::new(true, false);
+        let id = strict.intern("customer", Kind::Stem, "en");
+        assert!(strict.lookup("custmer").is_empty(), "{id}");
+    }
+}

@@ -1,0 +1,195 @@
+//! `churn evaluate`: tag a labelled export and measure agreement with its labels.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
+use crate::cli::EvaluateArgs;
+use crate::config::Config;
+use crate::input::{self, squash, ColumnOptions};
+use crate::metrics::agreement;
+use crate::render::{evaluation, Format};
+
+/// The labels besides the reasons, in output order after them.
+pub const EXTRA_LABELS: [&str; 3] = ["involuntary", "unclassified", "no_answer"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub schema_version: u32,
+    pub path: String,
+    pub config: Option<String>,
+    pub text_column: Option<String>,
+    pub truth_column: String,
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub kappa: f64,
+    /// Every label that occurs in the truth or the predictions.
+    pub labels: Vec<LabelRow>,
+    pub confusion: Confusion,
+    /// Rows where the tagging disagrees with the label, in file order.
+    pub misclassified: Vec<Miss>,
+    pub thresholds: Thresholds,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelRow {
+    pub label: String,
+    pub support: usize,
+    pub predicted: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// `matrix[i][j]`: rows labelled `labels[i]` and tagged `labels[j]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Confusion {
+    pub labels: Vec<String>,
+    pub matrix: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub line: u64,
+    pub text: String,
+    pub truth: String,
+    pub predicted: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Thresholds {
+    pub min_macro_f1: Option<f64>,
+    pub min_kappa: Option<f64>,
+    pub passed: bool,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Evaluate the tagging of `args.file` against its truth column.
+pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
+    let taxonomy = &config.taxonomy;
+    let classifier = Classifier::new(taxonomy)?;
+    let options = ColumnOptions {
+        reason_col: args.columns.reason_col.clone(),
+        code_cols: args.columns.code_col.clone(),
+        extra: vec![("--truth-col", args.truth_col.clone())],
+    };
+    let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
+    let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();
+    names.extend(EXTRA_LABELS.iter().map(|s| s.to_string()));
+    let reasons = taxonomy.reasons.len();
+    let label_of = |value: &str| -> Option<usize> {
+        let key = squash(value);
+        taxonomy
+            .reasons
+            .iter()
+            .position(|r| squash(&r.id) == key || squash(&r.label) == key)
+            .or_else(|| EXTRA_LABELS.iter().position(|l| squash(l) == key).map(|i| reasons + i))
+    };
+
+    let truth_column = loaded.extra(0).expect("truth column was loaded");
+    let mut truth = Vec::with_capacity(loaded.rows());
+    let mut predicted = Vec::with_capacity(loaded.rows());
+    let mut misclassified = Vec::new();
+    let mut scratch = Scratch::new();
+    for (i, (row, label)) in loaded.answers().zip(truth_column.iter()).enumerate() {
+        let line = loaded.lines[i];
+        let header = &loaded.extra_columns[0];
+        let t = match label {
+            None => bail!(
+                "failed to load `{}`: line {line}, column `{header}`: blank label; every row of \
+                 a labelled file needs one",
+                args.file
+            ),
+            Some(value) => match label_of(value) {
+                Some(t) => t,
+                None => bail!(
+                    "failed to load `{}`: line {line}, column `{header}`: unknown label `{value}`; \
+                     use one of: {}",
+                    args.file,
+                    names.join(", ")
+                ),
+            },
+        };
+        let mut lookup = CodeLookup::Blank;
+        for code in row.codes.iter().flatten() {
+            lookup = lookup.or(classifier.lookup_code(code));
+        }
+        let p = match classifier.classify(row.text, lookup, &mut scratch) {
+            Outcome::Tagged(tag) => tag.primary,
+            Outcome::Involuntary => reasons,
+            Outcome::Unclassified => reasons + 1,
+            Outcome::NoAnswer => reasons + 2,
+        };
+        if p != t {
+            misclassified.push(Miss {
+                line,
+                text: row.text.unwrap_or_default().to_string(),
+                truth: names[t].clone(),
+                predicted: names[p].clone(),
+            });
+        }
+        truth.push(t);
+        predicted.push(p);
+    }
+    let a = agreement(&truth, &predicted, names.len());
+    let used: Vec<usize> = (0..names.len())
+        .filter(|&k| a.scores.iter().any(|s| s.label == k))
+        .collect();
+    let passed = args.min_macro_f1.is_none_or(|m| a.macro_f1 >= m)
+        && args.min_kappa.is_none_or(|m| a.kappa >= m);
+    Ok(Evaluation {
+        schema_version: 1,
+        path: loaded.path.clone(),
+        config: config.origin.path(),
+        text_column: loaded.text_column.clone(),
+        truth_column: loaded.extra_columns[0].clone(),
+        rows: a.n,
+        accuracy: round(a.accuracy),
+        macro_f1: round(a.macro_f1),
+        kappa: round(a.kappa),
+        labels: a
+            .scores
+            .iter()
+            .map(|s| LabelRow {
+                label: names[s.label].clone(),
+                support: s.support,
+                predicted: s.predicted,
+                precision: round(s.precision),
+                recall: round(s.recall),
+                f1: round(s.f1),
+            })
+            .collect(),
+        confusion: Confusion {
+            labels: used.iter().map(|&k| names[k].clone()).collect(),
+            matrix: used
+                .iter()
+                .map(|&t| used.iter().map(|&p| a.matrix[t][p]).collect())
+                .collect(),
+        },
+        misclassified,
+        thresholds: Thresholds {
+            min_macro_f1: args.min_macro_f1,
+            min_kappa: args.min_kappa,
+            passed,
+        },
+    })
+}
+
+/// Run `churn evaluate`; returns whether the thresholds (if any) were met.
+pub fn run(args: &EvaluateArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<bool> {
+    let e = evaluate(args, config)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &e)?;
+            writeln!(out)?;
+        }
+        Format::Table => evaluation::render(&e, color, out)?,
+    }
+    Ok(e.thresholds.passed)
+}

@@ -1,0 +1,155 @@
+//! `churn taxonomy init | show | validate`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+use crate::cli::TaxonomyCommand;
+use crate::config::{check, Checked, Config, Origin, BUILTIN_TOML};
+use crate::render::{taxonomy as render, Format};
+use crate::taxonomy::{CodeTarget, Phrase};
+
+/// `churn taxonomy init`: write the built-in taxonomy.
+fn init(path: &str, force: bool, out: &mut dyn Write) -> Result<()> {
+    if path == "-" {
+        out.write_all(BUILTIN_TOML.as_bytes())?;
+        return Ok(());
+    }
+    let p = Path::new(path);
+    if p.exists() && !force {
+        bail!("`{path}` exists; pass --force to overwrite it");
+    }
+    std::fs::write(p, BUILTIN_TOML).with_context(|| format!("cannot write `{path}`"))?;
+    eprintln!(
+        "churn: wrote the built-in taxonomy to `{path}`; edit it, then check it with `churn taxonomy validate {path}`"
+    );
+    Ok(())
+}
+
+fn phrases_by_lang(phrases: &[Phrase]) -> Value {
+    let mut map = serde_json::Map::new();
+    for p in phrases {
+        map.entry(p.lang.clone())
+            .or_insert_with(|| Value::Array(Vec::new()))
+            .as_array_mut()
+            .expect("array")
+            .push(Value::String(p.text.clone()));
+    }
+    Value::Object(map)
+}
+
+/// The taxonomy in force as JSON.
+pub fn to_json(config: &Config) -> Value {
+    let t = &config.taxonomy;
+    json!({
+        "schema_version": 1,
+        "config": config.origin.path(),
+        "matching": {
+            "accents": if t.matching.fold_accents { "fold" } else { "keep" },
+            "stemming": t.matching.stemming,
+            "typos": t.matching.typos,
+            "max_gap": t.matching.max_gap,
+        },
+        "attribution": config.attribution.name(),
+        "benchmark": config.benchmark,
+        "reasons": t.reasons.iter().map(|r| json!({
+            "id": r.id,
+            "label": r.label,
+            "meaning": r.meaning,
+            "priority": r.priority,
+            "phrases": phrases_by_lang(&r.phrases),
+            "hints": phrases_by_lang(&r.hints),
+            "regex": r.regex,
+        })).collect::<Vec<_>>(),
+        "code_maps": t.code_maps.iter().map(|m| json!({
+            "id": m.id,
+            "description": m.description,
+            "headers": m.headers,
+            "detect_by_values": m.detect_by_values,
+            "codes": m.codes.iter().map(|(code, target)| json!({
+                "code": code,
+                "target": match target {
+                    CodeTarget::Reason(id) => id.clone(),
+                    CodeTarget::Text => "@text".to_string(),
+                    CodeTarget::Involuntary => "@involuntary".to_string(),
+                },
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "no_answer": t.no_answer,
+        "negation": {
+            "enabled": t.negation.enabled,
+            "window": t.negation.window,
+            "cues": phrases_by_lang(&t.negation.cues),
+            "keep": phrases_by_lang(&t.negation.keep),
+            "breaks": phrases_by_lang(&t.negation.breaks),
+        },
+        "benchmarks": config.benchmarks.iter().map(|b| json!({
+            "name": b.name,
+            "note": b.note,
+            "shares": b.shares.iter().map(|(id, s)| json!({"reason": id, "share": s})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Read the file to validate: the one named, else the config in force.
+fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, Checked)> {
+    let path = file.or(config_flag).map(Path::to_path_buf).or_else(|| {
+        let local = Path::new(crate::config::FILE_NAME);
+        local.is_file().then(|| local.to_path_buf())
+    });
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p)
+                .with_context(|| format!("cannot read `{}`", p.display()))?;
+            Ok((p.display().to_string(), check(&text, Origin::File(p))))
+        }
+        None => Ok(("(built-in)".to_string(), check(BUILTIN_TOML, Origin::Builtin))),
+    }
+}
+
+/// Run a `churn taxonomy` command; returns whether it passed (validate finds no errors).
+pub fn run(
+    command: &TaxonomyCommand,
+    config_flag: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    match command {
+        TaxonomyCommand::Init { path, force } => {
+            init(path, *force, out)?;
+            Ok(true)
+        }
+        TaxonomyCommand::Show { format } => {
+            let config = Config::discover(config_flag)?;
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &to_json(&config))?;
+                    writeln!(out)?;
+                }
+                Format::Table => render::show(&config, out)?,
+            }
+            Ok(true)
+        }
+        TaxonomyCommand::Validate { file, format } => {
+            let (name, result) = checked(file.as_deref(), config_flag)?;
+            let ok = result.errors().next().is_none();
+            match format {
+                Format::Json => {
+                    let v = json!({
+                        "schema_version": 1,
+                        "file": name,
+                        "valid": ok,
+                        "errors": result.errors().count(),
+                        "warnings": result.warnings().count(),
+                        "diagnostics": result.diagnostics,
+                    });
+                    serde_json::to_writer_pretty(&mut *out, &v)?;
+                    writeln!(out)?;
+                }
+                Format::Table => render::validation(&name, &result, out)?,
+            }
+            Ok(ok)
+        }
+    }
+}

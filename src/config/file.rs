@@ -1,0 +1,97 @@
+//! The TOML schema of `churn.toml`, as serde reads it. Unknown keys are errors; values that
+//! later checks may complain about keep their position in the file.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+pub use toml::Spanned;
+
+use super::Attribution;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub version: Option<Spanned<i64>>,
+    pub extends: Option<Spanned<String>>,
+    #[serde(default)]
+    pub drop: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub no_answer: Vec<Spanned<String>>,
+    pub matching: Option<MatchingFile>,
+    pub analyze: Option<AnalyzeFile>,
+    pub negation: Option<NegationFile>,
+    #[serde(default)]
+    pub reason: Vec<ReasonFile>,
+    #[serde(default)]
+    pub code_map: Vec<CodeMapFile>,
+    #[serde(default)]
+    pub benchmark: Vec<BenchmarkFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingFile {
+    pub accents: Option<Spanned<String>>,
+    pub stemming: Option<bool>,
+    pub typos: Option<bool>,
+    pub max_gap: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzeFile {
+    pub attribution: Option<Attribution>,
+    pub benchmark: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegationFile {
+    pub enabled: Option<bool>,
+    pub window: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub cues: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub keep: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub breaks: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonFile {
+    pub id: Spanned<String>,
+    pub label: Option<String>,
+    pub meaning: Option<String>,
+    pub priority: Option<i32>,
+    /// With `extends`: replace the built-in rules of this reason instead of adding to them.
+    #[serde(default)]
+    pub replace_rules: bool,
+    #[serde(default)]
+    pub phrases: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub hints: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeMapFile {
+    pub id: Spanned<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub headers: Vec<String>,
+    pub detect_by_values: Option<bool>,
+    #[serde(default)]
+    pub codes: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkFile {
+    pub name: Spanned<String>,
+    pub note: Option<String>,
+    pub shares: BTreeMap<String, f64>,
+}

@@ -1,0 +1,707 @@
+//! Configuration: the taxonomy, benchmark sets and defaults in force, read from `churn.toml`
+//! (working directory), `--config FILE` or `CHURN_CONFIG`, else the built-in `builtin.toml`.
+//! Reading reports every problem with its line and column; [`check`] also returns warnings
+//! (for `churn taxonomy validate`).
+
+mod file;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::classify::{phrase_words, MAX_REASONS};
+use crate::compare::Benchmark;
+use crate::taxonomy::{
+    CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy,
+};
+use file::{File, Spanned};
+
+/// The built-in configuration, as `churn taxonomy init` writes it.
+pub const BUILTIN_TOML: &str = include_str!("builtin.toml");
+
+/// The name looked for in the working directory.
+pub const FILE_NAME: &str = "churn.toml";
+
+/// How rows with several reasons are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    /// Each tagged row counts once, for the reason stated first.
+    Primary,
+    /// Each tagged row is split equally between the reasons it states.
+    Split,
+    /// Each tagged row counts fully for every reason it states; shares may sum past 100%.
+    All,
+}
+
+impl Attribution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Attribution::Primary => "primary",
+            Attribution::Split => "split",
+            Attribution::All => "all",
+        }
+    }
+}
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    File(PathBuf),
+}
+
+impl Origin {
+    /// The path, if read from a file.
+    pub fn path(&self) -> Option<String> {
+        match self {
+            Origin::Builtin => None,
+            Origin::File(p) => Some(p.display().to_string()),
+        }
+    }
+}
+
+/// The configuration in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub taxonomy: Taxonomy,
+    pub benchmarks: Vec<Benchmark>,
+    pub attribution: Attribution,
+    pub benchmark: String,
+    pub origin: Origin,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding about a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// 1-based line and column in the file, when the finding has a place.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{level}: line {l}, column {c}: {}", self.message),
+            _ => write!(f, "{level}: {}", self.message),
+        }
+    }
+}
+
+/// The result of reading a configuration: the config if it has no errors, and every finding.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub config: Option<Config>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Collects findings while a file is turned into a [`Config`].
+struct Reader<'a> {
+    text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn at<T>(&mut self, severity: Severity, item: &Spanned<T>, message: String) {
+        let (line, column) = line_col(self.text, item.span().start);
+        self.diagnostics.push(Diagnostic {
+            severity,
+            line: Some(line),
+            column: Some(column),
+            message,
+        });
+    }
+    fn error<T>(&mut self, item: &Spanned<T>, message: String) {
+        self.at(Severity::Error, item, message);
+    }
+    fn warn<T>(&mut self, item: &Spanned<T>, message: String) {
+        self.at(Severity::Warning, item, message);
+    }
+    fn plain(&mut self, severity: Severity, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            line: None,
+            column: None,
+            message,
+        });
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn title(id: &str) -> String {
+    let text = id.replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn phrases_of(
+    reader: &mut Reader,
+    map: &BTreeMap<String, Vec<Spanned<String>>>,
+    owner: &Spanned<String>,
+    what: &str,
+) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for (lang, list) in map {
+        if !crate::classify::lexicon::is_known_language(lang) {
+            reader.error(
+                owner,
+                format!(
+                    "`{}`: unknown language `{lang}` in {what}; use an ISO 639-1 code with a \
+                     Snowball stemmer (en nl de fr es ru da fi hu it no pt ro sv tr el ar ta) \
+                     or `any`",
+                    owner.get_ref()
+                ),
+            );
+            continue;
+        }
+        for p in list {
+            out.push(Phrase {
+                lang: lang.clone(),
+                text: p.get_ref().clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Where each user-written phrase is, to point warnings at it.
+type PhrasePlaces = HashMap<(String, String), Spanned<String>>;
+
+/// Turn a parsed file into a config, on top of `base` when the file extends it.
+fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) -> Option<Config> {
+    if let Some(v) = &file.version {
+        if *v.get_ref() != 1 {
+            reader.error(v, format!("unknown version {}; this churn reads version 1", v.get_ref()));
+        }
+    }
+    let extends = match &file.extends {
+        Some(e) if e.get_ref() == "builtin" => true,
+        Some(e) => {
+            reader.error(e, format!("`extends = \"{}\"`: only \"builtin\" can be extended", e.get_ref()));
+            true
+        }
+        None => false,
+    };
+    let mut config = match (extends, base) {
+        (true, Some(base)) => base,
+        _ => Config {
+            taxonomy: Taxonomy {
+                reasons: Vec::new(),
+                code_maps: Vec::new(),
+                no_answer: Vec::new(),
+                negation: NegationRules {
+                    enabled: true,
+                    window: 4,
+                    cues: Vec::new(),
+                    keep: Vec::new(),
+                    breaks: Vec::new(),
+                },
+                matching: Matching {
+                    fold_accents: true,
+                    stemming: true,
+                    typos: true,
+                    max_gap: 1,
+                },
+            },
+            benchmarks: Vec::new(),
+            attribution: Attribution::Primary,
+            benchmark: "kennedy".to_string(),
+            origin: Origin::Builtin,
+        },
+    };
+    config.origin = origin;
+    if !file.drop.is_empty() && !extends {
+        reader.error(&file.drop[0], "`drop` only makes sense with `extends = \"builtin\"`".into());
+    }
+    for id in &file.drop {
+        match config.taxonomy.position(id.get_ref()) {
+            Some(i) => {
+                config.taxonomy.reasons.remove(i);
+            }
+            None => reader.error(id, format!("`drop`: there is no reason `{}` to drop", id.get_ref())),
+        }
+    }
+
+    let t = &mut config.taxonomy;
+    t.no_answer
+        .extend(file.no_answer.iter().map(|s| s.get_ref().clone()));
+    if let Some(m) = &file.matching {
+        if let Some(a) = &m.accents {
+            match a.get_ref().as_str() {
+                "fold" => t.matching.fold_accents = true,
+                "keep" => t.matching.fold_accents = false,
+                other => reader.error(a, format!("`accents = \"{other}\"`: use \"fold\" or \"keep\"")),
+            }
+        }
+        if let Some(s) = m.stemming {
+            t.matching.stemming = s;
+        }
+        if let Some(s) = m.typos {
+            t.matching.typos = s;
+        }
+        if let Some(g) = &m.max_gap {
+            if *g.get_ref() > 3 {
+                reader.error(g, "`max_gap` must be 0 to 3".into());
+            } else {
+                t.matching.max_gap = *g.get_ref() as usize;
+            }
+        }
+    }
+    if let Some(n) = &file.negation {
+        if let Some(e) = n.enabled {
+            t.negation.enabled = e;
+        }
+        if let Some(w) = &n.window {
+            if *w.get_ref() == 0 || *w.get_ref() > 10 {
+                reader.error(w, "negation `window` must be 1 to 10 words".into());
+            } else {
+                t.negation.window = *w.get_ref() as usize;
+            }
+        }
+        let owner = Spanned::new(0..0, "negation".to_string());
+        t.negation.cues.extend(phrases_of(reader, &n.cues, &owner, "negation cues"));
+        t.negation.keep.extend(phrases_of(reader, &n.keep, &owner, "negation keep"));
+        t.negation.breaks.extend(phrases_of(reader, &n.breaks, &owner, "negation breaks"));
+    }
+
+    let mut places: PhrasePlaces = HashMap::new();
+    let mut seen_ids: Vec<String> = Vec::new();
+    for r in &file.reason {
+        let id = r.id.get_ref().clone();
+        if !valid_id(&id) {
+            reader.error(&r.id, format!("reason id `{id}`: use lowercase letters, digits and `_`"));
+            continue;
+        }
+        if seen_ids.contains(&id) {
+            reader.error(&r.id, format!("reason `{id}` is defined twice in this file"));
+            continue;
+        }
+        seen_ids.push(id.clone());
+        let phrases = phrases_of(reader, &r.phrases, &r.id, "phrases");
+        let hints = phrases_of(reader, &r.hints, &r.id, "hints");
+        for (lang, list) in r.phrases.iter().chain(&r.hints) {
+            for p in list {
+                places.insert((id.clone(), format!("{lang}:{}", p.get_ref())), p.clone());
+            }
+        }
+        for re in &r.regex {
+            if let Err(e) = regex::Regex::new(re.get_ref()) {
+                let first = e.to_string();
+                let first = first.lines().last().unwrap_or_default().trim().to_string();
+                reader.error(re, format!("reason `{id}`: regex does not compile: {first}"));
+            }
+        }
+        let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
+        match t.position(&id) {
+            Some(i) => {
+                let existing = &mut t.reasons[i];
+                if let Some(l) = &r.label {
+                    existing.label = l.clone();
+                }
+                if let Some(m) = &r.meaning {
+                    existing.meaning = m.clone();
+                }
+                if let Some(p) = r.priority {
+                    existing.priority = p;
+                }
+                if r.replace_rules {
+                    existing.phrases.clear();
+                    existing.hints.clear();
+                    existing.regex.clear();
+                }
+                existing.phrases.extend(phrases);
+                existing.hints.extend(hints);
+                existing.regex.extend(regex);
+            }
+            None => t.reasons.push(Reason {
+                label: r.label.clone().unwrap_or_else(|| title(&id)),
+                meaning: r.meaning.clone().unwrap_or_default(),
+                priority: r.priority.unwrap_or(0),
+                id,
+                phrases,
+                hints,
+                regex,
+            }),
+        }
+    }
+    if t.reasons.len() > MAX_REASONS {
+        reader.plain(Severity::Error, format!("{} reasons; at most {MAX_REASONS} are supported", t.reasons.len()));
+    }
+
+    for m in &file.code_map {
+        let id = m.id.get_ref().clone();
+        let mut codes: Vec<(String, CodeTarget)> = Vec::new();
+        for (code, target) in &m.codes {
+            let parsed = match target.get_ref().as_str() {
+                "@text" => CodeTarget::Text,
+                "@involuntary" => CodeTarget::Involuntary,
+                other if other.starts_with('@') => {
+                    reader.error(target, format!("code `{code}`: `{other}` is not a target; use a reason id, \"@text\" or \"@involuntary\""));
+                    continue;
+                }
+                reason => CodeTarget::Reason(reason.to_string()),
+            };
+            codes.push((code.trim().to_lowercase(), parsed));
+        }
+        let headers: Vec<String> = m.headers.iter().map(|h| crate::input::squash(h)).collect();
+        match t.code_maps.iter_mut().find(|c| c.id == id) {
+            Some(existing) => {
+                if let Some(d) = &m.description {
+                    existing.description = d.clone();
+                }
+                if let Some(d) = m.detect_by_values {
+                    existing.detect_by_values = d;
+                }
+                existing.headers.extend(headers);
+                for (code, target) in codes {
+                    match existing.codes.iter_mut().find(|(c, _)| *c == code) {
+                        Some(slot) => slot.1 = target,
+                        None => existing.codes.push((code, target)),
+                    }
+                }
+            }
+            None => t.code_maps.push(CodeMap {
+                description: m.description.clone().unwrap_or_else(|| id.clone()),
+                id,
+                headers,
+                detect_by_values: m.detect_by_values.unwrap_or(false),
+                codes,
+            }),
+        }
+    }
+
+    for b in &file.benchmark {
+        let name = b.name.get_ref().clone();
+        let total: f64 = b.shares.values().sum();
+        if (total - 100.0).abs() > 0.01 {
+            reader.error(&b.name, format!("benchmark `{name}` sums to {total}%, not 100%"));
+        }
+        if b.shares.values().any(|s| *s < 0.0) {
+            reader.error(&b.name, format!("benchmark `{name}` has a negative share"));
+        }
+        let bench = Benchmark {
+            name: name.clone(),
+            note: b.note.clone().unwrap_or_default(),
+            shares: b
+                .shares
+                .iter()
+                .map(|(id, s)| (id.clone(), s / 100.0))
+                .collect(),
+        };
+        match config.benchmarks.iter_mut().find(|x| x.name == name) {
+            Some(slot) => *slot = bench,
+            None => config.benchmarks.push(bench),
+        }
+    }
+    if let Some(a) = &file.analyze {
+        if let Some(attr) = a.attribution {
+            config.attribution = attr;
+        }
+        if let Some(b) = &a.benchmark {
+            config.benchmark = b.get_ref().clone();
+            if !config.benchmarks.iter().any(|x| &x.name == b.get_ref()) {
+                reader.error(b, format!("default benchmark `{}` is not defined", b.get_ref()));
+            }
+        }
+    }
+    semantic_checks(reader, &config, &places, &file);
+    Some(config)
+}
+
+/// Checks on the merged configuration.
+fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, file: &File) {
+    let t = &config.taxonomy;
+    if t.reasons.is_empty() {
+        reader.plain(Severity::Error, "the taxonomy has no reasons".into());
+    }
+    // Codes must name reasons.
+    for m in &t.code_maps {
+        for (code, target) in &m.codes {
+            if let CodeTarget::Reason(id) = target {
+                if t.position(id).is_none() {
+                    let place = file
+                        .code_map
+                        .iter()
+                        .find(|f| f.id.get_ref() == &m.id)
+                        .and_then(|f| f.codes.get(code).or_else(|| f.codes.iter().find(|(c, _)| c.to_lowercase() == *code).map(|(_, v)| v)));
+                    let msg = format!(
+                        "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, \"@text\" or \"@involuntary\"",
+                        m.id
+                    );
+                    match place {
+                        Some(p) => reader.error(p, msg),
+                        None => reader.plain(Severity::Error, msg),
+                    }
+                }
+            }
+        }
+    }
+    // A phrase in two reasons.
+    let mut first_owner: HashMap<String, usize> = HashMap::new();
+    for (i, r) in t.reasons.iter().enumerate() {
+        for p in r.phrases.iter() {
+            let words = phrase_words(&p.text, t.matching.fold_accents);
+            if words.is_empty() {
+                let msg = format!("reason `{}`: phrase `{}` has no letters or digits and never matches", r.id, p.text);
+                match places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))) {
+                    Some(s) => reader.warn(s, msg),
+                    None => reader.plain(Severity::Warning, msg),
+                }
+                continue;
+            }
+            let key: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
+            let key = key.join(" ");
+            match first_owner.get(&key) {
+                Some(&other) if other != i => {
+                    let msg = format!(
+                        "phrase `{}` is in both `{}` and `{}`; the first listed wins a tie",
+                        p.text, t.reasons[other].id, r.id
+                    );
+                    match places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))) {
+                        Some(s) => reader.warn(s, msg),
+                        None => reader.plain(Severity::Warning, msg),
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    first_owner.insert(key, i);
+                }
+            }
+        }
+    }
+    // A reason nothing can reach.
+    for r in &t.reasons {
+        let coded = t.code_maps.iter().any(|m| {
+            m.codes
+                .iter()
+                .any(|(_, target)| matches!(target, CodeTarget::Reason(id) if *id == r.id))
+        });
+        if r.phrases.is_empty() && r.hints.is_empty() && r.regex.is_empty() && !coded {
+            let msg = format!("reason `{}` has no phrases, hints, regexes or codes, so nothing is ever tagged with it", r.id);
+            match file.reason.iter().find(|f| f.id.get_ref() == &r.id) {
+                Some(f) => reader.warn(&f.id, msg),
+                None => reader.plain(Severity::Warning, msg),
+            }
+        }
+    }
+    // Benchmarks against the reasons.
+    for b in &config.benchmarks {
+        let place = file.benchmark.iter().find(|f| f.name.get_ref() == &b.name);
+        for (id, _) in &b.shares {
+            if t.position(id).is_none() {
+                let msg = format!("benchmark `{}` gives a share to `{id}`, which is not a reason", b.name);
+                match place {
+                    Some(f) => reader.warn(&f.name, msg),
+                    None => reader.plain(Severity::Warning, msg),
+                }
+            }
+        }
+        for r in &t.reasons {
+            if b.share(&r.id).is_none() {
+                let msg = format!("benchmark `{}` has no share for reason `{}`", b.name, r.id);
+                match place {
+                    Some(f) => reader.warn(&f.name, msg),
+                    None => reader.plain(Severity::Warning, msg),
+                }
+            }
+        }
+    }
+    if config.benchmarks.is_empty() {
+        reader.plain(Severity::Error, "no benchmark set is defined".into());
+    }
+}
+
+/// Read configuration text. `origin` names the file in messages.
+pub fn check(text: &str, origin: Origin) -> Checked {
+    let mut reader = Reader {
+        text,
+        diagnostics: Vec::new(),
+    };
+    let file: File = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            let (line, column) = match e.span() {
+                Some(span) => {
+                    let (l, c) = line_col(text, span.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            reader.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            });
+            return Checked {
+                config: None,
+                diagnostics: reader.diagnostics,
+            };
+        }
+    };
+    let base = (file.extends.is_some() && text != BUILTIN_TOML).then(Config::builtin);
+    let config = build(&mut reader, file, base, origin);
+    reader.diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
+    let ok = reader.diagnostics.iter().all(|d| d.severity != Severity::Error);
+    Checked {
+        config: if ok { config } else { None },
+        diagnostics: reader.diagnostics,
+    }
+}
+
+impl Config {
+    /// The built-in configuration.
+    pub fn builtin() -> Config {
+        let checked = check(BUILTIN_TOML, Origin::Builtin);
+        match checked.config {
+            Some(c) => c,
+            None => panic!(
+                "the built-in taxonomy is invalid: {:?}",
+                checked.diagnostics
+            ),
+        }
+    }
+
+    /// Read a configuration file; any error fails with every finding listed.
+    pub fn from_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config `{}`: {e}", path.display()))?;
+        let checked = check(&text, Origin::File(path.to_path_buf()));
+        match checked.config {
+            Some(c) => Ok(c),
+            None => {
+                let list: Vec<String> = checked.errors().map(|d| format!("  {d}")).collect();
+                anyhow::bail!(
+                    "invalid config `{}`:\n{}\n  help: `churn taxonomy validate {}` lists every problem",
+                    path.display(),
+                    list.join("\n"),
+                    path.display()
+                )
+            }
+        }
+    }
+
+    /// The config in force: `explicit` (from `--config` or `CHURN_CONFIG`), else `churn.toml` in
+    /// the working directory, else the built-in one.
+    pub fn discover(explicit: Option<&Path>) -> anyhow::Result<Config> {
+        match explicit {
+            Some(path) => Config::from_file(path),
+            None => {
+                let local = Path::new(FILE_NAME);
+                if local.is_file() {
+                    Config::from_file(local)
+                } else {
+                    Ok(Config::builtin())
+                }
+            }
+        }
+    }
+
+    /// A benchmark by name, or an error listing the ones there are.
+    pub fn benchmark(&self, name: &str) -> anyhow::Result<&Benchmark> {
+        self.benchmarks.iter().find(|b| b.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.benchmarks.iter().map(|b| b.name.as_str()).collect();
+            anyhow::anyhow!(
+                "unknown benchmark `{name}`; defined: {} (add one under [[benchmark]] in churn.toml)",
+                names.join(", ")
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_text_validates_without_findings() {
+        let checked = check(BUILTIN_TOML, Origin::Builtin);
+        assert!(checked.config.is_some(), "{:#?}", checked.diagnostics);
+        let errors: Vec<_> = checked.errors().collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_line_and_column() {
+        let text = "version = 1\n\n[[reason]]\nid = \"x\"\nphrasse.en = [\"a\"]\n";
+        let checked = check(text, Origin::Builtin);
+        assert!(checked.config.is_none());
+        let d = &checked.diagnostics[0];
+        assert_eq!((d.line, d.column), (Some(5), Some(1)), "{d}");
+        assert!(d.message.contains("phrasse"), "{d}");
+    }
+
+    #[test]
+    fn extends_adds_renames_and_drops() {
+        let text = r#"
+extends = "builtin"
+drop = ["died"]
+
+[[reason]]
+id = "price"
+phrases.en = ["too expensive"]
+priority = 5
+
+[[reason]]
+id = "indifference"
+label = "Nobody cared"
+
+[[benchmark]]
+name = "ours"
+shares = { moved = 10, friend_referral = 10, better_product = 10, dissatisfaction = 20, indifference = 40, price = 10 }
+"#;
+        let checked = check(text, Origin::Builtin);
+        let c = checked.config.expect("valid");
+        let ids: Vec<&str> = c.taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["moved", "friend_referral", "better_product", "dissatisfaction", "indifference", "price"]);
+        assert_eq!(c.taxonomy.reasons[4].label, "Nobody cared");
+        assert_eq!(c.taxonomy.reasons[5].label, "Price");
+        assert_eq!(c.taxonomy.reasons[5].priority, 5);
+        assert!(c.benchmark("ours").is_ok() && c.benchmark("kennedy").is_ok());
+        // kennedy names `died`, which is gone: a warning, not an error.
+        assert!(checked.warnings().any(|w| w.message.contains("`died`, which is not a reason")));
+    }
+}

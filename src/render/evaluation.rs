@@ -1,0 +1,113 @@
+//! `churn evaluate` as text: the headline numbers, scores per label, the confusion matrix and
+//! the first disagreements.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, CellAlignment};
+
+use crate::commands::evaluate::Evaluation;
+
+/// Disagreements listed in the table output (all are in the JSON).
+const MISSES_SHOWN: usize = 25;
+
+fn table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+        .force_no_tty();
+    t
+}
+
+pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} ({} rows; text `{}`, truth `{}`)",
+        e.path,
+        e.rows,
+        e.text_column.as_deref().unwrap_or("-"),
+        e.truth_column
+    )?;
+    if let Some(c) = &e.config {
+        writeln!(out, "Taxonomy: {c}")?;
+    }
+    writeln!(
+        out,
+        "accuracy {:.3}   macro-F1 {:.3}   Cohen's kappa {:.3}",
+        e.accuracy, e.macro_f1, e.kappa
+    )?;
+    writeln!(out)?;
+    let mut t = table();
+    t.set_header(["label", "support", "predicted", "precision", "recall", "F1"]);
+    for l in &e.labels {
+        t.add_row(vec![
+            l.label.clone(),
+            l.support.to_string(),
+            l.predicted.to_string(),
+            format!("{:.3}", l.precision),
+            format!("{:.3}", l.recall),
+            format!("{:.3}", l.f1),
+        ]);
+    }
+    for i in 1..=5 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out)?;
+    writeln!(out, "Confusion matrix (rows: truth, columns: tagged):")?;
+    let mut m = table();
+    let short = |s: &str| s.chars().take(8).collect::<String>();
+    let mut header = vec![String::new()];
+    header.extend(e.confusion.labels.iter().map(|l| short(l)));
+    m.set_header(header);
+    for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
+        let mut cells = vec![label.clone()];
+        cells.extend(row.iter().map(|c| if *c == 0 { ".".to_string() } else { c.to_string() }));
+        m.add_row(cells);
+    }
+    for i in 1..=e.confusion.labels.len() {
+        if let Some(c) = m.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{m}")?;
+    if !e.misclassified.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Disagreements ({}{}):",
+            e.misclassified.len(),
+            if e.misclassified.len() > MISSES_SHOWN {
+                format!(", first {MISSES_SHOWN}; all in --format json")
+            } else {
+                String::new()
+            }
+        )?;
+        for miss in e.misclassified.iter().take(MISSES_SHOWN) {
+            writeln!(
+                out,
+                "  line {}: {} -> {}: {}",
+                miss.line, miss.truth, miss.predicted, miss.text
+            )?;
+        }
+    }
+    let th = &e.thresholds;
+    if th.min_macro_f1.is_some() || th.min_kappa.is_some() {
+        writeln!(out)?;
+        let mut parts = Vec::new();
+        if let Some(m) = th.min_macro_f1 {
+            parts.push(format!("macro-F1 {:.3} (minimum {m})", e.macro_f1));
+        }
+        if let Some(m) = th.min_kappa {
+            parts.push(format!("kappa {:.3} (minimum {m})", e.kappa));
+        }
+        writeln!(
+            out,
+            "{}: {}",
+            if th.passed { "PASS" } else { "FAIL" },
+            parts.join(", ")
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `churn explain` as text.
+
+use std::io::{self, Write};
+
+use crate::commands::explain::Explained;
+
+pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    writeln!(out, "answer:      {}", e.text)?;
+    writeln!(out, "normalized:  {}", e.normalized)?;
+    if let Some(c) = &e.code {
+        let reads = match &c.reason {
+            Some(r) => format!("reason `{r}`"),
+            None => c.reads_as.clone(),
+        };
+        writeln!(out, "code:        {} -> {reads}", c.value)?;
+    }
+    if e.matches.is_empty() {
+        writeln!(out, "matches:     none")?;
+    } else {
+        writeln!(out, "matches:")?;
+        for m in &e.matches {
+            let mut notes = Vec::new();
+            if let Some(n) = &m.negated_by {
+                notes.push(format!("cancelled by negation \"{n}\""));
+            }
+            if m.inside_longer_match {
+                notes.push("inside a longer match".to_string());
+            }
+            if m.overruled_hint {
+                notes.push("hint set aside: a phrase matched".to_string());
+            }
+            for [a, b] in &m.typos {
+                notes.push(format!("typo: \"{a}\" read as \"{b}\""));
+            }
+            let status = if m.counts { "counts" } else { "ignored" };
+            writeln!(
+                out,
+                "  {:<16} \"{}\" (words {}-{})  {} [{}] {}  {status}{}",
+                m.reason,
+                m.matched,
+                m.words[0] + 1,
+                m.words[1],
+                m.kind,
+                m.lang,
+                m.rule,
+                if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", notes.join("; "))
+                }
+            )?;
+        }
+    }
+    if !e.negations.is_empty() {
+        let list: Vec<String> = e
+            .negations
+            .iter()
+            .map(|n| {
+                format!(
+                    "\"{}\" (word {}){}",
+                    n.word,
+                    n.position + 1,
+                    if n.cancels_a_match { "" } else { ", cancels nothing" }
+                )
+            })
+            .collect();
+        writeln!(out, "negations:   {}", list.join(", "))?;
+    }
+    let result = match &e.outcome.reason {
+        Some(r) => format!("{} ({})", r, e.outcome.kind),
+        None => e.outcome.kind.replace('_', " "),
+    };
+    writeln!(out, "result:      {}", bold(&result))?;
+    writeln!(out, "why:         {}", e.outcome.why)?;
+    Ok(())
+}

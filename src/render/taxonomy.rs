@@ -1,0 +1,117 @@
+//! `churn taxonomy show` and `validate` as text.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use comfy_table::{presets, CellAlignment};
+
+use crate::config::{Checked, Config};
+use crate::taxonomy::{CodeTarget, Phrase};
+
+fn per_lang(phrases: &[Phrase]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in phrases {
+        *counts.entry(p.lang.as_str()).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
+    let t = &config.taxonomy;
+    writeln!(
+        out,
+        "Taxonomy: {}",
+        config.origin.path().unwrap_or_else(|| "built-in".to_string())
+    )?;
+    writeln!(
+        out,
+        "Matching: accents {}, stemming {}, typos {}, max gap {}; negation {} (window {}); attribution {}; benchmark {}",
+        if t.matching.fold_accents { "folded" } else { "kept" },
+        if t.matching.stemming { "on" } else { "off" },
+        if t.matching.typos { "tolerated" } else { "off" },
+        t.matching.max_gap,
+        if t.negation.enabled { "on" } else { "off" },
+        t.negation.window,
+        config.attribution.name(),
+        config.benchmark,
+    )?;
+    writeln!(out)?;
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+        .force_no_tty();
+    table.set_header(["reason", "label", "priority", "phrases", "hints", "regex"]);
+    for r in &t.reasons {
+        table.add_row(vec![
+            r.id.clone(),
+            r.label.clone(),
+            r.priority.to_string(),
+            per_lang(&r.phrases),
+            per_lang(&r.hints),
+            r.regex.len().to_string(),
+        ]);
+    }
+    if let Some(c) = table.column_mut(2) {
+        c.set_cell_alignment(CellAlignment::Right);
+    }
+    writeln!(out, "{table}")?;
+    for m in &t.code_maps {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Codes `{}` ({}; headers: {}{}):",
+            m.id,
+            m.description,
+            m.headers.join(", "),
+            if m.detect_by_values { "; also found by values" } else { "" }
+        )?;
+        for (code, target) in &m.codes {
+            let target = match target {
+                CodeTarget::Reason(id) => id.clone(),
+                CodeTarget::Text => "(read the text)".to_string(),
+                CodeTarget::Involuntary => "(involuntary: outside the shares)".to_string(),
+            };
+            writeln!(out, "  {code} -> {target}")?;
+        }
+    }
+    writeln!(out)?;
+    for b in &config.benchmarks {
+        let shares: Vec<String> = b
+            .shares
+            .iter()
+            .map(|(id, s)| format!("{id} {}%", (s * 1000.0).round() / 10.0))
+            .collect();
+        writeln!(out, "Benchmark `{}`: {}", b.name, shares.join(", "))?;
+    }
+    writeln!(
+        out,
+        "No-answer forms: {}; negation cues: {}",
+        t.no_answer.len(),
+        per_lang(&t.negation.cues)
+    )?;
+    Ok(())
+}
+
+pub fn validation(name: &str, result: &Checked, out: &mut dyn Write) -> io::Result<()> {
+    for d in &result.diagnostics {
+        writeln!(out, "{name}: {d}")?;
+    }
+    let errors = result.errors().count();
+    let warnings = result.warnings().count();
+    if errors == 0 {
+        writeln!(out, "{name}: valid ({warnings} warning{})", if warnings == 1 { "" } else { "s" })?;
+    } else {
+        writeln!(
+            out,
+            "{name}: invalid: {errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
