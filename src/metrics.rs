@@ -101,11 +101,11 @@ mod tests {
 
     /// Map string labels to indexes in first-seen order.
     fn index(truth: &[&str], predicted: &[&str]) -> (Vec<usize>, Vec<usize>, usize) {
-        let mut names: Vec<&str> = Vec::new();
-        let mut id = |s: &str| match names.iter().position(|n| *n == s) {
+        let mut names: Vec<String> = Vec::new();
+        let mut id = |s: &str| match names.iter().position(|n| n == s) {
             Some(i) => i,
             None => {
-                names.push(s);
+                names.push(s.to_string());
                 names.len() - 1
             }
         };

@@ -380,6 +380,7 @@ impl Classifier {
                     },
                     CodeTarget::Text => CodeLookup::Text,
                     CodeTarget::Involuntary => CodeLookup::Involuntary,
+                    CodeTarget::Nothing => CodeLookup::Blank,
                 };
                 codes.insert(code.trim().to_lowercase(), lookup);
             }

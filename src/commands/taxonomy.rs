@@ -74,6 +74,7 @@ pub fn to_json(config: &Config) -> Value {
                     CodeTarget::Reason(id) => id.clone(),
                     CodeTarget::Text => "@text".to_string(),
                     CodeTarget::Involuntary => "@involuntary".to_string(),
+                    CodeTarget::Nothing => "@none".to_string(),
                 },
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

@@ -378,8 +378,9 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             let parsed = match target.get_ref().as_str() {
                 "@text" => CodeTarget::Text,
                 "@involuntary" => CodeTarget::Involuntary,
+                "@none" => CodeTarget::Nothing,
                 other if other.starts_with('@') => {
-                    reader.error(target, format!("code `{code}`: `{other}` is not a target; use a reason id, \"@text\" or \"@involuntary\""));
+                    reader.error(target, format!("code `{code}`: `{other}` is not a target; use a reason id, \"@text\", \"@involuntary\" or \"@none\""));
                     continue;
                 }
                 reason => CodeTarget::Reason(reason.to_string()),
@@ -694,7 +695,7 @@ name = "ours"
 shares = { moved = 10, friend_referral = 10, better_product = 10, dissatisfaction = 20, indifference = 40, price = 10 }
 "#;
         let checked = check(text, Origin::Builtin);
-        let c = checked.config.expect("valid");
+        let c = checked.config.clone().expect("valid");
         let ids: Vec<&str> = c.taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["moved", "friend_referral", "better_product", "dissatisfaction", "indifference", "price"]);
         assert_eq!(c.taxonomy.reasons[4].label, "Nobody cared");

@@ -75,6 +75,7 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
                 CodeTarget::Reason(id) => id.clone(),
                 CodeTarget::Text => "(read the text)".to_string(),
                 CodeTarget::Involuntary => "(involuntary: outside the shares)".to_string(),
+                CodeTarget::Nothing => "(no answer in itself)".to_string(),
             };
             writeln!(out, "  {code} -> {target}")?;
         }

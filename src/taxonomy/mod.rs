@@ -38,6 +38,8 @@ pub enum CodeTarget {
     Text,
     /// The subscription ended without the customer choosing to leave (a failed payment).
     Involuntary,
+    /// The code carries no answer at all (Stripe's `cancellation_requested`): as if blank.
+    Nothing,
 }
 
 /// A map from the values of one coded column to reasons.
