@@ -154,7 +154,13 @@ mod tests {
             row(None, Some("other")),
             row(Some("rude staff"), Some("payment_failed")),
         ];
-        let t = tally(&c, tax.reasons.len(), Attribution::Primary, true, rows.into_iter());
+        let t = tally(
+            &c,
+            tax.reasons.len(),
+            Attribution::Primary,
+            true,
+            rows.into_iter(),
+        );
         assert_eq!(
             (t.read, t.tagged, t.unclassified, t.no_answer, t.involuntary),
             (8, 3, 3, 1, 1)
@@ -187,7 +193,11 @@ mod tests {
         let a = tally(&c, 6, Attribution::All, false, rows());
         assert_eq!(a.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
         assert_eq!(a.multi_reason, 1);
-        for (t, m) in [(p, Attribution::Primary), (s, Attribution::Split), (a, Attribution::All)] {
+        for (t, m) in [
+            (p, Attribution::Primary),
+            (s, Attribution::Split),
+            (a, Attribution::All),
+        ] {
             assert!(t.balanced(m));
         }
     }

@@ -38,7 +38,11 @@ pub fn agreement(truth: &[usize], predicted: &[usize], labels: usize) -> Agreeme
         matrix[t][p] += 1;
     }
     let correct: usize = (0..labels).map(|k| matrix[k][k]).sum();
-    let accuracy = if n == 0 { 0.0 } else { correct as f64 / n as f64 };
+    let accuracy = if n == 0 {
+        0.0
+    } else {
+        correct as f64 / n as f64
+    };
     let row = |k: usize| matrix[k].iter().sum::<usize>();
     let col = |k: usize| matrix.iter().map(|r| r[k]).sum::<usize>();
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
@@ -140,7 +144,11 @@ mod tests {
             let (t, p, labels) = index(&t, &p);
             let a = agreement(&t, &p, labels);
             let want = case["kappa"].as_f64().unwrap();
-            assert!((a.kappa - want).abs() <= 1e-9 * want.abs().max(1.0), "{} vs {want}", a.kappa);
+            assert!(
+                (a.kappa - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{} vs {want}",
+                a.kappa
+            );
         }
     }
 

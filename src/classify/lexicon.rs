@@ -5,8 +5,9 @@
 //!   `relocate` matches "relocating", "relocated", "relocation";
 //! - as a **prefix** when written `word*` (no stemming);
 //! - **exactly** when written `=word` (no stemming, no typo tolerance);
-//! - with **one typo** (a letter missing, added, changed or two swapped) when the rule word is
-//!   long (7+ letters, or a stem of 6+) and the first letter agrees: "custmer", "concurent".
+//! - with **one typo** (a letter missing, added, changed or two swapped) when both words are
+//!   long (7+ letters) and the first letter agrees: "custmer", "concurent". The written forms
+//!   are compared, not stems, which keeps loose matches predictable.
 //!   Short words are never matched loosely, which is where typo tolerance would cost precision.
 
 use std::collections::HashMap;
@@ -15,8 +16,6 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 /// Minimum length (in characters) of a written rule word, or of a prefix, matched with a typo.
 const TYPO_MIN_WORD: usize = 7;
-/// Minimum length of a stem matched with a typo.
-const TYPO_MIN_STEM: usize = 6;
 /// Marks a word id matched only through a typo.
 pub const TYPO_BIT: u32 = 1 << 31;
 
@@ -130,7 +129,8 @@ fn one_typo(a: &[char], b: &[char]) -> bool {
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
     if n == m {
         // Substitution, or a swap of neighbours.
-        ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        ra[1..] == rb[1..]
+            || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
     } else if n > m {
         ra[1..] == *rb
     } else {
@@ -169,7 +169,8 @@ impl Lexicon {
             return Some(i);
         }
         let algorithm = algorithm(lang)?;
-        self.langs.push((lang.to_string(), Stemmer::create(algorithm)));
+        self.langs
+            .push((lang.to_string(), Stemmer::create(algorithm)));
         self.stems.push(HashMap::new());
         Some(self.langs.len() - 1)
     }
@@ -234,14 +235,8 @@ impl Lexicon {
             let chars: Vec<char> = word.chars().collect();
             let all_letters = chars.iter().all(|c| c.is_alphabetic());
             match kind {
-                Kind::Stem if all_letters => {
-                    if chars.len() >= TYPO_MIN_WORD {
-                        self.add_typo_form(chars, id, None, false);
-                    }
-                    let stem: Vec<char> = key.chars().collect();
-                    if stem.len() >= TYPO_MIN_STEM {
-                        self.add_typo_form(stem, id, lang_index, false);
-                    }
+                Kind::Stem if all_letters && chars.len() >= TYPO_MIN_WORD => {
+                    self.add_typo_form(chars, id, None, false);
                 }
                 Kind::Prefix if all_letters && chars.len() >= TYPO_MIN_WORD => {
                     self.add_typo_form(chars, id, None, true);
@@ -259,13 +254,10 @@ impl Lexicon {
         if let Some(&id) = self.exact.get(token) {
             ids.push(id);
         }
-        let mut stems: Vec<String> = Vec::with_capacity(self.langs.len());
         for (l, (_, stemmer)) in self.langs.iter().enumerate() {
-            let stem = stemmer.stem(token);
-            if let Some(&id) = self.stems[l].get(stem.as_ref()) {
+            if let Some(&id) = self.stems[l].get(stemmer.stem(token).as_ref()) {
                 ids.push(id);
             }
-            stems.push(stem.into_owned());
         }
         for (prefix, id) in &self.prefixes {
             if token.starts_with(prefix.as_str()) {
@@ -273,14 +265,14 @@ impl Lexicon {
             }
         }
         if self.typos && !self.typo_forms.is_empty() {
-            self.typo_lookup(token, &stems, &mut ids);
+            self.typo_lookup(token, &mut ids);
         }
         ids.sort_unstable();
         ids.dedup_by(|a, b| (*a & !TYPO_BIT) == (*b & !TYPO_BIT));
         ids.into_boxed_slice()
     }
 
-    fn typo_lookup(&self, token: &str, stems: &[String], ids: &mut Vec<u32>) {
+    fn typo_lookup(&self, token: &str, ids: &mut Vec<u32>) {
         let chars: Vec<char> = token.chars().collect();
         // Only long words of the answer are read loosely: short ones are too often another
         // real word ("gestor" is not a typo of "gestorben").
@@ -306,12 +298,6 @@ impl Lexicon {
             }
         };
         consider(&chars, None, false);
-        for (l, stem) in stems.iter().enumerate() {
-            let stem: Vec<char> = stem.chars().collect();
-            if stem.len() >= TYPO_MIN_STEM {
-                consider(&stem, Some(l), false);
-            }
-        }
         for &m in &self.typo_prefix_lengths {
             for len in [m.saturating_sub(1), m, m + 1] {
                 if len >= 2 && chars.len() >= len {

@@ -301,10 +301,9 @@ impl Classifier {
                     .map(|(w, kind)| lexicon.intern(w, *kind, &phrase.lang))
                     .collect();
                 let lang = lang_bit(&phrase.lang);
-                if patterns
-                    .iter()
-                    .any(|p| p.words == ids && p.reason == reason && p.lang == lang && p.weak == weak)
-                {
+                if patterns.iter().any(|p| {
+                    p.words == ids && p.reason == reason && p.lang == lang && p.weak == weak
+                }) {
                     continue;
                 }
                 patterns.push(Pattern {
@@ -457,7 +456,9 @@ impl Classifier {
         let words = n.tokens.len();
         trace.offsets.push(0);
         for i in 0..words {
-            trace.ids.extend_from_slice(cache.get(&self.lexicon, n.word(i)));
+            trace
+                .ids
+                .extend_from_slice(cache.get(&self.lexicon, n.word(i)));
             trace.offsets.push(trace.ids.len());
         }
         let ids = |i: usize| &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
@@ -472,7 +473,15 @@ impl Classifier {
                 for &p in candidates {
                     let p = &self.patterns[p as usize];
                     let mut typo = first & TYPO_BIT != 0;
-                    if let Some(end) = self.match_rest(n, &ids, &is_cue, &p.words[1..], i + 1, n.tokens[i].clause, &mut typo) {
+                    if let Some(end) = self.match_rest(
+                        n,
+                        &ids,
+                        &is_cue,
+                        &p.words[1..],
+                        i + 1,
+                        n.tokens[i].clause,
+                        &mut typo,
+                    ) {
                         // The same words matched for the same reason by a rule of another
                         // language: one match, negatable in either language.
                         if let Some(same) = trace.matches.iter_mut().find(|m| {
@@ -538,7 +547,7 @@ impl Classifier {
                 let clause = n.tokens[c].clause;
                 let mut reach = c;
                 while reach + 1 < words
-                    && reach + 1 <= c + self.window
+                    && reach < c + self.window
                     && n.tokens[reach + 1].clause == clause
                     && !self.breaks.contains(n.word(reach + 1))
                 {
@@ -678,7 +687,12 @@ impl Classifier {
     /// (`CodeLookup::Blank` when there is none). An involuntary code wins, then a code that
     /// names a reason; "other", an unknown code or no code defer to the text. A row with a code
     /// but no usable text is unclassified, not "no answer": the customer did answer.
-    pub fn classify(&self, text: Option<&str>, lookup: CodeLookup, scratch: &mut Scratch) -> Outcome {
+    pub fn classify(
+        &self,
+        text: Option<&str>,
+        lookup: CodeLookup,
+        scratch: &mut Scratch,
+    ) -> Outcome {
         match lookup {
             CodeLookup::Involuntary => return Outcome::Involuntary,
             CodeLookup::Reason(reason) => {
@@ -717,8 +731,10 @@ impl Classifier {
                     .filter_map(|i| {
                         let ids = &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
                         let typo = ids.iter().find(|&&id| id & TYPO_BIT != 0)?;
-                        (!ids.iter().any(|&id| id & TYPO_BIT == 0 && id == typo & !TYPO_BIT))
-                            .then(|| (n.word(i).to_string(), self.lexicon.word(*typo).text.clone()))
+                        (!ids
+                            .iter()
+                            .any(|&id| id & TYPO_BIT == 0 && id == typo & !TYPO_BIT))
+                        .then(|| (n.word(i).to_string(), self.lexicon.word(*typo).text.clone()))
                     })
                     .filter(|_| m.typo)
                     .collect();

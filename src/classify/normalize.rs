@@ -99,7 +99,9 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
         let mut emitted = false;
         for lower in c.to_lowercase() {
             let parts: &mut dyn Iterator<Item = char> = if fold_accents {
-                &mut std::iter::once(lower).nfd().filter(|d| !is_combining_mark(*d))
+                &mut std::iter::once(lower)
+                    .nfd()
+                    .filter(|d| !is_combining_mark(*d))
             } else {
                 &mut std::iter::once(lower)
             };
@@ -215,7 +217,10 @@ mod tests {
         assert_eq!(t.text, "not the price support never again");
         assert_eq!(t.word(3), "support");
         assert_eq!(t.span(0, 3), "not the price");
-        assert_eq!(clauses("Not the price - support, never.  Again"), [0, 0, 0, 1, 2, 3]);
+        assert_eq!(
+            clauses("Not the price - support, never.  Again"),
+            [0, 0, 0, 1, 2, 3]
+        );
         // A hyphen inside a word is not a clause break.
         assert_eq!(clauses("co-worker left"), [0, 0, 0]);
         assert_eq!(clauses("a\nb"), [0, 1]);

@@ -89,7 +89,12 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
             .reasons
             .iter()
             .position(|r| squash(&r.id) == key || squash(&r.label) == key)
-            .or_else(|| EXTRA_LABELS.iter().position(|l| squash(l) == key).map(|i| reasons + i))
+            .or_else(|| {
+                EXTRA_LABELS
+                    .iter()
+                    .position(|l| squash(l) == key)
+                    .map(|i| reasons + i)
+            })
     };
 
     let truth_column = loaded.extra(0).expect("truth column was loaded");

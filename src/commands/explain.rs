@@ -109,7 +109,11 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             matched: m.matched.clone(),
             words: [m.words.0, m.words.1],
             span: [m.bytes.0, m.bytes.1],
-            typos: m.typos.iter().map(|(a, b)| [a.clone(), b.clone()]).collect(),
+            typos: m
+                .typos
+                .iter()
+                .map(|(a, b)| [a.clone(), b.clone()])
+                .collect(),
             negated_by: m.negated_by.as_ref().map(|(_, w)| w.clone()),
             inside_longer_match: m.inside_longer,
             overruled_hint: m.overruled,

@@ -106,7 +106,10 @@ fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, C
                 .with_context(|| format!("cannot read `{}`", p.display()))?;
             Ok((p.display().to_string(), check(&text, Origin::File(p))))
         }
-        None => Ok(("(built-in)".to_string(), check(BUILTIN_TOML, Origin::Builtin))),
+        None => Ok((
+            "(built-in)".to_string(),
+            check(BUILTIN_TOML, Origin::Builtin),
+        )),
     }
 }
 

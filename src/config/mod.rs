@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::classify::{phrase_words, MAX_REASONS};
 use crate::compare::Benchmark;
-use crate::taxonomy::{
-    CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy,
-};
+use crate::taxonomy::{CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy};
 use file::{File, Spanned};
 
 /// The built-in configuration, as `churn taxonomy init` writes it.
@@ -214,13 +212,25 @@ type PhrasePlaces = HashMap<(String, String), Spanned<String>>;
 fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) -> Option<Config> {
     if let Some(v) = &file.version {
         if *v.get_ref() != 1 {
-            reader.error(v, format!("unknown version {}; this churn reads version 1", v.get_ref()));
+            reader.error(
+                v,
+                format!(
+                    "unknown version {}; this churn reads version 1",
+                    v.get_ref()
+                ),
+            );
         }
     }
     let extends = match &file.extends {
         Some(e) if e.get_ref() == "builtin" => true,
         Some(e) => {
-            reader.error(e, format!("`extends = \"{}\"`: only \"builtin\" can be extended", e.get_ref()));
+            reader.error(
+                e,
+                format!(
+                    "`extends = \"{}\"`: only \"builtin\" can be extended",
+                    e.get_ref()
+                ),
+            );
             true
         }
         None => false,
@@ -254,14 +264,20 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     };
     config.origin = origin;
     if !file.drop.is_empty() && !extends {
-        reader.error(&file.drop[0], "`drop` only makes sense with `extends = \"builtin\"`".into());
+        reader.error(
+            &file.drop[0],
+            "`drop` only makes sense with `extends = \"builtin\"`".into(),
+        );
     }
     for id in &file.drop {
         match config.taxonomy.position(id.get_ref()) {
             Some(i) => {
                 config.taxonomy.reasons.remove(i);
             }
-            None => reader.error(id, format!("`drop`: there is no reason `{}` to drop", id.get_ref())),
+            None => reader.error(
+                id,
+                format!("`drop`: there is no reason `{}` to drop", id.get_ref()),
+            ),
         }
     }
 
@@ -273,7 +289,10 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             match a.get_ref().as_str() {
                 "fold" => t.matching.fold_accents = true,
                 "keep" => t.matching.fold_accents = false,
-                other => reader.error(a, format!("`accents = \"{other}\"`: use \"fold\" or \"keep\"")),
+                other => reader.error(
+                    a,
+                    format!("`accents = \"{other}\"`: use \"fold\" or \"keep\""),
+                ),
             }
         }
         if let Some(s) = m.stemming {
@@ -302,9 +321,15 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             }
         }
         let owner = Spanned::new(0..0, "negation".to_string());
-        t.negation.cues.extend(phrases_of(reader, &n.cues, &owner, "negation cues"));
-        t.negation.keep.extend(phrases_of(reader, &n.keep, &owner, "negation keep"));
-        t.negation.breaks.extend(phrases_of(reader, &n.breaks, &owner, "negation breaks"));
+        t.negation
+            .cues
+            .extend(phrases_of(reader, &n.cues, &owner, "negation cues"));
+        t.negation
+            .keep
+            .extend(phrases_of(reader, &n.keep, &owner, "negation keep"));
+        t.negation
+            .breaks
+            .extend(phrases_of(reader, &n.breaks, &owner, "negation breaks"));
     }
 
     let mut places: PhrasePlaces = HashMap::new();
@@ -312,11 +337,17 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     for r in &file.reason {
         let id = r.id.get_ref().clone();
         if !valid_id(&id) {
-            reader.error(&r.id, format!("reason id `{id}`: use lowercase letters, digits and `_`"));
+            reader.error(
+                &r.id,
+                format!("reason id `{id}`: use lowercase letters, digits and `_`"),
+            );
             continue;
         }
         if seen_ids.contains(&id) {
-            reader.error(&r.id, format!("reason `{id}` is defined twice in this file"));
+            reader.error(
+                &r.id,
+                format!("reason `{id}` is defined twice in this file"),
+            );
             continue;
         }
         seen_ids.push(id.clone());
@@ -331,7 +362,10 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             if let Err(e) = regex::Regex::new(re.get_ref()) {
                 let first = e.to_string();
                 let first = first.lines().last().unwrap_or_default().trim().to_string();
-                reader.error(re, format!("reason `{id}`: regex does not compile: {first}"));
+                reader.error(
+                    re,
+                    format!("reason `{id}`: regex does not compile: {first}"),
+                );
             }
         }
         let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
@@ -368,7 +402,13 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
         }
     }
     if t.reasons.len() > MAX_REASONS {
-        reader.plain(Severity::Error, format!("{} reasons; at most {MAX_REASONS} are supported", t.reasons.len()));
+        reader.plain(
+            Severity::Error,
+            format!(
+                "{} reasons; at most {MAX_REASONS} are supported",
+                t.reasons.len()
+            ),
+        );
     }
 
     for m in &file.code_map {
@@ -418,7 +458,10 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
         let name = b.name.get_ref().clone();
         let total: f64 = b.shares.values().sum();
         if (total - 100.0).abs() > 0.01 {
-            reader.error(&b.name, format!("benchmark `{name}` sums to {total}%, not 100%"));
+            reader.error(
+                &b.name,
+                format!("benchmark `{name}` sums to {total}%, not 100%"),
+            );
         }
         if b.shares.values().any(|s| *s < 0.0) {
             reader.error(&b.name, format!("benchmark `{name}` has a negative share"));
@@ -444,7 +487,10 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
         if let Some(b) = &a.benchmark {
             config.benchmark = b.get_ref().clone();
             if !config.benchmarks.iter().any(|x| &x.name == b.get_ref()) {
-                reader.error(b, format!("default benchmark `{}` is not defined", b.get_ref()));
+                reader.error(
+                    b,
+                    format!("default benchmark `{}` is not defined", b.get_ref()),
+                );
             }
         }
     }
@@ -467,9 +513,16 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
                         .code_map
                         .iter()
                         .find(|f| f.id.get_ref() == &m.id)
-                        .and_then(|f| f.codes.get(code).or_else(|| f.codes.iter().find(|(c, _)| c.to_lowercase() == *code).map(|(_, v)| v)));
+                        .and_then(|f| {
+                            f.codes.get(code).or_else(|| {
+                                f.codes
+                                    .iter()
+                                    .find(|(c, _)| c.to_lowercase() == *code)
+                                    .map(|(_, v)| v)
+                            })
+                        });
                     let msg = format!(
-                        "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, \"@text\" or \"@involuntary\"",
+                        "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, \"@text\", \"@none\" or \"@involuntary\"",
                         m.id
                     );
                     match place {
@@ -481,12 +534,15 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
         }
     }
     // A phrase in two reasons.
-    let mut first_owner: HashMap<String, usize> = HashMap::new();
+    let mut first_owner: HashMap<String, (usize, String)> = HashMap::new();
     for (i, r) in t.reasons.iter().enumerate() {
         for p in r.phrases.iter() {
             let words = phrase_words(&p.text, t.matching.fold_accents);
             if words.is_empty() {
-                let msg = format!("reason `{}`: phrase `{}` has no letters or digits and never matches", r.id, p.text);
+                let msg = format!(
+                    "reason `{}`: phrase `{}` has no letters or digits and never matches",
+                    r.id, p.text
+                );
                 match places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))) {
                     Some(s) => reader.warn(s, msg),
                     None => reader.plain(Severity::Warning, msg),
@@ -496,19 +552,23 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             let key: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
             let key = key.join(" ");
             match first_owner.get(&key) {
-                Some(&other) if other != i => {
+                Some((other, other_place)) if *other != i => {
                     let msg = format!(
-                        "phrase `{}` is in both `{}` and `{}`; the first listed wins a tie",
-                        p.text, t.reasons[other].id, r.id
+                        "phrase `{}` is in both `{}` and `{}`; at the same word, priority and \
+                         then the reason listed first win",
+                        p.text, t.reasons[*other].id, r.id
                     );
-                    match places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))) {
+                    // Point at whichever of the two the user wrote.
+                    let here = places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text)));
+                    let there = places.get(&(t.reasons[*other].id.clone(), other_place.clone()));
+                    match here.or(there) {
                         Some(s) => reader.warn(s, msg),
                         None => reader.plain(Severity::Warning, msg),
                     }
                 }
                 Some(_) => {}
                 None => {
-                    first_owner.insert(key, i);
+                    first_owner.insert(key, (i, format!("{}:{}", p.lang, p.text)));
                 }
             }
         }
@@ -533,7 +593,10 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
         let place = file.benchmark.iter().find(|f| f.name.get_ref() == &b.name);
         for (id, _) in &b.shares {
             if t.position(id).is_none() {
-                let msg = format!("benchmark `{}` gives a share to `{id}`, which is not a reason", b.name);
+                let msg = format!(
+                    "benchmark `{}` gives a share to `{id}`, which is not a reason",
+                    b.name
+                );
                 match place {
                     Some(f) => reader.warn(&f.name, msg),
                     None => reader.plain(Severity::Warning, msg),
@@ -585,8 +648,13 @@ pub fn check(text: &str, origin: Origin) -> Checked {
     };
     let base = (file.extends.is_some() && text != BUILTIN_TOML).then(Config::builtin);
     let config = build(&mut reader, file, base, origin);
-    reader.diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
-    let ok = reader.diagnostics.iter().all(|d| d.severity != Severity::Error);
+    reader
+        .diagnostics
+        .sort_by_key(|d| (d.line, d.column, d.severity));
+    let ok = reader
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != Severity::Error);
     Checked {
         config: if ok { config } else { None },
         diagnostics: reader.diagnostics,
@@ -697,12 +765,24 @@ shares = { moved = 10, friend_referral = 10, better_product = 10, dissatisfactio
         let checked = check(text, Origin::Builtin);
         let c = checked.config.clone().expect("valid");
         let ids: Vec<&str> = c.taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["moved", "friend_referral", "better_product", "dissatisfaction", "indifference", "price"]);
+        assert_eq!(
+            ids,
+            [
+                "moved",
+                "friend_referral",
+                "better_product",
+                "dissatisfaction",
+                "indifference",
+                "price"
+            ]
+        );
         assert_eq!(c.taxonomy.reasons[4].label, "Nobody cared");
         assert_eq!(c.taxonomy.reasons[5].label, "Price");
         assert_eq!(c.taxonomy.reasons[5].priority, 5);
         assert!(c.benchmark("ours").is_ok() && c.benchmark("kennedy").is_ok());
         // kennedy names `died`, which is gone: a warning, not an error.
-        assert!(checked.warnings().any(|w| w.message.contains("`died`, which is not a reason")));
+        assert!(checked
+            .warnings()
+            .any(|w| w.message.contains("`died`, which is not a reason")));
     }
 }

@@ -60,6 +60,9 @@ const TEXT_HEADERS: &[(&[&str], bool)] = &[
             "churnfeedback",
             "churncomment",
             "feedbacktext",
+            "answer",
+            "response",
+            "text",
         ],
         false,
     ),
@@ -245,8 +248,8 @@ pub fn choose(
         .transpose()?;
     let mut codes = Vec::new();
     if code_cols.is_empty() {
-        for i in 0..headers.len() {
-            if Some(i) != named_text && code_maps.iter().any(|m| m.headers.contains(&squashed[i])) {
+        for (i, header) in squashed.iter().enumerate() {
+            if Some(i) != named_text && code_maps.iter().any(|m| m.headers.contains(header)) {
                 codes.push(i);
             }
         }
@@ -257,8 +260,8 @@ pub fn choose(
                 .any(|m| m.detect_by_values && m.headers.contains(&squashed[i]))
         });
         if by_values && !by_header_detectable {
-            if let Some(i) =
-                (0..headers.len()).find(|&i| Some(i) != named_text && !codes.contains(&i) && coded[i])
+            if let Some(i) = (0..headers.len())
+                .find(|&i| Some(i) != named_text && !codes.contains(&i) && coded[i])
             {
                 codes.push(i);
                 codes.sort_unstable();
@@ -375,13 +378,27 @@ mod tests {
 
     #[test]
     fn stripe_reason_and_feedback_are_both_read() {
-        let r: &[&[&str]] = &[&["1", "payment_failed", "", ""], &["2", "cancellation_requested", "too_expensive", "x"]];
+        let r: &[&[&str]] = &[
+            &["1", "payment_failed", "", ""],
+            &["2", "cancellation_requested", "too_expensive", "x"],
+        ];
         let c = pick(
-            &["id", "cancellation_details.reason", "cancellation_details.feedback", "cancellation_details.comment"],
+            &[
+                "id",
+                "cancellation_details.reason",
+                "cancellation_details.feedback",
+                "cancellation_details.comment",
+            ],
             r,
         )
         .unwrap();
-        assert_eq!(c, Chosen { text: Some(3), codes: vec![1, 2] });
+        assert_eq!(
+            c,
+            Chosen {
+                text: Some(3),
+                codes: vec![1, 2]
+            }
+        );
     }
 
     #[test]

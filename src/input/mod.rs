@@ -90,7 +90,10 @@ impl Loaded {
         let mut code_iters: Vec<_> = codes.iter().map(|c| c.iter()).collect();
         cells(self.text(), n).map(move |text| Row {
             text,
-            codes: code_iters.iter_mut().map(|it| it.next().flatten()).collect(),
+            codes: code_iters
+                .iter_mut()
+                .map(|it| it.next().flatten())
+                .collect(),
         })
     }
 }

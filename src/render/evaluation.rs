@@ -63,7 +63,13 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
     m.set_header(header);
     for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
         let mut cells = vec![label.clone()];
-        cells.extend(row.iter().map(|c| if *c == 0 { ".".to_string() } else { c.to_string() }));
+        cells.extend(row.iter().map(|c| {
+            if *c == 0 {
+                ".".to_string()
+            } else {
+                c.to_string()
+            }
+        }));
         m.add_row(cells);
     }
     for i in 1..=e.confusion.labels.len() {

@@ -67,7 +67,11 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
                     "\"{}\" (word {}){}",
                     n.word,
                     n.position + 1,
-                    if n.cancels_a_match { "" } else { ", cancels nothing" }
+                    if n.cancels_a_match {
+                        ""
+                    } else {
+                        ", cancels nothing"
+                    }
                 )
             })
             .collect();

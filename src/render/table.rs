@@ -66,7 +66,7 @@ impl Table {
         }
     }
 
-    fn headline(&self, row: &ReasonRow) -> Option<String> {
+    fn headline(&self, row: &ReasonRow, benchmark: &str) -> Option<String> {
         let (share, bench, delta) = (row.share?, row.benchmark_share?, row.delta_pp?);
         let direction = if delta.abs() < 0.05 {
             "level with it".to_string()
@@ -75,8 +75,13 @@ impl Table {
         } else {
             format!("{:.1} pp below", -delta)
         };
+        let against = if benchmark == "kennedy" {
+            "the famous".to_string()
+        } else {
+            format!("benchmark `{benchmark}`'s")
+        };
         Some(format!(
-            "{}: {} of tagged churn, against the famous {} ({direction})",
+            "{}: {} of tagged churn, against {against} {} ({direction})",
             row.label,
             self.bold(&pct(share)),
             pct(bench).replace(".0%", "%"),
@@ -243,7 +248,10 @@ impl Render for Table {
             )?;
         } else {
             for id in ["indifference", "dissatisfaction"] {
-                if let Some(line) = report.reason(id).and_then(|row| self.headline(row)) {
+                if let Some(line) = report
+                    .reason(id)
+                    .and_then(|row| self.headline(row, &report.benchmark.name))
+                {
                     writeln!(out, "{line}")?;
                 }
             }

@@ -25,7 +25,10 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "Taxonomy: {}",
-        config.origin.path().unwrap_or_else(|| "built-in".to_string())
+        config
+            .origin
+            .path()
+            .unwrap_or_else(|| "built-in".to_string())
     )?;
     writeln!(
         out,
@@ -68,7 +71,11 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
             m.id,
             m.description,
             m.headers.join(", "),
-            if m.detect_by_values { "; also found by values" } else { "" }
+            if m.detect_by_values {
+                "; also found by values"
+            } else {
+                ""
+            }
         )?;
         for (code, target) in &m.codes {
             let target = match target {
@@ -105,7 +112,11 @@ pub fn validation(name: &str, result: &Checked, out: &mut dyn Write) -> io::Resu
     let errors = result.errors().count();
     let warnings = result.warnings().count();
     if errors == 0 {
-        writeln!(out, "{name}: valid ({warnings} warning{})", if warnings == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "{name}: valid ({warnings} warning{})",
+            if warnings == 1 { "" } else { "s" }
+        )?;
     } else {
         writeln!(
             out,

@@ -146,7 +146,10 @@ mod tests {
             }
         }
         for lang in LANGUAGES {
-            assert!(t.negation.cues.iter().any(|p| p.lang == lang), "no {lang} negation");
+            assert!(
+                t.negation.cues.iter().any(|p| p.lang == lang),
+                "no {lang} negation"
+            );
         }
     }
 }

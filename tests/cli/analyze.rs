@@ -175,7 +175,10 @@ fn stripe_codes_map_and_other_defers_to_the_text() {
     let v = json_of(&["analyze", STRIPE]);
     assert_eq!(
         v["inputs"][0]["code_columns"],
-        serde_json::json!(["cancellation_details.reason", "cancellation_details.feedback"])
+        serde_json::json!([
+            "cancellation_details.reason",
+            "cancellation_details.feedback"
+        ])
     );
     assert_eq!(
         v["inputs"][0]["text_column"],

@@ -2,7 +2,10 @@
 //! (with polars, every extra test binary costs a long link).
 
 mod analyze;
+mod config;
 mod errors;
+mod evaluate;
+mod tagging;
 
 use std::path::PathBuf;
 

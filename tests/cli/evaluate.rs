@@ -1,0 +1,140 @@
+//! `churn evaluate` and the quality of the built-in taxonomy on the labelled corpus.
+
+use crate::{churn, json_of, root};
+
+const CORPUS: &str = "fixtures/corpus/labelled.csv";
+
+#[test]
+fn corpus_is_large_multilingual_and_labelled() {
+    let mut reader = csv::Reader::from_path(root().join(CORPUS)).unwrap();
+    let mut langs = std::collections::BTreeMap::new();
+    let mut rows = 0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        *langs.entry(r[0].to_string()).or_insert(0) += 1;
+        rows += 1;
+    }
+    assert!(rows >= 400, "{rows}");
+    for lang in ["en", "nl", "de", "fr", "es", "ru"] {
+        assert!(
+            langs.get(lang).copied().unwrap_or(0) >= 50,
+            "{lang}: {langs:?}"
+        );
+    }
+}
+
+#[test]
+fn builtin_taxonomy_meets_the_quality_bar_on_the_corpus() {
+    let v = json_of(&[
+        "evaluate",
+        CORPUS,
+        "--truth-col",
+        "truth",
+        "--reason-col",
+        "answer",
+    ]);
+    let f1 = v["macro_f1"].as_f64().unwrap();
+    let kappa = v["kappa"].as_f64().unwrap();
+    assert!(f1 >= 0.90, "macro-F1 {f1}");
+    assert!(kappa >= 0.85, "kappa {kappa}");
+    // Unclassified and no answer are labels of their own.
+    let labels: Vec<&str> = v["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"unclassified") && labels.contains(&"no_answer"),
+        "{labels:?}"
+    );
+    let matrix = v["confusion"]["matrix"].as_array().unwrap();
+    let total: u64 = matrix
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, v["rows"].as_u64().unwrap());
+    let correct: u64 = (0..matrix.len())
+        .map(|i| matrix[i][i].as_u64().unwrap())
+        .sum();
+    let accuracy = v["accuracy"].as_f64().unwrap();
+    assert!((accuracy - correct as f64 / total as f64).abs() < 1e-6);
+}
+
+#[test]
+fn thresholds_give_a_ci_exit_code() {
+    let args = [
+        "evaluate",
+        CORPUS,
+        "--truth-col",
+        "truth",
+        "--reason-col",
+        "answer",
+    ];
+    let out = churn()
+        .args(args)
+        .args(["--min-macro-f1", "0.9", "--min-kappa", "0.85"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("PASS") && text.contains("Confusion matrix") && text.contains("precision"),
+        "{text}"
+    );
+    let out = churn()
+        .args(args)
+        .args(["--min-macro-f1", "0.9999"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("FAIL"));
+}
+
+#[test]
+fn unknown_or_blank_labels_name_the_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.csv");
+    std::fs::write(
+        &path,
+        "answer,truth\nrude staff,indifference\ntoo expensive,pricing\n,\n",
+    )
+    .unwrap();
+    let out = churn()
+        .args(["evaluate", path.to_str().unwrap(), "--truth-col", "truth"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("line 3, column `truth`: unknown label `pricing`"),
+        "{err}"
+    );
+    assert!(err.contains("use one of: died, moved"), "{err}");
+    // Labels may be ids or labels, in any case.
+    std::fs::write(
+        &path,
+        "answer,truth\nrude staff,Indifference\nn/a,no answer\n",
+    )
+    .unwrap();
+    let v = json_of(&["evaluate", path.to_str().unwrap(), "--truth-col", "truth"]);
+    assert_eq!(v["accuracy"], 1.0);
+    let err = String::from_utf8(
+        churn()
+            .args(["evaluate", path.to_str().unwrap(), "--truth-col", "label"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone(),
+    )
+    .unwrap();
+    assert!(err.contains("--truth-col: no column `label`"), "{err}");
+}

@@ -1,0 +1,324 @@
+//! Tagging through the binary: normalization, accents, stemming, typos, negation in six
+//! languages, several reasons per answer, involuntary churn, `explain` and
+//! `--show-unclassified`.
+
+use crate::{churn, json_of, stdout_of};
+
+/// The outcome of `churn explain TEXT` (with optional extra args): `(kind, reason)`.
+fn tag_with(args: &[&str], text: &str) -> (String, Option<String>) {
+    let mut all = args.to_vec();
+    all.extend(["explain", text]);
+    let v = json_of(&all);
+    (
+        v["outcome"]["kind"].as_str().unwrap().to_string(),
+        v["outcome"]["reason"].as_str().map(String::from),
+    )
+}
+
+fn reason(text: &str) -> Option<String> {
+    tag_with(&[], text).1
+}
+
+fn config(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("churn.toml");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+const STANDALONE: &str = r#"
+[[reason]]
+id = "moved"
+phrases.fr = ["déménagé"]
+phrases.en = ["relocation", "customer"]
+
+[[benchmark]]
+name = "flat"
+shares = { moved = 100 }
+"#;
+
+#[test]
+fn normalization_folds_width_case_punctuation_and_optionally_accents() {
+    assert_eq!(
+        reason("ＴＯＯ ＥＸＰＥＮＳＩＶＥ!!!").as_deref(),
+        Some("dissatisfaction")
+    );
+    let (_d, folded) = config(STANDALONE);
+    for text in ["Déménagé", "DEMENAGE", "demenage..."] {
+        assert_eq!(
+            tag_with(&["--config", &folded], text).1.as_deref(),
+            Some("moved"),
+            "{text}"
+        );
+    }
+    let (_d2, kept) = config(&format!("[matching]\naccents = \"keep\"\n{STANDALONE}"));
+    assert_eq!(
+        tag_with(&["--config", &kept], "Déménagé").1.as_deref(),
+        Some("moved")
+    );
+    assert_eq!(tag_with(&["--config", &kept], "demenage").0, "unclassified");
+    let v = json_of(&["explain", "Don’t   need it—ANYMORE…"]);
+    assert_eq!(v["normalized"], "do not need it anymore");
+}
+
+#[test]
+fn one_stemmed_rule_matches_every_inflection() {
+    let (_d, p) = config(STANDALONE);
+    for text in [
+        "relocating next month",
+        "we relocated",
+        "Relocation.",
+        "relocate",
+    ] {
+        assert_eq!(
+            tag_with(&["--config", &p], text).1.as_deref(),
+            Some("moved"),
+            "{text}"
+        );
+    }
+    // Built-in rules stem per language: Russian inflections.
+    for text in ["Высокие цены", "не устраивает цена", "подняли цену"]
+    {
+        assert_eq!(reason(text).as_deref(), Some("dissatisfaction"), "{text}");
+    }
+}
+
+#[test]
+fn long_words_tolerate_one_typo_short_ones_do_not() {
+    let v = json_of(&["explain", "custmer support never replyed"]);
+    assert_eq!(v["outcome"]["reason"], "indifference");
+    let (_d, p) = config(STANDALONE);
+    let v = json_of(&["--config", &p, "explain", "bad custmer experience"]);
+    assert_eq!(v["outcome"]["reason"], "moved");
+    assert_eq!(
+        v["matches"][0]["typos"][0],
+        serde_json::json!(["custmer", "customer"])
+    );
+    // "gestor" (Spanish, manager) is not read as German "gestorben".
+    assert_ne!(reason("cambiaron de gestor").as_deref(), Some("died"));
+    let (_d2, strict) = config(&format!("[matching]\ntypos = false\n{STANDALONE}"));
+    assert_eq!(
+        tag_with(&["--config", &strict], "bad custmer experience").0,
+        "unclassified"
+    );
+}
+
+#[test]
+fn negated_mentions_do_not_count_in_six_languages() {
+    let cases = [
+        (
+            "because of the price",
+            "not because of the price",
+            "dissatisfaction",
+        ),
+        (
+            "something is wrong with the product",
+            "nothing wrong with the product",
+            "dissatisfaction",
+        ),
+        ("I moved", "I didn't move", "moved"),
+        (
+            "wegen des Preises",
+            "nicht wegen des Preises",
+            "dissatisfaction",
+        ),
+        ("à cause du prix", "pas à cause du prix", "dissatisfaction"),
+        ("por el precio", "no por el precio", "dissatisfaction"),
+        ("из-за цены", "не из-за цены", "dissatisfaction"),
+    ];
+    for (plain, negated, id) in cases {
+        assert_eq!(reason(plain).as_deref(), Some(id), "{plain}");
+        let v = json_of(&["explain", negated]);
+        assert_eq!(v["outcome"]["kind"], "unclassified", "{negated}: {v}");
+        assert!(
+            v["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["negated_by"].is_string()),
+            "{negated}: no negation recorded"
+        );
+    }
+    // A negation reaches no further than "but": the second reason stands.
+    assert_eq!(
+        reason("Not because of the price, but nobody ever answered").as_deref(),
+        Some("indifference")
+    );
+    // A negation that is part of a rule is not a negation ("never answered").
+    assert_eq!(
+        reason("support never answered").as_deref(),
+        Some("indifference")
+    );
+    // "no longer" does not negate.
+    assert_eq!(reason("no longer need it").as_deref(), Some("moved"));
+}
+
+#[test]
+fn the_reason_stated_first_is_primary_and_explain_says_why() {
+    let v = json_of(&[
+        "explain",
+        "Too expensive, and support never answered my emails",
+    ]);
+    assert_eq!(v["outcome"]["reason"], "dissatisfaction");
+    assert_eq!(
+        v["outcome"]["reasons"],
+        serde_json::json!(["dissatisfaction", "indifference"])
+    );
+    assert!(v["outcome"]["why"]
+        .as_str()
+        .unwrap()
+        .contains("stated first"));
+    let m = &v["matches"][0];
+    assert_eq!(m["matched"], "expensive");
+    assert_eq!(m["span"], serde_json::json!([4, 13]));
+    let table = String::from_utf8(stdout_of(&["explain", "not because of the price"])).unwrap();
+    for expected in [
+        "normalized:  not because of the price",
+        "cancelled by negation \"not\"",
+        "result:      unclassified",
+        "negations:",
+    ] {
+        assert!(table.contains(expected), "{expected:?} in\n{table}");
+    }
+    // A code wins over the text, and says so.
+    let v = json_of(&["explain", "rude staff", "--code", "too_expensive"]);
+    assert_eq!(v["outcome"]["reason"], "dissatisfaction");
+    assert_eq!(v["outcome"]["source"], "code");
+    let v = json_of(&["explain", "card expired", "--code", "payment_failed"]);
+    assert_eq!(v["outcome"]["kind"], "involuntary");
+}
+
+#[test]
+fn attribution_modes_primary_split_and_all() {
+    let file = "fixtures/multi/surveys.csv";
+    let counts = |mode: &str| -> Vec<f64> {
+        let v = json_of(&["analyze", file, "--attribution", mode]);
+        assert_eq!(v["attribution"]["mode"], mode);
+        assert_eq!(v["rows"]["tagged"], 4);
+        assert_eq!(v["rows"]["multi_reason"], 2);
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].as_f64().unwrap())
+            .collect()
+    };
+    // died moved friend better dissatisfaction indifference
+    assert_eq!(counts("primary"), [0.0, 1.0, 0.0, 0.0, 2.0, 1.0]);
+    assert_eq!(counts("split"), [0.0, 0.5, 0.0, 0.5, 1.5, 1.5]);
+    assert_eq!(counts("all"), [0.0, 1.0, 0.0, 1.0, 2.0, 2.0]);
+    let v = json_of(&["analyze", file, "--attribution", "all"]);
+    let total: f64 = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["share"].as_f64().unwrap())
+        .sum();
+    assert!(total > 1.0, "{total}");
+    assert!(v["attribution"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("past 100%"));
+    let table = String::from_utf8(stdout_of(&["analyze", file, "--attribution", "all"])).unwrap();
+    assert!(table.contains("may sum past 100%"), "{table}");
+    // Whole counts stay integers in the JSON; split counts are fractions.
+    let raw = String::from_utf8(stdout_of(&[
+        "analyze",
+        file,
+        "-f",
+        "json",
+        "--attribution",
+        "split",
+    ]))
+    .unwrap();
+    assert!(
+        raw.contains("\"count\": 1.5") && raw.contains("\"count\": 0,"),
+        "{raw}"
+    );
+}
+
+#[test]
+fn failed_payments_are_involuntary_and_outside_the_shares() {
+    let file = "fixtures/stripe/involuntary.csv";
+    let v = json_of(&["analyze", file]);
+    assert_eq!(
+        v["rows"],
+        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "multi_reason": 0})
+    );
+    let share_sum: f64 = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["share"].as_f64().unwrap())
+        .sum();
+    assert!((share_sum - 1.0).abs() < 1e-9);
+    let table = String::from_utf8(stdout_of(&["analyze", file])).unwrap();
+    assert!(
+        table.contains("(involuntary)") && table.contains("3 involuntary"),
+        "{table}"
+    );
+    // Configurable: map the payment codes to a reason and they are counted in the shares.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "extends = \"builtin\"\n[[reason]]\nid = \"involuntary\"\nmeaning = \"Payment failed\"\n\
+         [[code_map]]\nid = \"stripe_reason\"\ncodes = { payment_failed = \"involuntary\", payment_disputed = \"involuntary\" }\n",
+    )
+    .unwrap();
+    let v = json_of(&["--config", path.to_str().unwrap(), "analyze", file]);
+    assert_eq!(v["rows"]["involuntary"], 0);
+    assert_eq!(v["rows"]["tagged"], 5);
+}
+
+#[test]
+fn show_unclassified_lists_the_most_common_answers() {
+    let v = json_of(&[
+        "analyze",
+        "fixtures/demo/surveys.csv",
+        "--show-unclassified",
+        "3",
+    ]);
+    let list = v["unclassified_answers"].as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 3);
+    let counts: Vec<u64> = list.iter().map(|a| a["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // Normalized text, and each one really is unclassified.
+    for a in list {
+        let text = a["text"].as_str().unwrap();
+        assert_eq!(text, text.to_lowercase());
+        if text != "(code only)" {
+            assert_eq!(
+                json_of(&["explain", text])["outcome"]["kind"],
+                "unclassified",
+                "{text}"
+            );
+        }
+    }
+    let v = json_of(&["analyze", "fixtures/demo/surveys.csv"]);
+    assert_eq!(v["unclassified_answers"], serde_json::json!([]));
+    let table = String::from_utf8(stdout_of(&[
+        "analyze",
+        "fixtures/demo/surveys.csv",
+        "--show-unclassified",
+        "3",
+    ]))
+    .unwrap();
+    assert!(
+        table.contains("Most common unclassified answers"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_answer_with_no_rule_is_unclassified_not_forced_into_a_reason() {
+    let out = churn()
+        .args(["explain", "personal reasons"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("unclassified"));
+}
