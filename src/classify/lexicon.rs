@@ -312,7 +312,7 @@ impl Lexicon {
 /// once per run.
 #[derive(Debug, Default)]
 pub struct WordCache {
-    map: HashMap<String, Box<[u32]>>,
+    map: HashMap<String, Box<[u32]>, foldhash::fast::RandomState>,
 }
 
 /// Entries kept before the cache is emptied (bounds memory on huge, varied inputs).

@@ -73,7 +73,15 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
         out.text.push(c);
     };
 
-    let chars: Vec<char> = text.nfkc().collect();
+    // Most answers are ASCII or already in NFKC; only the others are recomposed.
+    let chars: Vec<char> = if text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        text.chars().collect()
+    } else {
+        text.nfkc().collect()
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -97,31 +105,43 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
             continue;
         }
         let mut emitted = false;
-        for lower in c.to_lowercase() {
-            let parts: &mut dyn Iterator<Item = char> = if fold_accents {
-                &mut std::iter::once(lower)
-                    .nfd()
-                    .filter(|d| !is_combining_mark(*d))
-            } else {
-                &mut std::iter::once(lower)
-            };
-            for d in parts {
-                if d.is_alphanumeric() {
-                    if !in_word && pending_break && !out.tokens.is_empty() {
-                        clause += 1;
-                    }
-                    pending_break = false;
-                    if d == 'ß' {
-                        push_char(out, 's', &mut in_word, &mut word_start);
-                        out.text.push('s');
-                    } else {
-                        push_char(out, d, &mut in_word, &mut word_start);
-                    }
-                    emitted = true;
-                } else if is_combining_mark(d) && in_word {
-                    out.text.push(d);
-                    emitted = true;
+        // The lowercase form of `c`, decomposed (and without accents when folding).
+        let mut parts = ['\0'; 8];
+        let mut count = 0;
+        if c.is_ascii() {
+            parts[0] = c.to_ascii_lowercase();
+            count = 1;
+        } else {
+            let mut keep = |d: char| {
+                if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
+                    parts[count] = d;
+                    count += 1;
                 }
+            };
+            for lower in c.to_lowercase() {
+                if fold_accents {
+                    unicode_normalization::char::decompose_canonical(lower, &mut keep);
+                } else {
+                    keep(lower);
+                }
+            }
+        }
+        for &d in &parts[..count] {
+            if d.is_alphanumeric() {
+                if !in_word && pending_break && !out.tokens.is_empty() {
+                    clause += 1;
+                }
+                pending_break = false;
+                if d == 'ß' {
+                    push_char(out, 's', &mut in_word, &mut word_start);
+                    out.text.push('s');
+                } else {
+                    push_char(out, d, &mut in_word, &mut word_start);
+                }
+                emitted = true;
+            } else if is_combining_mark(d) && in_word {
+                out.text.push(d);
+                emitted = true;
             }
         }
         if !emitted {

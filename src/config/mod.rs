@@ -359,7 +359,8 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             }
         }
         for re in &r.regex {
-            if let Err(e) = regex::Regex::new(re.get_ref()) {
+            // Parsing finds every error a compile would; compiling happens once, in `classify`.
+            if let Err(e) = regex_syntax::Parser::new().parse(re.get_ref()) {
                 let first = e.to_string();
                 let first = first.lines().last().unwrap_or_default().trim().to_string();
                 reader.error(
@@ -664,14 +665,20 @@ pub fn check(text: &str, origin: Origin) -> Checked {
 impl Config {
     /// The built-in configuration.
     pub fn builtin() -> Config {
-        let checked = check(BUILTIN_TOML, Origin::Builtin);
-        match checked.config {
-            Some(c) => c,
-            None => panic!(
-                "the built-in taxonomy is invalid: {:?}",
-                checked.diagnostics
-            ),
-        }
+        // Read once per process: help text and the config in force both need it.
+        static BUILTIN: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let checked = check(BUILTIN_TOML, Origin::Builtin);
+                match checked.config {
+                    Some(c) => c,
+                    None => panic!(
+                        "the built-in taxonomy is invalid: {:?}",
+                        checked.diagnostics
+                    ),
+                }
+            })
+            .clone()
     }
 
     /// Read a configuration file; any error fails with every finding listed.
