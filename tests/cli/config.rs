@@ -244,3 +244,16 @@ phrases.en = ["rude"]
     let v = json_of(&["--config", p, "explain", "owner deceased"]);
     assert_eq!(v["outcome"]["kind"], "unclassified");
 }
+
+#[test]
+fn readme_worked_example_is_the_fixture() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let fixture = std::fs::read_to_string(root().join(PRICE)).unwrap();
+    for line in fixture.lines() {
+        let code = line.split(" #").next().unwrap().trim_end();
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        assert!(readme.contains(code), "README lacks {code:?} of {PRICE}");
+    }
+}
