@@ -815,3 +815,93 @@ pub struct Explanation {
     pub negations: Vec<(usize, String, bool)>,
     pub outcome: Outcome,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classifier() -> Classifier {
+        Classifier::new(&Taxonomy::builtin()).unwrap()
+    }
+
+    fn tag(c: &Classifier, text: &str) -> Option<String> {
+        let t = Taxonomy::builtin();
+        match c.classify_text(text, &mut Scratch::new()) {
+            Outcome::Tagged(tag) => Some(t.reasons[tag.primary].id.clone()),
+            Outcome::Unclassified => None,
+            Outcome::NoAnswer => Some("<no answer>".into()),
+            Outcome::Involuntary => Some("<involuntary>".into()),
+        }
+    }
+
+    #[test]
+    fn phrases_match_within_a_clause_with_small_gaps() {
+        let c = classifier();
+        assert_eq!(tag(&c, "support was rude").as_deref(), Some("indifference"));
+        assert_eq!(tag(&c, "closed the business").as_deref(), Some("died"));
+        // "close business" with the words in two clauses does not match.
+        assert_eq!(tag(&c, "we had to close. business is business"), None);
+    }
+
+    #[test]
+    fn negation_needs_its_language_and_stops_at_but() {
+        let c = classifier();
+        // Dutch "pas" means "just": no negation of a Dutch rule.
+        assert_eq!(tag(&c, "we zijn pas verhuisd").as_deref(), Some("moved"));
+        assert_eq!(tag(&c, "je n'ai pas déménagé"), None);
+        assert_eq!(
+            tag(&c, "not the price but the bugs").as_deref(),
+            Some("dissatisfaction")
+        );
+    }
+
+    #[test]
+    fn hints_decide_only_alone() {
+        let c = classifier();
+        assert_eq!(tag(&c, "customer service").as_deref(), Some("indifference"));
+        assert_eq!(
+            tag(&c, "great customer service, but too expensive").as_deref(),
+            Some("dissatisfaction")
+        );
+    }
+
+    #[test]
+    fn no_answer_forms_and_codes() {
+        let c = classifier();
+        for blank in [
+            "",
+            " - ",
+            "N/A",
+            "n.a.",
+            "Prefer not to say",
+            "???",
+            "нет",
+            "Keine Angabe",
+        ] {
+            assert_eq!(tag(&c, blank).as_deref(), Some("<no answer>"), "{blank:?}");
+        }
+        // An answer that merely contains a no-answer word is still an answer.
+        assert_ne!(
+            tag(&c, "none of my questions got an answer").as_deref(),
+            Some("<no answer>")
+        );
+        let s = &mut Scratch::new();
+        assert_eq!(
+            c.classify(None, c.lookup_code("other"), s),
+            Outcome::Unclassified
+        );
+        assert_eq!(
+            c.classify(None, c.lookup_code("payment_failed"), s),
+            Outcome::Involuntary
+        );
+        assert_eq!(
+            c.classify(None, c.lookup_code("cancellation_requested"), s),
+            Outcome::NoAnswer
+        );
+        assert_eq!(
+            c.lookup_code("payment_failed")
+                .or(c.lookup_code("too_expensive")),
+            CodeLookup::Involuntary
+        );
+    }
+}
