@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source};
+use crate::classify::{Classifier, Outcome, Scratch, Source};
 use crate::config::Attribution;
 use crate::input::Row;
 
@@ -77,14 +77,10 @@ pub fn tally<'a>(
     let mut scratch = Scratch::new();
     for row in rows {
         t.read += 1;
-        let mut lookup = CodeLookup::Blank;
-        for code in row.codes.iter().flatten() {
-            let this = classifier.lookup_code(code);
-            if this == CodeLookup::Unknown {
-                *t.unknown_codes.entry(code.trim().to_string()).or_default() += 1;
-            }
-            lookup = lookup.or(this);
-        }
+        let unknown_codes = &mut t.unknown_codes;
+        let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |code| {
+            *unknown_codes.entry(code.trim().to_string()).or_default() += 1;
+        });
         match classifier.classify(row.text, lookup, &mut scratch) {
             Outcome::Tagged(tag) => {
                 t.tagged += 1;

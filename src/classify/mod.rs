@@ -434,6 +434,24 @@ impl Classifier {
             .unwrap_or(CodeLookup::Unknown)
     }
 
+    /// Read every coded value of a row and combine them (see [`CodeLookup::or`]); each value no
+    /// code map knows is passed to `unknown`.
+    pub fn lookup_codes<'a>(
+        &self,
+        codes: impl IntoIterator<Item = &'a str>,
+        mut unknown: impl FnMut(&'a str),
+    ) -> CodeLookup {
+        let mut lookup = CodeLookup::Blank;
+        for code in codes {
+            let this = self.lookup_code(code);
+            if this == CodeLookup::Unknown {
+                unknown(code);
+            }
+            lookup = lookup.or(this);
+        }
+        lookup
+    }
+
     fn lang_name(&self, bits: u32) -> &str {
         if bits & ANY_LANG != 0 {
             return "any";

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use serde::Serialize;
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
+use crate::classify::{Classifier, Outcome, Scratch};
 use crate::cli::EvaluateArgs;
 use crate::config::Config;
 use crate::input::{self, squash, ColumnOptions};
@@ -121,10 +121,7 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
                 ),
             },
         };
-        let mut lookup = CodeLookup::Blank;
-        for code in row.codes.iter().flatten() {
-            lookup = lookup.or(classifier.lookup_code(code));
-        }
+        let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
         let p = match classifier.classify(row.text, lookup, &mut scratch) {
             Outcome::Tagged(tag) => tag.primary,
             Outcome::Involuntary => reasons,
