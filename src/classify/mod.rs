@@ -745,17 +745,17 @@ impl Classifier {
             .iter()
             .map(|m| {
                 let rule = self.rule(m.rule);
-                let typos = (m.start..m.end)
-                    .filter_map(|i| {
-                        let ids = &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
-                        let typo = ids.iter().find(|&&id| id & TYPO_BIT != 0)?;
-                        (!ids
-                            .iter()
-                            .any(|&id| id & TYPO_BIT == 0 && id == typo & !TYPO_BIT))
-                        .then(|| (n.word(i).to_string(), self.lexicon.word(*typo).text.clone()))
-                    })
-                    .filter(|_| m.typo)
-                    .collect();
+                let typos = if m.typo {
+                    (m.start..m.end)
+                        .filter_map(|i| {
+                            let ids = &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
+                            let typo = ids.iter().find(|&&id| id & TYPO_BIT != 0)?;
+                            Some((n.word(i).to_string(), self.lexicon.word(*typo).text.clone()))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 ExplainedMatch {
                     reason: m.reason,
                     rule: rule.text.clone(),

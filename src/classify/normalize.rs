@@ -20,10 +20,12 @@ pub struct Token {
 }
 
 /// A normalized answer: words separated by single spaces, with their positions.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Normalized {
     pub text: String,
     pub tokens: Vec<Token>,
+    /// The input's characters, kept between calls to avoid an allocation per answer.
+    chars: Vec<char>,
 }
 
 impl Normalized {
@@ -74,14 +76,16 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
     };
 
     // Most answers are ASCII or already in NFKC; only the others are recomposed.
-    let chars: Vec<char> = if text.is_ascii()
+    let mut chars = std::mem::take(&mut out.chars);
+    chars.clear();
+    if text.is_ascii()
         || unicode_normalization::is_nfkc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().collect()
+        chars.extend(text.chars());
     } else {
-        text.nfkc().collect()
-    };
+        chars.extend(text.nfkc());
+    }
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -169,6 +173,7 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
             clause,
         });
     }
+    out.chars = chars;
 }
 
 /// Normalize `text` into a new string, folding accents (headers, no-answer lists, codes).

@@ -146,8 +146,12 @@ impl Reader<'_> {
     fn error<T>(&mut self, item: &Spanned<T>, message: String) {
         self.at(Severity::Error, item, message);
     }
-    fn warn<T>(&mut self, item: &Spanned<T>, message: String) {
-        self.at(Severity::Warning, item, message);
+    /// A finding at `item` when the user's file has it, else without a place (built-in items).
+    fn maybe_at<T>(&mut self, severity: Severity, item: Option<&Spanned<T>>, message: String) {
+        match item {
+            Some(item) => self.at(severity, item, message),
+            None => self.plain(severity, message),
+        }
     }
     fn plain(&mut self, severity: Severity, message: String) {
         self.diagnostics.push(Diagnostic {
@@ -526,10 +530,7 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
                         "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, \"@text\", \"@none\" or \"@involuntary\"",
                         m.id
                     );
-                    match place {
-                        Some(p) => reader.error(p, msg),
-                        None => reader.plain(Severity::Error, msg),
-                    }
+                    reader.maybe_at(Severity::Error, place, msg);
                 }
             }
         }
@@ -544,10 +545,11 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
                     "reason `{}`: phrase `{}` has no letters or digits and never matches",
                     r.id, p.text
                 );
-                match places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))) {
-                    Some(s) => reader.warn(s, msg),
-                    None => reader.plain(Severity::Warning, msg),
-                }
+                reader.maybe_at(
+                    Severity::Warning,
+                    places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text))),
+                    msg,
+                );
                 continue;
             }
             let key: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
@@ -562,10 +564,7 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
                     // Point at whichever of the two the user wrote.
                     let here = places.get(&(r.id.clone(), format!("{}:{}", p.lang, p.text)));
                     let there = places.get(&(t.reasons[*other].id.clone(), other_place.clone()));
-                    match here.or(there) {
-                        Some(s) => reader.warn(s, msg),
-                        None => reader.plain(Severity::Warning, msg),
-                    }
+                    reader.maybe_at(Severity::Warning, here.or(there), msg);
                 }
                 Some(_) => {}
                 None => {
@@ -583,34 +582,30 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
         });
         if r.phrases.is_empty() && r.hints.is_empty() && r.regex.is_empty() && !coded {
             let msg = format!("reason `{}` has no phrases, hints, regexes or codes, so nothing is ever tagged with it", r.id);
-            match file.reason.iter().find(|f| f.id.get_ref() == &r.id) {
-                Some(f) => reader.warn(&f.id, msg),
-                None => reader.plain(Severity::Warning, msg),
-            }
+            let place = file.reason.iter().find(|f| f.id.get_ref() == &r.id);
+            reader.maybe_at(Severity::Warning, place.map(|f| &f.id), msg);
         }
     }
     // Benchmarks against the reasons.
     for b in &config.benchmarks {
-        let place = file.benchmark.iter().find(|f| f.name.get_ref() == &b.name);
+        let place = file
+            .benchmark
+            .iter()
+            .find(|f| f.name.get_ref() == &b.name)
+            .map(|f| &f.name);
         for (id, _) in &b.shares {
             if t.position(id).is_none() {
                 let msg = format!(
                     "benchmark `{}` gives a share to `{id}`, which is not a reason",
                     b.name
                 );
-                match place {
-                    Some(f) => reader.warn(&f.name, msg),
-                    None => reader.plain(Severity::Warning, msg),
-                }
+                reader.maybe_at(Severity::Warning, place, msg);
             }
         }
         for r in &t.reasons {
             if b.share(&r.id).is_none() {
                 let msg = format!("benchmark `{}` has no share for reason `{}`", b.name, r.id);
-                match place {
-                    Some(f) => reader.warn(&f.name, msg),
-                    None => reader.plain(Severity::Warning, msg),
-                }
+                reader.maybe_at(Severity::Warning, place, msg);
             }
         }
     }

@@ -3,20 +3,14 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, CellAlignment};
+use comfy_table::CellAlignment;
+
+use super::plain_table as table;
 
 use crate::commands::evaluate::Evaluation;
 
 /// Disagreements listed in the table output (all are in the JSON).
 const MISSES_SHOWN: usize = 25;
-
-fn table() -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
-        .force_no_tty();
-    t
-}
 
 pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<()> {
     writeln!(

@@ -23,6 +23,15 @@ pub enum Format {
     Json,
 }
 
+/// A comfy table in the house style (rounded UTF-8 frame), without color or terminal sizing.
+pub fn plain_table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+        .force_no_tty();
+    t
+}
+
 /// Writes a report in one format.
 pub trait Render {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;

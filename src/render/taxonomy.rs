@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use comfy_table::{presets, CellAlignment};
+use comfy_table::CellAlignment;
 
 use crate::config::{Checked, Config};
 use crate::taxonomy::{CodeTarget, Phrase};
@@ -43,11 +43,7 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         config.benchmark,
     )?;
     writeln!(out)?;
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
-        .force_no_tty();
+    let mut table = super::plain_table();
     table.set_header(["reason", "label", "priority", "phrases", "hints", "regex"]);
     for r in &t.reasons {
         table.add_row(vec![

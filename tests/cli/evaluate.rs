@@ -3,6 +3,15 @@
 use crate::{churn, json_of, root};
 
 const CORPUS: &str = "fixtures/corpus/labelled.csv";
+/// `churn evaluate` on the corpus.
+const EVALUATE_CORPUS: [&str; 6] = [
+    "evaluate",
+    CORPUS,
+    "--truth-col",
+    "truth",
+    "--reason-col",
+    "answer",
+];
 
 #[test]
 fn corpus_is_large_multilingual_and_labelled() {
@@ -25,14 +34,7 @@ fn corpus_is_large_multilingual_and_labelled() {
 
 #[test]
 fn builtin_taxonomy_meets_the_quality_bar_on_the_corpus() {
-    let v = json_of(&[
-        "evaluate",
-        CORPUS,
-        "--truth-col",
-        "truth",
-        "--reason-col",
-        "answer",
-    ]);
+    let v = json_of(&EVALUATE_CORPUS);
     let f1 = v["macro_f1"].as_f64().unwrap();
     let kappa = v["kappa"].as_f64().unwrap();
     assert!(f1 >= 0.90, "macro-F1 {f1}");
@@ -64,14 +66,7 @@ fn builtin_taxonomy_meets_the_quality_bar_on_the_corpus() {
 
 #[test]
 fn thresholds_give_a_ci_exit_code() {
-    let args = [
-        "evaluate",
-        CORPUS,
-        "--truth-col",
-        "truth",
-        "--reason-col",
-        "answer",
-    ];
+    let args = EVALUATE_CORPUS;
     let out = churn()
         .args(args)
         .args(["--min-macro-f1", "0.9", "--min-kappa", "0.85"])
