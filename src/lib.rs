@@ -15,6 +15,7 @@ pub mod input;
 pub mod metrics;
 pub mod render;
 pub mod report;
+pub mod stats;
 pub mod taxonomy;
 
 use std::io::{IsTerminal, Write};
