@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::classify::{Classifier, Outcome, Scratch, Source};
+use crate::classify::{Classifier, Outcome, Scratch, Source, Tag};
 use crate::config::Attribution;
 use crate::input::Row;
 
@@ -32,6 +32,9 @@ pub struct Tally {
     pub unknown_codes: BTreeMap<String, usize>,
     /// Unclassified answers (normalized) with their counts.
     pub unclassified_answers: HashMap<String, usize>,
+    /// Each row read, in order: its tag when it was tagged. Segments, periods and weights are
+    /// counted from these.
+    pub tags: Vec<Option<Tag>>,
 }
 
 impl Tally {
@@ -81,7 +84,12 @@ pub fn tally<'a>(
         let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |code| {
             *unknown_codes.entry(code.trim().to_string()).or_default() += 1;
         });
-        match classifier.classify(row.text, lookup, &mut scratch) {
+        let outcome = classifier.classify(row.text, lookup, &mut scratch);
+        t.tags.push(match outcome {
+            Outcome::Tagged(tag) => Some(tag),
+            _ => None,
+        });
+        match outcome {
             Outcome::Tagged(tag) => {
                 t.tagged += 1;
                 let k = tag.reasons.len();
@@ -122,6 +130,82 @@ pub fn tally<'a>(
         }
     }
     t
+}
+
+/// Credit one tagged row to groups of reasons (`group_of[reason]`, `None` for a reason outside
+/// every group), under the attribution mode, appending `(group, credit)` pairs to `out`:
+/// `primary` credits the group of the reason stated first; `split` shares 1 between the reasons;
+/// `all` credits 1 to every group holding at least one of the row's reasons. Returns the credit
+/// that fell outside every group.
+pub fn credit(
+    tag: &Tag,
+    attribution: Attribution,
+    group_of: &[Option<usize>],
+    out: &mut Vec<(usize, f64)>,
+) -> f64 {
+    let start = out.len();
+    let add = |g: usize, c: f64, out: &mut Vec<(usize, f64)>| match out[start..]
+        .iter_mut()
+        .find(|(x, _)| *x == g)
+    {
+        Some(slot) => {
+            if attribution != Attribution::All {
+                slot.1 += c;
+            }
+        }
+        None => out.push((g, c)),
+    };
+    match attribution {
+        Attribution::Primary => match group_of[tag.primary] {
+            Some(g) => {
+                add(g, 1.0, out);
+                0.0
+            }
+            None => 1.0,
+        },
+        Attribution::Split | Attribution::All => {
+            let k = tag.reasons.len() as f64;
+            let each = if attribution == Attribution::Split {
+                1.0 / k
+            } else {
+                1.0
+            };
+            let mut outside = 0.0;
+            for r in tag.reasons.iter() {
+                match group_of[r] {
+                    Some(g) => add(g, each, out),
+                    None => outside += each,
+                }
+            }
+            if attribution == Attribution::All && out.len() > start {
+                0.0
+            } else if attribution == Attribution::All {
+                1.0
+            } else {
+                outside
+            }
+        }
+    }
+}
+
+/// Credit per group over `tags` (see [`credit`]), with the credit outside every group.
+pub fn group_counts<'a>(
+    tags: impl Iterator<Item = &'a Tag>,
+    attribution: Attribution,
+    group_of: &[Option<usize>],
+    groups: usize,
+) -> (Vec<f64>, f64) {
+    let mut counts = vec![0.0; groups];
+    let mut outside = 0.0;
+    let mut buf = Vec::new();
+    for tag in tags {
+        buf.clear();
+        outside += credit(tag, attribution, group_of, &mut buf);
+        for &(g, c) in &buf {
+            counts[g] += c;
+        }
+    }
+    (counts, outside)
 }
 
 #[cfg(test)]
@@ -189,6 +273,19 @@ mod tests {
         let a = tally(&c, 6, Attribution::All, false, rows());
         assert_eq!(a.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
         assert_eq!(a.multi_reason, 1);
+        // Grouping died+moved+friend+better into one bucket, dissatisfaction and indifference
+        // each alone: the row stating two reasons counts once per group under `all`.
+        let group_of = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)];
+        let tags: Vec<Tag> = a.tags.iter().flatten().copied().collect();
+        let (g, out) = group_counts(tags.iter(), Attribution::All, &group_of, 3);
+        assert_eq!((g, out), (vec![0.0, 1.0, 2.0], 0.0));
+        let (g, out) = group_counts(tags.iter(), Attribution::Split, &group_of, 3);
+        assert_eq!((g, out), (vec![0.0, 0.5, 1.5], 0.0));
+        let only = [None, None, None, None, None, Some(0)];
+        let (g, out) = group_counts(tags.iter(), Attribution::Split, &only, 1);
+        assert_eq!((g, out), (vec![1.5], 0.5));
+        let (g, out) = group_counts(tags.iter(), Attribution::Primary, &only, 1);
+        assert_eq!((g, out), (vec![1.0], 1.0));
         for (t, m) in [
             (p, Attribution::Primary),
             (s, Attribution::Split),

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::compare::{CiMethod, StatOptions, TestMethod};
 use crate::config::Attribution;
+use crate::input::values::Period;
 
 use crate::render::Format;
 use crate::taxonomy::Taxonomy;
@@ -45,6 +47,13 @@ pub enum Command {
     /// Measure the tagging against a labelled export: accuracy, precision, recall and F1 per
     /// reason, macro-F1, Cohen's kappa and the confusion matrix.
     Evaluate(EvaluateArgs),
+    /// Compare the reasons of two exports (before and after a change): the change of each
+    /// share in percentage points with Newcombe's interval, and a test that the two
+    /// distributions are the same.
+    Compare(CompareArgs),
+    /// List the benchmark sets (built in and from churn.toml): their buckets, shares and
+    /// where the numbers come from.
+    Benchmarks(BenchmarksArgs),
     /// Write, show or check the taxonomy (reasons, rules, codes, benchmarks).
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
@@ -77,8 +86,8 @@ pub struct AnalyzeArgs {
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Benchmark set to compare with (`kennedy` built in; more in churn.toml). Default: the
-    /// config's `analyze.benchmark`.
+    /// Benchmark set to compare with: `kennedy`, `asq` or `gattorna` built in (see `churn
+    /// benchmarks`), or one from churn.toml. Default: the config's `analyze.benchmark`.
     #[arg(long, value_name = "NAME")]
     pub benchmark: Option<String>,
 
@@ -92,6 +101,149 @@ pub struct AnalyzeArgs {
     /// taxonomy from.
     #[arg(long, value_name = "N")]
     pub show_unclassified: Option<usize>,
+
+    #[command(flatten)]
+    pub stats: StatArgs,
+
+    /// Weight each departure by this column (e.g. MRR): shares of lost revenue instead of
+    /// customers, with bootstrap intervals. Weights must be numbers of 0 or more on every
+    /// tagged row.
+    #[arg(long, value_name = "COL", help_heading = "Weights, segments, time")]
+    pub weight: Option<String>,
+
+    /// A table per segment of these columns (comma-separated; several make one segment per
+    /// combination), and a test that the segments share one reason distribution.
+    #[arg(
+        long,
+        value_name = "COL[,COL]",
+        value_delimiter = ',',
+        help_heading = "Weights, segments, time"
+    )]
+    pub by: Vec<String>,
+
+    /// Shares per period of the date column, and a test that they are stable over time.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PERIOD",
+        help_heading = "Weights, segments, time"
+    )]
+    pub period: Option<Period>,
+
+    /// The date column for --period. Default: found by header (canceled_at, cancellation
+    /// date, end date, submitted at, date, created at, ...).
+    #[arg(long, value_name = "COL", help_heading = "Weights, segments, time")]
+    pub date_col: Option<String>,
+
+    /// How dates are written: `auto` (ISO, Unix time, month names, or day-/month-first decided
+    /// by a day above 12), `iso`, `dmy`, `mdy`, or a strftime pattern such as '%d.%m.%y'.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "auto",
+        help_heading = "Weights, segments, time"
+    )]
+    pub date_format: String,
+
+    /// Segments or periods with fewer tagged rows are shown but left out of the test.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        help_heading = "Weights, segments, time"
+    )]
+    pub min_group: usize,
+}
+
+/// Settings of the intervals and tests.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Statistics")]
+pub struct StatArgs {
+    /// Interval for each share: `goodman` (simultaneous: all intervals hold together) or
+    /// `wilson` (each share on its own, narrower).
+    #[arg(long, value_enum, value_name = "METHOD", default_value_t = CiMethod::Goodman)]
+    pub ci: CiMethod,
+
+    /// Confidence level of the intervals; 1 - confidence is the significance level of the
+    /// verdicts.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = confidence)]
+    pub confidence: f64,
+
+    /// Goodness-of-fit test against the benchmark. Whatever is chosen, the exact multinomial
+    /// test is used when an expected count is below 5.
+    #[arg(long, value_enum, value_name = "TEST", default_value_t = TestMethod::ChiSquare)]
+    pub test: TestMethod,
+
+    /// Seed of the random draws (bootstrap resamples, Monte Carlo exact test): the same seed
+    /// gives the same numbers.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Bootstrap resamples for intervals with --weight.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u32).range(100..))]
+    pub resamples: u32,
+
+    /// Monte Carlo draws for the exact test when there are too many outcomes to enumerate.
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1000..))]
+    pub draws: u64,
+}
+
+impl StatArgs {
+    pub fn options(&self) -> StatOptions {
+        StatOptions {
+            confidence: self.confidence,
+            ci: self.ci,
+            test: self.test,
+            draws: self.draws,
+            seed: self.seed,
+        }
+    }
+}
+
+fn confidence(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give a level such as 0.95"))?;
+    if x > 0.5 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{s} is not a confidence level between 0.5 and 1 (exclusive); 0.95 is usual"
+        ))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier export.
+    #[arg(value_name = "BEFORE")]
+    pub before: String,
+
+    /// The later export (same kind of columns).
+    #[arg(value_name = "AFTER")]
+    pub after: String,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// How a row stating several reasons counts (see `analyze`).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub attribution: Option<Attribution>,
+
+    /// Confidence level of the intervals.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = confidence)]
+    pub confidence: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchmarksArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! row) -> `compare` (shares against a benchmark) -> `report` -> `render` (table, JSON).
 //! `main.rs` only parses arguments and turns the result of [`run`] into an exit code.
 
+pub mod analysis;
 pub mod attribute;
 pub mod classify;
 pub mod cli;
@@ -66,6 +67,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Evaluate(args) => {
             let config = config::Config::discover(config_flag)?;
             commands::evaluate::run(args, &config, color, &mut buffer)?
+        }
+        Command::Compare(args) => {
+            let config = config::Config::discover(config_flag)?;
+            commands::compare::run(args, &config, color, &mut buffer)?;
+            true
+        }
+        Command::Benchmarks(args) => {
+            let config = config::Config::discover(config_flag)?;
+            commands::benchmarks::run(args, &config, &mut buffer)?;
+            true
         }
         Command::Taxonomy(command) => commands::taxonomy::run(command, config_flag, &mut buffer)?,
     };

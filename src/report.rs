@@ -4,9 +4,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::{Analysis, Breakdown, Measured};
 use crate::attribute::Tally;
-use crate::compare::{Benchmark, Comparison};
+use crate::compare::{Benchmark, Estimate, FitTest, Members, Verdict};
 use crate::config::Attribution;
+use crate::input::values::Period;
+use crate::stats::hypothesis::Homogeneity;
 use crate::taxonomy::Taxonomy;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,14 +23,141 @@ pub struct Report {
     pub config: Option<String>,
     pub rows: Rows,
     pub attribution: AttributionInfo,
+    /// Confidence level of every interval; `1 - confidence` is the significance level of the
+    /// verdicts.
+    pub confidence: f64,
+    /// With `--weight`: the column, total and effective sample size; else null.
+    pub weight: Option<WeightInfo>,
     pub benchmark: BenchmarkInfo,
+    /// Goodness of fit of the shares to the benchmark; null when no test applies (no tagged
+    /// rows, `--attribution all`, `--weight`).
+    pub test: Option<TestRow>,
     /// One entry per reason, in taxonomy order.
     pub reasons: Vec<ReasonRow>,
+    /// Uncontrollable churn (died, moved: `controllable = false`) against the rest.
+    pub rollup: Rollup,
+    /// With `--by`: shares per segment and a test that segments share one distribution.
+    pub segments: Option<BreakdownRow>,
+    /// With `--period`: shares per period and a test that they are stable.
+    pub periods: Option<BreakdownRow>,
     /// Coded values no code map knows (their rows fell back to the text), most frequent first.
     pub unknown_codes: Vec<CodeCount>,
     /// The most common unclassified answers (normalized), with `--show-unclassified N`; else
     /// empty.
     pub unclassified_answers: Vec<TextCount>,
+}
+
+/// An interval for a share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ci {
+    pub lower: f64,
+    pub upper: f64,
+    /// `goodman` (simultaneous), `wilson` (each share alone) or `bootstrap` (weighted).
+    pub method: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightInfo {
+    pub column: String,
+    /// Sum of the weights of the tagged rows.
+    pub total: f64,
+    /// Kish's effective sample size, (Σw)²/Σw²: what the weighted rows are worth.
+    pub effective_n: f64,
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestRow {
+    /// `chi-square`, `g`, `exact-multinomial` or `monte-carlo-multinomial`.
+    pub method: &'static str,
+    pub statistic: f64,
+    pub df: usize,
+    pub p_value: f64,
+    /// Cohen's w.
+    pub effect_size: f64,
+    pub draws: Option<u64>,
+    pub seed: Option<u64>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BucketRow {
+    pub id: String,
+    pub label: String,
+    /// Reason ids in the bucket.
+    pub reasons: Vec<String>,
+    /// The benchmark's share (fraction).
+    pub benchmark_share: f64,
+    #[serde(serialize_with = "whole_or_fraction")]
+    pub count: f64,
+    pub share: Option<f64>,
+    pub ci: Option<Ci>,
+    pub delta_pp: Option<f64>,
+    pub std_residual: Option<f64>,
+    pub p_value: Option<f64>,
+    pub p_value_adjusted: Option<f64>,
+    pub verdict: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RollupPart {
+    pub reasons: Vec<String>,
+    #[serde(serialize_with = "whole_or_fraction")]
+    pub count: f64,
+    pub share: Option<f64>,
+    pub ci: Option<Ci>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rollup {
+    pub uncontrollable: RollupPart,
+    pub controllable: RollupPart,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownRow {
+    /// The columns (`--by`) or the date column (`--period`).
+    pub columns: Vec<String>,
+    /// `week`, `month`, `quarter` or `year` for periods; null for segments.
+    pub period: Option<Period>,
+    /// How the dates were read (`iso`, `dmy`, `mdy`, a pattern), for periods.
+    pub date_format: Option<String>,
+    pub groups: Vec<GroupRow>,
+    /// Chi-square test that the tested groups share one reason distribution.
+    pub test: Option<HomogeneityRow>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRow {
+    /// The segment's values joined by " / ", or the period label.
+    pub key: String,
+    pub rows: usize,
+    pub tagged: usize,
+    /// Left out of the test: too few tagged rows, or no value.
+    pub too_small: bool,
+    pub reasons: Vec<GroupReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReason {
+    pub id: String,
+    #[serde(serialize_with = "whole_or_fraction")]
+    pub count: f64,
+    pub share: Option<f64>,
+    pub ci: Option<Ci>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HomogeneityRow {
+    pub method: &'static str,
+    pub statistic: f64,
+    pub df: usize,
+    pub p_value: f64,
+    /// Cramér's V: about 0.1 small, 0.3 medium, 0.5 large.
+    pub cramers_v: f64,
+    pub groups_tested: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,7 +210,17 @@ pub struct Rows {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchmarkInfo {
     pub name: String,
+    /// Where the numbers come from.
     pub note: String,
+    /// The benchmark's buckets against the observed shares; a verdict per bucket.
+    pub buckets: Vec<BucketRow>,
+    /// Tagged-row credit compared (in reasons the benchmark covers) and left out.
+    #[serde(serialize_with = "whole_or_fraction")]
+    pub compared: f64,
+    #[serde(serialize_with = "whole_or_fraction")]
+    pub left_out: f64,
+    /// What to keep in mind about the comparison.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -93,12 +233,28 @@ pub struct ReasonRow {
     pub count: f64,
     /// Of `count`, rows whose reason came from a coded value rather than the text.
     pub from_code: usize,
-    /// `count` as a fraction of tagged rows (6 decimals); null when no row was tagged.
+    /// With `--weight`: the weight credited to this reason (revenue); else null.
+    pub weight: Option<f64>,
+    /// `count` as a fraction of tagged rows (6 decimals), or of their weight with `--weight`;
+    /// null when no row was tagged.
     pub share: Option<f64>,
-    /// Fraction the benchmark claims; null when the benchmark does not name this reason.
+    /// Interval for `share` at `confidence`.
+    pub ci: Option<Ci>,
+    /// The benchmark bucket this reason is in (its own id for one-reason buckets), or null.
+    pub bucket: Option<String>,
+    /// Fraction the benchmark claims for this reason alone; null when it is in a larger bucket
+    /// or not covered.
     pub benchmark_share: Option<f64>,
     /// `(share - benchmark_share) * 100`, in percentage points (4 decimals).
     pub delta_pp: Option<f64>,
+    /// `(observed - expected) / sqrt(expected)` (one-reason buckets).
+    pub std_residual: Option<f64>,
+    /// Exact two-sided binomial test against `benchmark_share`, and Holm-adjusted.
+    pub p_value: Option<f64>,
+    pub p_value_adjusted: Option<f64>,
+    /// `above`, `below` or `consistent` with the benchmark (adjusted p-value at most
+    /// 1 - confidence); null when the benchmark has no share for this reason alone.
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,34 +283,198 @@ fn round(x: f64, decimals: i32) -> f64 {
     }
 }
 
+/// Significant digits kept for p-values and statistics, so that output does not depend on the
+/// last bits of floating point.
+fn sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let f = 10f64.powi(digits - 1 - magnitude);
+    if f.is_finite() && f > 0.0 {
+        (x * f).round() / f
+    } else {
+        x
+    }
+}
+
+fn ci_of(e: &Estimate) -> Option<Ci> {
+    e.ci.map(|c| Ci {
+        lower: round(c.lower, 6),
+        upper: round(c.upper, 6),
+        method: e.method,
+    })
+}
+
+fn test_row(t: &FitTest) -> TestRow {
+    TestRow {
+        method: t.method,
+        statistic: sig(t.statistic, 10),
+        df: t.df,
+        p_value: sig(t.p_value, 6),
+        effect_size: round(t.effect_size, 6),
+        draws: t.draws,
+        seed: t.seed,
+        note: t.note.clone(),
+    }
+}
+
+pub fn homogeneity_row(h: &Homogeneity, groups: usize) -> HomogeneityRow {
+    HomogeneityRow {
+        method: "chi-square",
+        statistic: sig(h.statistic, 10),
+        df: h.df,
+        p_value: sig(h.p_value, 6),
+        cramers_v: round(h.cramers_v, 6),
+        groups_tested: groups,
+    }
+}
+
+/// Everything an analyze report is built from.
+pub struct Parts<'a> {
+    pub inputs: Vec<Input>,
+    pub config: Option<String>,
+    pub taxonomy: &'a Taxonomy,
+    pub tally: &'a Tally,
+    pub attribution: Attribution,
+    pub confidence: f64,
+    pub benchmark: &'a Benchmark,
+    pub analysis: &'a Analysis,
+    pub weight: Option<WeightInfo>,
+    pub segments: Option<(Vec<String>, &'a Breakdown)>,
+    pub periods: Option<(String, Period, String, &'a Breakdown)>,
+    pub unclassified: Vec<(String, usize)>,
+}
+
+/// Per-reason rows of a group.
+fn group_reasons(taxonomy: &Taxonomy, m: &Measured) -> Vec<GroupReason> {
+    taxonomy
+        .reasons
+        .iter()
+        .zip(&m.estimates)
+        .map(|(r, e)| GroupReason {
+            id: r.id.clone(),
+            count: round(e.count, 6),
+            share: e.share.map(|s| round(s, 6)),
+            ci: ci_of(e),
+        })
+        .collect()
+}
+
+fn breakdown_row(
+    taxonomy: &Taxonomy,
+    columns: Vec<String>,
+    period: Option<Period>,
+    date_format: Option<String>,
+    b: &Breakdown,
+) -> BreakdownRow {
+    BreakdownRow {
+        columns,
+        period,
+        date_format,
+        groups: b
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                key: g.key.clone(),
+                rows: g.rows,
+                tagged: g.measured.rows,
+                too_small: g.too_small,
+                reasons: group_reasons(taxonomy, &g.measured),
+            })
+            .collect(),
+        test: b.test.as_ref().map(|h| homogeneity_row(h, b.tested_groups)),
+        notes: b.notes.clone(),
+    }
+}
+
 impl Report {
     /// Assemble a report. Rounding happens here, once, so every format shows the same numbers.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        inputs: Vec<Input>,
-        config: Option<String>,
-        taxonomy: &Taxonomy,
-        tally: &Tally,
-        attribution: Attribution,
-        benchmark: &Benchmark,
-        comparisons: &[Comparison],
-        unclassified: Vec<(String, usize)>,
-    ) -> Report {
-        let reasons = comparisons
+    pub fn new(p: Parts) -> Report {
+        let Parts {
+            taxonomy,
+            tally,
+            analysis,
+            benchmark,
+            ..
+        } = p;
+        let cmp = &analysis.comparison;
+        let buckets: Vec<BucketRow> = benchmark
+            .buckets
             .iter()
-            .map(|c| {
-                let r = &taxonomy.reasons[c.reason];
+            .zip(&cmp.buckets)
+            .enumerate()
+            .map(|(i, (b, r))| BucketRow {
+                id: b.id.clone(),
+                label: b.label.clone(),
+                reasons: match &b.members {
+                    Members::Reasons(ids) => ids.clone(),
+                    Members::Rest => taxonomy
+                        .reasons
+                        .iter()
+                        .zip(&analysis.bucket_of)
+                        .filter(|(_, g)| **g == Some(i))
+                        .map(|(r, _)| r.id.clone())
+                        .collect(),
+                },
+                benchmark_share: b.share,
+                count: round(r.estimate.count, 6),
+                share: r.estimate.share.map(|s| round(s, 6)),
+                ci: ci_of(&r.estimate),
+                delta_pp: r.delta_pp.map(|d| round(d, 4)),
+                std_residual: r.std_residual.map(|x| round(x, 6)),
+                p_value: r.p_value.map(|x| sig(x, 6)),
+                p_value_adjusted: r.p_value_adjusted.map(|x| sig(x, 6)),
+                verdict: r.verdict,
+            })
+            .collect();
+        let reasons = taxonomy
+            .reasons
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let e = &analysis.reasons.estimates[i];
+                let bucket = analysis.bucket_of[i];
+                // A bucket holding this reason alone speaks for it.
+                let alone = bucket
+                    .filter(|&b| analysis.bucket_of.iter().filter(|&&x| x == Some(b)).count() == 1);
+                let row = alone.map(|b| &buckets[b]);
                 ReasonRow {
                     id: r.id.clone(),
                     label: r.label.clone(),
-                    count: round(c.count, 6),
-                    from_code: tally.from_code[c.reason],
-                    share: c.share.map(|s| round(s, 6)),
-                    benchmark_share: c.benchmark_share,
-                    delta_pp: c.delta_pp.map(|d| round(d, 4)),
+                    count: round(e.count, 6),
+                    from_code: tally.from_code[i],
+                    weight: analysis
+                        .reasons
+                        .weighted
+                        .as_ref()
+                        .map(|(w, _)| round(w[i], 6)),
+                    share: e.share.map(|s| round(s, 6)),
+                    ci: ci_of(e),
+                    bucket: bucket.map(|b| benchmark.buckets[b].id.clone()),
+                    benchmark_share: row.map(|b| b.benchmark_share),
+                    delta_pp: row.and_then(|b| b.delta_pp),
+                    std_residual: row.and_then(|b| b.std_residual),
+                    p_value: row.and_then(|b| b.p_value),
+                    p_value_adjusted: row.and_then(|b| b.p_value_adjusted),
+                    verdict: row.and_then(|b| b.verdict),
                 }
             })
             .collect();
+        let part = |g: usize| {
+            let e = &analysis.rollup.estimates[g];
+            RollupPart {
+                reasons: taxonomy
+                    .reasons
+                    .iter()
+                    .filter(|r| usize::from(r.controllable) == g)
+                    .map(|r| r.id.clone())
+                    .collect(),
+                count: round(e.count, 6),
+                share: e.share.map(|s| round(s, 6)),
+                ci: ci_of(e),
+            }
+        };
         let mut unknown_codes: Vec<CodeCount> = tally
             .unknown_codes
             .iter()
@@ -171,8 +491,8 @@ impl Report {
                 name: "churn",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            inputs,
-            config,
+            inputs: p.inputs,
+            config: p.config,
             rows: Rows {
                 read: tally.read,
                 tagged: tally.tagged,
@@ -183,16 +503,34 @@ impl Report {
                 multi_reason: tally.multi_reason,
             },
             attribution: AttributionInfo {
-                mode: attribution.name(),
-                note: attribution_note(attribution),
+                mode: p.attribution.name(),
+                note: attribution_note(p.attribution),
             },
+            confidence: p.confidence,
+            weight: p.weight,
             benchmark: BenchmarkInfo {
                 name: benchmark.name.clone(),
                 note: benchmark.note.clone(),
+                buckets,
+                compared: round(cmp.covered, 6),
+                left_out: round(cmp.left_out, 6),
+                notes: cmp.notes.clone(),
             },
+            test: cmp.test.as_ref().map(test_row),
             reasons,
+            rollup: Rollup {
+                uncontrollable: part(0),
+                controllable: part(1),
+            },
+            segments: p
+                .segments
+                .map(|(cols, b)| breakdown_row(taxonomy, cols, None, None, b)),
+            periods: p.periods.map(|(col, period, format, b)| {
+                breakdown_row(taxonomy, vec![col], Some(period), Some(format), b)
+            }),
             unknown_codes,
-            unclassified_answers: unclassified
+            unclassified_answers: p
+                .unclassified
                 .into_iter()
                 .map(|(text, count)| TextCount { text, count })
                 .collect(),
@@ -224,7 +562,14 @@ pub fn attribution_note(a: Attribution) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::round;
+    use super::{round, sig};
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(sig(1.270_212_517_951_629_7e-7, 6), 1.270_21e-7);
+        assert_eq!(sig(0.978_619_125_033_592, 6), 0.978_619);
+        assert_eq!(sig(0.0, 6), 0.0);
+    }
 
     #[test]
     fn rounding_is_stable_and_never_negative_zero() {

@@ -1,17 +1,19 @@
-//! `churn analyze`: load -> classify -> attribute -> compare -> render.
+//! `churn analyze`: load -> classify -> attribute -> analyze (shares, intervals, tests,
+//! segments, periods) -> render.
 
 use std::io::Write;
 
 use anyhow::Result;
 
+use crate::analysis::{analyze, breakdown, Settings};
 use crate::attribute::tally;
 use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
-use crate::compare::compare;
 use crate::config::Config;
+use crate::input::values::{self, period_label, DateFormat};
 use crate::input::{self, ColumnOptions};
 use crate::render::renderer;
-use crate::report::{Input, Report};
+use crate::report::{Input, Parts, Report, WeightInfo};
 
 /// Analyze one export into a [`Report`].
 pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
@@ -19,10 +21,26 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
     let classifier = Classifier::new(taxonomy)?;
     let benchmark = config.benchmark(args.benchmark.as_deref().unwrap_or(&config.benchmark))?;
     let attribution = args.attribution.unwrap_or(config.attribution);
+
+    // Extra columns, in this order: weight, the --by columns, the date column.
+    let mut extra = Vec::new();
+    if let Some(w) = &args.weight {
+        extra.push(("--weight", w.clone()));
+    }
+    for b in &args.by {
+        extra.push(("--by", b.clone()));
+    }
+    if let (Some(_), Some(d)) = (args.period, &args.date_col) {
+        extra.push(("--date-col", d.clone()));
+    }
+    if args.date_col.is_some() && args.period.is_none() {
+        anyhow::bail!("--date-col is read with --period; add --period week|month|quarter|year");
+    }
     let options = ColumnOptions {
         reason_col: args.columns.reason_col.clone(),
         code_cols: args.columns.code_col.clone(),
-        extra: Vec::new(),
+        extra,
+        find_date: args.period.is_some() && args.date_col.is_none(),
     };
     let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
 
@@ -38,7 +56,94 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
         "internal error: row accounting does not balance"
     );
 
-    let comparisons = compare(taxonomy, &tally.by_reason, tally.tagged, benchmark);
+    let settings = Settings {
+        taxonomy,
+        attribution,
+        benchmark,
+        stats: args.stats.options(),
+        resamples: args.stats.resamples as usize,
+        min_group: args.min_group,
+    };
+    let mut next_extra = 0;
+    let weights = match &args.weight {
+        Some(_) => {
+            let column = loaded.extra_columns[next_extra].clone();
+            let cells = loaded.extra_cells(next_extra);
+            next_extra += 1;
+            let tagged: Vec<usize> = (0..tally.tags.len())
+                .filter(|&i| tally.tags[i].is_some())
+                .collect();
+            let read = values::weights(&loaded.path, &column, &cells, &loaded.lines, &tagged)?;
+            let mut w = vec![0.0; tally.tags.len()];
+            for (&i, x) in tagged.iter().zip(read) {
+                w[i] = x;
+            }
+            Some((column, w))
+        }
+        None => None,
+    };
+    let weight_slice = weights.as_ref().map(|(_, w)| w.as_slice());
+    let analysis = analyze(&tally.tags, weight_slice, &settings);
+
+    let segments = if args.by.is_empty() {
+        None
+    } else {
+        let columns: Vec<String> =
+            loaded.extra_columns[next_extra..next_extra + args.by.len()].to_vec();
+        let cells: Vec<Vec<Option<&str>>> = (0..args.by.len())
+            .map(|j| loaded.extra_cells(next_extra + j))
+            .collect();
+        next_extra += args.by.len();
+        let keys: Vec<Option<String>> = (0..loaded.rows())
+            .map(|i| {
+                let parts: Vec<&str> = cells
+                    .iter()
+                    .map(|c| c[i].map(str::trim).unwrap_or("(blank)"))
+                    .collect();
+                Some(parts.join(" / "))
+            })
+            .collect();
+        Some((
+            columns,
+            breakdown(
+                &tally.tags,
+                &keys,
+                "(blank)",
+                false,
+                weight_slice,
+                &settings,
+            ),
+        ))
+    };
+
+    let periods = match args.period {
+        None => None,
+        Some(period) => {
+            let column = loaded.extra_columns[next_extra].clone();
+            let cells = loaded.extra_cells(next_extra);
+            let format = DateFormat::parse(&args.date_format);
+            let (dates, used) =
+                values::dates(&loaded.path, &column, &cells, &loaded.lines, &format)?;
+            let keys: Vec<Option<String>> = dates
+                .iter()
+                .map(|d| d.map(|d| period_label(d, period)))
+                .collect();
+            Some((
+                column,
+                period,
+                used,
+                breakdown(
+                    &tally.tags,
+                    &keys,
+                    "(no date)",
+                    true,
+                    weight_slice,
+                    &settings,
+                ),
+            ))
+        }
+    };
+
     let inputs = vec![Input {
         path: loaded.path.clone(),
         rows: loaded.rows(),
@@ -46,16 +151,33 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
         code_column: loaded.code_columns.first().cloned(),
         code_columns: loaded.code_columns.clone(),
     }];
-    Ok(Report::new(
+    let weight = weights.as_ref().map(|(column, _)| WeightInfo {
+        column: column.clone(),
+        total: analysis
+            .reasons
+            .weighted
+            .as_ref()
+            .map_or(0.0, |(_, total)| *total),
+        effective_n: (analysis.kish.unwrap_or(0.0) * 10.0).round() / 10.0,
+        resamples: settings.resamples,
+        seed: settings.stats.seed,
+    });
+    Ok(Report::new(Parts {
         inputs,
-        config.origin.path(),
+        config: config.origin.path(),
         taxonomy,
-        &tally,
+        tally: &tally,
         attribution,
+        confidence: settings.stats.confidence,
         benchmark,
-        &comparisons,
-        tally.top_unclassified(args.show_unclassified.unwrap_or(0)),
-    ))
+        analysis: &analysis,
+        weight,
+        segments: segments.as_ref().map(|(c, b)| (c.clone(), b)),
+        periods: periods
+            .as_ref()
+            .map(|(c, p, f, b)| (c.clone(), *p, f.clone(), b)),
+        unclassified: tally.top_unclassified(args.show_unclassified.unwrap_or(0)),
+    }))
 }
 
 /// A hint for stderr when few answers matched any rule: the column found by its header may

@@ -78,6 +78,7 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         reason_col: args.columns.reason_col.clone(),
         code_cols: args.columns.code_col.clone(),
         extra: vec![("--truth-col", args.truth_col.clone())],
+        find_date: false,
     };
     let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
     let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();

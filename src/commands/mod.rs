@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod benchmarks;
+pub mod compare;
 pub mod evaluate;
 pub mod explain;
 pub mod taxonomy;

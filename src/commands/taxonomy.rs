@@ -86,11 +86,7 @@ pub fn to_json(config: &Config) -> Value {
             "keep": phrases_by_lang(&t.negation.keep),
             "breaks": phrases_by_lang(&t.negation.breaks),
         },
-        "benchmarks": config.benchmarks.iter().map(|b| json!({
-            "name": b.name,
-            "note": b.note,
-            "shares": b.shares.iter().map(|(id, s)| json!({"reason": id, "share": s})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "benchmarks": super::benchmarks::to_json(config),
     })
 }
 

@@ -65,6 +65,8 @@ pub struct ReasonFile {
     pub label: Option<String>,
     pub meaning: Option<String>,
     pub priority: Option<i32>,
+    /// `false` for churn the business cannot influence (death, relocation).
+    pub controllable: Option<bool>,
     /// With `extends`: replace the built-in rules of this reason instead of adding to them.
     #[serde(default)]
     pub replace_rules: bool,
@@ -94,4 +96,12 @@ pub struct BenchmarkFile {
     pub name: Spanned<String>,
     pub note: Option<String>,
     pub shares: BTreeMap<String, f64>,
+    /// Buckets that cover several reasons: `natural_attrition = ["died", "moved"]`.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<Spanned<String>>>,
+    /// The bucket that takes every reason no other bucket names.
+    pub rest: Option<Spanned<String>>,
+    /// Labels for buckets that are not reasons.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::classify::{phrase_words, MAX_REASONS};
-use crate::compare::Benchmark;
+use crate::compare::{Benchmark, Bucket, Members};
 use crate::taxonomy::{CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy};
 use file::{File, Spanned};
 
@@ -386,6 +386,9 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                 if let Some(p) = r.priority {
                     existing.priority = p;
                 }
+                if let Some(c) = r.controllable {
+                    existing.controllable = c;
+                }
                 if r.replace_rules {
                     existing.phrases.clear();
                     existing.hints.clear();
@@ -399,6 +402,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                 label: r.label.clone().unwrap_or_else(|| title(&id)),
                 meaning: r.meaning.clone().unwrap_or_default(),
                 priority: r.priority.unwrap_or(0),
+                controllable: r.controllable.unwrap_or(true),
                 id,
                 phrases,
                 hints,
@@ -468,18 +472,35 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                 format!("benchmark `{name}` sums to {total}%, not 100%"),
             );
         }
-        if b.shares.values().any(|s| *s < 0.0) {
-            reader.error(&b.name, format!("benchmark `{name}` has a negative share"));
+        if b.shares.values().any(|s| *s <= 0.0) {
+            reader.error(
+                &b.name,
+                format!(
+                    "benchmark `{name}` has a share of 0 or less; every bucket needs a positive \
+                     share (leave a reason out, or put it in `rest`)"
+                ),
+            );
         }
-        let bench = Benchmark {
-            name: name.clone(),
-            note: b.note.clone().unwrap_or_default(),
-            shares: b
-                .shares
-                .iter()
-                .map(|(id, s)| (id.clone(), s / 100.0))
-                .collect(),
-        };
+        for (group, _) in &b.groups {
+            if !b.shares.contains_key(group) {
+                reader.error(
+                    &b.name,
+                    format!("benchmark `{name}`: group `{group}` has no share"),
+                );
+            }
+        }
+        if let Some(rest) = &b.rest {
+            if !b.shares.contains_key(rest.get_ref()) || b.groups.contains_key(rest.get_ref()) {
+                reader.error(
+                    rest,
+                    format!(
+                        "benchmark `{name}`: `rest = \"{}\"` must name a share that is not a group",
+                        rest.get_ref()
+                    ),
+                );
+            }
+        }
+        let bench = benchmark_of(b, &config.taxonomy);
         match config.benchmarks.iter_mut().find(|x| x.name == name) {
             Some(slot) => *slot = bench,
             None => config.benchmarks.push(bench),
@@ -593,24 +614,86 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             .iter()
             .find(|f| f.name.get_ref() == &b.name)
             .map(|f| &f.name);
-        for (id, _) in &b.shares {
-            if t.position(id).is_none() {
-                let msg = format!(
-                    "benchmark `{}` gives a share to `{id}`, which is not a reason",
-                    b.name
-                );
-                reader.maybe_at(Severity::Warning, place, msg);
+        let mut claimed: HashMap<&str, &str> = HashMap::new();
+        for bucket in &b.buckets {
+            let Members::Reasons(ids) = &bucket.members else {
+                continue;
+            };
+            for id in ids {
+                if t.position(id).is_none() {
+                    let msg = format!(
+                        "benchmark `{}` gives a share to `{id}`, which is not a reason",
+                        b.name
+                    );
+                    reader.maybe_at(Severity::Warning, place, msg);
+                }
+                if let Some(other) = claimed.insert(id, &bucket.id) {
+                    let msg = format!(
+                        "benchmark `{}` puts reason `{id}` in both `{other}` and `{}`",
+                        b.name, bucket.id
+                    );
+                    reader.maybe_at(Severity::Error, place, msg);
+                }
             }
         }
-        for r in &t.reasons {
-            if b.share(&r.id).is_none() {
-                let msg = format!("benchmark `{}` has no share for reason `{}`", b.name, r.id);
+        for (r, bucket) in t.reasons.iter().zip(b.assign(t)) {
+            if bucket.is_none() {
+                let msg = format!(
+                    "benchmark `{}` has no share for reason `{}`; its rows are left out of the comparison (add it to a group, or set `rest`)",
+                    b.name, r.id
+                );
                 reader.maybe_at(Severity::Warning, place, msg);
             }
         }
     }
     if config.benchmarks.is_empty() {
         reader.plain(Severity::Error, "no benchmark set is defined".into());
+    }
+}
+
+/// Build a benchmark's buckets from its file form: a share named in `groups` covers those
+/// reasons, the share named by `rest` every reason no other names, any other share the reason
+/// of that id. Buckets are ordered by their first reason in the taxonomy, `rest` last.
+fn benchmark_of(b: &file::BenchmarkFile, taxonomy: &Taxonomy) -> Benchmark {
+    let rest = b.rest.as_ref().map(|r| r.get_ref().as_str());
+    let mut buckets: Vec<Bucket> = b
+        .shares
+        .iter()
+        .map(|(id, share)| {
+            let members = if Some(id.as_str()) == rest {
+                Members::Rest
+            } else if let Some(list) = b.groups.get(id) {
+                Members::Reasons(list.iter().map(|s| s.get_ref().clone()).collect())
+            } else {
+                Members::Reasons(vec![id.clone()])
+            };
+            let label = b.labels.get(id).cloned().unwrap_or_else(|| {
+                match (&members, taxonomy.position(id)) {
+                    (Members::Reasons(_), Some(i)) => taxonomy.reasons[i].label.clone(),
+                    _ => title(id),
+                }
+            });
+            Bucket {
+                id: id.clone(),
+                label,
+                share: share / 100.0,
+                members,
+            }
+        })
+        .collect();
+    let first = |bucket: &Bucket| match &bucket.members {
+        Members::Rest => usize::MAX,
+        Members::Reasons(ids) => ids
+            .iter()
+            .filter_map(|id| taxonomy.position(id))
+            .min()
+            .unwrap_or(usize::MAX - 1),
+    };
+    buckets.sort_by_key(|bucket| first(bucket));
+    Benchmark {
+        name: b.name.get_ref().clone(),
+        note: b.note.clone().unwrap_or_default(),
+        buckets,
     }
 }
 

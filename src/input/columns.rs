@@ -103,6 +103,8 @@ pub enum ColumnError {
         headers: Vec<String>,
         suggestion: Option<String>,
     },
+    /// `--period` without `--date-col`, and no header looks like a date.
+    NoDateColumn { headers: Vec<String> },
     /// `--reason-col` / `--code-col` names a column the file does not have.
     NoSuchColumn {
         flag: &'static str,
@@ -138,6 +140,12 @@ impl std::fmt::Display for ColumnError {
                     list(headers)
                 )
             }
+            ColumnError::NoDateColumn { headers } => write!(
+                f,
+                "no date column found for --period\n  columns: {}\n  help: name it with \
+                 --date-col NAME",
+                list(headers)
+            ),
             ColumnError::NoSuchColumn {
                 flag,
                 name,
@@ -179,6 +187,41 @@ fn nearest(headers: &[String], targets: &[&str]) -> Option<String> {
             },
         )
         .map(|(_, h)| h.clone())
+}
+
+/// Date headers, best first (squashed): when the customer left, then when they answered.
+const DATE_HEADERS: &[&str] = &[
+    "canceledat",
+    "cancelledat",
+    "cancellationdate",
+    "cancelationdate",
+    "canceldate",
+    "churndate",
+    "churnedat",
+    "enddate",
+    "endedat",
+    "submitdateutc",
+    "submitdate",
+    "submittedat",
+    "submissiondate",
+    "recordeddate",
+    "responsedate",
+    "date",
+    "createdat",
+    "created",
+    "timestamp",
+    "startdate",
+];
+
+/// The date column, found by header (for `--period` without `--date-col`).
+pub fn date_column(headers: &[String]) -> Result<usize, ColumnError> {
+    let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    DATE_HEADERS
+        .iter()
+        .find_map(|d| squashed.iter().position(|h| h == d))
+        .ok_or_else(|| ColumnError::NoDateColumn {
+            headers: headers.to_vec(),
+        })
 }
 
 /// Find a column the user named: exactly, or else ignoring case, spaces and punctuation.

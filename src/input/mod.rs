@@ -2,6 +2,7 @@
 //! those columns in a polars [`DataFrame`]. Parse errors name the file, the line and the column.
 
 pub mod columns;
+pub mod values;
 
 use std::path::Path;
 
@@ -35,6 +36,8 @@ pub struct ColumnOptions {
     pub code_cols: Vec<String>,
     /// Further columns to load as they are, with the flag that named them (`--truth-col`).
     pub extra: Vec<(&'static str, String)>,
+    /// Find a date column by its header and load it after the extra columns.
+    pub find_date: bool,
 }
 
 /// One row: its free-text answer and its coded values (`None` for a blank cell).
@@ -79,6 +82,11 @@ impl Loaded {
     /// The `i`th extra column.
     pub fn extra(&self, i: usize) -> Option<&StringChunked> {
         self.strings(&extra_name(i))
+    }
+
+    /// The cells of the `i`th extra column (`None` for blanks).
+    pub fn extra_cells(&self, i: usize) -> Vec<Option<&str>> {
+        cells(self.extra(i), self.rows()).collect()
     }
 
     /// Each row's text and codes.
@@ -205,6 +213,9 @@ pub fn parse(
     let mut extra = Vec::new();
     for (flag, name) in &options.extra {
         extra.push(columns::named(&headers, flag, name)?);
+    }
+    if options.find_date {
+        extra.push(columns::date_column(&headers)?);
     }
 
     let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), sample.len());

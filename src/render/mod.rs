@@ -1,6 +1,8 @@
 //! Rendering a [`Report`]: one renderer per output format behind one trait. Renderers only
 //! format; every number they show is already in the report.
 
+pub mod benchmarks;
+pub mod comparison;
 pub mod evaluation;
 pub mod explanation;
 mod json;

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement};
 
 use super::Render;
-use crate::report::{ReasonRow, Report};
+use crate::compare::Verdict;
+use crate::report::{BreakdownRow, Ci, ReasonRow, Report};
 
 pub struct Table {
     /// Use ANSI color and bold (only when writing to a terminal that allows it).
@@ -34,6 +35,48 @@ fn pct(share: f64) -> String {
 
 fn pp(delta: f64) -> String {
     format!("{delta:+.1}")
+}
+
+/// A share with its interval: "41.2% (38.1-44.3)".
+fn share_ci(share: Option<f64>, ci: Option<&Ci>) -> String {
+    match (share, ci) {
+        (Some(s), Some(c)) => format!("{} ({:.1}-{:.1})", pct(s), c.lower * 100.0, c.upper * 100.0),
+        (Some(s), None) => pct(s),
+        _ => "–".into(),
+    }
+}
+
+/// A p-value for people: "< 0.001", "0.012", "0.43".
+pub fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else if p < 0.01 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+/// Cohen's conventional words for w (and Cramér's V): 0.1 small, 0.3 medium, 0.5 large.
+fn effect_words(x: f64) -> &'static str {
+    if x < 0.1 {
+        "negligible"
+    } else if x < 0.3 {
+        "small"
+    } else if x < 0.5 {
+        "medium"
+    } else {
+        "large"
+    }
+}
+
+fn arrow(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Above) => "▲",
+        Some(Verdict::Below) => "▼",
+        Some(Verdict::Consistent) => "=",
+        None => "",
+    }
 }
 
 /// A count: whole numbers as integers, split credit with one decimal.
@@ -68,20 +111,31 @@ impl Table {
 
     fn headline(&self, row: &ReasonRow, benchmark: &str) -> Option<String> {
         let (share, bench, delta) = (row.share?, row.benchmark_share?, row.delta_pp?);
-        let direction = if delta.abs() < 0.05 {
+        let gap = if delta.abs() < 0.05 {
             "level with it".to_string()
         } else if delta > 0.0 {
             format!("{:.1} pp above", delta)
         } else {
             format!("{:.1} pp below", -delta)
         };
+        let direction = match row.verdict {
+            Some(Verdict::Above) => format!("{gap}: more than chance explains"),
+            Some(Verdict::Below) => format!("{gap}: more than chance explains"),
+            Some(Verdict::Consistent) => format!("{gap}: within what chance explains"),
+            None => gap,
+        };
+        let interval = row
+            .ci
+            .as_ref()
+            .map(|c| format!(" ({:.1}-{:.1})", c.lower * 100.0, c.upper * 100.0))
+            .unwrap_or_default();
         let against = if benchmark == "kennedy" {
             "the famous".to_string()
         } else {
             format!("benchmark `{benchmark}`'s")
         };
         Some(format!(
-            "{}: {} of tagged churn, against {against} {} ({direction})",
+            "{}: {}{interval} of tagged churn, against {against} {} ({direction})",
             row.label,
             self.bold(&pct(share)),
             pct(bench).replace(".0%", "%"),
@@ -102,7 +156,25 @@ impl Table {
         if t.width().is_some_and(|w| w >= MIN_WRAP_WIDTH) {
             t.set_content_arrangement(ContentArrangement::Dynamic);
         }
-        let header = ["reason", "responses", "share", "benchmark", "Δ pp", ""];
+        let level = format!("{:.0}%", report.confidence * 100.0);
+        let weighted = report.weight.is_some();
+        let share_head = if weighted {
+            format!(
+                "share of {} ({level} CI)",
+                report.weight.as_ref().map_or("", |w| w.column.as_str())
+            )
+        } else {
+            format!("share ({level} CI)")
+        };
+        let header = [
+            "reason".to_string(),
+            "responses".to_string(),
+            share_head,
+            "benchmark".to_string(),
+            "Δ pp".to_string(),
+            "".to_string(),
+            "".to_string(),
+        ];
         t.set_header(header.iter().map(|h| {
             let c = Cell::new(h);
             if self.color {
@@ -124,12 +196,18 @@ impl Table {
                 None => Cell::new("–"),
             };
             let bar_cell = Cell::new(r.share.map(bar).unwrap_or_default());
+            let verdict = Cell::new(arrow(r.verdict));
             t.add_row(vec![
                 Cell::new(&r.id),
                 Cell::new(count(r.count)),
-                Cell::new(r.share.map(pct).unwrap_or_else(|| "–".into())),
+                Cell::new(share_ci(r.share, r.ci.as_ref())),
                 Cell::new(r.benchmark_share.map(pct).unwrap_or_else(|| "–".into())),
                 delta,
+                match (self.color, r.verdict) {
+                    (true, Some(Verdict::Above)) => verdict.fg(Color::Yellow),
+                    (true, Some(Verdict::Below)) => verdict.fg(Color::Cyan),
+                    _ => verdict,
+                },
                 if self.color {
                     bar_cell.fg(Color::Cyan)
                 } else {
@@ -156,6 +234,7 @@ impl Table {
                 Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
+                Cell::new(""),
             ];
             t.add_row(if self.color {
                 cells
@@ -172,6 +251,209 @@ impl Table {
             }
         }
         t
+    }
+}
+
+impl Table {
+    /// The test against the benchmark, what the arrows mean, the bucket table when the
+    /// benchmark groups reasons, the controllable rollup, segments and periods.
+    fn statistics(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let level = format!("{:.0}%", report.confidence * 100.0);
+        let alpha = format!("{:.0}%", (1.0 - report.confidence) * 100.0);
+        let bench = &report.benchmark;
+        let one_to_one = bench.buckets.iter().all(|b| b.reasons.len() == 1)
+            && report.reasons.iter().all(|r| r.benchmark_share.is_some());
+        if !one_to_one {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                self.bold(&format!("Against benchmark `{}`:", bench.name))
+            )?;
+            let mut t = super::plain_table();
+            t.set_header([
+                "bucket".to_string(),
+                "reasons".to_string(),
+                "responses".to_string(),
+                format!("share ({level} CI)"),
+                "benchmark".to_string(),
+                "Δ pp".to_string(),
+                "".to_string(),
+            ]);
+            for b in &bench.buckets {
+                t.add_row([
+                    b.label.clone(),
+                    b.reasons.join(", "),
+                    count(b.count),
+                    share_ci(b.share, b.ci.as_ref()),
+                    pct(b.benchmark_share),
+                    b.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
+                    arrow(b.verdict).to_string(),
+                ]);
+            }
+            for i in 2..=5 {
+                if let Some(col) = t.column_mut(i) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            writeln!(out, "{t}")?;
+        }
+        writeln!(out)?;
+        match &report.test {
+            Some(t) => {
+                let name = match t.method {
+                    "chi-square" => format!("chi-square = {:.2}, df = {}", t.statistic, t.df),
+                    "g" => format!("G = {:.2}, df = {}", t.statistic, t.df),
+                    "exact-multinomial" => "exact multinomial test".to_string(),
+                    _ => format!(
+                        "exact multinomial test by {} random draws (seed {})",
+                        t.draws.unwrap_or(0),
+                        t.seed.unwrap_or(0)
+                    ),
+                };
+                let reading = if t.p_value <= 1.0 - report.confidence {
+                    "the shares differ from the benchmark by more than chance explains"
+                } else {
+                    "the shares are consistent with the benchmark"
+                };
+                writeln!(
+                    out,
+                    "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
+                    bench.name,
+                    if t.p_value < 0.001 {
+                        p_text(t.p_value)
+                    } else {
+                        format!("= {}", p_text(t.p_value))
+                    },
+                    t.effect_size,
+                    effect_words(t.effect_size)
+                )?;
+                if t.method != "chi-square" && t.method != "g" {
+                    writeln!(out, "{}", self.dim(&format!("({})", t.note)))?;
+                }
+            }
+            None => {}
+        }
+        for note in &bench.notes {
+            writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;
+        }
+        let method = report
+            .reasons
+            .iter()
+            .find_map(|r| r.ci.as_ref().map(|c| c.method))
+            .unwrap_or("wilson");
+        let intervals = match method {
+            "goodman" => format!("Intervals: {level} Goodman simultaneous (all hold together)."),
+            "bootstrap" => {
+                let w = report.weight.as_ref();
+                format!(
+                    "Intervals: {level} bootstrap ({} resamples, seed {}); effective sample size {:.1} of {} rows.",
+                    w.map_or(0, |w| w.resamples),
+                    w.map_or(0, |w| w.seed),
+                    w.map_or(0.0, |w| w.effective_n),
+                    report.rows.tagged
+                )
+            }
+            _ => format!("Intervals: {level} Wilson, each share on its own."),
+        };
+        let arrows = if report.weight.is_some() {
+            "▲/▼: the interval lies above/below the benchmark share; =: it holds the benchmark share.".to_string()
+        } else {
+            format!("▲/▼: above/below the benchmark share (exact binomial test, Holm-adjusted, at {alpha}); =: consistent with it.")
+        };
+        writeln!(out, "{}", self.dim(&format!("{intervals} {arrows}")))?;
+        let roll = &report.rollup;
+        if let (Some(u), Some(c)) = (roll.uncontrollable.share, roll.controllable.share) {
+            if !roll.uncontrollable.reasons.is_empty() {
+                writeln!(
+                    out,
+                    "Uncontrollable churn ({}): {}; controllable: {}.",
+                    roll.uncontrollable.reasons.join(", "),
+                    share_ci(Some(u), roll.uncontrollable.ci.as_ref()),
+                    share_ci(Some(c), roll.controllable.ci.as_ref()),
+                )?;
+            }
+        }
+        if let Some(seg) = &report.segments {
+            self.breakdown(report, &format!("By {}", seg.columns.join(" / ")), seg, out)?;
+        }
+        if let Some(per) = &report.periods {
+            let period = per.period.map_or("period", |p| match p {
+                crate::input::values::Period::Week => "week",
+                crate::input::values::Period::Month => "month",
+                crate::input::values::Period::Quarter => "quarter",
+                crate::input::values::Period::Year => "year",
+            });
+            let title = format!("By {period} of `{}`", per.columns.join(""));
+            self.breakdown(report, &title, per, out)?;
+        }
+        Ok(())
+    }
+
+    fn breakdown(
+        &self,
+        report: &Report,
+        title: &str,
+        b: &BreakdownRow,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "{}", self.bold(&format!("{title}:")))?;
+        let mut t = super::plain_table();
+        let mut header = vec!["".to_string(), "rows".to_string(), "tagged".to_string()];
+        header.extend(report.reasons.iter().map(|r| r.id.clone()));
+        t.set_header(header);
+        for g in &b.groups {
+            let mut row = vec![
+                if g.too_small {
+                    format!("{} *", g.key)
+                } else {
+                    g.key.clone()
+                },
+                g.rows.to_string(),
+                g.tagged.to_string(),
+            ];
+            row.extend(
+                g.reasons
+                    .iter()
+                    .map(|r| r.share.map(pct).unwrap_or_else(|| "–".into())),
+            );
+            t.add_row(row);
+        }
+        for i in 1..3 + report.reasons.len() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{t}")?;
+        if let Some(h) = &b.test {
+            let reading = if h.p_value <= 1.0 - report.confidence {
+                "the reasons differ between them by more than chance explains"
+            } else {
+                "no difference beyond chance"
+            };
+            writeln!(
+                out,
+                "Same reasons in every group? Chi-square = {:.2}, df = {}, p {} over {} groups; Cramér's V = {:.2} ({}): {reading}.",
+                h.statistic,
+                h.df,
+                if h.p_value < 0.001 { p_text(h.p_value) } else { format!("= {}", p_text(h.p_value)) },
+                h.groups_tested,
+                h.cramers_v,
+                effect_words(h.cramers_v)
+            )?;
+        }
+        if b.groups.iter().any(|g| g.too_small) {
+            writeln!(
+                out,
+                "{}",
+                self.dim("* left out of the test; shares with intervals are in --format json.")
+            )?;
+        }
+        for note in &b.notes {
+            writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;
+        }
+        Ok(())
     }
 }
 
@@ -258,6 +540,9 @@ impl Render for Table {
         }
         writeln!(out)?;
         writeln!(out, "{}", self.reasons_table(report))?;
+        if r.tagged > 0 {
+            self.statistics(report, out)?;
+        }
         let shares = match report.attribution.mode {
             "all" => format!(
                 "Attribution `all`: each row counts for every reason it states ({} state several), so shares are of the {} tagged and may sum past 100%.",

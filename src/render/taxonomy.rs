@@ -86,9 +86,9 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     for b in &config.benchmarks {
         let shares: Vec<String> = b
-            .shares
+            .buckets
             .iter()
-            .map(|(id, s)| format!("{id} {}%", (s * 1000.0).round() / 10.0))
+            .map(|x| format!("{} {}", x.id, super::benchmarks::percent(x.share)))
             .collect();
         writeln!(out, "Benchmark `{}`: {}", b.name, shares.join(", "))?;
     }

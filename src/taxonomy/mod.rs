@@ -13,6 +13,9 @@ pub struct Reason {
     pub meaning: String,
     /// Breaks ties between reasons stated at the same word: higher wins.
     pub priority: i32,
+    /// Whether the business could have prevented this departure (`false` for death and
+    /// relocation); rolled up as controllable against uncontrollable churn.
+    pub controllable: bool,
     /// Phrase rules, each tagged with its language. Syntax: see [`crate::classify::phrase_words`].
     pub phrases: Vec<Phrase>,
     /// Weak phrases: they decide only when no phrase of any reason matched.

@@ -1,0 +1,393 @@
+//! The numbers of an analysis, from tagged rows: shares with intervals (per reason, per
+//! benchmark bucket, controllable against uncontrollable), optionally weighted by revenue, and
+//! broken down by segment or period with a test that the groups share one distribution. Pure:
+//! tags, weights and group keys in; numbers out. `report` turns them into the JSON contract.
+
+use std::collections::BTreeMap;
+
+use crate::attribute::credit;
+use crate::classify::Tag;
+use crate::compare::Benchmark;
+use crate::compare::{
+    compare, estimates, BucketResult, CiMethod, Comparison, Estimate, StatOptions, Verdict,
+};
+use crate::config::Attribution;
+use crate::stats::hypothesis::{homogeneity, Homogeneity};
+use crate::stats::resample::{bootstrap_shares, kish, weighted_shares, Credit};
+use crate::taxonomy::Taxonomy;
+
+/// What the analysis needs besides the rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub attribution: Attribution,
+    pub benchmark: &'a Benchmark,
+    pub stats: StatOptions,
+    pub resamples: usize,
+    /// Segments (or periods) with fewer tagged rows are left out of the homogeneity test.
+    pub min_group: usize,
+}
+
+/// Shares of some groups of reasons over some tagged rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    /// Row credit per group.
+    pub counts: Vec<f64>,
+    /// Row credit outside every group.
+    pub outside: f64,
+    /// Tagged rows measured.
+    pub rows: usize,
+    /// Weighted credit per group, with the weight of the rows, when weighted.
+    pub weighted: Option<(Vec<f64>, f64)>,
+    /// Share and interval per group: of rows, or of weight when weighted.
+    pub estimates: Vec<Estimate>,
+}
+
+fn measure(
+    tags: &[Option<Tag>],
+    rows: &[usize],
+    weights: Option<&[f64]>,
+    group_of: &[Option<usize>],
+    k: usize,
+    s: &Settings,
+) -> Measured {
+    let mut counts = vec![0.0; k];
+    let mut outside = 0.0;
+    let mut credits: Vec<Credit> =
+        Vec::with_capacity(if weights.is_some() { rows.len() } else { 0 });
+    let mut buf = Vec::new();
+    for &i in rows {
+        let tag = tags[i].as_ref().expect("measured rows are tagged");
+        buf.clear();
+        outside += credit(tag, s.attribution, group_of, &mut buf);
+        for &(g, c) in &buf {
+            counts[g] += c;
+        }
+        if weights.is_some() {
+            credits.push(buf.clone());
+        }
+    }
+    let n = rows.len() as f64;
+    match weights {
+        None => Measured {
+            estimates: estimates(&counts, n, s.attribution, &s.stats),
+            counts,
+            outside,
+            rows: rows.len(),
+            weighted: None,
+        },
+        Some(all) => {
+            let w: Vec<f64> = rows.iter().map(|&i| all[i]).collect();
+            let total: f64 = w.iter().sum();
+            let shares = weighted_shares(&w, &credits, k);
+            let cis = bootstrap_shares(
+                &w,
+                &credits,
+                k,
+                s.stats.confidence,
+                s.resamples,
+                s.stats.seed,
+            );
+            let weighted: Vec<f64> = shares
+                .as_ref()
+                .map(|sh| sh.iter().map(|x| x * total).collect())
+                .unwrap_or_else(|| vec![0.0; k]);
+            let estimates = (0..k)
+                .map(|g| Estimate {
+                    count: counts[g],
+                    share: shares.as_ref().map(|sh| sh[g]),
+                    ci: cis.as_ref().map(|c| c[g]),
+                    method: "bootstrap",
+                })
+                .collect();
+            Measured {
+                counts,
+                outside,
+                rows: rows.len(),
+                weighted: Some((weighted, total)),
+                estimates,
+            }
+        }
+    }
+}
+
+/// The benchmark comparison with weights: shares of weight with bootstrap intervals, and a
+/// verdict where the interval leaves out the benchmark share. No p-values: the tests count
+/// customers, not money.
+fn compare_weighted(benchmark: &Benchmark, m: &Measured) -> Comparison {
+    let (weighted, total) = m.weighted.clone().expect("weighted");
+    let covered: f64 = weighted.iter().sum();
+    let buckets = benchmark
+        .buckets
+        .iter()
+        .zip(&m.estimates)
+        .map(|(b, e)| {
+            // Shares of the covered weight, as the unweighted comparison.
+            let scale = if covered > 0.0 { total / covered } else { 1.0 };
+            let share = e.share.map(|x| x * scale);
+            let ci = e.ci.map(|c| crate::stats::intervals::Interval {
+                lower: (c.lower * scale).min(1.0),
+                upper: (c.upper * scale).min(1.0),
+            });
+            let verdict = ci.map(|c| {
+                if c.lower > b.share {
+                    Verdict::Above
+                } else if c.upper < b.share {
+                    Verdict::Below
+                } else {
+                    Verdict::Consistent
+                }
+            });
+            BucketResult {
+                estimate: Estimate { share, ci, ..*e },
+                benchmark_share: b.share,
+                delta_pp: share.map(|x| (x - b.share) * 100.0),
+                std_residual: None,
+                p_value: None,
+                p_value_adjusted: None,
+                verdict,
+            }
+        })
+        .collect();
+    Comparison {
+        buckets,
+        covered,
+        left_out: total - covered,
+        test: None,
+        notes: vec![
+            "weighted: shares are of revenue with bootstrap intervals; a verdict says whether the interval leaves out the benchmark share, and no test of the whole distribution is run (the tests count customers, not money)".into(),
+        ],
+    }
+}
+
+/// A breakdown of the tagged rows by segment or period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub groups: Vec<Group>,
+    /// Homogeneity of the reason distribution across the groups big enough to test.
+    pub test: Option<Homogeneity>,
+    pub tested_groups: usize,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub key: String,
+    /// Rows read in this group (tagged or not).
+    pub rows: usize,
+    pub measured: Measured,
+    /// Fewer tagged rows than the minimum: shown, but left out of the test.
+    pub too_small: bool,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Per reason (taxonomy order).
+    pub reasons: Measured,
+    /// Bucket of each reason in the benchmark.
+    pub bucket_of: Vec<Option<usize>>,
+    pub comparison: Comparison,
+    /// Uncontrollable (0) against controllable (1).
+    pub rollup: Measured,
+    pub kish: Option<f64>,
+}
+
+fn identity(k: usize) -> Vec<Option<usize>> {
+    (0..k).map(Some).collect()
+}
+
+fn tagged_rows(tags: &[Option<Tag>]) -> Vec<usize> {
+    tags.iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|_| i))
+        .collect()
+}
+
+/// Analyze every tagged row. `weights` (one per row read; only tagged rows are read) gives
+/// shares of revenue.
+pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> Analysis {
+    let rows = tagged_rows(tags);
+    let k = s.taxonomy.reasons.len();
+    let reasons = measure(tags, &rows, weights, &identity(k), k, s);
+    let bucket_of = s.benchmark.assign(s.taxonomy);
+    let buckets = measure(
+        tags,
+        &rows,
+        weights,
+        &bucket_of,
+        s.benchmark.buckets.len(),
+        s,
+    );
+    let comparison = if weights.is_some() {
+        compare_weighted(s.benchmark, &buckets)
+    } else {
+        compare(
+            s.benchmark,
+            &buckets.counts,
+            buckets.outside,
+            rows.len() as f64,
+            s.attribution,
+            &s.stats,
+        )
+    };
+    let control: Vec<Option<usize>> = s
+        .taxonomy
+        .reasons
+        .iter()
+        .map(|r| Some(usize::from(r.controllable)))
+        .collect();
+    let wilson = Settings {
+        stats: StatOptions {
+            ci: CiMethod::Wilson,
+            ..s.stats
+        },
+        ..*s
+    };
+    let rollup = measure(tags, &rows, weights, &control, 2, &wilson);
+    let kish = weights.map(|w| kish(&rows.iter().map(|&i| w[i]).collect::<Vec<_>>()));
+    Analysis {
+        reasons,
+        bucket_of,
+        comparison,
+        rollup,
+        kish,
+    }
+}
+
+/// Break the rows down by `keys` (one per row read; `None` for rows without a key), each group
+/// with its reason shares, and test that the groups share one distribution. `ordered` keeps the
+/// keys in sorted order (periods); otherwise the biggest groups come first.
+pub fn breakdown(
+    tags: &[Option<Tag>],
+    keys: &[Option<String>],
+    missing: &str,
+    ordered: bool,
+    weights: Option<&[f64]>,
+    s: &Settings,
+) -> Breakdown {
+    let k = s.taxonomy.reasons.len();
+    let mut by_key: BTreeMap<Option<&str>, (usize, Vec<usize>)> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        let slot = by_key.entry(key.as_deref()).or_default();
+        slot.0 += 1;
+        if tags[i].is_some() {
+            slot.1.push(i);
+        }
+    }
+    let mut groups: Vec<(Option<&str>, Group)> = by_key
+        .into_iter()
+        .map(|(key, (read, rows))| {
+            let measured = measure(tags, &rows, weights, &identity(k), k, s);
+            let group = Group {
+                key: key.unwrap_or(missing).to_string(),
+                rows: read,
+                too_small: key.is_none() || rows.len() < s.min_group,
+                measured,
+            };
+            (key, group)
+        })
+        .collect();
+    // BTreeMap order puts `None` first; the missing key goes last.
+    groups.sort_by(|(ka, a), (kb, b)| {
+        ka.is_none().cmp(&kb.is_none()).then_with(|| {
+            if ordered {
+                ka.cmp(kb)
+            } else {
+                b.measured.rows.cmp(&a.measured.rows).then(ka.cmp(kb))
+            }
+        })
+    });
+    let groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
+    let mut notes = Vec::new();
+    let small: Vec<&str> = groups
+        .iter()
+        .filter(|g| g.too_small)
+        .map(|g| g.key.as_str())
+        .collect();
+    if !small.is_empty() {
+        notes.push(format!(
+            "left out of the test (fewer than {} tagged rows, or no value): {}",
+            s.min_group,
+            small.join(", ")
+        ));
+    }
+    let tested: Vec<&Group> = groups.iter().filter(|g| !g.too_small).collect();
+    let test = if s.attribution == Attribution::All {
+        notes.push("no test: with attribution `all` a row can count for several reasons".into());
+        None
+    } else {
+        let table: Vec<Vec<f64>> = tested.iter().map(|g| g.measured.counts.clone()).collect();
+        let t = homogeneity(&table);
+        if t.is_none() {
+            notes.push("no test: fewer than two groups (or reasons) to compare".into());
+        }
+        if weights.is_some() && t.is_some() {
+            notes.push("the test counts customers, not revenue".into());
+        }
+        if let Some(h) = &t {
+            if h.small_expected > 0.2 {
+                notes.push(format!(
+                    "{:.0}% of the expected counts are below 5, so the p-value is rough",
+                    h.small_expected * 100.0
+                ));
+            }
+        }
+        t
+    };
+    Breakdown {
+        tested_groups: tested.len(),
+        groups,
+        test,
+        notes,
+    }
+}
+
+/// Two exports compared reason by reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub before: Measured,
+    pub after: Measured,
+    /// Per reason: `after - before` share with Newcombe's interval.
+    pub changes: Vec<(Option<f64>, Option<crate::stats::intervals::Interval>)>,
+    pub test: Option<Homogeneity>,
+}
+
+/// Compare the reason shares of two exports.
+pub fn change(before: &[Option<Tag>], after: &[Option<Tag>], s: &Settings) -> Change {
+    let k = s.taxonomy.reasons.len();
+    let wilson = Settings {
+        stats: StatOptions {
+            ci: CiMethod::Wilson,
+            ..s.stats
+        },
+        ..*s
+    };
+    let b = measure(before, &tagged_rows(before), None, &identity(k), k, &wilson);
+    let a = measure(after, &tagged_rows(after), None, &identity(k), k, &wilson);
+    let (nb, na) = (b.rows as f64, a.rows as f64);
+    let changes = (0..k)
+        .map(|r| {
+            let d = (nb > 0.0 && na > 0.0).then(|| a.counts[r] / na - b.counts[r] / nb);
+            let ci = crate::stats::intervals::newcombe(
+                a.counts[r],
+                na,
+                b.counts[r],
+                nb,
+                s.stats.confidence,
+            );
+            (d, ci)
+        })
+        .collect();
+    let test = if s.attribution == Attribution::All {
+        None
+    } else {
+        homogeneity(&[b.counts.clone(), a.counts.clone()])
+    };
+    Change {
+        before: b,
+        after: a,
+        changes,
+        test,
+    }
+}

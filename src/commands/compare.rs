@@ -1,0 +1,200 @@
+//! `churn compare BEFORE AFTER`: the reasons of two exports side by side, the change of each
+//! share with Newcombe's interval, and a chi-square test that the two distributions are one.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::analysis::{change, Settings};
+use crate::attribute::{tally, Tally};
+use crate::classify::Classifier;
+use crate::cli::CompareArgs;
+use crate::compare::{CiMethod, StatOptions};
+use crate::config::Config;
+use crate::input::{self, ColumnOptions};
+use crate::render::{comparison, Format};
+use crate::report::{Ci, Rows, Tool, SCHEMA_VERSION};
+
+/// The JSON of `churn compare` (`schema_version` 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changes {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub before: Side,
+    pub after: Side,
+    pub attribution: &'static str,
+    pub confidence: f64,
+    /// One entry per reason, in taxonomy order.
+    pub reasons: Vec<ReasonChange>,
+    /// Chi-square test of homogeneity between the two exports; null with `--attribution all`
+    /// or when either has no tagged row.
+    pub test: Option<crate::report::HomogeneityRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Side {
+    pub path: String,
+    pub rows: Rows,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    pub count: f64,
+    pub share: Option<f64>,
+    pub ci: Option<Ci>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonChange {
+    pub id: String,
+    pub label: String,
+    pub before: Share,
+    pub after: Share,
+    /// `after.share - before.share`, in percentage points.
+    pub change_pp: Option<f64>,
+    /// Newcombe's interval for the change, in percentage points.
+    pub change_ci_pp: Option<Ci>,
+    /// `up` or `down` when the interval leaves out 0, else `no clear change`.
+    pub direction: Option<&'static str>,
+}
+
+fn rows(t: &Tally) -> Rows {
+    Rows {
+        read: t.read,
+        tagged: t.tagged,
+        unclassified: t.unclassified,
+        no_answer: t.no_answer,
+        involuntary: t.involuntary,
+        rejected: t.rejected,
+        multi_reason: t.multi_reason,
+    }
+}
+
+fn r6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// Compare two exports.
+pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
+    let taxonomy = &config.taxonomy;
+    let classifier = Classifier::new(taxonomy)?;
+    let attribution = args.attribution.unwrap_or(config.attribution);
+    let options = ColumnOptions {
+        reason_col: args.columns.reason_col.clone(),
+        code_cols: args.columns.code_col.clone(),
+        extra: Vec::new(),
+        find_date: false,
+    };
+    let load = |path: &str| -> Result<(String, Tally)> {
+        let loaded = input::load(path, &options, taxonomy, &classifier)?;
+        let t = tally(
+            &classifier,
+            taxonomy.reasons.len(),
+            attribution,
+            false,
+            loaded.answers(),
+        );
+        anyhow::ensure!(
+            t.balanced(attribution),
+            "internal error: row accounting does not balance"
+        );
+        Ok((loaded.path, t))
+    };
+    let (before_path, before) = load(&args.before)?;
+    let (after_path, after) = load(&args.after)?;
+    let benchmark = config.benchmark(&config.benchmark)?;
+    let settings = Settings {
+        taxonomy,
+        attribution,
+        benchmark,
+        stats: StatOptions {
+            confidence: args.confidence,
+            ci: CiMethod::Wilson,
+            ..StatOptions::default()
+        },
+        resamples: 0,
+        min_group: 0,
+    };
+    let c = change(&before.tags, &after.tags, &settings);
+    let share = |m: &crate::analysis::Measured, i: usize| {
+        let e = &m.estimates[i];
+        Share {
+            count: r6(e.count),
+            share: e.share.map(r6),
+            ci: e.ci.map(|x| Ci {
+                lower: r6(x.lower),
+                upper: r6(x.upper),
+                method: e.method,
+            }),
+        }
+    };
+    let reasons = taxonomy
+        .reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (d, ci) = c.changes[i];
+            ReasonChange {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                before: share(&c.before, i),
+                after: share(&c.after, i),
+                change_pp: d.map(|d| (d * 1e6).round() / 1e4),
+                change_ci_pp: ci.map(|x| Ci {
+                    lower: (x.lower * 1e6).round() / 1e4,
+                    upper: (x.upper * 1e6).round() / 1e4,
+                    method: "newcombe",
+                }),
+                direction: ci.map(|x| {
+                    if x.lower > 0.0 {
+                        "up"
+                    } else if x.upper < 0.0 {
+                        "down"
+                    } else {
+                        "no clear change"
+                    }
+                }),
+            }
+        })
+        .collect();
+    Ok(Changes {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "churn",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        before: Side {
+            path: before_path,
+            rows: rows(&before),
+        },
+        after: Side {
+            path: after_path,
+            rows: rows(&after),
+        },
+        attribution: attribution.name(),
+        confidence: args.confidence,
+        reasons,
+        test: c
+            .test
+            .as_ref()
+            .map(|h| crate::report::homogeneity_row(h, 2)),
+    })
+}
+
+pub fn run(args: &CompareArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {
+    let c = changes(args, config)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &c)?;
+            writeln!(out)?;
+        }
+        Format::Table => comparison::render(&c, color, out)?,
+    }
+    Ok(())
+}

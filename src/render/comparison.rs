@@ -1,0 +1,78 @@
+//! `churn compare` as text: both exports' shares, the change with its interval, and the test.
+
+use std::io::{self, Write};
+
+use comfy_table::CellAlignment;
+
+use super::plain_table;
+use crate::commands::compare::Changes;
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("–".into(), |s| format!("{:.1}%", s * 100.0))
+}
+
+pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> {
+    for (name, side) in [("before", &c.before), ("after", &c.after)] {
+        let r = &side.rows;
+        writeln!(
+            out,
+            "{name}: {} ({} rows: {} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected)",
+            side.path, r.read, r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+        )?;
+    }
+    writeln!(out)?;
+    let level = format!("{:.0}%", c.confidence * 100.0);
+    let mut t = plain_table();
+    t.set_header([
+        "reason".to_string(),
+        "before".to_string(),
+        "after".to_string(),
+        "change (pp)".to_string(),
+        format!("{level} interval"),
+        "".to_string(),
+    ]);
+    for r in &c.reasons {
+        let change = r.change_pp.map_or("–".into(), |d| format!("{d:+.1}"));
+        let ci = r.change_ci_pp.as_ref().map_or("–".into(), |x| {
+            format!("{:+.1} to {:+.1}", x.lower, x.upper)
+        });
+        let arrow = match r.direction {
+            Some("up") => "▲ up",
+            Some("down") => "▼ down",
+            _ => "",
+        };
+        t.add_row([
+            r.id.clone(),
+            pct(r.before.share),
+            pct(r.after.share),
+            change,
+            ci,
+            arrow.to_string(),
+        ]);
+    }
+    for i in 1..=4 {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{t}")?;
+    match &c.test {
+        Some(h) => writeln!(
+            out,
+            "Same distribution before and after? Chi-square {:.2} on {} df, p = {}; Cramér's V {:.3}.",
+            h.statistic,
+            h.df,
+            super::table::p_text(h.p_value),
+            h.cramers_v
+        )?,
+        None => writeln!(
+            out,
+            "No test of the two distributions (attribution `all`, or an export with no tagged row)."
+        )?,
+    }
+    writeln!(
+        out,
+        "Change intervals are Newcombe's hybrid score intervals at {level}, one reason at a time; ▲/▼ mark those that leave out 0."
+    )?;
+    Ok(())
+}
