@@ -468,13 +468,43 @@ mod tests {
             &StatOptions::default(),
         );
         let t = c.test.unwrap();
-        assert_eq!(t.method, "chi-square");
+        // The expected count of `died` is 1: the exact test decides, X² is still reported.
+        assert_eq!(t.method, "monte-carlo-multinomial");
         assert!((t.statistic - 40.348_459_383_753_5).abs() < 1e-9);
+        assert!(t.p_value < 1e-3);
         assert!((c.buckets[5].p_value.unwrap() - 9.749_166_916_343_751e-9).abs() < 1e-14);
         assert_eq!(c.buckets[5].verdict, Some(Verdict::Below));
         assert_eq!(c.buckets[4].verdict, Some(Verdict::Above));
         assert_eq!(c.buckets[0].verdict, Some(Verdict::Consistent));
         assert!((c.buckets[5].delta_pp.unwrap() + 28.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn large_samples_use_the_chi_square_test_or_g() {
+        // stats_vectors.json: chisquare_gof and g_test case 3.
+        let k = builtin("kennedy");
+        let counts = [21.0, 83.0, 61.0, 170.0, 262.0, 403.0];
+        let opts = StatOptions::default();
+        let c = compare(&k, &counts, 0.0, 1000.0, Attribution::Primary, &opts);
+        let t = c.test.unwrap();
+        assert_eq!((t.method, t.df), ("chi-square", 5));
+        assert!((t.statistic / 398.415_494_864_612_6 - 1.0).abs() < 1e-9);
+        assert!((t.p_value / 6.512_739_590_151_146e-84 - 1.0).abs() < 1e-3);
+        let g = StatOptions {
+            test: TestMethod::G,
+            ..opts
+        };
+        let t = compare(&k, &counts, 0.0, 1000.0, Attribution::Primary, &g).test.unwrap();
+        assert_eq!(t.method, "g");
+        assert!((t.statistic / 347.314_093_596_083_4 - 1.0).abs() < 1e-9);
+        // ASQ's three buckets: indifference, dissatisfaction, everything else.
+        let asq = builtin("asq");
+        let order: Vec<&str> = asq.buckets.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(order, ["dissatisfaction", "indifference", "everything_else"]);
+        let c = compare(&asq, &[262.0, 403.0, 335.0], 0.0, 1000.0, Attribution::Primary, &opts);
+        let t = c.test.unwrap();
+        assert!((t.statistic / 352.623_272_642_390_3 - 1.0).abs() < 1e-9);
+        assert!((t.p_value / 2.684_288_868_259_646e-77 - 1.0).abs() < 1e-3);
     }
 
     #[test]

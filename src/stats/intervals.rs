@@ -83,7 +83,25 @@ pub fn newcombe(x1: f64, n1: f64, x2: f64, n2: f64, confidence: f64) -> Option<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::reference::{all_close, cases, close, f, fs};
+    use crate::stats::reference::{all_close, cases, close, extra_cases, f, fs};
+
+    #[test]
+    fn newcombe_matches_statsmodels() {
+        for c in extra_cases("newcombe") {
+            let ci = newcombe(
+                f(&c["x1"]),
+                f(&c["n1"]),
+                f(&c["x2"]),
+                f(&c["n2"]),
+                f(&c["confidence"]),
+            )
+            .unwrap();
+            let what = format!("newcombe {}/{} - {}/{}", c["x1"], c["n1"], c["x2"], c["n2"]);
+            close(ci.lower, f(&c["lower"]), &what);
+            close(ci.upper, f(&c["upper"]), &what);
+        }
+        assert_eq!(newcombe(1.0, 0.0, 1.0, 2.0, 0.95), None);
+    }
 
     #[test]
     fn wilson_matches_statsmodels() {

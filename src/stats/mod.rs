@@ -80,6 +80,21 @@ pub(crate) mod reference {
         vectors()[name].as_array().expect("a list of cases")
     }
 
+    /// Cases from `extra_vectors.json` (statistics the shared vectors do not cover, computed
+    /// by `tests/reference/extra_vectors.py` with scipy and statsmodels).
+    pub fn extra_cases(name: &str) -> &'static [Value] {
+        static V: OnceLock<Value> = OnceLock::new();
+        let v = V.get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/reference/extra_vectors.json"
+            );
+            serde_json::from_str(&std::fs::read_to_string(path).expect("extra vectors"))
+                .expect("valid JSON")
+        });
+        v[name].as_array().expect("a list of cases")
+    }
+
     pub fn f(v: &Value) -> f64 {
         v.as_f64().expect("a number")
     }

@@ -75,12 +75,12 @@ fn small_fixture_table_shows_summary_headline_and_rows() {
     );
     assert!(out.contains("reason column: text `Churn Reason`"), "{out}");
     assert!(
-        out.contains("Indifference: 33.3% of tagged churn, against the famous 68% (34.7 pp below)"),
+        out.contains("Indifference: 33.3% (8.6-72.6) of tagged churn, against the famous 68% (34.7 pp below: within what chance explains)"),
         "{out}"
     );
     assert!(
         out.contains(
-            "Dissatisfaction: 33.3% of tagged churn, against the famous 14% (19.3 pp above)"
+            "Dissatisfaction: 33.3% (8.6-72.6) of tagged churn, against the famous 14% (19.3 pp above: within what chance explains)"
         ),
         "{out}"
     );
@@ -88,7 +88,7 @@ fn small_fixture_table_shows_summary_headline_and_rows() {
         .lines()
         .find(|l| l.contains(" indifference "))
         .expect("indifference row");
-    for cell in ["3", "33.3%", "68.0%", "-34.7"] {
+    for cell in ["3", "33.3% (8.6-72.6)", "68.0%", "-34.7", "="] {
         assert!(row.contains(cell), "{row}");
     }
     assert!(
