@@ -494,14 +494,26 @@ mod tests {
             test: TestMethod::G,
             ..opts
         };
-        let t = compare(&k, &counts, 0.0, 1000.0, Attribution::Primary, &g).test.unwrap();
+        let t = compare(&k, &counts, 0.0, 1000.0, Attribution::Primary, &g)
+            .test
+            .unwrap();
         assert_eq!(t.method, "g");
         assert!((t.statistic / 347.314_093_596_083_4 - 1.0).abs() < 1e-9);
         // ASQ's three buckets: indifference, dissatisfaction, everything else.
         let asq = builtin("asq");
         let order: Vec<&str> = asq.buckets.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(order, ["dissatisfaction", "indifference", "everything_else"]);
-        let c = compare(&asq, &[262.0, 403.0, 335.0], 0.0, 1000.0, Attribution::Primary, &opts);
+        assert_eq!(
+            order,
+            ["dissatisfaction", "indifference", "everything_else"]
+        );
+        let c = compare(
+            &asq,
+            &[262.0, 403.0, 335.0],
+            0.0,
+            1000.0,
+            Attribution::Primary,
+            &opts,
+        );
         let t = c.test.unwrap();
         assert!((t.statistic / 352.623_272_642_390_3 - 1.0).abs() < 1e-9);
         assert!((t.p_value / 2.684_288_868_259_646e-77 - 1.0).abs() < 1e-3);

@@ -60,6 +60,7 @@ pub struct Ci {
 pub struct WeightInfo {
     pub column: String,
     /// Sum of the weights of the tagged rows.
+    #[serde(serialize_with = "whole_or_fraction")]
     pub total: f64,
     /// Kish's effective sample size, (Σw)²/Σw²: what the weighted rows are worth.
     pub effective_n: f64,
@@ -234,6 +235,7 @@ pub struct ReasonRow {
     /// Of `count`, rows whose reason came from a coded value rather than the text.
     pub from_code: usize,
     /// With `--weight`: the weight credited to this reason (revenue); else null.
+    #[serde(serialize_with = "opt_whole_or_fraction")]
     pub weight: Option<f64>,
     /// `count` as a fraction of tagged rows (6 decimals), or of their weight with `--weight`;
     /// null when no row was tagged.
@@ -269,6 +271,13 @@ fn whole_or_fraction<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Er
         s.serialize_i64(*x as i64)
     } else {
         s.serialize_f64(*x)
+    }
+}
+
+fn opt_whole_or_fraction<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => whole_or_fraction(v, s),
+        None => s.serialize_none(),
     }
 }
 

@@ -5,6 +5,7 @@ mod analyze;
 mod config;
 mod errors;
 mod evaluate;
+mod stats;
 mod tagging;
 
 use std::path::PathBuf;
