@@ -51,64 +51,95 @@ fn measure(
     k: usize,
     s: &Settings,
 ) -> Measured {
-    let mut counts = vec![0.0; k];
-    let mut outside = 0.0;
+    measure_views(tags, rows, weights, &[(group_of, k, s.stats.ci)], s)
+        .pop()
+        .expect("one view")
+}
+
+/// Measure several groupings ("views") of the same rows at once: with weights, one bootstrap
+/// covers them all (each resample counts every view), which is what makes `--weight` affordable.
+fn measure_views(
+    tags: &[Option<Tag>],
+    rows: &[usize],
+    weights: Option<&[f64]>,
+    views: &[(&[Option<usize>], usize, CiMethod)],
+    s: &Settings,
+) -> Vec<Measured> {
+    let total_k: usize = views.iter().map(|v| v.1).sum();
+    let mut counts: Vec<Vec<f64>> = views.iter().map(|v| vec![0.0; v.1]).collect();
+    let mut outside = vec![0.0; views.len()];
     let mut credits: Vec<Credit> =
         Vec::with_capacity(if weights.is_some() { rows.len() } else { 0 });
     let mut buf = Vec::new();
     for &i in rows {
         let tag = tags[i].as_ref().expect("measured rows are tagged");
-        buf.clear();
-        outside += credit(tag, s.attribution, group_of, &mut buf);
-        for &(g, c) in &buf {
-            counts[g] += c;
+        let mut combined: Credit = Vec::new();
+        let mut base = 0;
+        for (v, (group_of, k, _)) in views.iter().enumerate() {
+            buf.clear();
+            outside[v] += credit(tag, s.attribution, group_of, &mut buf);
+            for &(g, c) in &buf {
+                counts[v][g] += c;
+                if weights.is_some() {
+                    combined.push((base + g, c));
+                }
+            }
+            base += k;
         }
         if weights.is_some() {
-            credits.push(buf.clone());
+            credits.push(combined);
         }
     }
     let n = rows.len() as f64;
-    match weights {
-        None => Measured {
-            estimates: estimates(&counts, n, s.attribution, &s.stats),
-            counts,
-            outside,
-            rows: rows.len(),
-            weighted: None,
-        },
-        Some(all) => {
-            let w: Vec<f64> = rows.iter().map(|&i| all[i]).collect();
-            let total: f64 = w.iter().sum();
-            let shares = weighted_shares(&w, &credits, k);
-            let cis = bootstrap_shares(
-                &w,
-                &credits,
-                k,
-                s.stats.confidence,
-                s.resamples,
-                s.stats.seed,
-            );
-            let weighted: Vec<f64> = shares
-                .as_ref()
-                .map(|sh| sh.iter().map(|x| x * total).collect())
-                .unwrap_or_else(|| vec![0.0; k]);
-            let estimates = (0..k)
-                .map(|g| Estimate {
-                    count: counts[g],
-                    share: shares.as_ref().map(|sh| sh[g]),
-                    ci: cis.as_ref().map(|c| c[g]),
-                    method: "bootstrap",
-                })
-                .collect();
-            Measured {
+    let Some(all) = weights else {
+        return views
+            .iter()
+            .zip(counts)
+            .zip(outside)
+            .map(|((&(_, _, ci), counts), outside)| Measured {
+                estimates: estimates(&counts, n, s.attribution, &StatOptions { ci, ..s.stats }),
                 counts,
                 outside,
                 rows: rows.len(),
-                weighted: Some((weighted, total)),
-                estimates,
-            }
-        }
+                weighted: None,
+            })
+            .collect();
+    };
+    let w: Vec<f64> = rows.iter().map(|&i| all[i]).collect();
+    let total: f64 = w.iter().sum();
+    let shares = weighted_shares(&w, &credits, total_k);
+    let cis = bootstrap_shares(
+        &w,
+        &credits,
+        total_k,
+        s.stats.confidence,
+        s.resamples,
+        s.stats.seed,
+    );
+    let mut base = 0;
+    let mut out = Vec::new();
+    for ((&(_, k, _), counts), outside) in views.iter().zip(counts).zip(outside) {
+        let weighted: Vec<f64> = (0..k)
+            .map(|g| shares.as_ref().map_or(0.0, |sh| sh[base + g] * total))
+            .collect();
+        let estimates = (0..k)
+            .map(|g| Estimate {
+                count: counts[g],
+                share: shares.as_ref().map(|sh| sh[base + g]),
+                ci: cis.as_ref().map(|c| c[base + g]),
+                method: "bootstrap",
+            })
+            .collect();
+        out.push(Measured {
+            counts,
+            outside,
+            rows: rows.len(),
+            weighted: Some((weighted, total)),
+            estimates,
+        });
+        base += k;
     }
+    out
 }
 
 /// The benchmark comparison with weights: shares of weight with bootstrap intervals, and a
@@ -209,15 +240,24 @@ fn tagged_rows(tags: &[Option<Tag>]) -> Vec<usize> {
 pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> Analysis {
     let rows = tagged_rows(tags);
     let k = s.taxonomy.reasons.len();
-    let reasons = measure(tags, &rows, weights, &identity(k), k, s);
     let bucket_of = s.benchmark.assign(s.taxonomy);
-    let buckets = measure(
-        tags,
-        &rows,
-        weights,
-        &bucket_of,
-        s.benchmark.buckets.len(),
-        s,
+    let control: Vec<Option<usize>> = s
+        .taxonomy
+        .reasons
+        .iter()
+        .map(|r| Some(usize::from(r.controllable)))
+        .collect();
+    let own = identity(k);
+    let views = [
+        (own.as_slice(), k, s.stats.ci),
+        (bucket_of.as_slice(), s.benchmark.buckets.len(), s.stats.ci),
+        (control.as_slice(), 2, CiMethod::Wilson),
+    ];
+    let mut measured = measure_views(tags, &rows, weights, &views, s).into_iter();
+    let (reasons, buckets, rollup) = (
+        measured.next().expect("reasons"),
+        measured.next().expect("buckets"),
+        measured.next().expect("rollup"),
     );
     let comparison = if weights.is_some() {
         compare_weighted(s.benchmark, &buckets)
@@ -231,20 +271,6 @@ pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> A
             &s.stats,
         )
     };
-    let control: Vec<Option<usize>> = s
-        .taxonomy
-        .reasons
-        .iter()
-        .map(|r| Some(usize::from(r.controllable)))
-        .collect();
-    let wilson = Settings {
-        stats: StatOptions {
-            ci: CiMethod::Wilson,
-            ..s.stats
-        },
-        ..*s
-    };
-    let rollup = measure(tags, &rows, weights, &control, 2, &wilson);
     let kish = weights.map(|w| kish(&rows.iter().map(|&i| w[i]).collect::<Vec<_>>()));
     Analysis {
         reasons,

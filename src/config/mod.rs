@@ -481,7 +481,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                 ),
             );
         }
-        for (group, _) in &b.groups {
+        for group in b.groups.keys() {
             if !b.shares.contains_key(group) {
                 reader.error(
                     &b.name,

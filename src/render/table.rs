@@ -299,40 +299,37 @@ impl Table {
             writeln!(out, "{t}")?;
         }
         writeln!(out)?;
-        match &report.test {
-            Some(t) => {
-                let name = match t.method {
-                    "chi-square" => format!("chi-square = {:.2}, df = {}", t.statistic, t.df),
-                    "g" => format!("G = {:.2}, df = {}", t.statistic, t.df),
-                    "exact-multinomial" => "exact multinomial test".to_string(),
-                    _ => format!(
-                        "exact multinomial test by {} random draws (seed {})",
-                        t.draws.unwrap_or(0),
-                        t.seed.unwrap_or(0)
-                    ),
-                };
-                let reading = if t.p_value <= 1.0 - report.confidence {
-                    "the shares differ from the benchmark by more than chance explains"
+        if let Some(t) = &report.test {
+            let name = match t.method {
+                "chi-square" => format!("chi-square = {:.2}, df = {}", t.statistic, t.df),
+                "g" => format!("G = {:.2}, df = {}", t.statistic, t.df),
+                "exact-multinomial" => "exact multinomial test".to_string(),
+                _ => format!(
+                    "exact multinomial test by {} random draws (seed {})",
+                    t.draws.unwrap_or(0),
+                    t.seed.unwrap_or(0)
+                ),
+            };
+            let reading = if t.p_value <= 1.0 - report.confidence {
+                "the shares differ from the benchmark by more than chance explains"
+            } else {
+                "the shares are consistent with the benchmark"
+            };
+            writeln!(
+                out,
+                "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
+                bench.name,
+                if t.p_value < 0.001 {
+                    p_text(t.p_value)
                 } else {
-                    "the shares are consistent with the benchmark"
-                };
-                writeln!(
-                    out,
-                    "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
-                    bench.name,
-                    if t.p_value < 0.001 {
-                        p_text(t.p_value)
-                    } else {
-                        format!("= {}", p_text(t.p_value))
-                    },
-                    t.effect_size,
-                    effect_words(t.effect_size)
-                )?;
-                if t.method != "chi-square" && t.method != "g" {
-                    writeln!(out, "{}", self.dim(&format!("({})", t.note)))?;
-                }
+                    format!("= {}", p_text(t.p_value))
+                },
+                t.effect_size,
+                effect_words(t.effect_size)
+            )?;
+            if t.method != "chi-square" && t.method != "g" {
+                writeln!(out, "{}", self.dim(&format!("({})", t.note)))?;
             }
-            None => {}
         }
         for note in &bench.notes {
             writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;

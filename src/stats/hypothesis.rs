@@ -132,6 +132,7 @@ pub fn exact_multinomial(observed: &[u64], shares: &[f64]) -> Option<f64> {
     let threshold = ln_pmf(observed, &ln_p, &ln_fact) + RELATIVE_SLACK.ln_1p();
     // Depth-first over compositions; `partial` is the log pmf of the categories fixed so far
     // (without the ln n! term).
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         i: usize,
         left: u64,

@@ -36,6 +36,9 @@ pub fn weighted_shares(weights: &[f64], credits: &[Credit], k: usize) -> Option<
     (sum > 0.0).then(|| totals.into_iter().map(|t| t / sum).collect())
 }
 
+/// Resamples per generator stream.
+const CHUNK: usize = 250;
+
 /// Percentile bootstrap intervals for [`weighted_shares`]: `resamples` resamples of the rows
 /// with replacement, drawn from a generator seeded with `seed` (so the same input gives the same
 /// interval), and the `(1 - confidence) / 2` and `(1 + confidence) / 2` quantiles of each
@@ -52,23 +55,74 @@ pub fn bootstrap_shares(
     if n == 0 || resamples == 0 || weights.iter().sum::<f64>() <= 0.0 {
         return None;
     }
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    // by_category[c][b] = share of category c in resample b.
-    let mut by_category = vec![Vec::with_capacity(resamples); k];
-    let mut totals = vec![0.0; k];
-    for _ in 0..resamples {
-        totals.iter_mut().for_each(|t| *t = 0.0);
-        let mut sum = 0.0;
-        for _ in 0..n {
-            let i = rng.random_range(0..n);
-            let w = weights[i];
-            sum += w;
-            for &(c, f) in &credits[i] {
-                totals[c] += w * f;
+    // Flatten the credits (offsets into one array): the inner loop runs n x resamples times.
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut entries: Vec<(usize, f64)> = Vec::new();
+    offsets.push(0usize);
+    for (credit, &w) in credits.iter().zip(weights) {
+        entries.extend(credit.iter().map(|&(c, f)| (c, f * w)));
+        offsets.push(entries.len());
+    }
+    // Resamples come in fixed chunks, each with its own generator derived from `seed` and the
+    // chunk number, so the result does not depend on how many threads share the work.
+    let chunks: Vec<(usize, usize)> = (0..resamples)
+        .step_by(CHUNK)
+        .map(|start| (start / CHUNK, CHUNK.min(resamples - start)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .clamp(1, chunks.len());
+    let run = |&(chunk, count): &(usize, usize)| {
+        let stream = (chunk as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut rng = Pcg64Mcg::seed_from_u64(seed ^ stream);
+        let mut shares = vec![Vec::with_capacity(count); k];
+        let mut totals = vec![0.0; k];
+        // How often each row is drawn: random writes into this small array, then one
+        // sequential pass over the rows, instead of n random reads of the rows' credit.
+        let mut drawn = vec![0u32; n];
+        for _ in 0..count {
+            totals.iter_mut().for_each(|t| *t = 0.0);
+            drawn.iter_mut().for_each(|d| *d = 0);
+            for _ in 0..n {
+                drawn[rng.random_range(0..n)] += 1;
+            }
+            let mut sum = 0.0;
+            for (i, &times) in drawn.iter().enumerate() {
+                if times == 0 {
+                    continue;
+                }
+                let times = f64::from(times);
+                sum += weights[i] * times;
+                for &(c, wf) in &entries[offsets[i]..offsets[i + 1]] {
+                    totals[c] += wf * times;
+                }
+            }
+            for (c, t) in totals.iter().enumerate() {
+                shares[c].push(if sum > 0.0 { t / sum } else { 0.0 });
             }
         }
-        for (c, t) in totals.iter().enumerate() {
-            by_category[c].push(if sum > 0.0 { t / sum } else { 0.0 });
+        shares
+    };
+    let results: Vec<Vec<Vec<f64>>> = if threads == 1 {
+        chunks.iter().map(run).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let per = chunks.len().div_ceil(threads);
+            let handles: Vec<_> = chunks
+                .chunks(per)
+                .map(|part| scope.spawn(move || part.iter().map(run).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("bootstrap thread"))
+                .collect()
+        })
+    };
+    // by_category[c][b] = share of category c in resample b, chunks in order.
+    let mut by_category = vec![Vec::with_capacity(resamples); k];
+    for chunk in results {
+        for (c, v) in chunk.into_iter().enumerate() {
+            by_category[c].extend(v);
         }
     }
     let alpha = 1.0 - confidence;
