@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Times `churn analyze` (release build) on generated exports.
 #   bench/analyze.sh [ROWS...]      default: 10000
+#   FLAGS="--weight mrr --by plan" bench/analyze.sh 100000    extra analyze flags
 # Uses hyperfine when installed (apt-get install hyperfine); otherwise runs 10 times and prints
 # the median wall time. Writes the generated files under target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=("${@:-10000}")
+read -r -a flags <<< "${FLAGS:-}"
 cargo build --release --quiet --bin churn --example generate
 mkdir -p target/bench
 for n in "${rows[@]}"; do
   file="target/bench/exit-survey-$n.csv"
   [ -s "$file" ] || target/release/examples/generate "$n" > "$file"
-  echo "== churn analyze on $n rows ($(du -h "$file" | cut -f1))"
+  echo "== churn analyze ${FLAGS:-} on $n rows ($(du -h "$file" | cut -f1))"
   if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine --warmup 2 --runs 10 --style basic "target/release/churn analyze $file --format json"
+    hyperfine --warmup 2 --runs 10 --style basic "target/release/churn analyze $file --format json ${FLAGS:-}"
   else
     times=()
     for _ in $(seq 10); do
       start=$(date +%s%N)
-      target/release/churn analyze "$file" --format json > /dev/null
+      target/release/churn analyze "$file" --format json "${flags[@]}" > /dev/null
       times+=($(( ($(date +%s%N) - start) / 1000 )))
     done
     sorted=($(printf '%s\n' "${times[@]}" | sort -n))

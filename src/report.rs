@@ -298,13 +298,10 @@ fn sig(x: f64, digits: i32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
-    let magnitude = x.abs().log10().floor() as i32;
-    let f = 10f64.powi(digits - 1 - magnitude);
-    if f.is_finite() && f > 0.0 {
-        (x * f).round() / f
-    } else {
-        x
-    }
+    // Through decimal text, so the result prints as the short number it is.
+    format!("{:.*e}", (digits - 1).max(0) as usize, x)
+        .parse()
+        .unwrap_or(x)
 }
 
 fn ci_of(e: &Estimate) -> Option<Ci> {
