@@ -130,10 +130,24 @@ pub fn load(
         .with_context(|| format!("failed to load `{path}`"))
 }
 
-fn field_str<'a>(record: &'a csv::ByteRecord, i: usize, header: &str) -> Result<&'a str> {
+/// The file line a record starts on. With CRLF line ends the csv crate places a record's start
+/// on the `\n` of the previous line end, one line early; step over it.
+fn line_of(record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
+    record.position().map_or(0, |p| {
+        let early = bytes.get(p.byte() as usize) == Some(&b'\n');
+        p.line() + u64::from(early)
+    })
+}
+
+fn field_str<'a>(
+    record: &'a csv::ByteRecord,
+    bytes: &[u8],
+    i: usize,
+    header: &str,
+) -> Result<&'a str> {
     let raw = record.get(i).unwrap_or_default();
     std::str::from_utf8(raw).map_err(|e| {
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(record, bytes);
         anyhow::anyhow!(
             "line {line}, column `{header}`: not valid UTF-8 (at byte {} of the field); \
              re-save the file as UTF-8",
@@ -142,14 +156,16 @@ fn field_str<'a>(record: &'a csv::ByteRecord, i: usize, header: &str) -> Result<
     })
 }
 
-fn csv_error(err: csv::Error) -> anyhow::Error {
+fn csv_error(err: csv::Error, bytes: &[u8]) -> anyhow::Error {
     match err.kind() {
         csv::ErrorKind::UnequalLengths {
             pos,
             expected_len,
             len,
         } => {
-            let line = pos.as_ref().map_or(0, |p| p.line());
+            let line = pos.as_ref().map_or(0, |p| {
+                p.line() + u64::from(bytes.get(p.byte() as usize) == Some(&b'\n'))
+            });
             anyhow::anyhow!(
                 "line {line}: expected {expected_len} fields (as in the header), found {len}; \
                  an answer containing the delimiter or a line break must be quoted"
@@ -174,7 +190,10 @@ pub fn parse(
         .has_headers(true)
         .flexible(false)
         .from_reader(bytes);
-    let header_record = reader.byte_headers().map_err(csv_error)?.clone();
+    let header_record = reader
+        .byte_headers()
+        .map_err(|e| csv_error(e, bytes))?
+        .clone();
     let mut headers = Vec::with_capacity(header_record.len());
     for (i, raw) in header_record.iter().enumerate() {
         let name = std::str::from_utf8(raw).map_err(|_| {
@@ -188,7 +207,11 @@ pub fn parse(
 
     let mut sample = Vec::new();
     let mut record = csv::ByteRecord::new();
-    while sample.len() < SAMPLE_ROWS && reader.read_byte_record(&mut record).map_err(csv_error)? {
+    while sample.len() < SAMPLE_ROWS
+        && reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(e, bytes))?
+    {
         sample.push(record.clone());
     }
     if sample.is_empty() {
@@ -231,7 +254,7 @@ pub fn parse(
     }
     let mut push = |record: &csv::ByteRecord| -> Result<()> {
         for (i, builder) in columns.iter_mut() {
-            let value = field_str(record, *i, &headers[*i])?;
+            let value = field_str(record, bytes, *i, &headers[*i])?;
             if value.trim().is_empty() {
                 builder.append_null();
             } else {
@@ -243,12 +266,15 @@ pub fn parse(
     let mut lines = Vec::with_capacity(sample.len());
     for r in &sample {
         push(r)?;
-        lines.push(r.position().map_or(0, |p| p.line()));
+        lines.push(line_of(r, bytes));
     }
     let mut rows = sample.len();
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(e, bytes))?
+    {
         push(&record)?;
-        lines.push(record.position().map_or(0, |p| p.line()));
+        lines.push(line_of(&record, bytes));
         rows += 1;
     }
 

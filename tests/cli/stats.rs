@@ -499,3 +499,28 @@ fn bad_statistics_flags_are_refused_with_a_reason() {
         .code(2)
         .stderr(predicates::str::contains("--period"));
 }
+
+#[test]
+fn lines_are_right_in_files_with_crlf_line_ends() {
+    // The csv crate puts a CRLF file's records one line early; messages must not.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.csv");
+    std::fs::write(
+        &path,
+        "id,date,reason\r\n1,yesterday,too expensive\r\n2,2024-01-01,rude staff\r\n3,nope,rude\r\n",
+    )
+    .unwrap();
+    churn()
+        .args(["analyze", path.to_str().unwrap(), "--period", "month"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "(line 2: `yesterday`, line 4: `nope`)",
+        ));
+    std::fs::write(&path, "id,reason\r\n1,rude\r\n2,too,expensive\r\n").unwrap();
+    churn()
+        .args(["analyze", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("line 3: expected 2 fields"));
+}
