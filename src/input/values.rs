@@ -190,12 +190,22 @@ fn with(format: &DateFormat, s: &str) -> Option<NaiveDate> {
     }
 }
 
+/// Words exports use for "no value" in a date column; such rows go to the `(no date)` group.
+fn is_missing(cell: &str) -> bool {
+    matches!(
+        cell.trim().to_lowercase().as_str(),
+        "n/a" | "na" | "-" | "none" | "null" | "unknown" | "not stated" | "not known"
+    )
+}
+
 /// Decide day-first or month-first from the values: a first number above 12 means day-first, a
 /// second above 12 month-first.
 fn resolve(cells: &[Option<&str>]) -> Result<DateFormat, String> {
     let (mut day_first, mut month_first, mut any) = (None, None, false);
     for (i, cell) in cells.iter().enumerate() {
-        let Some(c) = cell else { continue };
+        let Some(c) = cell.filter(|c| !is_missing(c)) else {
+            continue;
+        };
         if with(&DateFormat::Auto, c.trim()).is_some() {
             continue;
         }
@@ -241,7 +251,7 @@ pub fn dates(
     let mut bad = Vec::new();
     let mut out = Vec::with_capacity(cells.len());
     for (i, cell) in cells.iter().enumerate() {
-        match cell {
+        match cell.filter(|c| !is_missing(c)) {
             None => out.push(None),
             Some(c) => {
                 let c = c.trim();
