@@ -67,6 +67,17 @@ impl Benchmark {
             .collect()
     }
 
+    /// Ids of the reasons no bucket covers (left out of comparisons).
+    pub fn uncovered<'t>(&self, taxonomy: &'t Taxonomy) -> Vec<&'t str> {
+        taxonomy
+            .reasons
+            .iter()
+            .zip(self.assign(taxonomy))
+            .filter(|(_, g)| g.is_none())
+            .map(|(r, _)| r.id.as_str())
+            .collect()
+    }
+
     /// Whether each bucket is a single reason, so the benchmark can sit beside the reasons.
     pub fn one_to_one(&self, taxonomy: &Taxonomy) -> bool {
         let assign = self.assign(taxonomy);

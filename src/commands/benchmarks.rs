@@ -37,13 +37,7 @@ pub fn to_json(config: &Config) -> Value {
             .iter()
             .map(|b| {
                 let members = members(b, t);
-                let uncovered: Vec<&str> = t
-                    .reasons
-                    .iter()
-                    .zip(b.assign(t))
-                    .filter(|(_, g)| g.is_none())
-                    .map(|(r, _)| r.id.as_str())
-                    .collect();
+                let uncovered = b.uncovered(t);
                 json!({
                     "name": b.name,
                     "default": b.name == config.benchmark,

@@ -47,13 +47,7 @@ pub fn list(config: &Config, out: &mut dyn Write) -> io::Result<()> {
             col.set_cell_alignment(CellAlignment::Right);
         }
         writeln!(out, "{table}")?;
-        let uncovered: Vec<&str> = t
-            .reasons
-            .iter()
-            .zip(b.assign(t))
-            .filter(|(_, g)| g.is_none())
-            .map(|(r, _)| r.id.as_str())
-            .collect();
+        let uncovered = b.uncovered(t);
         if !uncovered.is_empty() {
             writeln!(
                 out,

@@ -57,6 +57,15 @@ pub fn p_text(p: f64) -> String {
     }
 }
 
+/// "p < 0.001" or "p = 0.43", without the "p".
+fn p_phrase(p: f64) -> String {
+    if p < 0.001 {
+        p_text(p)
+    } else {
+        format!("= {}", p_text(p))
+    }
+}
+
 /// Cohen's conventional words for w (and Cramér's V): 0.1 small, 0.3 medium, 0.5 large.
 fn effect_words(x: f64) -> &'static str {
     if x < 0.1 {
@@ -319,11 +328,7 @@ impl Table {
                 out,
                 "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
                 bench.name,
-                if t.p_value < 0.001 {
-                    p_text(t.p_value)
-                } else {
-                    format!("= {}", p_text(t.p_value))
-                },
+                p_phrase(t.p_value),
                 t.effect_size,
                 effect_words(t.effect_size)
             )?;
@@ -434,7 +439,7 @@ impl Table {
                 "Same reasons in every group? Chi-square = {:.2}, df = {}, p {} over {} groups; Cramér's V = {:.2} ({}): {reading}.",
                 h.statistic,
                 h.df,
-                if h.p_value < 0.001 { p_text(h.p_value) } else { format!("= {}", p_text(h.p_value)) },
+                p_phrase(h.p_value),
                 h.groups_tested,
                 h.cramers_v,
                 effect_words(h.cramers_v)

@@ -60,3 +60,24 @@ pub fn json_of(args: &[&str]) -> serde_json::Value {
     all.extend(["--format", "json"]);
     serde_json::from_slice(&stdout_of(&all)).expect("valid JSON")
 }
+
+/// A file with `text` in a fresh temporary directory; keep the directory alive while using it.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    (dir, path)
+}
+
+/// stderr of a run that fails with exit code 2 (a usage or input error).
+pub fn failure(args: &[&str]) -> String {
+    let out = churn()
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}

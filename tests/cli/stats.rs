@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::{churn, json_of, root, stdout_of};
+use crate::{failure, json_of, root, stdout_of, temp_file};
 
 const BEFORE: &str = "fixtures/stats/before.csv";
 const AFTER: &str = "fixtures/stats/after.csv";
@@ -247,15 +247,18 @@ fn benchmarks_command_lists_the_sets_with_provenance() {
     assert_eq!(names, ["kennedy", "asq", "gattorna"]);
     assert_eq!(json[1]["buckets"][2]["rest"], true);
     // A user's own set, with a group and a rest bucket, from churn.toml.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("churn.toml");
-    std::fs::write(
-        &path,
+    let (_dir, config) = temp_file(
+        "churn.toml",
         "extends = \"builtin\"\n\n[[benchmark]]\nname = \"ours\"\nnote = \"Our 2025 survey.\"\nshares = { gone = 10, service = 50, other = 40 }\ngroups = { gone = [\"died\", \"moved\"], service = [\"indifference\"] }\nrest = \"other\"\n",
-    )
-    .unwrap();
-    let config = path.to_str().unwrap();
-    let report = json_of(&["--config", config, "analyze", BEFORE, "--benchmark", "ours"]);
+    );
+    let report = json_of(&[
+        "--config",
+        &config,
+        "analyze",
+        BEFORE,
+        "--benchmark",
+        "ours",
+    ]);
     let buckets = report["benchmark"]["buckets"].as_array().unwrap();
     let counts: Vec<i64> = buckets
         .iter()
@@ -308,19 +311,12 @@ fn weights_give_revenue_shares_with_bootstrap_intervals() {
 
 #[test]
 fn bad_weights_are_reported_with_their_lines() {
-    let out = churn()
-        .args([
-            "analyze",
-            "fixtures/stats/bad_weights.csv",
-            "--weight",
-            "mrr",
-        ])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = failure(&[
+        "analyze",
+        "fixtures/stats/bad_weights.csv",
+        "--weight",
+        "mrr",
+    ]);
     assert!(
         err.contains("column `mrr`: 3 of the 5 tagged rows"),
         "{err}"
@@ -422,19 +418,12 @@ fn periods_from_a_date_column_found_by_header() {
 
 #[test]
 fn ambiguous_dates_ask_for_a_format() {
-    let out = churn()
-        .args([
-            "analyze",
-            "fixtures/stats/ambiguous_dates.csv",
-            "--period",
-            "month",
-        ])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = failure(&[
+        "analyze",
+        "fixtures/stats/ambiguous_dates.csv",
+        "--period",
+        "month",
+    ]);
     assert!(
         err.contains("column `date`") && err.contains("--date-format dmy"),
         "{err}"
@@ -448,13 +437,8 @@ fn ambiguous_dates_ask_for_a_format() {
         "mdy",
     ]);
     assert_eq!(report["periods"]["groups"][0]["key"], "2024-01");
-    churn()
-        .args(["analyze", BEFORE, "--period", "month"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "no date column found for --period",
-        ));
+    assert!(failure(&["analyze", BEFORE, "--period", "month"])
+        .contains("no date column found for --period"));
 }
 
 #[test]
@@ -488,39 +472,21 @@ fn compare_two_exports_with_newcombe_intervals_and_a_homogeneity_test() {
 
 #[test]
 fn bad_statistics_flags_are_refused_with_a_reason() {
-    churn()
-        .args(["analyze", BEFORE, "--confidence", "95"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("0.95 is usual"));
-    churn()
-        .args(["analyze", BEFORE, "--date-col", "x"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--period"));
+    assert!(failure(&["analyze", BEFORE, "--confidence", "95"]).contains("0.95 is usual"));
+    assert!(failure(&["analyze", BEFORE, "--date-col", "x"]).contains("--period"));
 }
 
 #[test]
 fn lines_are_right_in_files_with_crlf_line_ends() {
     // The csv crate puts a CRLF file's records one line early; messages must not.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("crlf.csv");
-    std::fs::write(
-        &path,
-        "id,date,reason\r\n1,yesterday,too expensive\r\n2,2024-01-01,rude staff\r\n3,nope,rude\r\n",
-    )
-    .unwrap();
-    churn()
-        .args(["analyze", path.to_str().unwrap(), "--period", "month"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "(line 2: `yesterday`, line 4: `nope`)",
-        ));
-    std::fs::write(&path, "id,reason\r\n1,rude\r\n2,too,expensive\r\n").unwrap();
-    churn()
-        .args(["analyze", path.to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("line 3: expected 2 fields"));
+    let text =
+        "id,date,reason\r\n1,yesterday,too expensive\r\n2,2024-01-01,rude staff\r\n3,nope,rude\r\n";
+    let (_dir, path) = temp_file("crlf.csv", text);
+    let err = failure(&["analyze", &path, "--period", "month"]);
+    assert!(
+        err.contains("(line 2: `yesterday`, line 4: `nope`)"),
+        "{err}"
+    );
+    let (_dir, path) = temp_file("crlf.csv", "id,reason\r\n1,rude\r\n2,too,expensive\r\n");
+    assert!(failure(&["analyze", &path]).contains("line 3: expected 2 fields"));
 }
