@@ -185,9 +185,13 @@ fn compare_weighted(benchmark: &Benchmark, m: &Measured) -> Comparison {
         covered,
         left_out: total - covered,
         test: None,
-        notes: vec![
-            "weighted: shares are of revenue with bootstrap intervals; a verdict says whether the interval leaves out the benchmark share, and no test of the whole distribution is run (the tests count customers, not money)".into(),
-        ],
+        notes: if total > 0.0 {
+            vec![
+                "weighted: shares are of revenue with bootstrap intervals; a verdict says whether the interval leaves out the benchmark share, and no test of the whole distribution is run (the tests count customers, not money)".into(),
+            ]
+        } else {
+            vec!["the weights of the tagged rows sum to 0, so there are no shares of weight".into()]
+        },
     }
 }
 

@@ -339,11 +339,15 @@ impl Table {
         for note in &bench.notes {
             writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;
         }
-        let method = report
-            .reasons
-            .iter()
-            .find_map(|r| r.ci.as_ref().map(|c| c.method))
-            .unwrap_or("wilson");
+        let method = if report.weight.is_some() {
+            "bootstrap"
+        } else {
+            report
+                .reasons
+                .iter()
+                .find_map(|r| r.ci.as_ref().map(|c| c.method))
+                .unwrap_or("wilson")
+        };
         let intervals = match method {
             "goodman" => format!("Intervals: {level} Goodman simultaneous (all hold together)."),
             "bootstrap" => {
