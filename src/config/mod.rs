@@ -870,4 +870,39 @@ shares = { moved = 10, friend_referral = 10, better_product = 10, dissatisfactio
             .warnings()
             .any(|w| w.message.contains("`died`, which is not a reason")));
     }
+
+    #[test]
+    fn benchmark_buckets_are_checked() {
+        let text = r#"
+extends = "builtin"
+
+[[benchmark]]
+name = "bad"
+shares = { gone = 10, service = 90, other = 0 }
+groups = { gone = ["died", "moved"], service = ["moved", "indifference"] }
+rest = "elsewhere"
+"#;
+        let checked = check(text, Origin::Builtin);
+        let errors: Vec<String> = checked.errors().map(|d| d.message.clone()).collect();
+        let all = errors.join("\n");
+        assert!(all.contains("share of 0 or less"), "{all}");
+        assert!(all.contains("puts reason `moved` in both"), "{all}");
+        assert!(
+            all.contains("`rest = \"elsewhere\"` must name a share"),
+            "{all}"
+        );
+        // A bucket-less reason is a warning that names it.
+        let text = r#"
+extends = "builtin"
+
+[[benchmark]]
+name = "partial"
+shares = { indifference = 70, dissatisfaction = 30 }
+"#;
+        let checked = check(text, Origin::Builtin);
+        assert!(checked.config.is_some());
+        assert!(checked.warnings().any(|w| w
+            .message
+            .contains("no share for reason `died`; its rows are left out")));
+    }
 }
