@@ -163,13 +163,8 @@ pub fn credit(
             }
             None => 1.0,
         },
-        Attribution::Split | Attribution::All => {
-            let k = tag.reasons.len() as f64;
-            let each = if attribution == Attribution::Split {
-                1.0 / k
-            } else {
-                1.0
-            };
+        Attribution::Split => {
+            let each = 1.0 / tag.reasons.len() as f64;
             let mut outside = 0.0;
             for r in tag.reasons.iter() {
                 match group_of[r] {
@@ -177,12 +172,17 @@ pub fn credit(
                     None => outside += each,
                 }
             }
-            if attribution == Attribution::All && out.len() > start {
+            outside
+        }
+        Attribution::All => {
+            for g in tag.reasons.iter().filter_map(|r| group_of[r]) {
+                add(g, 1.0, out);
+            }
+            // The row falls outside only when none of its reasons is in a group.
+            if out.len() > start {
                 0.0
-            } else if attribution == Attribution::All {
-                1.0
             } else {
-                outside
+                1.0
             }
         }
     }

@@ -31,7 +31,7 @@ pub struct Report {
     pub benchmark: BenchmarkInfo,
     /// Goodness of fit of the shares to the benchmark; null when no test applies (no tagged
     /// rows, `--attribution all`, `--weight`).
-    pub test: Option<TestRow>,
+    pub test: Option<FitTest>,
     /// One entry per reason, in taxonomy order.
     pub reasons: Vec<ReasonRow>,
     /// Uncontrollable churn (died, moved: `controllable = false`) against the rest.
@@ -66,20 +66,6 @@ pub struct WeightInfo {
     pub effective_n: f64,
     pub resamples: usize,
     pub seed: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TestRow {
-    /// `chi-square`, `g`, `exact-multinomial` or `monte-carlo-multinomial`.
-    pub method: &'static str,
-    pub statistic: f64,
-    pub df: usize,
-    pub p_value: f64,
-    /// Cohen's w.
-    pub effect_size: f64,
-    pub draws: Option<u64>,
-    pub seed: Option<u64>,
-    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -208,6 +194,20 @@ pub struct Rows {
     pub multi_reason: usize,
 }
 
+impl From<&Tally> for Rows {
+    fn from(t: &Tally) -> Rows {
+        Rows {
+            read: t.read,
+            tagged: t.tagged,
+            unclassified: t.unclassified,
+            no_answer: t.no_answer,
+            involuntary: t.involuntary,
+            rejected: t.rejected,
+            multi_reason: t.multi_reason,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchmarkInfo {
     pub name: String,
@@ -281,7 +281,7 @@ fn opt_whole_or_fraction<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<
     }
 }
 
-fn round(x: f64, decimals: i32) -> f64 {
+pub(crate) fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     let r = (x * f).round() / f;
     // Avoid "-0.0" in output.
@@ -304,7 +304,7 @@ fn sig(x: f64, digits: i32) -> f64 {
         .unwrap_or(x)
 }
 
-fn ci_of(e: &Estimate) -> Option<Ci> {
+pub(crate) fn ci_of(e: &Estimate) -> Option<Ci> {
     e.ci.map(|c| Ci {
         lower: round(c.lower, 6),
         upper: round(c.upper, 6),
@@ -312,16 +312,13 @@ fn ci_of(e: &Estimate) -> Option<Ci> {
     })
 }
 
-fn test_row(t: &FitTest) -> TestRow {
-    TestRow {
-        method: t.method,
+/// The test as reported: statistic to 10 and p-value to 6 significant digits.
+fn rounded_test(t: &FitTest) -> FitTest {
+    FitTest {
         statistic: sig(t.statistic, 10),
-        df: t.df,
         p_value: sig(t.p_value, 6),
         effect_size: round(t.effect_size, 6),
-        draws: t.draws,
-        seed: t.seed,
-        note: t.note.clone(),
+        ..t.clone()
     }
 }
 
@@ -499,15 +496,7 @@ impl Report {
             },
             inputs: p.inputs,
             config: p.config,
-            rows: Rows {
-                read: tally.read,
-                tagged: tally.tagged,
-                unclassified: tally.unclassified,
-                no_answer: tally.no_answer,
-                involuntary: tally.involuntary,
-                rejected: tally.rejected,
-                multi_reason: tally.multi_reason,
-            },
+            rows: Rows::from(tally),
             attribution: AttributionInfo {
                 mode: p.attribution.name(),
                 note: attribution_note(p.attribution),
@@ -522,7 +511,7 @@ impl Report {
                 left_out: round(cmp.left_out, 6),
                 notes: cmp.notes.clone(),
             },
-            test: cmp.test.as_ref().map(test_row),
+            test: cmp.test.as_ref().map(rounded_test),
             reasons,
             rollup: Rollup {
                 uncontrollable: part(0),

@@ -14,7 +14,7 @@ use crate::compare::{CiMethod, StatOptions};
 use crate::config::Config;
 use crate::input::{self, ColumnOptions};
 use crate::render::{comparison, Format};
-use crate::report::{Ci, Rows, Tool, SCHEMA_VERSION};
+use crate::report::{ci_of, round, Ci, Rows, Tool, SCHEMA_VERSION};
 
 /// The JSON of `churn compare` (`schema_version` 1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,27 +57,6 @@ pub struct ReasonChange {
     pub change_ci_pp: Option<Ci>,
     /// `up` or `down` when the interval leaves out 0, else `no clear change`.
     pub direction: Option<&'static str>,
-}
-
-fn rows(t: &Tally) -> Rows {
-    Rows {
-        read: t.read,
-        tagged: t.tagged,
-        unclassified: t.unclassified,
-        no_answer: t.no_answer,
-        involuntary: t.involuntary,
-        rejected: t.rejected,
-        multi_reason: t.multi_reason,
-    }
-}
-
-fn r6(x: f64) -> f64 {
-    let r = (x * 1e6).round() / 1e6;
-    if r == 0.0 {
-        0.0
-    } else {
-        r
-    }
 }
 
 /// Compare two exports.
@@ -125,13 +104,9 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
     let share = |m: &crate::analysis::Measured, i: usize| {
         let e = &m.estimates[i];
         Share {
-            count: r6(e.count),
-            share: e.share.map(r6),
-            ci: e.ci.map(|x| Ci {
-                lower: r6(x.lower),
-                upper: r6(x.upper),
-                method: e.method,
-            }),
+            count: round(e.count, 6),
+            share: e.share.map(|x| round(x, 6)),
+            ci: ci_of(e),
         }
     };
     let reasons = taxonomy
@@ -171,11 +146,11 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         },
         before: Side {
             path: before_path,
-            rows: rows(&before),
+            rows: Rows::from(&before),
         },
         after: Side {
             path: after_path,
-            rows: rows(&after),
+            rows: Rows::from(&after),
         },
         attribution: attribution.name(),
         confidence: args.confidence,

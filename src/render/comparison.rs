@@ -8,7 +8,7 @@ use super::plain_table;
 use crate::commands::compare::Changes;
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or("–".into(), |s| format!("{:.1}%", s * 100.0))
+    x.map_or("–".into(), super::table::pct)
 }
 
 pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> {

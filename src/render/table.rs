@@ -29,7 +29,7 @@ fn bar(share: f64) -> String {
     s
 }
 
-fn pct(share: f64) -> String {
+pub(super) fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
