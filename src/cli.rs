@@ -8,7 +8,7 @@ use crate::compare::{CiMethod, StatOptions, TestMethod};
 use crate::config::Attribution;
 use crate::input::values::Period;
 
-use crate::render::Format;
+use crate::render::{CheckFormat, Format, ReportFormat, TagFormat};
 use crate::taxonomy::Taxonomy;
 
 /// Tells a business why its customers left.
@@ -30,6 +30,15 @@ pub struct Cli {
     /// one, else the built-in taxonomy (`churn taxonomy init` writes it out to edit).
     #[arg(long, global = true, value_name = "FILE", env = "CHURN_CONFIG")]
     pub config: Option<PathBuf>,
+
+    /// Write the output (what would go to stdout) to this file instead. It is written only
+    /// when the command completes, never half.
+    #[arg(long, short, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// No notes or warnings on stderr. Errors are still printed, and exit codes still tell.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +50,19 @@ pub enum Command {
     /// (a code says the payment failed) or rejected (a row that could not be read). Shares are
     /// of tagged rows; the others are counted beside them.
     Analyze(AnalyzeArgs),
+    /// Gate an export in CI: apply rules (flags, or `[check]` in churn.toml) and exit 0 when
+    /// all pass, 1 when any fails, 2 on a usage or input error.
+    ///
+    /// The reason column having an answer in at least one row is always checked (an export
+    /// job that silently drops the free-text field). Percentages are written `30%` or `0.3`.
+    /// Flags override the file rule by rule; share limits reason by reason.
+    Check(CheckArgs),
+    /// Write every input row back with its tag, to audit in a spreadsheet: the original
+    /// columns plus `churn_reason`, `churn_reasons`, `churn_status` and `churn_evidence`.
+    ///
+    /// Statuses: tagged, unclassified, no_answer, involuntary, rejected. Cells that a
+    /// spreadsheet would run as a formula are neutralized (see the README).
+    Tag(TagArgs),
     /// Show how one answer is tagged: the normalized text, every rule that matched and where,
     /// negations, and why the final reason won.
     Explain(ExplainArgs),
@@ -57,6 +79,13 @@ pub enum Command {
     /// Write, show or check the taxonomy (reasons, rules, codes, benchmarks).
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
+    /// Print a shell completion script: `churn completions bash > ~/.local/share/bash-completion/completions/churn`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `churn man > churn.1; man ./churn.1`.
+    Man,
 }
 
 /// How to find the reason columns of an export.
@@ -82,9 +111,11 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub columns: ColumnArgs,
 
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: `table` for people, `json` (documented in docs/schema/analyze.v1.json),
+    /// `csv` (one row per reason, then the row accounting) or `markdown` (for reports and pull
+    /// requests).
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 
     /// Benchmark set to compare with: `kennedy`, `asq` or `gattorna` built in (see `churn
     /// benchmarks`), or one from churn.toml. Default: the config's `analyze.benchmark`.
@@ -211,6 +242,134 @@ fn confidence(s: &str) -> Result<f64, String> {
             "{s} is not a confidence level between 0.5 and 1 (exclusive); 0.95 is usual"
         ))
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// CSV export with a header row.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    /// Output format: `table` for people, `json` (docs/schema/check.v1.json), `junit` (JUnit
+    /// XML for CI test reports) or `github` (GitHub Actions annotations).
+    #[arg(long, short, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+
+    /// Exit 0 even when a check fails (the output still says which failed).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Benchmark set for --above-benchmark (see `churn benchmarks`).
+    #[arg(long, value_name = "NAME")]
+    pub benchmark: Option<String>,
+
+    /// How a row stating several reasons counts (see `analyze`).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub attribution: Option<Attribution>,
+
+    #[command(flatten)]
+    pub stats: StatArgs,
+}
+
+/// The rules of `churn check`.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Rules")]
+pub struct RuleArgs {
+    /// Fail with fewer rows (responses) than N.
+    #[arg(long, value_name = "N")]
+    pub min_responses: Option<u64>,
+
+    /// Fail when more than PCT of the rows read are unclassified (an answer no rule matched).
+    #[arg(long, value_name = "PCT", value_parser = fraction)]
+    pub max_unclassified: Option<f64>,
+
+    /// Fail when more than PCT of the rows read have no answer.
+    #[arg(long, value_name = "PCT", value_parser = fraction)]
+    pub max_no_answer: Option<f64>,
+
+    /// Fail when the header has no column NAME (matched ignoring case, spaces and
+    /// punctuation). Repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub require_col: Vec<String>,
+
+    /// Fail when more than N rows have a coded value that no code map knows.
+    #[arg(long, value_name = "N")]
+    pub max_unknown_codes: Option<u64>,
+
+    /// Fail when more than N rows repeat an id of an earlier row. The id column is found by
+    /// header (response id, respondent id, customer id, id, email, ...) or named with --id-col.
+    #[arg(long, value_name = "N")]
+    pub max_duplicate_ids: Option<u64>,
+
+    /// The id column(s) for --max-duplicate-ids; repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Vec<String>,
+
+    /// Fail when REASON's share of tagged churn is above PCT (e.g. `dissatisfaction=30%`).
+    /// Repeat for several reasons.
+    #[arg(long, value_name = "REASON=PCT", value_parser = share)]
+    pub max_share: Vec<(String, f64)>,
+
+    /// Fail when REASON's share of tagged churn is below PCT. Repeat for several reasons.
+    #[arg(long, value_name = "REASON=PCT", value_parser = share)]
+    pub min_share: Vec<(String, f64)>,
+
+    /// Fail when REASON (or a benchmark bucket) is significantly above its benchmark share:
+    /// the lower end of its interval is above it. Repeat for several.
+    #[arg(long, value_name = "REASON")]
+    pub above_benchmark: Vec<String>,
+
+    /// An earlier `churn analyze --format json`: fail when the reason mix changed more than a
+    /// chi-square homogeneity test allows at 1 - confidence.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+impl RuleArgs {
+    pub fn rules(&self) -> crate::check::Rules {
+        crate::check::Rules {
+            min_responses: self.min_responses,
+            max_unclassified: self.max_unclassified,
+            max_no_answer: self.max_no_answer,
+            require_cols: self.require_col.clone(),
+            max_unknown_codes: self.max_unknown_codes,
+            max_duplicate_ids: self.max_duplicate_ids,
+            id_cols: self.id_col.clone(),
+            max_share: self.max_share.iter().cloned().collect(),
+            min_share: self.min_share.iter().cloned().collect(),
+            above_benchmark: self.above_benchmark.clone(),
+            baseline: self.baseline.clone(),
+        }
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    crate::check::parse_fraction(s)
+}
+
+fn share(s: &str) -> Result<(String, f64), String> {
+    crate::check::parse_share(s)
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// CSV export with a header row.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    /// Output format: `csv` (the input's columns plus four) or `jsonl` (one JSON object per
+    /// row, keyed by header).
+    #[arg(long, short, value_enum, default_value_t = TagFormat::Csv)]
+    pub format: TagFormat,
 }
 
 #[derive(Debug, Args)]
@@ -341,8 +500,8 @@ pub fn reasons_help() -> String {
         s.push_str(&format!("  {:width$}  {}\n", r.id, r.meaning));
     }
     s.push_str(
-        "\nExit codes: 0 success, 1 a check failed (evaluate thresholds, taxonomy validate), 2 usage\n\
-         or input error.\n\
+        "\nExit codes: 0 success, 1 a check failed (check rules, evaluate thresholds, taxonomy\n\
+         validate), 2 usage or input error.\n\
          Stripe codes: customer_service -> indifference; low_quality, missing_features,\n\
          too_complex, too_expensive -> dissatisfaction; switched_service -> better_product;\n\
          unused -> moved; other -> the free text decides. Stripe cancellation_details.reason:\n\
@@ -356,7 +515,8 @@ pub fn command() -> clap::Command {
     let reasons = reasons_help();
     Cli::command()
         .after_long_help(reasons.clone())
-        .mut_subcommand("analyze", |c| c.after_long_help(reasons))
+        .mut_subcommand("analyze", |c| c.after_long_help(reasons.clone()))
+        .mut_subcommand("tag", |c| c.after_long_help(reasons))
 }
 
 /// Parse the process arguments; prints help or a usage error and exits (2) as clap does.

@@ -7,11 +7,13 @@
 
 pub mod analysis;
 pub mod attribute;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod config;
+pub mod diag;
 pub mod input;
 pub mod metrics;
 pub mod render;
@@ -47,46 +49,81 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Run a parsed command line. Output goes to stdout; errors are returned for `main` to print.
+/// Run a parsed command line. Output goes to stdout (or `--output`); errors are returned for
+/// `main` to print.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
-    let color = use_color(cli.color);
+    diag::set_quiet(cli.quiet);
+    let color = cli.output.is_none() && use_color(cli.color);
     // Render into memory, then write once: a failure midway prints nothing partial.
     let mut buffer = Vec::new();
     let config_flag = cli.config.as_deref();
+    let config = || config::Config::discover(config_flag);
     let passed = match &cli.command {
         Command::Analyze(args) => {
-            let config = config::Config::discover(config_flag)?;
-            commands::analyze::run(args, &config, color, &mut buffer)?;
+            commands::analyze::run(args, &config()?, color, &mut buffer)?;
+            true
+        }
+        Command::Check(args) => commands::check::run(args, &config()?, color, &mut buffer)?,
+        Command::Tag(args) => {
+            commands::tag::run(args, &config()?, &mut buffer)?;
             true
         }
         Command::Explain(args) => {
-            let config = config::Config::discover(config_flag)?;
-            commands::explain::run(args, &config, color, &mut buffer)?;
+            commands::explain::run(args, &config()?, color, &mut buffer)?;
             true
         }
-        Command::Evaluate(args) => {
-            let config = config::Config::discover(config_flag)?;
-            commands::evaluate::run(args, &config, color, &mut buffer)?
-        }
+        Command::Evaluate(args) => commands::evaluate::run(args, &config()?, color, &mut buffer)?,
         Command::Compare(args) => {
-            let config = config::Config::discover(config_flag)?;
-            commands::compare::run(args, &config, color, &mut buffer)?;
+            commands::compare::run(args, &config()?, color, &mut buffer)?;
             true
         }
         Command::Benchmarks(args) => {
-            let config = config::Config::discover(config_flag)?;
-            commands::benchmarks::run(args, &config, &mut buffer)?;
+            commands::benchmarks::run(args, &config()?, &mut buffer)?;
             true
         }
         Command::Taxonomy(command) => commands::taxonomy::run(command, config_flag, &mut buffer)?,
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut cli::command(), "churn", &mut buffer);
+            true
+        }
+        Command::Man => {
+            clap_mangen::Man::new(cli::command()).render(&mut buffer)?;
+            true
+        }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&buffer)?;
-    stdout.flush()?;
+    match &cli.output {
+        Some(path) => write_file(path, &buffer)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&buffer)?;
+            stdout.flush()?;
+        }
+    }
     Ok(if passed {
         Exit::Success
     } else {
         Exit::CheckFailed
+    })
+}
+
+/// Write `bytes` to `path` through a temporary file beside it, so that a reader never sees half
+/// a file and a failed write leaves the old one.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("--output `{shown}` is not a file name"))?;
+    let tmp = dir.join(format!(".{}.churn-tmp", name.to_string_lossy()));
+    std::fs::write(&tmp, bytes)
+        .with_context(|| format!("cannot write --output `{shown}`"))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot write --output `{shown}`: {e}")
     })
 }
 

@@ -167,6 +167,16 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+impl Tool {
+    /// This program.
+    pub fn current() -> Tool {
+        Tool {
+            name: "churn",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Input {
     /// The path as given on the command line.
@@ -294,7 +304,7 @@ pub(crate) fn round(x: f64, decimals: i32) -> f64 {
 
 /// Significant digits kept for p-values and statistics, so that output does not depend on the
 /// last bits of floating point.
-fn sig(x: f64, digits: i32) -> f64 {
+pub(crate) fn sig(x: f64, digits: i32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
@@ -490,10 +500,7 @@ impl Report {
         unknown_codes.sort_by_key(|c| std::cmp::Reverse(c.count));
         Report {
             schema_version: SCHEMA_VERSION,
-            tool: Tool {
-                name: "churn",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: Tool::current(),
             inputs: p.inputs,
             config: p.config,
             rows: Rows::from(tally),

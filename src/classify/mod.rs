@@ -729,6 +729,20 @@ impl Classifier {
         }
     }
 
+    /// What tagged the answer last classified with `scratch`: for each reason, in the order the
+    /// answer states them (the primary first), the normalized words of its first counting
+    /// match.
+    pub fn evidence<'a>(&self, scratch: &'a Scratch) -> Vec<(usize, &'a str)> {
+        let trace = &scratch.trace;
+        let mut out: Vec<(usize, &str)> = Vec::new();
+        for m in trace.matches.iter().filter(|m| m.counts()) {
+            if !out.iter().any(|(r, _)| *r == m.reason) {
+                out.push((m.reason, trace.normalized.span(m.start, m.end)));
+            }
+        }
+        out
+    }
+
     /// The normalized form of the answer last classified with `scratch`.
     pub fn last_normalized<'a>(&self, scratch: &'a Scratch) -> &'a str {
         &scratch.trace.normalized.text

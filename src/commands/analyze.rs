@@ -11,12 +11,30 @@ use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
 use crate::input::values::{self, period_label, DateFormat};
-use crate::input::{self, ColumnOptions};
+use crate::input::{self, ColumnOptions, Loaded};
 use crate::render::renderer;
 use crate::report::{Input, Parts, Report, WeightInfo};
 
+/// Columns `churn check` loads beyond those the analysis needs.
+#[derive(Debug, Clone, Default)]
+pub struct IdColumns {
+    /// Named with `--id-col`: loaded as the last extra columns, in this order.
+    pub named: Vec<String>,
+    /// Find one by header when none is named (see [`Loaded::id_cells`]).
+    pub find: bool,
+}
+
 /// Analyze one export into a [`Report`].
 pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
+    Ok(analyze_export(args, config, &IdColumns::default())?.0)
+}
+
+/// Analyze one export; also return what was loaded, for checks on the file itself.
+pub fn analyze_export(
+    args: &AnalyzeArgs,
+    config: &Config,
+    ids: &IdColumns,
+) -> Result<(Report, Loaded)> {
     let taxonomy = &config.taxonomy;
     let classifier = Classifier::new(taxonomy)?;
     let benchmark = config.benchmark(args.benchmark.as_deref().unwrap_or(&config.benchmark))?;
@@ -33,6 +51,9 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
     if let (Some(_), Some(d)) = (args.period, &args.date_col) {
         extra.push(("--date-col", d.clone()));
     }
+    for id in &ids.named {
+        extra.push(("--id-col", id.clone()));
+    }
     if args.date_col.is_some() && args.period.is_none() {
         anyhow::bail!("--date-col is read with --period; add --period week|month|quarter|year");
     }
@@ -41,6 +62,8 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
         code_cols: args.columns.code_col.clone(),
         extra,
         find_date: args.period.is_some() && args.date_col.is_none(),
+        find_id: ids.find && ids.named.is_empty(),
+        keep_all: false,
     };
     let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
 
@@ -162,7 +185,7 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
         resamples: settings.resamples,
         seed: settings.stats.seed,
     });
-    Ok(Report::new(Parts {
+    let report = Report::new(Parts {
         inputs,
         config: config.origin.path(),
         taxonomy,
@@ -177,7 +200,8 @@ pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
             .as_ref()
             .map(|(c, p, f, b)| (c.clone(), *p, f.clone(), b)),
         unclassified: tally.top_unclassified(args.show_unclassified.unwrap_or(0)),
-    }))
+    });
+    Ok((report, loaded))
 }
 
 /// A hint for stderr when few answers matched any rule: the column found by its header may
@@ -190,7 +214,7 @@ fn low_match_hint(report: &Report) -> Option<String> {
     }
     let column = report.inputs.first()?.text_column.as_deref()?;
     Some(format!(
-        "churn: note: only {} of {answered} answers matched a reason; is `{column}` the column \
+        "only {} of {answered} answers matched a reason; is `{column}` the column \
          with the reasons? Name another with --reason-col NAME, or see what was missed with \
          --show-unclassified 20.",
         rows.tagged
@@ -201,7 +225,7 @@ fn low_match_hint(report: &Report) -> Option<String> {
 pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {
     let report = report(args, config)?;
     if let Some(hint) = low_match_hint(&report) {
-        eprintln!("{hint}");
+        crate::diag::note(hint);
     }
     renderer(args.format, color).render(&report, out)?;
     Ok(())

@@ -69,6 +69,7 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         code_cols: args.columns.code_col.clone(),
         extra: Vec::new(),
         find_date: false,
+        ..ColumnOptions::default()
     };
     let load = |path: &str| -> Result<(String, Tally)> {
         let loaded = input::load(path, &options, taxonomy, &classifier)?;

@@ -79,6 +79,7 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         code_cols: args.columns.code_col.clone(),
         extra: vec![("--truth-col", args.truth_col.clone())],
         find_date: false,
+        ..ColumnOptions::default()
     };
     let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
     let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();

@@ -2,7 +2,9 @@
 
 pub mod analyze;
 pub mod benchmarks;
+pub mod check;
 pub mod compare;
 pub mod evaluate;
 pub mod explain;
+pub mod tag;
 pub mod taxonomy;

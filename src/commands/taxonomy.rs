@@ -22,9 +22,9 @@ fn init(path: &str, force: bool, out: &mut dyn Write) -> Result<()> {
         bail!("`{path}` exists; pass --force to overwrite it");
     }
     std::fs::write(p, BUILTIN_TOML).with_context(|| format!("cannot write `{path}`"))?;
-    eprintln!(
-        "churn: wrote the built-in taxonomy to `{path}`; edit it, then check it with `churn taxonomy validate {path}`"
-    );
+    crate::diag::note(format_args!(
+        "wrote the built-in taxonomy to `{path}`; edit it, then check it with `churn taxonomy validate {path}`"
+    ));
     Ok(())
 }
 

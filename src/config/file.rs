@@ -20,6 +20,7 @@ pub struct File {
     pub no_answer: Vec<Spanned<String>>,
     pub matching: Option<MatchingFile>,
     pub analyze: Option<AnalyzeFile>,
+    pub check: Option<CheckFile>,
     pub negation: Option<NegationFile>,
     #[serde(default)]
     pub reason: Vec<ReasonFile>,
@@ -43,6 +44,36 @@ pub struct MatchingFile {
 pub struct AnalyzeFile {
     pub attribution: Option<Attribution>,
     pub benchmark: Option<Spanned<String>>,
+}
+
+/// `[check]`: the rules of `churn check`, named as its flags (snake_case).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckFile {
+    pub min_responses: Option<u64>,
+    pub max_unclassified: Option<Spanned<Fraction>>,
+    pub max_no_answer: Option<Spanned<Fraction>>,
+    #[serde(default)]
+    pub require_col: Vec<String>,
+    pub max_unknown_codes: Option<u64>,
+    pub max_duplicate_ids: Option<u64>,
+    #[serde(default)]
+    pub id_col: Vec<String>,
+    #[serde(default)]
+    pub max_share: BTreeMap<String, Spanned<Fraction>>,
+    #[serde(default)]
+    pub min_share: BTreeMap<String, Spanned<Fraction>>,
+    #[serde(default)]
+    pub above_benchmark: Vec<Spanned<String>>,
+    pub baseline: Option<String>,
+}
+
+/// A fraction as the user wrote it: `"30%"` or `0.3`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Fraction {
+    Number(f64),
+    Text(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -66,6 +66,8 @@ pub struct Config {
     pub attribution: Attribution,
     pub benchmark: String,
     pub origin: Origin,
+    /// `[check]`: rules of `churn check` (flags override them).
+    pub check: crate::check::Rules,
 }
 
 /// How serious a finding is.
@@ -264,6 +266,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             attribution: Attribution::Primary,
             benchmark: "kennedy".to_string(),
             origin: Origin::Builtin,
+            check: crate::check::Rules::default(),
         },
     };
     config.origin = origin;
@@ -520,8 +523,87 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             }
         }
     }
+    if let Some(c) = &file.check {
+        config.check = check_rules(reader, c, &config, &origin_dir(&config.origin));
+    }
     semantic_checks(reader, &config, &places, &file);
     Some(config)
+}
+
+/// The directory a config file's relative paths are read from.
+fn origin_dir(origin: &Origin) -> std::path::PathBuf {
+    match origin.path() {
+        Some(p) => Path::new(&p)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        None => std::path::PathBuf::new(),
+    }
+}
+
+/// `[check]`, with every fraction read and every share rule's reason known.
+fn check_rules(
+    reader: &mut Reader,
+    c: &file::CheckFile,
+    config: &Config,
+    dir: &Path,
+) -> crate::check::Rules {
+    let mut fraction = |value: &Spanned<file::Fraction>, what: &str| -> Option<f64> {
+        let parsed = match value.get_ref() {
+            file::Fraction::Number(x) if (0.0..=1.0).contains(x) => Ok(*x),
+            file::Fraction::Number(x) => Err(format!(
+                "{x} is not a fraction from 0 to 1; write \"{x}%\" for a percentage"
+            )),
+            file::Fraction::Text(t) => crate::check::parse_fraction(t),
+        };
+        parsed
+            .map_err(|e| reader.error(value, format!("[check] {what}: {e}")))
+            .ok()
+    };
+    let max_unclassified = c
+        .max_unclassified
+        .as_ref()
+        .and_then(|v| fraction(v, "max_unclassified"));
+    let max_no_answer = c
+        .max_no_answer
+        .as_ref()
+        .and_then(|v| fraction(v, "max_no_answer"));
+    let mut shares = |map: &BTreeMap<String, Spanned<file::Fraction>>, what: &str| {
+        map.iter()
+            .filter_map(|(reason, v)| Some((reason.clone(), fraction(v, what)?)))
+            .collect::<BTreeMap<String, f64>>()
+    };
+    let max_share = shares(&c.max_share, "max_share");
+    let min_share = shares(&c.min_share, "min_share");
+    for (reason, v) in c.max_share.iter().chain(&c.min_share) {
+        if config.taxonomy.position(reason).is_none() {
+            let ids: Vec<&str> = config.taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+            reader.error(
+                v,
+                format!(
+                    "[check] share limit for `{reason}`: no such reason (reasons: {})",
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    crate::check::Rules {
+        min_responses: c.min_responses,
+        max_unclassified,
+        max_no_answer,
+        require_cols: c.require_col.clone(),
+        max_unknown_codes: c.max_unknown_codes,
+        max_duplicate_ids: c.max_duplicate_ids,
+        id_cols: c.id_col.clone(),
+        max_share,
+        min_share,
+        above_benchmark: c
+            .above_benchmark
+            .iter()
+            .map(|s| s.get_ref().clone())
+            .collect(),
+        baseline: c.baseline.as_ref().map(|b| dir.join(b)),
+    }
 }
 
 /// Checks on the merged configuration.

@@ -227,15 +227,50 @@ pub fn date_column(headers: &[String]) -> Result<usize, ColumnError> {
         })
 }
 
+/// Id headers, best first (squashed): a response's own id, then the customer's.
+const ID_HEADERS: &[&str] = &[
+    "responseid",
+    "respondentid",
+    "submissionid",
+    "surveyresponseid",
+    "feedbackid",
+    "networkid",
+    "customerid",
+    "customer",
+    "subscriptionid",
+    "subscription",
+    "accountid",
+    "userid",
+    "clientid",
+    "id",
+    "email",
+    "customeremail",
+    "emailaddress",
+];
+
+/// A column that identifies the response or the customer, found by its header.
+pub fn id_column(headers: &[String]) -> Option<usize> {
+    let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    ID_HEADERS
+        .iter()
+        .find_map(|d| squashed.iter().position(|h| h == d))
+        .or_else(|| headers.iter().position(|h| h.trim() == "#"))
+}
+
+/// The column called `name`: exactly, or else ignoring case, spaces and punctuation.
+pub fn find(headers: &[String], name: &str) -> Option<usize> {
+    headers.iter().position(|h| h == name).or_else(|| {
+        let wanted = squash(name);
+        headers.iter().position(|h| squash(h) == wanted)
+    })
+}
+
 /// Find a column the user named: exactly, or else ignoring case, spaces and punctuation.
 pub fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize, ColumnError> {
-    if let Some(i) = headers.iter().position(|h| h == name) {
+    if let Some(i) = find(headers, name) {
         return Ok(i);
     }
     let wanted = squash(name);
-    if let Some(i) = headers.iter().position(|h| squash(h) == wanted) {
-        return Ok(i);
-    }
     Err(ColumnError::NoSuchColumn {
         flag,
         name: name.to_string(),

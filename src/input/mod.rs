@@ -26,6 +26,11 @@ fn extra_name(i: usize) -> String {
     format!("extra_{i}")
 }
 
+/// Frame column holding the `i`th column of the file as read (with `keep_all`).
+fn all_name(i: usize) -> String {
+    format!("all_{i}")
+}
+
 /// How many rows are looked at to recognise a coded column by its values.
 const SAMPLE_ROWS: usize = 1000;
 
@@ -38,6 +43,11 @@ pub struct ColumnOptions {
     pub extra: Vec<(&'static str, String)>,
     /// Find a date column by its header and load it after the extra columns.
     pub find_date: bool,
+    /// Find a response or customer id column by its header (`--id-col` names one through
+    /// `extra`), and load it last; no error when there is none.
+    pub find_id: bool,
+    /// Also keep every column as read, untrimmed, for `churn tag` to write back.
+    pub keep_all: bool,
 }
 
 /// One row: its free-text answer and its coded values (`None` for a blank cell).
@@ -58,6 +68,10 @@ pub struct Loaded {
     pub code_columns: Vec<String>,
     /// Headers of the extra columns, in the order asked for.
     pub extra_columns: Vec<String>,
+    /// Header of the id column found by `find_id`; its cells are the last extra column.
+    pub id_column: Option<String>,
+    /// Every header of the file, trimmed, left to right.
+    pub headers: Vec<String>,
     /// The data rows: `text`, `code_0..`, `extra_0..` string columns, one row per record.
     pub frame: DataFrame,
     /// The file line each row starts on (1-based), for messages about a row.
@@ -82,6 +96,27 @@ impl Loaded {
     /// The `i`th extra column.
     pub fn extra(&self, i: usize) -> Option<&StringChunked> {
         self.strings(&extra_name(i))
+    }
+
+    /// Column `i` of the file exactly as read (kept with `keep_all`).
+    pub fn original(&self, i: usize) -> Option<&StringChunked> {
+        self.strings(&all_name(i))
+    }
+
+    /// The cells of the id column found by `find_id`, if there is one.
+    pub fn id_cells(&self) -> Option<Vec<Option<&str>>> {
+        self.id_column.as_ref()?;
+        Some(self.extra_cells(self.extra_columns.len() - 1))
+    }
+
+    /// Non-blank cells in the free-text column (if read) and in each coded column.
+    pub fn filled(&self) -> (Option<usize>, Vec<usize>) {
+        let count = |c: &StringChunked| c.len() - c.null_count();
+        let text = self.text().map(count);
+        let codes = (0..self.code_columns.len())
+            .map(|k| self.strings(&code_name(k)).map_or(0, count))
+            .collect();
+        (text, codes)
     }
 
     /// The cells of the `i`th extra column (`None` for blanks).
@@ -240,6 +275,12 @@ pub fn parse(
     if options.find_date {
         extra.push(columns::date_column(&headers)?);
     }
+    let id_column = if options.find_id {
+        columns::id_column(&headers)
+    } else {
+        None
+    };
+    extra.extend(id_column);
 
     let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), sample.len());
     let mut columns: Vec<(usize, StringChunkedBuilder)> = Vec::new();
@@ -252,10 +293,18 @@ pub fn parse(
     for (k, &i) in extra.iter().enumerate() {
         columns.push((i, builder(extra_name(k))));
     }
+    let kept = columns.len();
+    if options.keep_all {
+        for i in 0..headers.len() {
+            columns.push((i, builder(all_name(i))));
+        }
+    }
     let mut push = |record: &csv::ByteRecord| -> Result<()> {
-        for (i, builder) in columns.iter_mut() {
+        for (k, (i, builder)) in columns.iter_mut().enumerate() {
             let value = field_str(record, bytes, *i, &headers[*i])?;
-            if value.trim().is_empty() {
+            if k >= kept {
+                builder.append_value(value);
+            } else if value.trim().is_empty() {
                 builder.append_null();
             } else {
                 builder.append_value(value);
@@ -288,6 +337,8 @@ pub fn parse(
         text_column: chosen.text.map(|i| headers[i].clone()),
         code_columns: chosen.codes.iter().map(|&i| headers[i].clone()).collect(),
         extra_columns: extra.iter().map(|&i| headers[i].clone()).collect(),
+        id_column: id_column.map(|i| headers[i].clone()),
+        headers,
         frame,
         lines,
     })

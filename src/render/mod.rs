@@ -2,11 +2,16 @@
 //! format; every number they show is already in the report.
 
 pub mod benchmarks;
+pub mod check;
 pub mod comparison;
+mod csv;
 pub mod evaluation;
 pub mod explanation;
 mod json;
+mod markdown;
+pub mod spreadsheet;
 mod table;
+pub mod tagged;
 pub mod taxonomy;
 
 use std::io::{self, Write};
@@ -25,6 +30,41 @@ pub enum Format {
     Json,
 }
 
+/// Output formats of `churn analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A table for people, with a summary and a headline.
+    Table,
+    /// Documented JSON (`schema_version` 1, docs/schema/analyze.v1.json).
+    Json,
+    /// One row per reason, then one per row status, for spreadsheets.
+    Csv,
+    /// GitHub-flavoured Markdown, for reports and pull requests.
+    Markdown,
+}
+
+/// Output formats of `churn check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Each rule with pass/fail, the measured value and the limit, then a summary line.
+    Table,
+    /// Documented JSON (`schema_version` 1, docs/schema/check.v1.json).
+    Json,
+    /// JUnit XML, one test case per rule, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands: an `::error` annotation per failed rule.
+    Github,
+}
+
+/// Output formats of `churn tag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TagFormat {
+    /// The input's columns plus the four `churn_*` columns.
+    Csv,
+    /// JSON Lines: one object per row (docs/schema/tag.v1.json).
+    Jsonl,
+}
+
 /// A comfy table in the house style (rounded UTF-8 frame), without color or terminal sizing.
 pub fn plain_table() -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
@@ -40,9 +80,11 @@ pub trait Render {
 }
 
 /// The renderer for `format`. `color` applies to formats meant for a terminal.
-pub fn renderer(format: Format, color: bool) -> Box<dyn Render> {
+pub fn renderer(format: ReportFormat, color: bool) -> Box<dyn Render> {
     match format {
-        Format::Table => Box::new(Table { color }),
-        Format::Json => Box::new(Json),
+        ReportFormat::Table => Box::new(Table { color }),
+        ReportFormat::Json => Box::new(Json),
+        ReportFormat::Csv => Box::new(csv::Csv),
+        ReportFormat::Markdown => Box::new(markdown::Markdown),
     }
 }

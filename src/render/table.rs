@@ -33,7 +33,7 @@ pub(super) fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-fn pp(delta: f64) -> String {
+pub(super) fn pp(delta: f64) -> String {
     format!("{delta:+.1}")
 }
 
@@ -58,7 +58,7 @@ pub fn p_text(p: f64) -> String {
 }
 
 /// "p < 0.001" or "p = 0.43", without the "p".
-fn p_phrase(p: f64) -> String {
+pub(super) fn p_phrase(p: f64) -> String {
     if p < 0.001 {
         p_text(p)
     } else {
@@ -67,7 +67,7 @@ fn p_phrase(p: f64) -> String {
 }
 
 /// Cohen's conventional words for w (and Cramér's V): 0.1 small, 0.3 medium, 0.5 large.
-fn effect_words(x: f64) -> &'static str {
+pub(super) fn effect_words(x: f64) -> &'static str {
     if x < 0.1 {
         "negligible"
     } else if x < 0.3 {
@@ -89,7 +89,7 @@ fn arrow(v: Option<Verdict>) -> &'static str {
 }
 
 /// A count: whole numbers as integers, split credit with one decimal.
-fn count(x: f64) -> String {
+pub(super) fn count(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {

@@ -1,0 +1,609 @@
+//! `churn check`: the rules a CI gate applies to an export, and how each is judged. Pure: the
+//! command measures the export, [`evaluate`] compares the measurements with the limits.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::report::{Rows, Tool};
+
+/// The result of `churn check`, as one serializable value: its serde shape is the JSON contract
+/// (`schema_version` 1, docs/schema/check.v1.json).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// The export checked, as given on the command line.
+    pub input: String,
+    /// The configuration file in force, or null for the built-in one.
+    pub config: Option<String>,
+    pub rows: Rows,
+    /// The benchmark set `above-benchmark` compares with.
+    pub benchmark: String,
+    /// Confidence level of intervals and tests; `1 - confidence` is their significance level.
+    pub confidence: f64,
+    /// Whether every check passed.
+    pub passed: bool,
+    pub total: usize,
+    pub failed: usize,
+    pub checks: Vec<Check>,
+}
+
+/// The rules in force, from `[check]` in churn.toml and from flags (flags win).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub min_responses: Option<u64>,
+    /// Fractions of rows read.
+    pub max_unclassified: Option<f64>,
+    pub max_no_answer: Option<f64>,
+    pub require_cols: Vec<String>,
+    pub max_unknown_codes: Option<u64>,
+    pub max_duplicate_ids: Option<u64>,
+    /// Id columns for `max_duplicate_ids`; empty: found by header.
+    pub id_cols: Vec<String>,
+    /// Reason id -> fraction of tagged rows.
+    pub max_share: BTreeMap<String, f64>,
+    pub min_share: BTreeMap<String, f64>,
+    /// Reason or bucket ids that must not be significantly above the benchmark.
+    pub above_benchmark: Vec<String>,
+    /// An earlier `churn analyze --format json`.
+    pub baseline: Option<PathBuf>,
+}
+
+impl Rules {
+    /// `self` (from the config file) with every rule given in `flags` put over it. A flag
+    /// replaces the file's value of that rule; share limits are replaced reason by reason.
+    pub fn overridden_by(mut self, flags: Rules) -> Rules {
+        fn over<T>(file: &mut Option<T>, flag: Option<T>) {
+            if flag.is_some() {
+                *file = flag;
+            }
+        }
+        fn over_list<T>(file: &mut Vec<T>, flag: Vec<T>) {
+            if !flag.is_empty() {
+                *file = flag;
+            }
+        }
+        over(&mut self.min_responses, flags.min_responses);
+        over(&mut self.max_unclassified, flags.max_unclassified);
+        over(&mut self.max_no_answer, flags.max_no_answer);
+        over_list(&mut self.require_cols, flags.require_cols);
+        over(&mut self.max_unknown_codes, flags.max_unknown_codes);
+        over(&mut self.max_duplicate_ids, flags.max_duplicate_ids);
+        over_list(&mut self.id_cols, flags.id_cols);
+        self.max_share.extend(flags.max_share);
+        self.min_share.extend(flags.min_share);
+        over_list(&mut self.above_benchmark, flags.above_benchmark);
+        over(&mut self.baseline, flags.baseline);
+        self
+    }
+
+    /// Reason ids named by share rules, for validation against the taxonomy.
+    pub fn share_reasons(&self) -> impl Iterator<Item = &String> {
+        self.max_share.keys().chain(self.min_share.keys())
+    }
+}
+
+/// A fraction written as `30%`, `12.5%` or `0.3`. A bare number above 1 is refused: `30` could
+/// mean 30% or 3000%.
+pub fn parse_fraction(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let x: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a percentage; write it as 30% or 0.3"))?;
+    let x = if percent { x / 100.0 } else { x };
+    if !x.is_finite() || !(0.0..=1.0).contains(&x) {
+        return Err(if !percent && x > 1.0 {
+            format!("`{s}` is ambiguous; write {s}% for a percentage, or a fraction from 0 to 1")
+        } else {
+            format!("`{s}` is not between 0% and 100%")
+        });
+    }
+    Ok(x)
+}
+
+/// `REASON=PCT`, as in `--max-share price=30%`.
+pub fn parse_share(s: &str) -> Result<(String, f64), String> {
+    let (reason, pct) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not REASON=PCT; write it as dissatisfaction=30%"))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(format!("`{s}` names no reason; write it as dissatisfaction=30%"));
+    }
+    Ok((reason.to_string(), parse_fraction(pct)?))
+}
+
+/// Repeated ids in one column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicates {
+    pub column: String,
+    /// Rows whose id appeared on an earlier row.
+    pub count: usize,
+    /// Lines of those rows, in file order.
+    pub lines: Vec<u64>,
+}
+
+/// Count rows whose (trimmed, non-blank) id appeared before. `lines[i]` is row `i`'s line.
+pub fn duplicates(column: &str, ids: &[Option<&str>], lines: &[u64]) -> Duplicates {
+    let mut seen = std::collections::HashSet::new();
+    let mut dup_lines = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id.map(str::trim).filter(|s| !s.is_empty()) {
+            if !seen.insert(id) {
+                dup_lines.push(lines.get(i).copied().unwrap_or(0));
+            }
+        }
+    }
+    Duplicates {
+        column: column.to_string(),
+        count: dup_lines.len(),
+        lines: dup_lines,
+    }
+}
+
+/// A benchmark bucket (or a reason alone in its bucket) as measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BucketMeasure {
+    pub id: String,
+    pub share: Option<f64>,
+    /// Lower bound of the share's interval.
+    pub lower: Option<f64>,
+    pub benchmark: f64,
+}
+
+/// The homogeneity test of this export against the baseline's reason counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaselineMeasure {
+    pub path: String,
+    /// None when there is nothing to test (fewer than two reasons or an empty side).
+    pub p_value: Option<f64>,
+    pub statistic: Option<f64>,
+    pub df: Option<usize>,
+    pub cramers_v: Option<f64>,
+    pub tagged_before: f64,
+    pub tagged_now: f64,
+}
+
+/// What was measured on the export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures {
+    pub read: usize,
+    pub unclassified: usize,
+    pub no_answer: usize,
+    pub tagged: usize,
+    pub headers: Vec<String>,
+    /// The reason columns read, each with its number of non-blank cells.
+    pub reason_columns: Vec<(String, usize)>,
+    /// Rows whose coded value no code map knows.
+    pub unknown_codes: usize,
+    pub duplicates: Vec<Duplicates>,
+    /// Reason id -> share of tagged rows.
+    pub shares: BTreeMap<String, Option<f64>>,
+    pub buckets: Vec<BucketMeasure>,
+    pub benchmark: String,
+    pub confidence: f64,
+    pub baseline: Option<BaselineMeasure>,
+}
+
+/// What a limit and a measurement count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A number of rows (or cells, or codes).
+    Rows,
+    /// A fraction from 0 to 1 (shown as a percentage).
+    Fraction,
+    /// A p-value against a significance level.
+    PValue,
+    /// Nothing measured (`require-col`).
+    None,
+}
+
+/// One rule applied to the export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The rule, named as its flag without dashes: `min-responses`, `max-share`, ...
+    pub rule: &'static str,
+    /// The reason, bucket or column the rule is about, if any.
+    pub target: Option<String>,
+    pub passed: bool,
+    pub measured: Option<f64>,
+    pub limit: Option<f64>,
+    pub unit: Unit,
+    /// One sentence saying what was found, for people.
+    pub message: String,
+    /// A line of the file to point at (the first offending row; 1 for header problems).
+    pub line: Option<u64>,
+}
+
+impl Check {
+    /// How the measured value must stand to the limit for the check to pass.
+    pub fn relation(&self) -> &'static str {
+        match self.rule {
+            "reason-column" | "min-responses" | "min-share" => "≥",
+            "baseline" => ">",
+            "require-col" => "",
+            _ => "≤",
+        }
+    }
+}
+
+/// `0.3` as `30%`, `0.125` as `12.5%`.
+pub fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{p:.0}%")
+    } else {
+        let s = format!("{p:.2}");
+        format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
+fn of_read(part: usize, read: usize) -> f64 {
+    if read == 0 {
+        0.0
+    } else {
+        part as f64 / read as f64
+    }
+}
+
+/// Apply every rule in `rules` to the measurements, in a fixed order: the reason column
+/// (always), then the rules in the order of `churn check --help`.
+pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
+    let mut out = Vec::new();
+
+    for (column, filled) in &m.reason_columns {
+        let passed = *filled > 0 || m.read == 0;
+        out.push(Check {
+            rule: "reason-column",
+            target: Some(column.clone()),
+            passed,
+            measured: Some(*filled as f64),
+            limit: Some(1.0),
+            unit: Unit::Rows,
+            message: if passed {
+                format!("`{column}` has an answer in {filled} of {} rows", m.read)
+            } else {
+                format!(
+                    "`{column}` is empty in every one of the {} rows: the export may have dropped \
+                     the field",
+                    m.read
+                )
+            },
+            line: (!passed).then_some(1),
+        });
+    }
+
+    if let Some(min) = rules.min_responses {
+        let passed = m.read as u64 >= min;
+        out.push(Check {
+            rule: "min-responses",
+            target: None,
+            passed,
+            measured: Some(m.read as f64),
+            limit: Some(min as f64),
+            unit: Unit::Rows,
+            message: format!(
+                "{} responses, {} at least {min}",
+                m.read,
+                if passed { "as required:" } else { "fewer than the" }
+            ),
+            line: None,
+        });
+    }
+
+    let mut fraction_rule = |rule: &'static str, what: &str, part: usize, max: Option<f64>| {
+        if let Some(max) = max {
+            let x = of_read(part, m.read);
+            let passed = x <= max + 1e-12;
+            out.push(Check {
+                rule,
+                target: None,
+                passed,
+                measured: Some(x),
+                limit: Some(max),
+                unit: Unit::Fraction,
+                message: format!(
+                    "{part} of {} rows {what} ({}), {} the limit of {}",
+                    m.read,
+                    percent(x),
+                    if passed { "within" } else { "above" },
+                    percent(max)
+                ),
+                line: None,
+            });
+        }
+    };
+    fraction_rule(
+        "max-unclassified",
+        "are unclassified",
+        m.unclassified,
+        rules.max_unclassified,
+    );
+    fraction_rule(
+        "max-no-answer",
+        "have no answer",
+        m.no_answer,
+        rules.max_no_answer,
+    );
+
+    for name in &rules.require_cols {
+        let found = crate::input::columns::find(&m.headers, name);
+        out.push(Check {
+            rule: "require-col",
+            target: Some(name.clone()),
+            passed: found.is_some(),
+            measured: None,
+            limit: None,
+            unit: Unit::None,
+            message: match found {
+                Some(i) => format!("column `{}` is present", m.headers[i]),
+                None => format!("column `{name}` is missing from the header"),
+            },
+            line: found.is_none().then_some(1),
+        });
+    }
+
+    if let Some(max) = rules.max_unknown_codes {
+        let passed = m.unknown_codes as u64 <= max;
+        out.push(Check {
+            rule: "max-unknown-codes",
+            target: None,
+            passed,
+            measured: Some(m.unknown_codes as f64),
+            limit: Some(max as f64),
+            unit: Unit::Rows,
+            message: format!(
+                "{} coded values no code map knows, {} the limit of {max}",
+                m.unknown_codes,
+                if passed { "within" } else { "above" }
+            ),
+            line: None,
+        });
+    }
+
+    if let Some(max) = rules.max_duplicate_ids {
+        for d in &m.duplicates {
+            let passed = d.count as u64 <= max;
+            let shown: Vec<String> = d.lines.iter().take(10).map(u64::to_string).collect();
+            let more = if d.lines.len() > 10 { ", ..." } else { "" };
+            out.push(Check {
+                rule: "max-duplicate-ids",
+                target: Some(d.column.clone()),
+                passed,
+                measured: Some(d.count as f64),
+                limit: Some(max as f64),
+                unit: Unit::Rows,
+                message: if d.count == 0 {
+                    format!("no id in `{}` repeats", d.column)
+                } else {
+                    format!(
+                        "{} rows repeat an earlier id in `{}` (lines {}{more}), {} the limit of \
+                         {max}",
+                        d.count,
+                        d.column,
+                        shown.join(", "),
+                        if passed { "within" } else { "above" }
+                    )
+                },
+                line: d.lines.first().copied(),
+            });
+        }
+    }
+
+    let share_of = |reason: &str| m.shares.get(reason).copied().flatten();
+    for (reason, max) in &rules.max_share {
+        let share = share_of(reason);
+        let x = share.unwrap_or(0.0);
+        let passed = x <= max + 1e-12;
+        out.push(Check {
+            rule: "max-share",
+            target: Some(reason.clone()),
+            passed,
+            measured: share,
+            limit: Some(*max),
+            unit: Unit::Fraction,
+            message: match share {
+                Some(x) => format!(
+                    "`{reason}` is {} of tagged churn, {} the limit of {}",
+                    percent(x),
+                    if passed { "within" } else { "above" },
+                    percent(*max)
+                ),
+                None => "no row was tagged".to_string(),
+            },
+            line: None,
+        });
+    }
+    for (reason, min) in &rules.min_share {
+        let share = share_of(reason);
+        let passed = share.is_some_and(|x| x + 1e-12 >= *min);
+        out.push(Check {
+            rule: "min-share",
+            target: Some(reason.clone()),
+            passed,
+            measured: share,
+            limit: Some(*min),
+            unit: Unit::Fraction,
+            message: match share {
+                Some(x) => format!(
+                    "`{reason}` is {} of tagged churn, {} {}",
+                    percent(x),
+                    if passed { "at least" } else { "below the minimum of" },
+                    percent(*min)
+                ),
+                None => "no row was tagged".to_string(),
+            },
+            line: None,
+        });
+    }
+
+    let level = percent(m.confidence);
+    for id in &rules.above_benchmark {
+        let Some(b) = m.buckets.iter().find(|b| &b.id == id) else {
+            continue;
+        };
+        let passed = b.lower.is_none_or(|lower| lower <= b.benchmark);
+        out.push(Check {
+            rule: "above-benchmark",
+            target: Some(id.clone()),
+            passed,
+            measured: b.lower,
+            limit: Some(b.benchmark),
+            unit: Unit::Fraction,
+            message: match (b.share, b.lower) {
+                (Some(share), Some(lower)) => format!(
+                    "`{id}` is {} of tagged churn; the lower end of its {level} interval, {}, \
+                     is {} `{}`'s {}",
+                    percent(share),
+                    percent(lower),
+                    if passed { "not above" } else { "above" },
+                    m.benchmark,
+                    percent(b.benchmark)
+                ),
+                _ => "no row was tagged".to_string(),
+            },
+            line: None,
+        });
+    }
+
+    if let Some(base) = &m.baseline {
+        let alpha = 1.0 - m.confidence;
+        let alpha = (alpha * 1e9).round() / 1e9;
+        let passed = base.p_value.is_none_or(|p| p > alpha);
+        out.push(Check {
+            rule: "baseline",
+            target: Some(base.path.clone()),
+            passed,
+            measured: base.p_value,
+            limit: Some(alpha),
+            unit: Unit::PValue,
+            message: match (base.p_value, base.statistic, base.df, base.cramers_v) {
+                (Some(p), Some(x2), Some(df), Some(v)) => format!(
+                    "reason mix against the baseline ({} tagged then, {} now): chi-square = \
+                     {x2:.2}, df = {df}, p = {}, Cramér's V = {v:.3}; {}",
+                    base.tagged_before,
+                    base.tagged_now,
+                    p_text(p),
+                    if passed {
+                        format!("no change beyond chance at the {} level", percent(alpha))
+                    } else {
+                        format!(
+                            "the mix changed more than chance explains at the {} level",
+                            percent(alpha)
+                        )
+                    }
+                ),
+                _ => format!(
+                    "nothing to test against the baseline ({} tagged then, {} now)",
+                    base.tagged_before, base.tagged_now
+                ),
+            },
+            line: None,
+        });
+    }
+    out
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_are_read_strictly() {
+        assert_eq!(parse_fraction("30%"), Ok(0.3));
+        assert_eq!(parse_fraction(" 12.5 % "), Ok(0.125));
+        assert_eq!(parse_fraction("0.3"), Ok(0.3));
+        assert_eq!(parse_fraction("1"), Ok(1.0));
+        assert!(parse_fraction("30").unwrap_err().contains("ambiguous"));
+        assert!(parse_fraction("120%").is_err());
+        assert!(parse_fraction("-1%").is_err());
+        assert!(parse_fraction("abc").is_err());
+        assert_eq!(parse_share("price = 30%"), Ok(("price".into(), 0.3)));
+        assert!(parse_share("=30%").is_err());
+        assert!(parse_share("price").is_err());
+    }
+
+    #[test]
+    fn percent_is_short() {
+        assert_eq!(percent(0.3), "30%");
+        assert_eq!(percent(0.125), "12.5%");
+        assert_eq!(percent(0.05), "5%");
+        assert_eq!(percent(0.3333333), "33.33%");
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let file = Rules {
+            min_responses: Some(100),
+            max_unclassified: Some(0.3),
+            max_share: [("a".to_string(), 0.5), ("b".to_string(), 0.2)].into(),
+            require_cols: vec!["x".into()],
+            ..Rules::default()
+        };
+        let flags = Rules {
+            min_responses: Some(5),
+            max_share: [("b".to_string(), 0.4)].into(),
+            ..Rules::default()
+        };
+        let r = file.overridden_by(flags);
+        assert_eq!(r.min_responses, Some(5));
+        assert_eq!(r.max_unclassified, Some(0.3));
+        assert_eq!(r.max_share["a"], 0.5);
+        assert_eq!(r.max_share["b"], 0.4);
+        assert_eq!(r.require_cols, vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn duplicates_count_repeats_after_the_first() {
+        let ids = [Some("a"), Some("b"), Some(" a"), None, Some(""), Some("b"), Some("a")];
+        let d = duplicates("id", &ids, &[2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(d.count, 3);
+        assert_eq!(d.lines, vec![4, 7, 8]);
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let m = Measures {
+            read: 10,
+            unclassified: 3,
+            no_answer: 0,
+            tagged: 7,
+            headers: vec![],
+            reason_columns: vec![],
+            unknown_codes: 0,
+            duplicates: vec![],
+            shares: [("a".to_string(), Some(0.3))].into(),
+            buckets: vec![],
+            benchmark: "k".into(),
+            confidence: 0.95,
+            baseline: None,
+        };
+        let rules = Rules {
+            max_unclassified: Some(0.3),
+            max_share: [("a".to_string(), 0.3)].into(),
+            min_share: [("a".to_string(), 0.3)].into(),
+            ..Rules::default()
+        };
+        assert!(evaluate(&rules, &m).iter().all(|c| c.passed));
+        let rules = Rules {
+            max_unclassified: Some(0.29),
+            ..Rules::default()
+        };
+        assert!(!evaluate(&rules, &m)[0].passed);
+    }
+}

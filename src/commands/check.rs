@@ -1,0 +1,254 @@
+//! `churn check`: analyze the export as `analyze` does, measure what the rules ask about, judge
+//! each rule (`crate::check`) and render the verdicts. Exit 1 when any rule fails.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::check::{self, BaselineMeasure, BucketMeasure, CheckReport, Measures, Rules};
+use crate::cli::{AnalyzeArgs, CheckArgs, ColumnArgs};
+use crate::commands::analyze::{analyze_export, IdColumns};
+use crate::config::Config;
+use crate::render::{check::render, ReportFormat};
+use crate::report::{Report, Tool, SCHEMA_VERSION};
+use crate::stats::hypothesis::homogeneity;
+
+/// The analysis `check` runs: `analyze` with its defaults and the check's own options.
+fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
+    AnalyzeArgs {
+        file: args.file.clone(),
+        columns: ColumnArgs {
+            reason_col: args.columns.reason_col.clone(),
+            code_col: args.columns.code_col.clone(),
+        },
+        format: ReportFormat::Json,
+        benchmark: args.benchmark.clone(),
+        attribution: args.attribution,
+        show_unclassified: None,
+        stats: args.stats.clone(),
+        weight: None,
+        by: Vec::new(),
+        period: None,
+        date_col: None,
+        date_format: "auto".to_string(),
+        min_group: 20,
+    }
+}
+
+/// Stop on rules that name what does not exist: a usage error, not a failed check.
+fn validate(rules: &Rules, config: &Config, report: &Report) -> Result<()> {
+    let ids: Vec<&str> = report.reasons.iter().map(|r| r.id.as_str()).collect();
+    for reason in rules.share_reasons() {
+        if !ids.contains(&reason.as_str()) {
+            bail!(
+                "--max-share/--min-share: there is no reason `{reason}`\n  reasons: {}",
+                ids.join(", ")
+            );
+        }
+    }
+    let buckets = &report.benchmark.buckets;
+    for id in &rules.above_benchmark {
+        if buckets.iter().any(|b| &b.id == id) {
+            continue;
+        }
+        match buckets.iter().find(|b| b.reasons.contains(id)) {
+            Some(b) => bail!(
+                "--above-benchmark {id}: benchmark `{}` has no share for `{id}` alone; it is in \
+                 bucket `{}` ({}). Name the bucket, or choose another --benchmark",
+                report.benchmark.name,
+                b.id,
+                b.reasons.join(", ")
+            ),
+            None => {
+                let names: Vec<&str> = buckets.iter().map(|b| b.id.as_str()).collect();
+                bail!(
+                    "--above-benchmark {id}: benchmark `{}` has no bucket `{id}`\n  buckets: {}",
+                    report.benchmark.name,
+                    names.join(", ")
+                )
+            }
+        }
+    }
+    if rules.baseline.is_some() && report.attribution.mode == "all" {
+        bail!(
+            "--baseline compares counts of rows, which `--attribution all` counts more than once; \
+             use primary or split"
+        );
+    }
+    let _ = config;
+    Ok(())
+}
+
+/// The reason counts of an earlier `churn analyze --format json`.
+fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline `{shown}`"))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "baseline `{shown}`, line {}, column {}: not JSON ({e}); give the output of \
+             `churn analyze FILE --format json`",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    if version != Some(u64::from(SCHEMA_VERSION)) {
+        bail!(
+            "baseline `{shown}`: schema_version is {}, this churn reads {SCHEMA_VERSION}; give the \
+             output of `churn analyze FILE --format json`",
+            version.map_or("missing".to_string(), |v| v.to_string())
+        );
+    }
+    let reasons = value
+        .get("reasons")
+        .and_then(|r| r.as_array())
+        .with_context(|| format!("baseline `{shown}`: no `reasons` array"))?;
+    let mut counts = BTreeMap::new();
+    for (i, r) in reasons.iter().enumerate() {
+        let id = r.get("id").and_then(|v| v.as_str());
+        let count = r.get("count").and_then(|v| v.as_f64());
+        match (id, count) {
+            (Some(id), Some(c)) if c >= 0.0 => {
+                counts.insert(id.to_string(), c);
+            }
+            _ => bail!("baseline `{shown}`: reasons[{i}] needs a string `id` and a `count` of 0 or more"),
+        }
+    }
+    Ok(counts)
+}
+
+/// Test this export's reason counts against the baseline's.
+fn baseline_measure(path: &Path, report: &Report) -> Result<BaselineMeasure> {
+    let before = read_baseline(path)?;
+    let mut ids: Vec<String> = report.reasons.iter().map(|r| r.id.clone()).collect();
+    for id in before.keys() {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    let now: BTreeMap<&str, f64> = report
+        .reasons
+        .iter()
+        .map(|r| (r.id.as_str(), r.count))
+        .collect();
+    let table = vec![
+        ids.iter().map(|id| before.get(id).copied().unwrap_or(0.0)).collect::<Vec<f64>>(),
+        ids.iter().map(|id| now.get(id.as_str()).copied().unwrap_or(0.0)).collect(),
+    ];
+    let tagged_before = table[0].iter().sum();
+    let tagged_now = table[1].iter().sum();
+    let h = homogeneity(&table);
+    Ok(BaselineMeasure {
+        path: path.display().to_string(),
+        p_value: h.as_ref().map(|h| crate::report::sig(h.p_value, 6)),
+        statistic: h.as_ref().map(|h| crate::report::sig(h.statistic, 10)),
+        df: h.as_ref().map(|h| h.df),
+        cramers_v: h.as_ref().map(|h| crate::report::round(h.cramers_v, 6)),
+        tagged_before,
+        tagged_now,
+    })
+}
+
+/// Run `churn check`: the report goes to `out`; `Ok(false)` when a rule failed.
+pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<bool> {
+    let rules = config.check.clone().overridden_by(args.rules.rules());
+    let ids = IdColumns {
+        named: if rules.max_duplicate_ids.is_some() {
+            rules.id_cols.clone()
+        } else {
+            Vec::new()
+        },
+        find: rules.max_duplicate_ids.is_some(),
+    };
+    let (report, loaded) = analyze_export(&analyze_args(args), config, &ids)?;
+    validate(&rules, config, &report)?;
+
+    let (text, codes) = loaded.filled();
+    let reason_columns = match (&loaded.text_column, text) {
+        (Some(column), Some(filled)) => vec![(column.clone(), filled)],
+        _ => loaded.code_columns.iter().cloned().zip(codes).collect(),
+    };
+    let mut duplicates = Vec::new();
+    if rules.max_duplicate_ids.is_some() {
+        if ids.named.is_empty() {
+            match (loaded.id_cells(), &loaded.id_column) {
+                (Some(cells), Some(column)) => {
+                    duplicates.push(check::duplicates(column, &cells, &loaded.lines))
+                }
+                _ => bail!(
+                    "--max-duplicate-ids: no id column found (response id, respondent id, \
+                     customer id, id, email, ...)\n  columns: {}\n  help: name it with --id-col NAME",
+                    loaded
+                        .headers
+                        .iter()
+                        .map(|h| format!("`{h}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        } else {
+            let first = loaded.extra_columns.len() - ids.named.len();
+            for k in first..loaded.extra_columns.len() {
+                let cells = loaded.extra_cells(k);
+                duplicates.push(check::duplicates(
+                    &loaded.extra_columns[k],
+                    &cells,
+                    &loaded.lines,
+                ));
+            }
+        }
+    }
+    let baseline = match &rules.baseline {
+        Some(path) => Some(baseline_measure(path, &report)?),
+        None => None,
+    };
+    let measures = Measures {
+        read: report.rows.read,
+        unclassified: report.rows.unclassified,
+        no_answer: report.rows.no_answer,
+        tagged: report.rows.tagged,
+        headers: loaded.headers.clone(),
+        reason_columns,
+        unknown_codes: report.unknown_codes.iter().map(|c| c.count).sum(),
+        duplicates,
+        shares: report
+            .reasons
+            .iter()
+            .map(|r| (r.id.clone(), r.share))
+            .collect(),
+        buckets: report
+            .benchmark
+            .buckets
+            .iter()
+            .map(|b| BucketMeasure {
+                id: b.id.clone(),
+                share: b.share,
+                lower: b.ci.as_ref().map(|c| c.lower),
+                benchmark: b.benchmark_share,
+            })
+            .collect(),
+        benchmark: report.benchmark.name.clone(),
+        confidence: report.confidence,
+        baseline,
+    };
+    let checks = check::evaluate(&rules, &measures);
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let result = CheckReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::current(),
+        input: args.file.clone(),
+        config: report.config.clone(),
+        rows: report.rows,
+        benchmark: report.benchmark.name.clone(),
+        confidence: report.confidence,
+        passed: failed == 0,
+        total: checks.len(),
+        failed,
+        checks,
+    };
+    render(args.format, color, &result, out)?;
+    Ok(result.passed || args.exit_zero)
+}

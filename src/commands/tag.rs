@@ -1,0 +1,100 @@
+//! `churn tag`: every input row written back with its tag, for audits. Load every column,
+//! classify each row as `analyze` does, and hand the rows to the CSV or JSON Lines writer.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
+use crate::cli::TagArgs;
+use crate::config::Config;
+use crate::input::{self, ColumnOptions};
+use crate::render::tagged::{self, Status, TaggedRow, OUTPUT_COLUMNS};
+
+/// Run `churn tag`, writing the rows to `out`.
+pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
+    let taxonomy = &config.taxonomy;
+    let classifier = Classifier::new(taxonomy)?;
+    let options = ColumnOptions {
+        reason_col: args.columns.reason_col.clone(),
+        code_cols: args.columns.code_col.clone(),
+        keep_all: true,
+        ..ColumnOptions::default()
+    };
+    let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
+
+    // Columns of an earlier `churn tag` are replaced, not repeated.
+    let keep: Vec<usize> = (0..loaded.headers.len())
+        .filter(|&i| !OUTPUT_COLUMNS.contains(&loaded.headers[i].as_str()))
+        .collect();
+    if keep.len() < loaded.headers.len() {
+        crate::diag::note(format_args!(
+            "`{}` already has churn_* columns; they are replaced by new ones",
+            loaded.path
+        ));
+    }
+    let headers: Vec<String> = keep.iter().map(|&i| loaded.headers[i].clone()).collect();
+    let columns: Vec<_> = keep
+        .iter()
+        .map(|&i| loaded.original(i).expect("kept column"))
+        .collect();
+    let reason_ids: Vec<&str> = taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+
+    let mut scratch = Scratch::new();
+    let mut iters: Vec<_> = columns.iter().map(|c| c.iter()).collect();
+    let mut writer = tagged::writer(args.format, &headers, out)?;
+    for (i, row) in loaded.answers().enumerate() {
+        let cells: Vec<&str> = iters
+            .iter_mut()
+            .map(|it| it.next().flatten().unwrap_or(""))
+            .collect();
+        let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
+        let outcome = classifier.classify(row.text, lookup, &mut scratch);
+        // The coded value that decided the row, if one did.
+        let code = || {
+            matches!(lookup, CodeLookup::Reason(_) | CodeLookup::Involuntary)
+                .then(|| {
+                    row.codes
+                        .iter()
+                        .flatten()
+                        .find(|c| classifier.lookup_code(c) == lookup)
+                })
+                .flatten()
+        };
+        let (status, reasons, evidence) = match outcome {
+            Outcome::Tagged(tag) => {
+                let found = match (tag.source, code()) {
+                    (crate::classify::Source::Code, Some(c)) => {
+                        vec![(tag.primary, format!("code:{}", c.trim()))]
+                    }
+                    _ => classifier
+                        .evidence(&scratch)
+                        .into_iter()
+                        .map(|(r, e)| (r, e.to_string()))
+                        .collect(),
+                };
+                let reasons = found.iter().map(|(r, _)| reason_ids[*r]).collect();
+                let evidence = found.into_iter().map(|(_, e)| e).collect();
+                (Status::Tagged, reasons, evidence)
+            }
+            Outcome::Unclassified => (Status::Unclassified, Vec::new(), Vec::new()),
+            Outcome::NoAnswer => (Status::NoAnswer, Vec::new(), Vec::new()),
+            Outcome::Involuntary => (
+                Status::Involuntary,
+                Vec::new(),
+                code()
+                    .map(|c| vec![format!("code:{}", c.trim())])
+                    .unwrap_or_default(),
+            ),
+        };
+        writer.row(&TaggedRow {
+            line: loaded.lines[i],
+            cells,
+            reasons,
+            status,
+            evidence,
+        })?;
+    }
+    writer.finish()?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! `analyze --format markdown`: the report as GitHub-flavoured Markdown, for a pull request, a
+//! wiki page or a weekly note. The same numbers as the table, without color or bars.
+
+use std::io::{self, Write};
+
+use super::table::{count, effect_words, p_phrase, pct, pp};
+use super::Render;
+use crate::compare::Verdict;
+use crate::report::{Ci, Report};
+
+pub struct Markdown;
+
+/// `|` and line breaks would break a table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn interval(ci: Option<&Ci>) -> String {
+    ci.map(|c| format!("{:.1}–{:.1}%", c.lower * 100.0, c.upper * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn verdict(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Above) => "▲ above",
+        Some(Verdict::Below) => "▼ below",
+        Some(Verdict::Consistent) => "= consistent",
+        None => "",
+    }
+}
+
+impl Render for Markdown {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let r = &report.rows;
+        let level = format!("{:.0}%", report.confidence * 100.0);
+        let names: Vec<String> = report
+            .inputs
+            .iter()
+            .map(|i| format!("`{}`", cell(&i.path)))
+            .collect();
+        writeln!(out, "## Why customers left: {}", names.join(", "))?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Read {} rows: {} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected.",
+            r.read, r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+        )?;
+        if let Some(w) = &report.weight {
+            writeln!(
+                out,
+                "Shares are of `{}` (total {}, effective sample size {:.1}).",
+                cell(&w.column),
+                w.total,
+                w.effective_n
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| reason | responses | share | {level} CI | benchmark `{}` | Δ pp | verdict |",
+            cell(&report.benchmark.name)
+        )?;
+        writeln!(out, "|---|--:|--:|--:|--:|--:|---|")?;
+        for x in &report.reasons {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&x.label),
+                count(x.count),
+                x.share.map(pct).unwrap_or_else(|| "–".into()),
+                interval(x.ci.as_ref()),
+                x.benchmark_share.map(pct).unwrap_or_else(|| "–".into()),
+                x.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
+                verdict(x.verdict)
+            )?;
+        }
+        for (name, n) in [
+            ("*unclassified*", r.unclassified),
+            ("*no answer*", r.no_answer),
+            ("*involuntary*", r.involuntary),
+            ("*rejected*", r.rejected),
+        ] {
+            if n > 0 || name == "*unclassified*" || name == "*no answer*" {
+                writeln!(out, "| {name} | {n} | not in shares | | | | |")?;
+            }
+        }
+        writeln!(out)?;
+        if let Some(t) = &report.test {
+            let reading = if t.p_value <= 1.0 - report.confidence {
+                "the shares differ from the benchmark by more than chance explains"
+            } else {
+                "the shares are consistent with the benchmark"
+            };
+            writeln!(
+                out,
+                "**Test against `{}`** ({}): p {}, Cohen's w = {:.2} ({}): {reading}.",
+                cell(&report.benchmark.name),
+                t.method,
+                p_phrase(t.p_value),
+                t.effect_size,
+                effect_words(t.effect_size)
+            )?;
+            writeln!(out)?;
+        }
+        let method = report
+            .reasons
+            .iter()
+            .find_map(|x| x.ci.as_ref().map(|c| c.method))
+            .unwrap_or("wilson");
+        let method = match method {
+            "goodman" => "Goodman (simultaneous: all hold together)",
+            "bootstrap" => "bootstrap",
+            _ => "Wilson (each share on its own)",
+        };
+        let verdicts = if report.weight.is_some() {
+            "the interval lies above or below the benchmark share".to_string()
+        } else {
+            format!(
+                "exact binomial test against the benchmark share, Holm-adjusted, at {:.0}%",
+                (1.0 - report.confidence) * 100.0
+            )
+        };
+        writeln!(
+            out,
+            "Intervals: {level} {method}. Verdicts: {verdicts}. Shares are of tagged rows \
+             (attribution `{}`).",
+            report.attribution.mode
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "> Benchmark `{}`: {}",
+            cell(&report.benchmark.name),
+            cell(&report.benchmark.note)
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! CSV that is safe to open in a spreadsheet. A cell starting with `=`, `+`, `-`, `@`, tab or
+//! carriage return can be run as a formula by Excel, LibreOffice or Google Sheets (CSV
+//! injection); OWASP's advice is to prefix such a cell with a single quote, which the
+//! spreadsheet shows as text. Every CSV that `churn` writes goes through [`guard`].
+//!
+//! One exception, so that exports keep their numbers: a cell that is a plain number such as
+//! `-12.50` or `+3` cannot run anything and is left alone.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+/// `cell`, neutralized when a spreadsheet could take it for a formula.
+pub fn guard(cell: &str) -> Cow<'_, str> {
+    let risky = cell
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && !plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `-12.5`, `+3`, `-1e-5`: a sign, digits, at most one point, an optional exponent.
+fn plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((a, b)) => (digits(a) || a.is_empty()) && (digits(b) || b.is_empty()) && !(a.is_empty() && b.is_empty()),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+/// A CSV writer (RFC 4180: comma, `"` quoting when needed, `\n` line ends).
+pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+/// Write one record, every cell guarded.
+pub fn write_row<W: Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> csv::Result<()> {
+    let guarded: Vec<String> = cells
+        .into_iter()
+        .map(|c| guard(c.as_ref()).into_owned())
+        .collect();
+    w.write_record(&guarded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+
+    #[test]
+    fn formulas_are_neutralized() {
+        for cell in [
+            "=1+1",
+            "+1+1",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(A1:A2)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "-",
+            "--",
+            "+-1",
+            "-inf",
+            "-1e",
+            "-.",
+        ] {
+            assert_eq!(guard(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn plain_text_and_numbers_are_kept() {
+        for cell in ["", "too expensive", "1=1", "-12.50", "+3", "-1e-5", "-.5", "5.", "a@b.c"] {
+            assert_eq!(guard(cell), cell, "{cell:?}");
+        }
+    }
+}
