@@ -114,7 +114,9 @@ pub fn parse_share(s: &str) -> Result<(String, f64), String> {
         .ok_or_else(|| format!("`{s}` is not REASON=PCT; write it as dissatisfaction=30%"))?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(format!("`{s}` names no reason; write it as dissatisfaction=30%"));
+        return Err(format!(
+            "`{s}` names no reason; write it as dissatisfaction=30%"
+        ));
     }
     Ok((reason.to_string(), parse_fraction(pct)?))
 }
@@ -289,11 +291,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             measured: Some(m.read as f64),
             limit: Some(min as f64),
             unit: Unit::Rows,
-            message: format!(
-                "{} responses, {} at least {min}",
-                m.read,
-                if passed { "as required:" } else { "fewer than the" }
-            ),
+            message: if passed {
+                format!("{} responses, at least {min} as required", m.read)
+            } else {
+                format!("{} responses, fewer than the {min} required", m.read)
+            },
             line: None,
         });
     }
@@ -435,7 +437,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                 Some(x) => format!(
                     "`{reason}` is {} of tagged churn, {} {}",
                     percent(x),
-                    if passed { "at least" } else { "below the minimum of" },
+                    if passed {
+                        "at least"
+                    } else {
+                        "below the minimum of"
+                    },
                     percent(*min)
                 ),
                 None => "no row was tagged".to_string(),
@@ -487,7 +493,7 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             message: match (base.p_value, base.statistic, base.df, base.cramers_v) {
                 (Some(p), Some(x2), Some(df), Some(v)) => format!(
                     "reason mix against the baseline ({} tagged then, {} now): chi-square = \
-                     {x2:.2}, df = {df}, p = {}, Cramér's V = {v:.3}; {}",
+                     {x2:.2}, df = {df}, p {}, Cramér's V = {v:.3}; {}",
                     base.tagged_before,
                     base.tagged_now,
                     p_text(p),
@@ -511,11 +517,12 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
     out
 }
 
+/// "< 0.001" or "= 0.043".
 fn p_text(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".to_string()
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
 
@@ -570,7 +577,15 @@ mod tests {
 
     #[test]
     fn duplicates_count_repeats_after_the_first() {
-        let ids = [Some("a"), Some("b"), Some(" a"), None, Some(""), Some("b"), Some("a")];
+        let ids = [
+            Some("a"),
+            Some("b"),
+            Some(" a"),
+            None,
+            Some(""),
+            Some("b"),
+            Some("a"),
+        ];
         let d = duplicates("id", &ids, &[2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(d.count, 3);
         assert_eq!(d.lines, vec![4, 7, 8]);

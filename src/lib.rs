@@ -119,8 +119,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
         .file_name()
         .with_context(|| format!("--output `{shown}` is not a file name"))?;
     let tmp = dir.join(format!(".{}.churn-tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, bytes)
-        .with_context(|| format!("cannot write --output `{shown}`"))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write --output `{shown}`"))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         anyhow::anyhow!("cannot write --output `{shown}`: {e}")

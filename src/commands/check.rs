@@ -84,8 +84,8 @@ fn validate(rules: &Rules, config: &Config, report: &Report) -> Result<()> {
 /// The reason counts of an earlier `churn analyze --format json`.
 fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read baseline `{shown}`"))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read baseline `{shown}`"))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "baseline `{shown}`, line {}, column {}: not JSON ({e}); give the output of \
@@ -114,7 +114,9 @@ fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
             (Some(id), Some(c)) if c >= 0.0 => {
                 counts.insert(id.to_string(), c);
             }
-            _ => bail!("baseline `{shown}`: reasons[{i}] needs a string `id` and a `count` of 0 or more"),
+            _ => bail!(
+                "baseline `{shown}`: reasons[{i}] needs a string `id` and a `count` of 0 or more"
+            ),
         }
     }
     Ok(counts)
@@ -135,8 +137,12 @@ fn baseline_measure(path: &Path, report: &Report) -> Result<BaselineMeasure> {
         .map(|r| (r.id.as_str(), r.count))
         .collect();
     let table = vec![
-        ids.iter().map(|id| before.get(id).copied().unwrap_or(0.0)).collect::<Vec<f64>>(),
-        ids.iter().map(|id| now.get(id.as_str()).copied().unwrap_or(0.0)).collect(),
+        ids.iter()
+            .map(|id| before.get(id).copied().unwrap_or(0.0))
+            .collect::<Vec<f64>>(),
+        ids.iter()
+            .map(|id| now.get(id.as_str()).copied().unwrap_or(0.0))
+            .collect(),
     ];
     let tagged_before = table[0].iter().sum();
     let tagged_now = table[1].iter().sum();

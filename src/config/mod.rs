@@ -577,7 +577,12 @@ fn check_rules(
     let min_share = shares(&c.min_share, "min_share");
     for (reason, v) in c.max_share.iter().chain(&c.min_share) {
         if config.taxonomy.position(reason).is_none() {
-            let ids: Vec<&str> = config.taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+            let ids: Vec<&str> = config
+                .taxonomy
+                .reasons
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
             reader.error(
                 v,
                 format!(

@@ -69,7 +69,12 @@ fn limit(c: &Check) -> String {
 /// "max-share dissatisfaction", or just the rule.
 fn title(c: &Check) -> String {
     match &c.target {
-        Some(t) if matches!(c.rule, "reason-column" | "require-col" | "max-duplicate-ids") => {
+        Some(t)
+            if matches!(
+                c.rule,
+                "reason-column" | "require-col" | "max-duplicate-ids"
+            ) =>
+        {
             format!("{} `{t}`", c.rule)
         }
         Some(t) => format!("{} {t}", c.rule),
@@ -178,7 +183,10 @@ fn junit(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "    </properties>")?;
     for c in &report.checks {
-        let line = c.line.map(|l| format!(r#" line="{l}""#)).unwrap_or_default();
+        let line = c
+            .line
+            .map(|l| format!(r#" line="{l}""#))
+            .unwrap_or_default();
         writeln!(
             out,
             r#"    <testcase name="{}" classname="churn.check" file="{input}"{line}>"#,

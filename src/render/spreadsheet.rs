@@ -3,8 +3,9 @@
 //! injection); OWASP's advice is to prefix such a cell with a single quote, which the
 //! spreadsheet shows as text. Every CSV that `churn` writes goes through [`guard`].
 //!
-//! One exception, so that exports keep their numbers: a cell that is a plain number such as
-//! `-12.50` or `+3` cannot run anything and is left alone.
+//! Two exceptions, so that exports keep their data: a cell that is a plain number such as
+//! `-12.50` or `+3`, and a lone `-` (a common "no answer"), cannot run anything and are left
+//! alone.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -15,7 +16,7 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
         .chars()
         .next()
         .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
-    if risky && !plain_number(cell) {
+    if risky && cell != "-" && !plain_number(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -31,7 +32,11 @@ fn plain_number(s: &str) -> bool {
     };
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match mantissa.split_once('.') {
-        Some((a, b)) => (digits(a) || a.is_empty()) && (digits(b) || b.is_empty()) && !(a.is_empty() && b.is_empty()),
+        Some((a, b)) => {
+            (digits(a) || a.is_empty())
+                && (digits(b) || b.is_empty())
+                && !(a.is_empty() && b.is_empty())
+        }
         None => digits(mantissa),
     };
     let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
@@ -71,7 +76,6 @@ mod tests {
             "\tx",
             "\rx",
             "=HYPERLINK(\"http://x\",\"y\")",
-            "-",
             "--",
             "+-1",
             "-inf",
@@ -84,7 +88,18 @@ mod tests {
 
     #[test]
     fn plain_text_and_numbers_are_kept() {
-        for cell in ["", "too expensive", "1=1", "-12.50", "+3", "-1e-5", "-.5", "5.", "a@b.c"] {
+        for cell in [
+            "",
+            "-",
+            "too expensive",
+            "1=1",
+            "-12.50",
+            "+3",
+            "-1e-5",
+            "-.5",
+            "5.",
+            "a@b.c",
+        ] {
             assert_eq!(guard(cell), cell, "{cell:?}");
         }
     }

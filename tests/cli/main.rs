@@ -2,9 +2,11 @@
 //! (with polars, every extra test binary costs a long link).
 
 mod analyze;
+mod check;
 mod config;
 mod errors;
 mod evaluate;
+mod formats;
 mod stats;
 mod tagging;
 
