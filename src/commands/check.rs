@@ -38,7 +38,7 @@ fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
 }
 
 /// Stop on rules that name what does not exist: a usage error, not a failed check.
-fn validate(rules: &Rules, config: &Config, report: &Report) -> Result<()> {
+fn validate(rules: &Rules, report: &Report) -> Result<()> {
     let ids: Vec<&str> = report.reasons.iter().map(|r| r.id.as_str()).collect();
     for reason in rules.share_reasons() {
         if !ids.contains(&reason.as_str()) {
@@ -77,7 +77,6 @@ fn validate(rules: &Rules, config: &Config, report: &Report) -> Result<()> {
              use primary or split"
         );
     }
-    let _ = config;
     Ok(())
 }
 
@@ -170,7 +169,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
         find: rules.max_duplicate_ids.is_some(),
     };
     let (report, loaded) = analyze_export(&analyze_args(args), config, &ids)?;
-    validate(&rules, config, &report)?;
+    validate(&rules, &report)?;
 
     let (text, codes) = loaded.filled();
     let reason_columns = match (&loaded.text_column, text) {

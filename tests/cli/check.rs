@@ -444,3 +444,29 @@ fn output_file_is_written_when_a_check_fails() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(roxmltree::Document::parse(&text).is_ok());
 }
+
+#[test]
+fn readme_shows_the_real_config_and_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let toml = std::fs::read_to_string(root().join(CONFIG)).unwrap();
+    let rules = &toml[toml.find("[check]").unwrap()..];
+    assert!(
+        readme.contains(&format!("```toml\n{}\n```", rules.trim_end())),
+        "README's [check] example differs from {CONFIG}"
+    );
+    let marker = "8 of the 12 checks) prints, and exits 1:\n\n```text\n";
+    let start = readme.find(marker).expect("check block") + marker.len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let out = churn()
+        .args(["check", FAIL, "--config", CONFIG])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        &readme[start..end],
+        String::from_utf8(out).unwrap().trim_end(),
+        "README's check output is stale"
+    );
+}
