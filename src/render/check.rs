@@ -96,8 +96,10 @@ fn table(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Result<(
     let r = &report.rows;
     writeln!(
         out,
-        "{}: {} rows ({} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected)",
-        report.input, r.read, r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+        "{}: {} rows ({})",
+        report.input,
+        r.read,
+        super::accounting(r)
     )?;
     writeln!(out)?;
     let mut t = super::plain_table();

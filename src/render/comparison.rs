@@ -16,8 +16,10 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         let r = &side.rows;
         writeln!(
             out,
-            "{name}: {} ({} rows: {} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected)",
-            side.path, r.read, r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+            "{name}: {} ({} rows: {})",
+            side.path,
+            r.read,
+            super::accounting(r)
         )?;
     }
     writeln!(out)?;

@@ -40,11 +40,7 @@ impl Render for Markdown {
             .collect();
         writeln!(out, "## Why customers left: {}", names.join(", "))?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "Read {} rows: {} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected.",
-            r.read, r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
-        )?;
+        writeln!(out, "Read {} rows: {}.", r.read, super::accounting(r))?;
         if let Some(w) = &report.weight {
             writeln!(
                 out,
@@ -86,11 +82,7 @@ impl Render for Markdown {
         }
         writeln!(out)?;
         if let Some(t) = &report.test {
-            let reading = if t.p_value <= 1.0 - report.confidence {
-                "the shares differ from the benchmark by more than chance explains"
-            } else {
-                "the shares are consistent with the benchmark"
-            };
+            let reading = super::fit_reading(t.p_value, report.confidence);
             writeln!(
                 out,
                 "**Test against `{}`** ({}): p {}, Cohen's w = {:.2} ({}): {reading}.",

@@ -65,6 +65,23 @@ pub enum TagFormat {
     Jsonl,
 }
 
+/// "261 tagged, 18 unclassified, 21 no answer, 0 involuntary, 0 rejected": where the rows went.
+pub fn accounting(r: &crate::report::Rows) -> String {
+    format!(
+        "{} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected",
+        r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+    )
+}
+
+/// What the test against the benchmark says, at the report's confidence.
+pub fn fit_reading(p_value: f64, confidence: f64) -> &'static str {
+    if p_value <= 1.0 - confidence {
+        "the shares differ from the benchmark by more than chance explains"
+    } else {
+        "the shares are consistent with the benchmark"
+    }
+}
+
 /// A comfy table in the house style (rounded UTF-8 frame), without color or terminal sizing.
 pub fn plain_table() -> comfy_table::Table {
     let mut t = comfy_table::Table::new();

@@ -319,11 +319,7 @@ impl Table {
                     t.seed.unwrap_or(0)
                 ),
             };
-            let reading = if t.p_value <= 1.0 - report.confidence {
-                "the shares differ from the benchmark by more than chance explains"
-            } else {
-                "the shares are consistent with the benchmark"
-            };
+            let reading = super::fit_reading(t.p_value, report.confidence);
             writeln!(
                 out,
                 "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",

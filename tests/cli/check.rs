@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{churn, failure, root, temp_file};
+use crate::{churn, failure, root, stdout_with, temp_file};
 
 const PASS: &str = "fixtures/check/pass.csv";
 const FAIL: &str = "fixtures/check/fail.csv";
@@ -12,16 +12,8 @@ const CONFIG: &str = "fixtures/check/churn.toml";
 
 /// Run `churn check`, expecting `code`; the JSON report.
 fn check_json(args: &[&str], code: i32) -> Value {
-    let out = churn()
-        .arg("check")
-        .args(args)
-        .args(["--format", "json"])
-        .assert()
-        .code(code)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("valid JSON")
+    let args = [&["check"], args, &["--format", "json"]].concat();
+    serde_json::from_str(&stdout_with(&args, code)).expect("valid JSON")
 }
 
 /// The one check of `rule` (and `target`) in a report.
@@ -313,41 +305,19 @@ fn baseline_in_the_config_is_read_relative_to_it() {
 
 #[test]
 fn table_lists_each_rule_and_the_summary() {
-    let out = churn()
-        .args(["check", FAIL, "--config", CONFIG])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_with(&["check", FAIL, "--config", CONFIG], 1);
     assert!(text.contains("FAIL ┆ max-unclassified"), "{text}");
     assert!(text.contains("20% ┆ ≤ 10%"), "{text}");
     assert!(text.contains("pass ┆ min-responses"), "{text}");
     assert!(text.trim_end().ends_with("8 of 12 checks failed"), "{text}");
-    let out = churn()
-        .args(["check", PASS, "--config", CONFIG])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8(out)
-        .unwrap()
+    assert!(stdout_with(&["check", PASS, "--config", CONFIG], 0)
         .trim_end()
         .ends_with("All 12 checks passed"));
 }
 
 #[test]
 fn junit_is_xml_a_ci_server_reads() {
-    let out = churn()
-        .args(["check", FAIL, "--config", CONFIG, "--format", "junit"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_with(&["check", FAIL, "--config", CONFIG, "--format", "junit"], 1);
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
     let suites = doc.root_element();
     assert_eq!(suites.tag_name().name(), "testsuites");
@@ -381,14 +351,10 @@ fn junit_is_xml_a_ci_server_reads() {
         "a<b>&c.csv",
         "id,reason\n1,too expensive\n2,too expensive\n",
     );
-    let out = churn()
-        .args(["check", &path, "--format", "junit", "--min-responses", "5"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_with(
+        &["check", &path, "--format", "junit", "--min-responses", "5"],
+        1,
+    );
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
     let suite = doc
         .descendants()
@@ -399,14 +365,10 @@ fn junit_is_xml_a_ci_server_reads() {
 
 #[test]
 fn github_format_annotates_each_failure() {
-    let out = churn()
-        .args(["check", FAIL, "--config", CONFIG, "--format", "github"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_with(
+        &["check", FAIL, "--config", CONFIG, "--format", "github"],
+        1,
+    );
     let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
     // One per failed rule, and the summary.
     assert_eq!(errors.len(), 9, "{text}");
@@ -419,14 +381,10 @@ fn github_format_annotates_each_failure() {
     assert!(text.contains("::error title=churn check::8 of 12 checks failed"));
     // `%` in a message is escaped as the runner expects.
     assert!(text.contains("(20%25)"), "{text}");
-    let out = churn()
-        .args(["check", PASS, "--config", CONFIG, "--format", "github"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_with(
+        &["check", PASS, "--config", CONFIG, "--format", "github"],
+        0,
+    );
     assert!(!text.contains("::error"));
     assert!(text.contains("::notice title=churn check::All 12 checks passed"));
 }
@@ -457,16 +415,9 @@ fn readme_shows_the_real_config_and_output() {
     let marker = "8 of the 12 checks) prints, and exits 1:\n\n```text\n";
     let start = readme.find(marker).expect("check block") + marker.len();
     let end = start + readme[start..].find("\n```").unwrap();
-    let out = churn()
-        .args(["check", FAIL, "--config", CONFIG])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
     assert_eq!(
         &readme[start..end],
-        String::from_utf8(out).unwrap().trim_end(),
+        stdout_with(&["check", FAIL, "--config", CONFIG], 1).trim_end(),
         "README's check output is stale"
     );
 }

@@ -2,11 +2,11 @@
 //! `--quiet`, `churn tag` (CSV and JSON Lines), the spreadsheet-injection guard, JSON output
 //! validated against the schemas in docs/schema/, closed pipes, completions and the man page.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{churn, json_of, root, stdout_of, temp_file};
+use crate::{churn, closed_pipe, json_of, root, stdout_of, temp_file};
 
 const SMALL: &str = "fixtures/small/surveys.csv";
 const DEMO: &str = "fixtures/demo/surveys.csv";
@@ -371,22 +371,6 @@ fn check_json_matches_its_schema() {
             .clone();
         valid(&schema, &serde_json::from_slice(&out).unwrap());
     }
-}
-
-/// Run churn with its stdout closed before it writes; it must exit 0 and say nothing.
-fn closed_pipe(args: &[&str]) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("churn"))
-        .current_dir(root())
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
-    assert!(out.stderr.is_empty(), "{args:?}: {err}");
 }
 
 #[test]

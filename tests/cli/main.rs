@@ -56,6 +56,35 @@ pub fn stdout_of(args: &[&str]) -> Vec<u8> {
         .clone()
 }
 
+/// stdout of a run that exits with `code`, as text.
+pub fn stdout_with(args: &[&str], code: i32) -> String {
+    let out = churn()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+/// Run churn with its stdout closed before it writes: it must exit 0 and say nothing.
+pub fn closed_pipe(args: &[&str]) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("churn"))
+        .current_dir(root())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    assert!(out.stderr.is_empty(), "{args:?}: {err}");
+}
+
 /// stdout of a successful JSON run, parsed.
 pub fn json_of(args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
