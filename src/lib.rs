@@ -111,6 +111,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     use anyhow::Context;
     let shown = path.display();
+    if path.is_dir() {
+        anyhow::bail!("--output `{shown}` is a directory; give a file name");
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),

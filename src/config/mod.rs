@@ -895,6 +895,27 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_commented_check_example_is_valid() {
+        let mut text = String::new();
+        let mut inside = false;
+        for line in BUILTIN_TOML.lines() {
+            inside = inside || line == "# [check]";
+            inside = inside && line.starts_with('#');
+            text.push_str(if inside { &line[2..] } else { line });
+            text.push('\n');
+        }
+        let checked = check(&text, Origin::Builtin);
+        let config = checked.config.expect("valid with [check] uncommented");
+        let rules = &config.check;
+        assert_eq!(rules.min_responses, Some(50));
+        assert_eq!(rules.max_unclassified, Some(0.2));
+        assert_eq!(rules.max_share["dissatisfaction"], 0.4);
+        assert_eq!(rules.id_cols, Vec::<String>::new());
+        assert_eq!(rules.above_benchmark, vec!["indifference".to_string()]);
+        assert!(rules.baseline.is_some());
+    }
+
     use super::*;
 
     #[test]
