@@ -215,7 +215,10 @@ pub struct Check {
     /// The reason, bucket or column the rule is about, if any.
     pub target: Option<String>,
     pub passed: bool,
+    /// Whole numbers are written as integers.
+    #[serde(serialize_with = "crate::report::opt_whole_or_fraction")]
     pub measured: Option<f64>,
+    #[serde(serialize_with = "crate::report::opt_whole_or_fraction")]
     pub limit: Option<f64>,
     pub unit: Unit,
     /// One sentence saying what was found, for people.

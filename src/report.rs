@@ -284,7 +284,10 @@ fn whole_or_fraction<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Er
     }
 }
 
-fn opt_whole_or_fraction<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn opt_whole_or_fraction<S: serde::Serializer>(
+    x: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match x {
         Some(v) => whole_or_fraction(v, s),
         None => s.serialize_none(),
