@@ -262,9 +262,6 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    #[command(flatten)]
-    pub rules: RuleArgs,
-
     /// Benchmark set for --above-benchmark (see `churn benchmarks`).
     #[arg(long, value_name = "NAME")]
     pub benchmark: Option<String>,
@@ -272,6 +269,9 @@ pub struct CheckArgs {
     /// How a row stating several reasons counts (see `analyze`).
     #[arg(long, value_enum, value_name = "MODE")]
     pub attribution: Option<Attribution>,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
 
     #[command(flatten)]
     pub stats: StatArgs,
