@@ -235,7 +235,7 @@ fn github(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
                 "::error file={}{line},title={}::{}",
                 gh_property(&report.input),
                 gh_property(&format!("churn check: {}", title(c))),
-                gh_data(&format!("{} (limit {})", c.message, limit(c)))
+                gh_data(&c.message)
             )?;
         }
     }
