@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::check::{self, BaselineMeasure, BucketMeasure, CheckReport, Measures, Rules};
-use crate::cli::{AnalyzeArgs, CheckArgs, ColumnArgs};
+use crate::cli::{AnalyzeArgs, CheckArgs};
 use crate::commands::analyze::{analyze_export, IdColumns};
 use crate::config::Config;
 use crate::render::{check::render, ReportFormat};
@@ -19,10 +19,7 @@ use crate::stats::hypothesis::homogeneity;
 fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
     AnalyzeArgs {
         file: args.file.clone(),
-        columns: ColumnArgs {
-            reason_col: args.columns.reason_col.clone(),
-            code_col: args.columns.code_col.clone(),
-        },
+        columns: args.columns.clone(),
         format: ReportFormat::Json,
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,

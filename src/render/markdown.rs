@@ -70,13 +70,14 @@ impl Render for Markdown {
                 verdict(x.verdict)
             )?;
         }
-        for (name, n) in [
-            ("*unclassified*", r.unclassified),
-            ("*no answer*", r.no_answer),
-            ("*involuntary*", r.involuntary),
-            ("*rejected*", r.rejected),
+        // Unclassified and no answer always show; the others when they occur.
+        for (name, n, always) in [
+            ("*unclassified*", r.unclassified, true),
+            ("*no answer*", r.no_answer, true),
+            ("*involuntary*", r.involuntary, false),
+            ("*rejected*", r.rejected, false),
         ] {
-            if n > 0 || name == "*unclassified*" || name == "*no answer*" {
+            if always || n > 0 {
                 writeln!(out, "| {name} | {n} | not in shares | | | | |")?;
             }
         }

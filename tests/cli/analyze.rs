@@ -253,14 +253,7 @@ fn color_only_when_asked_or_on_a_terminal() {
 
 #[test]
 fn help_explains_the_reasons() {
-    let out = churn()
-        .args(["analyze", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(out).unwrap();
+    let help = crate::stdout_with(&["analyze", "--help"], 0);
     for needle in [
         "friend_referral",
         "treated like a number",

@@ -112,14 +112,7 @@ fn unknown_keys_are_errors_with_line_and_column() {
     assert!(err.contains("invalid config"), "{err}");
     assert!(err.contains("line 5, column 1"), "{err}");
     assert!(err.contains("unknown field `phrase`"), "{err}");
-    let out = churn()
-        .args(["taxonomy", "validate", p])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = crate::stdout_with(&["taxonomy", "validate", p], 1);
     assert!(
         out.contains("line 5, column 1") && out.contains("invalid: 1 error"),
         "{out}"
@@ -128,14 +121,7 @@ fn unknown_keys_are_errors_with_line_and_column() {
 
 #[test]
 fn validate_reports_each_kind_of_problem_with_its_line() {
-    let out = churn()
-        .args(["taxonomy", "validate", INVALID])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = crate::stdout_with(&["taxonomy", "validate", INVALID], 1);
     for expected in [
         "error: line 6, column 10: reason `price`: regex does not compile",
         "warning: line 9, column 6: reason `empty_one` has no phrases, hints, regexes or codes",

@@ -67,28 +67,14 @@ fn builtin_taxonomy_meets_the_quality_bar_on_the_corpus() {
 #[test]
 fn thresholds_give_a_ci_exit_code() {
     let args = EVALUATE_CORPUS;
-    let out = churn()
-        .args(args)
-        .args(["--min-macro-f1", "0.9", "--min-kappa", "0.85"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let pass = [&args[..], &["--min-macro-f1", "0.9", "--min-kappa", "0.85"]].concat();
+    let text = crate::stdout_with(&pass, 0);
     assert!(
         text.contains("PASS") && text.contains("Confusion matrix") && text.contains("precision"),
         "{text}"
     );
-    let out = churn()
-        .args(args)
-        .args(["--min-macro-f1", "0.9999"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("FAIL"));
+    let fail = [&args[..], &["--min-macro-f1", "0.9999"]].concat();
+    assert!(crate::stdout_with(&fail, 1).contains("FAIL"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{churn, closed_pipe, json_of, root, stdout_of, temp_file};
+use crate::{churn, closed_pipe, json_of, root, stdout_of, stdout_with, temp_file};
 
 const SMALL: &str = "fixtures/small/surveys.csv";
 const DEMO: &str = "fixtures/demo/surveys.csv";
@@ -113,14 +113,7 @@ fn quiet_silences_notes_but_not_errors() {
         .assert()
         .success()
         .stderr("");
-    let err = churn()
-        .args(["-q", "analyze", "no/such.csv"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&err).contains("no/such.csv"));
+    assert!(crate::failure(&["-q", "analyze", "no/such.csv"]).contains("no/such.csv"));
 }
 
 #[test]
@@ -355,21 +348,18 @@ fn check_json_matches_its_schema() {
         ("fixtures/check/fail.csv", 1),
         ("fixtures/check/dropped_text.csv", 1),
     ] {
-        let out = churn()
-            .args([
-                "check",
-                file,
-                "--config",
-                "fixtures/check/churn.toml",
-                "--format",
-                "json",
-            ])
-            .assert()
-            .code(code)
-            .get_output()
-            .stdout
-            .clone();
-        valid(&schema, &serde_json::from_slice(&out).unwrap());
+        let args = [
+            "check",
+            file,
+            "--config",
+            "fixtures/check/churn.toml",
+            "--format",
+            "json",
+        ];
+        valid(
+            &schema,
+            &serde_json::from_str(&stdout_with(&args, code)).unwrap(),
+        );
     }
 }
 

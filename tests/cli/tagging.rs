@@ -2,7 +2,7 @@
 //! languages, several reasons per answer, involuntary churn, `explain` and
 //! `--show-unclassified`.
 
-use crate::{churn, json_of, stdout_of};
+use crate::{json_of, stdout_of, stdout_with};
 
 /// The outcome of `churn explain TEXT` (with optional extra args): `(kind, reason)`.
 fn tag_with(args: &[&str], text: &str) -> (String, Option<String>) {
@@ -313,12 +313,5 @@ fn show_unclassified_lists_the_most_common_answers() {
 
 #[test]
 fn an_answer_with_no_rule_is_unclassified_not_forced_into_a_reason() {
-    let out = churn()
-        .args(["explain", "personal reasons"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("unclassified"));
+    assert!(stdout_with(&["explain", "personal reasons"], 0).contains("unclassified"));
 }
