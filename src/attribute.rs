@@ -1,5 +1,6 @@
 //! Attribution: run the classifier over every row and count where each row ended up, so that
-//! rows read = tagged + unclassified + no answer + involuntary + rejected, always; then credit
+//! rows read = tagged + unclassified + no answer + involuntary + rejected + filtered out,
+//! always; then credit
 //! tagged rows to reasons by the attribution mode. Pure over iterators of rows; the frame is
 //! unpacked by the caller.
 
@@ -18,9 +19,10 @@ pub struct Tally {
     pub no_answer: usize,
     /// Rows a code marks as involuntary churn (a failed or disputed payment).
     pub involuntary: usize,
-    /// Rows that could not be read. A malformed file is an error for now, so this stays 0 until
-    /// rows can be skipped.
+    /// Rows that could not be read (`--skip-bad-rows`).
     pub rejected: usize,
+    /// Rows a `--where` filter left out.
+    pub filtered_out: usize,
     /// Tagged rows that state more than one reason.
     pub multi_reason: usize,
     /// Credit per reason, by taxonomy index, under the attribution mode.
@@ -41,7 +43,12 @@ impl Tally {
     /// Whether every row is accounted for exactly once, and the credit adds up.
     pub fn balanced(&self, attribution: Attribution) -> bool {
         let rows = self.read
-            == self.tagged + self.unclassified + self.no_answer + self.involuntary + self.rejected;
+            == self.tagged
+                + self.unclassified
+                + self.no_answer
+                + self.involuntary
+                + self.rejected
+                + self.filtered_out;
         let credit: f64 = self.by_reason.iter().sum();
         let credit_ok = match attribution {
             Attribution::Primary | Attribution::Split => (credit - self.tagged as f64).abs() < 1e-6,

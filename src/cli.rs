@@ -102,14 +102,72 @@ pub struct ColumnArgs {
     pub code_col: Vec<String>,
 }
 
+/// How to read the export files.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Text encoding of CSV files: utf-8, utf-16le, utf-16be, windows-1252, latin1, ... Default:
+    /// detected (a byte-order mark, valid UTF-8, else Windows-1252, with a note).
+    #[arg(long, value_name = "NAME", value_parser = encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Field delimiter of CSV files: `,` `;` `|` or comma, semicolon, tab, pipe. Default:
+    /// sniffed from the first records.
+    #[arg(long, value_name = "CHAR", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Workbook sheet to read (.xlsx, .xls, .ods). Default: the first.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// Keep only rows where a column has a value: `COL=VALUE`, `COL!=VALUE`, `"COL in A,B"`,
+    /// `"COL not in A,B"`; repeat to require all. Values are compared trimmed, ignoring case.
+    /// E.g. --where "Churn Label=Yes".
+    #[arg(long = "where", value_name = "FILTER", value_parser = filter)]
+    pub filters: Vec<crate::input::Filter>,
+
+    /// Count rows with the wrong number of fields as rejected (their lines are listed) instead
+    /// of stopping with an error.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> crate::input::ReadOptions {
+        crate::input::ReadOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            sheet: self.sheet.clone(),
+            skip_bad_rows: self.skip_bad_rows,
+            filters: self.filters.clone(),
+        }
+    }
+}
+
+fn encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::input::decode::encoding_for(s)
+}
+
+fn delimiter(s: &str) -> Result<u8, String> {
+    crate::input::sniff::parse_delimiter(s)
+}
+
+fn filter(s: &str) -> Result<crate::input::Filter, String> {
+    crate::input::filter::parse(s)
+}
+
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// CSV export with a header row.
-    #[arg(value_name = "FILE")]
-    pub file: String,
+    /// Export files: CSV (optionally .gz or .zst), .xlsx or .parquet; globs such as
+    /// `exports/*.csv`; `-` for standard input. Several are combined by column name.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format: `table` for people, `json` (documented in docs/schema/analyze.v1.json),
     /// `csv` (one row per reason, then the row accounting) or `markdown` (for reports and pull
@@ -246,12 +304,15 @@ fn confidence(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// CSV export with a header row.
-    #[arg(value_name = "FILE")]
-    pub file: String,
+    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, globs, `-`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format: `table` for people, `json` (docs/schema/check.v1.json), `junit` (JUnit
     /// XML for CI test reports) or `github` (GitHub Actions annotations).
@@ -359,12 +420,15 @@ fn share(s: &str) -> Result<(String, f64), String> {
 
 #[derive(Debug, Args)]
 pub struct TagArgs {
-    /// CSV export with a header row.
-    #[arg(value_name = "FILE")]
-    pub file: String,
+    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, globs, `-`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format: `csv` (the input's columns plus four) or `jsonl` (one JSON object per
     /// row, keyed by header).
@@ -384,6 +448,9 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
@@ -422,9 +489,12 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
-    /// CSV export with the answers and a column of true labels.
-    #[arg(value_name = "FILE")]
-    pub file: String,
+    /// Export with the answers and a column of true labels (several files are combined).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// The column of true labels: reason ids or labels, `unclassified`, `no_answer` or
     /// `involuntary`.

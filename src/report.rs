@@ -9,6 +9,7 @@ use crate::attribute::Tally;
 use crate::compare::{Benchmark, Estimate, FitTest, Members, Verdict};
 use crate::config::Attribution;
 use crate::input::values::Period;
+use crate::input::{RejectedRow, SourceInfo};
 use crate::stats::hypothesis::Homogeneity;
 use crate::taxonomy::Taxonomy;
 
@@ -45,6 +46,8 @@ pub struct Report {
     /// The most common unclassified answers (normalized), with `--show-unclassified N`; else
     /// empty.
     pub unclassified_answers: Vec<TextCount>,
+    /// Every row rejected with `--skip-bad-rows`: file, line, and expected and found fields.
+    pub rejected_rows: Vec<RejectedRow>,
 }
 
 /// An interval for a share.
@@ -179,9 +182,10 @@ impl Tool {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Input {
-    /// The path as given on the command line.
-    pub path: String,
-    pub rows: usize,
+    /// The file: path, format, encoding, delimiter, and its rows read, filtered out and
+    /// rejected.
+    #[serde(flatten)]
+    pub source: SourceInfo,
     /// Header of the free-text reason column read, or null.
     pub text_column: Option<String>,
     /// Header of the first coded column read, or null (kept for schema 1 readers).
@@ -190,7 +194,8 @@ pub struct Input {
     pub code_columns: Vec<String>,
 }
 
-/// Row accounting: `read = tagged + unclassified + no_answer + involuntary + rejected`.
+/// Row accounting:
+/// `read = tagged + unclassified + no_answer + involuntary + rejected + filtered_out`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rows {
     pub read: usize,
@@ -199,7 +204,10 @@ pub struct Rows {
     pub no_answer: usize,
     /// Rows a code marks as involuntary churn (failed or disputed payment); not in the shares.
     pub involuntary: usize,
+    /// Rows with the wrong number of fields, skipped with `--skip-bad-rows`.
     pub rejected: usize,
+    /// Rows a `--where` filter left out.
+    pub filtered_out: usize,
     /// Of `tagged`, rows that state more than one reason.
     pub multi_reason: usize,
 }
@@ -213,6 +221,7 @@ impl From<&Tally> for Rows {
             no_answer: t.no_answer,
             involuntary: t.involuntary,
             rejected: t.rejected,
+            filtered_out: t.filtered_out,
             multi_reason: t.multi_reason,
         }
     }
@@ -349,6 +358,7 @@ pub fn homogeneity_row(h: &Homogeneity, groups: usize) -> HomogeneityRow {
 /// Everything an analyze report is built from.
 pub struct Parts<'a> {
     pub inputs: Vec<Input>,
+    pub rejected_rows: Vec<RejectedRow>,
     pub config: Option<String>,
     pub taxonomy: &'a Taxonomy,
     pub tally: &'a Tally,
@@ -505,6 +515,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
             inputs: p.inputs,
+            rejected_rows: p.rejected_rows,
             config: p.config,
             rows: Rows::from(tally),
             attribution: AttributionInfo {

@@ -65,15 +65,23 @@ pub fn analyze_export(
         find_id: ids.find && ids.named.is_empty(),
         keep_all: false,
     };
-    let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
+    let loaded = input::load(
+        &args.files,
+        &args.input.options(),
+        &options,
+        taxonomy,
+        &classifier,
+    )?;
+    loaded.say_notes();
 
-    let tally = tally(
+    let mut tally = tally(
         &classifier,
         taxonomy.reasons.len(),
         attribution,
         args.show_unclassified.is_some(),
         loaded.answers(),
     );
+    loaded.account(&mut tally);
     anyhow::ensure!(
         tally.balanced(attribution),
         "internal error: row accounting does not balance"
@@ -96,7 +104,7 @@ pub fn analyze_export(
             let tagged: Vec<usize> = (0..tally.tags.len())
                 .filter(|&i| tally.tags[i].is_some())
                 .collect();
-            let read = values::weights(&loaded.path, &column, &cells, &loaded.lines, &tagged)?;
+            let read = values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;
             let mut w = vec![0.0; tally.tags.len()];
             for (&i, x) in tagged.iter().zip(read) {
                 w[i] = x;
@@ -146,7 +154,7 @@ pub fn analyze_export(
             let cells = loaded.extra_cells(next_extra);
             let format = DateFormat::parse(&args.date_format);
             let (dates, used) =
-                values::dates(&loaded.path, &column, &cells, &loaded.lines, &format)?;
+                values::dates(&loaded.path, &column, &cells, &|i| loaded.place(i), &format)?;
             let keys: Vec<Option<String>> = dates
                 .iter()
                 .map(|d| d.map(|d| period_label(d, period)))
@@ -167,13 +175,16 @@ pub fn analyze_export(
         }
     };
 
-    let inputs = vec![Input {
-        path: loaded.path.clone(),
-        rows: loaded.rows(),
-        text_column: loaded.text_column.clone(),
-        code_column: loaded.code_columns.first().cloned(),
-        code_columns: loaded.code_columns.clone(),
-    }];
+    let inputs = loaded
+        .sources
+        .iter()
+        .map(|source| Input {
+            source: source.clone(),
+            text_column: loaded.text_column.clone(),
+            code_column: loaded.code_columns.first().cloned(),
+            code_columns: loaded.code_columns.clone(),
+        })
+        .collect();
     let weight = weights.as_ref().map(|(column, _)| WeightInfo {
         column: column.clone(),
         total: analysis
@@ -187,6 +198,7 @@ pub fn analyze_export(
     });
     let report = Report::new(Parts {
         inputs,
+        rejected_rows: loaded.rejected.clone(),
         config: config.origin.path(),
         taxonomy,
         tally: &tally,

@@ -18,8 +18,9 @@ use crate::stats::hypothesis::homogeneity;
 /// The analysis `check` runs: `analyze` with its defaults and the check's own options.
 fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
     AnalyzeArgs {
-        file: args.file.clone(),
+        files: args.files.clone(),
         columns: args.columns.clone(),
+        input: args.input.clone(),
         format: ReportFormat::Json,
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,
@@ -241,7 +242,12 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
     let result = CheckReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
-        input: args.file.clone(),
+        input: report
+            .inputs
+            .iter()
+            .map(|i| i.source.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         config: report.config.clone(),
         rows: report.rows,
         benchmark: report.benchmark.name.clone(),

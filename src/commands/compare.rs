@@ -72,14 +72,22 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         ..ColumnOptions::default()
     };
     let load = |path: &str| -> Result<(String, Tally)> {
-        let loaded = input::load(path, &options, taxonomy, &classifier)?;
-        let t = tally(
+        let loaded = input::load(
+            &[path.to_string()],
+            &args.input.options(),
+            &options,
+            taxonomy,
+            &classifier,
+        )?;
+        loaded.say_notes();
+        let mut t = tally(
             &classifier,
             taxonomy.reasons.len(),
             attribution,
             false,
             loaded.answers(),
         );
+        loaded.account(&mut t);
         anyhow::ensure!(
             t.balanced(attribution),
             "internal error: row accounting does not balance"

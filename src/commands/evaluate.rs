@@ -70,7 +70,7 @@ fn round(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Evaluate the tagging of `args.file` against its truth column.
+/// Evaluate the tagging of `args.files` against its truth column.
 pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let taxonomy = &config.taxonomy;
     let classifier = Classifier::new(taxonomy)?;
@@ -81,7 +81,14 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         find_date: false,
         ..ColumnOptions::default()
     };
-    let loaded = input::load(&args.file, &options, taxonomy, &classifier)?;
+    let loaded = input::load(
+        &args.files,
+        &args.input.options(),
+        &options,
+        taxonomy,
+        &classifier,
+    )?;
+    loaded.say_notes();
     let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();
     names.extend(EXTRA_LABELS.iter().map(|s| s.to_string()));
     let reasons = taxonomy.reasons.len();
@@ -106,19 +113,20 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let mut scratch = Scratch::new();
     for (i, (row, label)) in loaded.answers().zip(truth_column.iter()).enumerate() {
         let line = loaded.lines[i];
+        let place = loaded.place(i);
         let header = &loaded.extra_columns[0];
         let t = match label {
             None => bail!(
-                "failed to load `{}`: line {line}, column `{header}`: blank label; every row of \
+                "failed to load `{}`: {place}, column `{header}`: blank label; every row of \
                  a labelled file needs one",
-                args.file
+                loaded.path
             ),
             Some(value) => match label_of(value) {
                 Some(t) => t,
                 None => bail!(
-                    "failed to load `{}`: line {line}, column `{header}`: unknown label `{value}`; \
+                    "failed to load `{}`: {place}, column `{header}`: unknown label `{value}`; \
                      use one of: {}",
-                    args.file,
+                    loaded.path,
                     names.join(", ")
                 ),
             },

@@ -1,17 +1,29 @@
-//! Loading an export: read a CSV file with a header row, find the reason column(s), and keep just
-//! those columns in a polars [`DataFrame`]. Parse errors name the file, the line and the column.
+//! Loading exports: read each source (file, glob, stdin; gzip or zstd; CSV, workbook or
+//! Parquet), decode and split it ([`table`]), combine the files by column name, apply the
+//! `--where` filters, find the reason column(s), and keep just those columns in a polars
+//! [`DataFrame`]. Errors name the file, the line and the column; every row read is kept,
+//! filtered out or rejected, and counted.
+//!
+//! source -> decode -> sniff -> table -> (filter, columns) -> frame
 
 pub mod columns;
+pub mod decode;
+pub mod filter;
+pub mod sniff;
+pub mod source;
+pub mod table;
 pub mod values;
-
-use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunked, StringChunkedBuilder};
+use serde::Serialize;
 
 use crate::classify::Classifier;
 use crate::taxonomy::Taxonomy;
 pub use columns::{squash, Chosen, ColumnError};
+pub use filter::Filter;
+pub use source::Source;
+pub use table::{ReadOptions, Table};
 
 /// Frame column holding the free-text answers.
 pub const TEXT: &str = "text";
@@ -57,11 +69,49 @@ pub struct Row<'a> {
     pub codes: Vec<Option<&'a str>>,
 }
 
-/// One loaded export.
+/// One file read, as the report describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// The path as given (a glob's match; `-` for stdin).
+    pub path: String,
+    /// `csv`, `xlsx` (any workbook) or `parquet`.
+    pub format: &'static str,
+    /// `gzip` or `zstd`, or null.
+    pub compression: Option<&'static str>,
+    /// How a CSV was decoded (`UTF-8`, `UTF-16LE`, `windows-1252`, ...), or null.
+    pub encoding: Option<&'static str>,
+    /// `comma`, `semicolon`, `tab`, `pipe` (or the character) for a CSV, or null.
+    pub delimiter: Option<String>,
+    /// The workbook sheet read, or null.
+    pub sheet: Option<String>,
+    /// Data records read from this file: kept + filtered out + rejected.
+    pub rows: usize,
+    /// Rows a `--where` filter left out.
+    pub filtered_out: usize,
+    /// Rows with the wrong number of fields (`--skip-bad-rows`).
+    pub rejected: usize,
+}
+
+/// A row that could not be read (`--skip-bad-rows`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    pub path: String,
+    /// The line (CSV) or row (workbook, Parquet) it starts on.
+    pub line: u64,
+    pub expected_fields: usize,
+    pub found_fields: usize,
+    /// Its fields as read, for `churn tag` to write back.
+    #[serde(skip)]
+    pub fields: Vec<String>,
+}
+
+/// One loaded export (one or more files combined by column name).
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The path as the user gave it.
+    /// The path as the user gave it; several, joined with ", ".
     pub path: String,
+    /// Each file read, in order.
+    pub sources: Vec<SourceInfo>,
     /// Header of the free-text reason column, if one is read.
     pub text_column: Option<String>,
     /// Headers of the coded columns read, left to right.
@@ -76,12 +126,49 @@ pub struct Loaded {
     pub frame: DataFrame,
     /// The file line each row starts on (1-based), for messages about a row.
     pub lines: Vec<u64>,
+    /// The source (index into `sources`) of each row.
+    pub files: Vec<u32>,
+    /// Rows left out by `--where`.
+    pub filtered_out: usize,
+    /// Rows rejected with `--skip-bad-rows`, in the order read.
+    pub rejected: Vec<RejectedRow>,
+    /// Things worth telling on stderr (a guessed encoding, renamed headers, combined files).
+    pub notes: Vec<String>,
+    /// "line" or "row" per source.
+    units: Vec<&'static str>,
 }
 
 impl Loaded {
-    /// Number of data rows read.
+    /// Number of data rows kept (read, less filtered out and rejected).
     pub fn rows(&self) -> usize {
         self.frame.height()
+    }
+
+    /// Where row `i` is, for messages: "line 12", or "`b.csv` line 12" when several files
+    /// were read.
+    pub fn place(&self, i: usize) -> String {
+        let file = self.files.get(i).map_or(0, |&f| f as usize);
+        let unit = self.units.get(file).copied().unwrap_or("line");
+        let line = self.lines.get(i).copied().unwrap_or(0);
+        if self.sources.len() > 1 {
+            format!("`{}` {unit} {line}", self.sources[file].path)
+        } else {
+            format!("{unit} {line}")
+        }
+    }
+
+    /// Add the rows that never reached the frame to a tally of the kept rows.
+    pub fn account(&self, tally: &mut crate::attribute::Tally) {
+        tally.read += self.filtered_out + self.rejected.len();
+        tally.filtered_out += self.filtered_out;
+        tally.rejected += self.rejected.len();
+    }
+
+    /// Print the notes on stderr (unless `--quiet`).
+    pub fn say_notes(&self) {
+        for n in &self.notes {
+            crate::diag::note(n);
+        }
     }
 
     fn strings(&self, name: &str) -> Option<&StringChunked> {
@@ -149,115 +236,216 @@ fn cells(column: Option<&StringChunked>, n: usize) -> Box<dyn Iterator<Item = Op
     }
 }
 
-/// Read `path`, choose its reason column(s) and load them.
+
+/// Read the inputs (paths, globs, `-`), choose the reason column(s) and load them.
 pub fn load(
-    path: &str,
+    inputs: &[String],
+    read: &ReadOptions,
     options: &ColumnOptions,
     taxonomy: &Taxonomy,
     classifier: &Classifier,
 ) -> Result<Loaded> {
-    let p = Path::new(path);
-    if p.is_dir() {
-        bail!("`{path}` is a directory; give a CSV file");
+    let names = source::expand(inputs)?;
+    if names.iter().filter(|n| *n == "-").count() > 1 {
+        bail!("`-` (standard input) can be given once");
     }
-    let bytes = std::fs::read(p).with_context(|| format!("cannot read `{path}`"))?;
-    parse(path, &bytes, options, taxonomy, classifier)
-        .with_context(|| format!("failed to load `{path}`"))
+    let mut sources = Vec::with_capacity(names.len());
+    for name in &names {
+        sources.push(source::read(name)?);
+    }
+    load_sources(sources, read, options, taxonomy, classifier)
 }
 
-/// The file line a record starts on. With CRLF line ends the csv crate places a record's start
-/// on the `\n` of the previous line end, one line early; step over it.
-fn line_of(record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
-    record.position().map_or(0, |p| {
-        let early = bytes.get(p.byte() as usize) == Some(&b'\n');
-        p.line() + u64::from(early)
-    })
+/// A shortened header or value for messages.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }
 
-fn field_str<'a>(
-    record: &'a csv::ByteRecord,
-    bytes: &[u8],
-    i: usize,
-    header: &str,
-) -> Result<&'a str> {
-    let raw = record.get(i).unwrap_or_default();
-    std::str::from_utf8(raw).map_err(|e| {
-        let line = line_of(record, bytes);
-        anyhow::anyhow!(
-            "line {line}, column `{header}`: not valid UTF-8 (at byte {} of the field); \
-             re-save the file as UTF-8",
-            e.valid_up_to()
-        )
-    })
-}
-
-fn csv_error(err: csv::Error, bytes: &[u8]) -> anyhow::Error {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => {
-            let line = pos.as_ref().map_or(0, |p| {
-                p.line() + u64::from(bytes.get(p.byte() as usize) == Some(&b'\n'))
-            });
-            anyhow::anyhow!(
-                "line {line}: expected {expected_len} fields (as in the header), found {len}; \
-                 an answer containing the delimiter or a line break must be quoted"
-            )
+/// The error for a record with the wrong number of fields, read without `--skip-bad-rows`.
+/// When no row fits the header but the rows agree with each other, the header is the fault.
+fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<anyhow::Error> {
+    let expected = table.headers.len();
+    let mut fitting = 0usize;
+    let mut counts = std::collections::BTreeMap::new();
+    let mut total = 0usize;
+    table.records(|r| {
+        total += 1;
+        if r.fields.len() == expected {
+            fitting += 1;
+        } else {
+            *counts.entry(r.fields.len()).or_insert(0usize) += 1;
         }
-        _ => anyhow::Error::new(err),
+        Ok(true)
+    })?;
+    let unit = table.unit;
+    if let Some((&common, &n)) = counts.iter().max_by_key(|(_, &n)| n) {
+        if fitting == 0 && n * 10 >= total * 9 {
+            let every = if n == total {
+                format!("every row ({total}) has")
+            } else {
+                format!("{n} of {total} rows have")
+            };
+            let mut msg = format!(
+                "the header (line 1) has {expected} fields but {every} {common}: the header \
+                 itself is damaged"
+            );
+            let quoted = table.quoted_headers();
+            if !quoted.is_empty() {
+                let shown: Vec<String> = quoted
+                    .iter()
+                    .take(4)
+                    .map(|(i, h)| format!("field {i} `{}`", clip(&h.replace('\n', "\\n"), 50)))
+                    .collect();
+                msg.push_str(&format!(
+                    "; its quotes are unbalanced: {} {} a stray `\"`, so {} fields run together \
+                     or split apart",
+                    shown.join(", "),
+                    if quoted.len() == 1 { "holds" } else { "hold" },
+                    if expected > common { "some" } else { "several" }
+                ));
+            }
+            msg.push_str(
+                "\n  help: fix the quotes in the header row (each quoted name needs a closing \
+                 `\"`, and a `\"` inside one is written `\"\"`), or replace the header with the \
+                 right column names",
+            );
+            return Ok(anyhow::anyhow!(msg));
+        }
     }
+    let delimiter = table
+        .delimiter
+        .map(|d| format!(" ({})", sniff::delimiter_name(d)))
+        .unwrap_or_default();
+    let wrong = total - fitting;
+    Ok(anyhow::anyhow!(
+        "{unit} {line}: expected {expected} fields (as in the header), found {found}; an answer \
+         containing the delimiter{delimiter} or a line break must be quoted\n  help: {wrong} of \
+         {total} rows have the wrong number of fields; fix them, or say --skip-bad-rows to count \
+         them as rejected and go on"
+    ))
 }
 
-/// Parse CSV bytes (the file at `path`) into a [`Loaded`].
-pub fn parse(
-    path: &str,
-    bytes: &[u8],
+/// Load sources already read (the pure part of [`load`]).
+pub fn load_sources(
+    sources: Vec<Source>,
+    read: &ReadOptions,
     options: &ColumnOptions,
     taxonomy: &Taxonomy,
     classifier: &Classifier,
 ) -> Result<Loaded> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        bail!("the file is empty; expected a header row and one row per response");
+    anyhow::ensure!(!sources.is_empty(), "no input file given");
+    let path = sources
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let several = sources.len() > 1;
+    let mut tables = Vec::with_capacity(sources.len());
+    let mut notes = Vec::new();
+    for source in sources {
+        let name = source.name.clone();
+        let table = Table::open(source, read).with_context(|| format!("failed to load `{name}`"))?;
+        for n in &table.notes {
+            notes.push(format!("`{name}`: {n}"));
+        }
+        if !table.renamed.is_empty() {
+            let shown: Vec<String> = table
+                .renamed
+                .iter()
+                .map(|(from, to)| format!("`{}` -> `{to}`", from.trim()))
+                .collect();
+            notes.push(format!(
+                "`{name}`: blank or repeated column names renamed: {}",
+                shown.join(", ")
+            ));
+        }
+        tables.push(table);
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let header_record = reader
-        .byte_headers()
-        .map_err(|e| csv_error(e, bytes))?
-        .clone();
-    let mut headers = Vec::with_capacity(header_record.len());
-    for (i, raw) in header_record.iter().enumerate() {
-        let name = std::str::from_utf8(raw).map_err(|_| {
-            anyhow::anyhow!(
-                "line 1, column {}: header is not valid UTF-8; re-save the file as UTF-8",
-                i + 1
-            )
+
+    // The union of the files' columns, in order of first appearance.
+    let mut headers: Vec<String> = Vec::new();
+    for t in &tables {
+        for h in &t.headers {
+            if !headers.contains(h) {
+                headers.push(h.clone());
+            }
+        }
+    }
+    let maps: Vec<Vec<Option<usize>>> = tables
+        .iter()
+        .map(|t| {
+            headers
+                .iter()
+                .map(|h| t.headers.iter().position(|x| x == h))
+                .collect()
+        })
+        .collect();
+    if several {
+        for (t, map) in tables.iter().zip(&maps) {
+            let missing: Vec<String> = headers
+                .iter()
+                .zip(map)
+                .filter(|(_, m)| m.is_none())
+                .map(|(h, _)| format!("`{h}`"))
+                .collect();
+            if !missing.is_empty() {
+                notes.push(format!(
+                    "`{}` has no {} (left blank); files are combined by column name",
+                    t.name,
+                    clip(&missing.join(", "), 200)
+                ));
+            }
+        }
+    }
+
+    // A sample of rows for recognising coded columns by their values.
+    let mut sample: Vec<(usize, csv::StringRecord)> = Vec::new();
+    let mut any_record = false;
+    for (k, t) in tables.iter().enumerate() {
+        let mut bad: Option<(u64, usize)> = None;
+        t.records(|r| {
+            any_record = true;
+            if r.fields.len() != t.headers.len() {
+                if !read.skip_bad_rows {
+                    bad = Some((r.line, r.fields.len()));
+                    return Ok(false);
+                }
+                return Ok(true);
+            }
+            sample.push((k, r.fields.clone()));
+            Ok(sample.len() < SAMPLE_ROWS)
         })?;
-        headers.push(name.trim().to_string());
+        if let Some((line, found)) = bad {
+            return Err(bad_row_error(t, line, found)?)
+                .with_context(|| format!("failed to load `{}`", t.name));
+        }
+        if sample.len() >= SAMPLE_ROWS {
+            break;
+        }
     }
-
-    let mut sample = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    while sample.len() < SAMPLE_ROWS
-        && reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(e, bytes))?
-    {
-        sample.push(record.clone());
+    if !any_record {
+        let what = if several { "the files have" } else { "the file has" };
+        bail!(
+            "failed to load `{path}`: {what} a header but no data rows\n  columns: {}",
+            clip(
+                &headers
+                    .iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                300
+            )
+        );
     }
-    if sample.is_empty() {
-        bail!("the file has a header but no data rows");
-    }
-
     let values = |i: usize| -> Vec<String> {
         sample
             .iter()
-            .filter_map(|r| r.get(i))
-            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .filter_map(|(k, r)| maps[*k][i].and_then(|j| r.get(j)))
+            .map(str::to_string)
             .collect()
     };
     let chosen = columns::choose(
@@ -267,7 +455,18 @@ pub fn parse(
         &taxonomy.code_maps,
         options.reason_col.as_deref(),
         &options.code_cols,
-    )?;
+    )
+    .map_err(|e| {
+        let mut msg = format!("failed to load `{path}`: {e}");
+        if headers.len() == 1 && tables.iter().all(|t| t.format == "csv") {
+            msg.push_str(
+                "\n  note: no delimiter (`,` `;` tab `|`) splits the lines, so the file reads \
+                 as one column; is it a CSV export? Name the delimiter with --delimiter if it \
+                 is another",
+            );
+        }
+        anyhow::anyhow!(msg)
+    })?;
     let mut extra = Vec::new();
     for (flag, name) in &options.extra {
         extra.push(columns::named(&headers, flag, name)?);
@@ -281,8 +480,12 @@ pub fn parse(
         None
     };
     extra.extend(id_column);
+    let mut filters = Vec::new();
+    for f in &read.filters {
+        filters.push((columns::named(&headers, "--where", &f.column)?, f));
+    }
 
-    let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), sample.len());
+    let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
     let mut columns: Vec<(usize, StringChunkedBuilder)> = Vec::new();
     if let Some(i) = chosen.text {
         columns.push((i, builder(TEXT.to_string())));
@@ -299,32 +502,88 @@ pub fn parse(
             columns.push((i, builder(all_name(i))));
         }
     }
-    let mut push = |record: &csv::ByteRecord| -> Result<()> {
-        for (k, (i, builder)) in columns.iter_mut().enumerate() {
-            let value = field_str(record, bytes, *i, &headers[*i])?;
-            if k >= kept {
-                builder.append_value(value);
-            } else if value.trim().is_empty() {
-                builder.append_null();
-            } else {
-                builder.append_value(value);
+
+    let mut lines = Vec::new();
+    let mut files = Vec::new();
+    let mut rejected = Vec::new();
+    let mut infos = Vec::with_capacity(tables.len());
+    let mut filtered_out = 0;
+    for (k, t) in tables.iter().enumerate() {
+        let map = &maps[k];
+        let mut info = SourceInfo {
+            path: t.name.clone(),
+            format: t.format,
+            compression: t.compression,
+            encoding: t.encoding,
+            delimiter: t.delimiter.map(sniff::delimiter_name),
+            sheet: t.sheet.clone(),
+            rows: 0,
+            filtered_out: 0,
+            rejected: 0,
+        };
+        t.records(|r| {
+            info.rows += 1;
+            if r.fields.len() != t.headers.len() {
+                if !read.skip_bad_rows {
+                    let err = bad_row_error(t, r.line, r.fields.len())?;
+                    return Err(err.context(format!("failed to load `{}`", t.name)));
+                }
+                info.rejected += 1;
+                rejected.push(RejectedRow {
+                    path: t.name.clone(),
+                    line: r.line,
+                    expected_fields: t.headers.len(),
+                    found_fields: r.fields.len(),
+                    fields: if options.keep_all {
+                        r.fields.iter().map(str::to_string).collect()
+                    } else {
+                        Vec::new()
+                    },
+                });
+                return Ok(true);
             }
-        }
-        Ok(())
-    };
-    let mut lines = Vec::with_capacity(sample.len());
-    for r in &sample {
-        push(r)?;
-        lines.push(line_of(r, bytes));
+            let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
+            if !filters
+                .iter()
+                .all(|(i, f)| f.keeps(cell(*i).filter(|c| !c.trim().is_empty())))
+            {
+                info.filtered_out += 1;
+                return Ok(true);
+            }
+            for (c, (i, builder)) in columns.iter_mut().enumerate() {
+                let value = cell(*i);
+                if c >= kept {
+                    builder.append_value(value.unwrap_or(""));
+                } else {
+                    match value {
+                        Some(v) if !v.trim().is_empty() => builder.append_value(v),
+                        _ => builder.append_null(),
+                    }
+                }
+            }
+            lines.push(r.line);
+            files.push(k as u32);
+            Ok(true)
+        })?;
+        filtered_out += info.filtered_out;
+        infos.push(info);
     }
-    let mut rows = sample.len();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(e, bytes))?
-    {
-        push(&record)?;
-        lines.push(line_of(&record, bytes));
-        rows += 1;
+    let rows = lines.len();
+    if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
+        bail!(
+            "failed to load `{path}`: all {} rows have the wrong number of fields (the header \
+             has {}); nothing is left to analyze",
+            rejected.len(),
+            rejected[0].expected_fields
+        );
+    }
+    if rows == 0 && filtered_out > 0 {
+        let shown: Vec<String> = read.filters.iter().map(|f| format!("`{}`", f.text)).collect();
+        bail!(
+            "--where {} left none of the {filtered_out} rows; values are compared trimmed and \
+             ignoring case (see them with `churn tag FILE`)",
+            shown.join(" and ")
+        );
     }
 
     let columns = columns
@@ -333,13 +592,19 @@ pub fn parse(
         .collect();
     let frame = DataFrame::new(rows, columns)?;
     Ok(Loaded {
-        path: path.to_string(),
+        path,
+        sources: infos,
         text_column: chosen.text.map(|i| headers[i].clone()),
         code_columns: chosen.codes.iter().map(|&i| headers[i].clone()).collect(),
         extra_columns: extra.iter().map(|&i| headers[i].clone()).collect(),
         id_column: id_column.map(|i| headers[i].clone()),
+        units: tables.iter().map(|t| t.unit).collect(),
         headers,
         frame,
         lines,
+        files,
+        filtered_out,
+        rejected,
+        notes,
     })
 }

@@ -7,11 +7,11 @@ use chrono::{DateTime, Datelike, NaiveDate};
 /// How many bad values an error lists before it only counts the rest.
 const SHOWN: usize = 5;
 
-fn listing(bad: &[(u64, String)]) -> String {
+fn listing(bad: &[(String, String)]) -> String {
     let mut parts: Vec<String> = bad
         .iter()
         .take(SHOWN)
-        .map(|(line, v)| format!("line {line}: `{v}`"))
+        .map(|(place, v)| format!("{place}: `{v}`"))
         .collect();
     if bad.len() > SHOWN {
         parts.push(format!("and {} more", bad.len() - SHOWN));
@@ -72,7 +72,7 @@ pub fn weights(
     path: &str,
     column: &str,
     cells: &[Option<&str>],
-    lines: &[u64],
+    place: &dyn Fn(usize) -> String,
     rows: &[usize],
 ) -> Result<Vec<f64>> {
     let mut bad = Vec::new();
@@ -87,7 +87,7 @@ pub fn weights(
                     Some(c) if c.trim_start().starts_with('-') => format!("{c} (negative)"),
                     Some(c) => c.to_string(),
                 };
-                bad.push((lines[i], shown));
+                bad.push((place(i), shown));
             }
         }
     }
@@ -235,7 +235,7 @@ pub fn dates(
     path: &str,
     column: &str,
     cells: &[Option<&str>],
-    lines: &[u64],
+    place: &dyn Fn(usize) -> String,
     format: &DateFormat,
 ) -> Result<(Vec<Option<NaiveDate>>, String)> {
     let format = match format {
@@ -264,7 +264,7 @@ pub fn dates(
                 match d {
                     Some(d) => out.push(Some(d)),
                     None => {
-                        bad.push((lines[i], c.to_string()));
+                        bad.push((place(i), c.to_string()));
                         out.push(None);
                     }
                 }
@@ -342,6 +342,7 @@ mod tests {
     fn weight_errors_name_the_lines() {
         let cells = [Some("10"), Some("-3"), None, Some("x"), Some("5")];
         let lines = [2, 3, 4, 5, 6];
+        let lines = |i: usize| format!("line {}", lines[i]);
         let err = weights("f.csv", "mrr", &cells, &lines, &[0, 1, 2, 3, 4])
             .unwrap_err()
             .to_string();
@@ -365,6 +366,7 @@ mod tests {
     #[test]
     fn dates_in_every_common_form() {
         let lines = [2, 3, 4, 5];
+        let lines = |i: usize| format!("line {}", lines[i]);
         let iso = [
             Some("2024-01-31"),
             Some("2024-02-01T10:00:00Z"),
@@ -397,6 +399,7 @@ mod tests {
     #[test]
     fn ambiguous_or_bad_dates_are_errors_that_say_what_to_do() {
         let lines = [2, 3, 4];
+        let lines = |i: usize| format!("line {}", lines[i]);
         let amb = [Some("01/02/2024"), Some("03/04/2024")];
         let err = dates("f.csv", "date", &amb, &lines, &DateFormat::Auto)
             .unwrap_err()

@@ -175,6 +175,7 @@ fn junit(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         ("no_answer", r.no_answer),
         ("involuntary", r.involuntary),
         ("rejected", r.rejected),
+        ("filtered_out", r.filtered_out),
     ] {
         writeln!(out, r#"      <property name="{name}" value="{v}"/>"#)?;
     }

@@ -76,6 +76,7 @@ impl Render for Csv {
             ("no_answer", "No answer", rows.no_answer),
             ("involuntary", "Involuntary", rows.involuntary),
             ("rejected", "Rejected", rows.rejected),
+            ("filtered_out", "Filtered out", rows.filtered_out),
         ] {
             let mut cells = vec!["rows".to_string(), id.into(), label.into(), n.to_string()];
             cells.resize(HEADER.len(), String::new());

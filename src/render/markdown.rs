@@ -36,7 +36,7 @@ impl Render for Markdown {
         let names: Vec<String> = report
             .inputs
             .iter()
-            .map(|i| format!("`{}`", cell(&i.path)))
+            .map(|i| format!("`{}`", cell(&i.source.path)))
             .collect();
         writeln!(out, "## Why customers left: {}", names.join(", "))?;
         writeln!(out)?;
@@ -76,6 +76,7 @@ impl Render for Markdown {
             ("*no answer*", r.no_answer, true),
             ("*involuntary*", r.involuntary, false),
             ("*rejected*", r.rejected, false),
+            ("*filtered out*", r.filtered_out, false),
         ] {
             if always || n > 0 {
                 writeln!(out, "| {name} | {n} | not in shares | | | | |")?;

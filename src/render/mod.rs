@@ -67,8 +67,13 @@ pub enum TagFormat {
 
 /// "261 tagged, 18 unclassified, 21 no answer, 0 involuntary, 0 rejected": where the rows went.
 pub fn accounting(r: &crate::report::Rows) -> String {
+    let filtered = if r.filtered_out > 0 {
+        format!(", {} filtered out", r.filtered_out)
+    } else {
+        String::new()
+    };
     format!(
-        "{} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected",
+        "{} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected{filtered}",
         r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
     )
 }

@@ -470,11 +470,32 @@ impl Render for Table {
             for c in &input.code_columns {
                 columns.push(format!("codes `{c}`"));
             }
+            let source = &input.source;
+            let mut how = vec![plural(source.rows, "row", "rows")];
+            if source.format != "csv" {
+                how.push(source.format.to_string());
+            }
+            if let Some(sheet) = &source.sheet {
+                how.push(format!("sheet `{sheet}`"));
+            }
+            how.extend(source.compression.map(str::to_string));
+            if let Some(e) = source.encoding.filter(|e| *e != "UTF-8") {
+                how.push(e.to_string());
+            }
+            if let Some(d) = source.delimiter.as_deref().filter(|d| *d != "comma") {
+                how.push(format!("{d}-separated"));
+            }
+            if source.filtered_out > 0 {
+                how.push(format!("{} filtered out", source.filtered_out));
+            }
+            if source.rejected > 0 {
+                how.push(format!("{} rejected", source.rejected));
+            }
             writeln!(
                 out,
                 "{} ({}; reason column: {})",
-                self.bold(&input.path),
-                plural(input.rows, "row", "rows"),
+                self.bold(&source.path),
+                how.join(", "),
                 columns.join(", ")
             )?;
         }
@@ -488,13 +509,49 @@ impl Render for Table {
         };
         writeln!(
             out,
-            "Read {}: {} tagged, {} unclassified, {} no answer{involuntary}, {} rejected",
+            "Read {}: {} tagged, {} unclassified, {} no answer{involuntary}, {} rejected{}",
             plural(r.read, "row", "rows"),
             r.tagged,
             r.unclassified,
             r.no_answer,
-            r.rejected
+            r.rejected,
+            if r.filtered_out > 0 {
+                format!(", {} filtered out", r.filtered_out)
+            } else {
+                String::new()
+            }
         )?;
+        if !report.rejected_rows.is_empty() {
+            let several = report.inputs.len() > 1;
+            let shown: Vec<String> = report
+                .rejected_rows
+                .iter()
+                .take(20)
+                .map(|x| {
+                    let file = if several {
+                        format!("`{}` ", x.path)
+                    } else {
+                        String::new()
+                    };
+                    format!("{file}line {} ({} fields)", x.line, x.found_fields)
+                })
+                .collect();
+            let more = report.rejected_rows.len().saturating_sub(20);
+            let more = if more > 0 {
+                format!(" and {more} more (all are in --format json)")
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "{}",
+                self.dim(&format!(
+                    "Rejected rows (the header has {} fields): {}{more}",
+                    report.rejected_rows[0].expected_fields,
+                    shown.join(", ")
+                ))
+            )?;
+        }
         let from_code: usize = report.reasons.iter().map(|x| x.from_code).sum();
         if from_code > 0 {
             writeln!(

@@ -1,0 +1,247 @@
+//! Bytes to text: find the encoding (a byte-order mark, valid UTF-8, UTF-16 without a mark, or
+//! else Windows-1252) or take the user's `--encoding`, and decode. Pure.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+/// Decoded text and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding's name as encoding_rs spells it ("UTF-8", "UTF-16LE", "windows-1252").
+    pub encoding: &'static str,
+    /// Whether a byte-order mark was found (and dropped).
+    pub bom: bool,
+    /// Said on stderr when the encoding was guessed rather than certain.
+    pub note: Option<String>,
+}
+
+/// Why bytes could not be decoded. `Display` is the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The encoding the user named does not fit the bytes.
+    Malformed {
+        encoding: &'static str,
+        line: usize,
+        column: usize,
+    },
+    /// Binary data: a NUL character where text was expected.
+    Binary { line: usize, column: usize },
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Malformed {
+                encoding,
+                line,
+                column,
+            } => write!(
+                f,
+                "line {line}, character {column}: not valid {encoding}\n  help: leave out \
+                 --encoding to let churn detect it, or name the right one (utf-8, utf-16le, \
+                 utf-16be, windows-1252, latin1, ...)"
+            ),
+            DecodeError::Binary { line, column } => write!(
+                f,
+                "line {line}, character {column}: binary data (a NUL byte); this is not a text \
+                 CSV file\n  help: give a CSV export (optionally .gz or .zst), an .xlsx workbook \
+                 or a .parquet file"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// An encoding by one of its WHATWG labels ("utf-8", "utf-16le", "windows-1252", "latin1",
+/// "iso-8859-15", "shift_jis", ...).
+pub fn encoding_for(label: &str) -> Result<&'static Encoding, String> {
+    let label = label.trim();
+    let found = match label.to_ascii_lowercase().replace('_', "-").as_str() {
+        "utf16" | "utf-16" => Some(UTF_16LE),
+        "cp1252" | "windows1252" => Some(WINDOWS_1252),
+        "utf8" => Some(UTF_8),
+        _ => Encoding::for_label(label.as_bytes()),
+    };
+    found.ok_or_else(|| {
+        format!(
+            "unknown encoding `{label}`; use a name such as utf-8, utf-16le, utf-16be, \
+             windows-1252, latin1 or iso-8859-15"
+        )
+    })
+}
+
+/// 1-based line and character of byte `at` in `bytes` (characters counted as bytes when the
+/// line is not UTF-8).
+fn position(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = std::str::from_utf8(&before[start..]).map_or(at - start, |s| s.chars().count());
+    (line, column + 1)
+}
+
+/// UTF-16 without a byte-order mark: NUL bytes on one side of most ASCII characters.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd * 10 >= pairs * 7 && even * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs * 7 && odd * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn check_binary(text: &str) -> Result<(), DecodeError> {
+    match text.find('\0') {
+        None => Ok(()),
+        Some(at) => {
+            let (line, column) = position(text.as_bytes(), at);
+            Err(DecodeError::Binary { line, column })
+        }
+    }
+}
+
+/// Decode `bytes`, detecting the encoding unless `forced`.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
+    let bom = Encoding::for_bom(bytes);
+    let (encoding, bom_len, note) = match (forced, bom) {
+        (Some(e), Some((b, len))) if b == e => (e, len, None),
+        (Some(e), _) => (e, 0, None),
+        (None, Some((e, len))) => (e, len, None),
+        (None, None) => {
+            if std::str::from_utf8(bytes).is_ok() {
+                (UTF_8, 0, None)
+            } else if let Some(e) = utf16_without_bom(bytes) {
+                let note = format!(
+                    "read as {} (no byte-order mark; NUL bytes beside the text); say \
+                     --encoding to choose another",
+                    e.name()
+                );
+                (e, 0, Some(note))
+            } else {
+                let at = std::str::from_utf8(bytes)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+                let (line, column) = position(bytes, at);
+                let note = format!(
+                    "not UTF-8 (line {line}, character {column} is byte 0x{:02X}); read as \
+                     Windows-1252 (Latin-1). If accented letters look wrong, say --encoding NAME",
+                    bytes[at]
+                );
+                (WINDOWS_1252, 0, Some(note))
+            }
+        }
+    };
+    let body = &bytes[bom_len..];
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    if had_errors {
+        // Find the first malformed sequence to say where it is.
+        let mut decoder = encoding.new_decoder_without_bom_handling();
+        let capacity = decoder
+            .max_utf8_buffer_length_without_replacement(body.len())
+            .unwrap_or(usize::MAX / 2);
+        let mut out = String::with_capacity(capacity);
+        let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+        let at = match result {
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                read.saturating_sub(bad as usize + after as usize)
+            }
+            _ => read,
+        };
+        let (line, column) = position(body, at);
+        return Err(DecodeError::Malformed {
+            encoding: encoding.name(),
+            line,
+            column,
+        });
+    }
+    let text = text.into_owned();
+    check_binary(&text)?;
+    Ok(Decoded {
+        text,
+        encoding: encoding.name(),
+        bom: bom_len > 0,
+        note,
+    })
+}
+
+/// Encode `text` (for tests of the round trip): UTF-16 with a byte-order mark, or another
+/// encoding as encoding_rs writes it.
+pub fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+    if encoding == UTF_16LE || encoding == UTF_16BE {
+        let le = encoding == UTF_16LE;
+        let mut out = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+        for unit in text.encode_utf16() {
+            let b = if le {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            out.extend_from_slice(&b);
+        }
+        out
+    } else {
+        encoding.encode(text).0.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_boms_utf8_and_windows_1252() {
+        let d = decode(b"\xEF\xBB\xBFreason\nprice\n", None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding, d.bom), ("reason\nprice\n", "UTF-8", true));
+        let d = decode(&encode("reason\nprix élevé\n", UTF_16LE), None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("reason\nprix élevé\n", "UTF-16LE"));
+        let d = decode(&encode("reason\nprix élevé\n", UTF_16BE), None).unwrap();
+        assert_eq!(d.encoding, "UTF-16BE");
+        let d = decode(b"reason\nprix \xE9lev\xE9 \x96 trop\n", None).unwrap();
+        assert_eq!(d.text, "reason\nprix élevé – trop\n");
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.note.unwrap().contains("line 2, character 6"));
+    }
+
+    #[test]
+    fn utf16_without_a_mark() {
+        let bytes: Vec<u8> = "reason\nprice\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("reason\nprice\n", "UTF-16LE"));
+        assert!(d.note.is_some());
+    }
+
+    #[test]
+    fn forced_encoding_errors_say_where() {
+        let err = decode(b"reason\nok\nbad \xFF here\n", Some(UTF_8)).unwrap_err();
+        assert_eq!(
+            err,
+            DecodeError::Malformed {
+                encoding: "UTF-8",
+                line: 3,
+                column: 5
+            }
+        );
+        let d = decode(b"reason\n\xE9t\xE9\n", Some(encoding_for("latin1").unwrap())).unwrap();
+        assert_eq!(d.text, "reason\n\u{e9}t\u{e9}\n");
+        assert!(encoding_for("klingon").is_err());
+        assert_eq!(encoding_for("cp1252").unwrap(), WINDOWS_1252);
+    }
+
+    #[test]
+    fn nul_bytes_are_binary() {
+        let err = decode(b"reason\nab\0cd\n", None).unwrap_err();
+        assert_eq!(err, DecodeError::Binary { line: 2, column: 3 });
+    }
+}

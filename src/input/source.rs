@@ -1,0 +1,193 @@
+//! Where an export's bytes come from: paths and globs, `-` for stdin, gzip and zstd
+//! decompression, and what kind of file the bytes are (CSV text, a workbook, Parquet), told by
+//! their first bytes rather than the file name.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+/// What kind of file a source holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    /// A spreadsheet workbook: .xlsx, .xlsm, .xlsb, .xls or .ods.
+    Workbook,
+    Parquet,
+}
+
+/// One input's bytes, decompressed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as given (or as a glob expanded it); `-` is stdin.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// "gzip" or "zstd" when the bytes were compressed.
+    pub compression: Option<&'static str>,
+    pub format: Format,
+}
+
+/// Whether `s` is a glob pattern rather than a path.
+fn is_pattern(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// The inputs as given, with globs expanded (sorted), checked for repeats.
+pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for input in inputs {
+        if input != "-" && is_pattern(input) && !Path::new(input).exists() {
+            let paths = glob::glob(input)
+                .map_err(|e| anyhow::anyhow!("`{input}` is not a valid glob pattern: {e}"))?;
+            let mut matched = Vec::new();
+            for p in paths {
+                let p = p.map_err(|e| anyhow::anyhow!("`{input}`: {e}"))?;
+                if p.is_file() {
+                    matched.push(p.to_string_lossy().into_owned());
+                }
+            }
+            if matched.is_empty() {
+                bail!("`{input}` matches no file");
+            }
+            matched.sort();
+            out.extend(matched);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &out {
+        if !seen.insert(name.as_str()) {
+            bail!("`{name}` is given twice; each file is read once");
+        }
+    }
+    Ok(out)
+}
+
+/// The file's bytes: stdin for `-`.
+fn read_bytes(name: &str) -> Result<Vec<u8>> {
+    if name == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        return Ok(bytes);
+    }
+    let path = Path::new(name);
+    if path.is_dir() {
+        bail!(
+            "`{name}` is a directory; give a file, or a glob such as `{}/*.csv`",
+            name.trim_end_matches('/')
+        );
+    }
+    std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied; check the file's permissions".to_string()
+            }
+            _ => e.to_string(),
+        };
+        anyhow::anyhow!("cannot read `{name}`: {why}")
+    })
+}
+
+const GZIP: &[u8] = &[0x1f, 0x8b];
+const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = &[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const PARQUET: &[u8] = b"PAR1";
+
+/// Kinds of file that are certainly not an export, by their first bytes.
+const NOT_EXPORTS: &[(&[u8], &str)] = &[
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program"),
+    (b"BZh", "bzip2-compressed; decompress it first (bunzip2)"),
+    (b"\xfd7zXZ\x00", "xz-compressed; decompress it first (unxz)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract the CSV first"),
+    (b"SQLite format 3\0", "an SQLite database; export a table as CSV first"),
+];
+
+fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {
+    if bytes.starts_with(GZIP) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .map_err(|e| {
+                anyhow::anyhow!("`{name}` looks gzip-compressed but cannot be decompressed: {e}")
+            })?;
+        Ok((out, Some("gzip")))
+    } else if bytes.starts_with(ZSTD) {
+        let out = zstd::stream::decode_all(bytes.as_slice()).map_err(|e| {
+            anyhow::anyhow!("`{name}` looks zstd-compressed but cannot be decompressed: {e}")
+        })?;
+        Ok((out, Some("zstd")))
+    } else {
+        Ok((bytes, None))
+    }
+}
+
+/// What the bytes are, or why they cannot be an export.
+pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
+    if bytes.starts_with(ZIP) || bytes.starts_with(OLE) {
+        return Ok(Format::Workbook);
+    }
+    if bytes.starts_with(PARQUET) {
+        return Ok(Format::Parquet);
+    }
+    for (magic, what) in NOT_EXPORTS {
+        if bytes.starts_with(magic) {
+            bail!(
+                "`{name}` is {what}, not a survey export\n  help: give a CSV file (optionally \
+                 .gz or .zst), an .xlsx workbook or a .parquet file"
+            );
+        }
+    }
+    Ok(Format::Csv)
+}
+
+/// Read one input: its bytes, decompressed, and its format.
+pub fn read(name: &str) -> Result<Source> {
+    let bytes = read_bytes(name)?;
+    let (bytes, compression) = decompress(name, bytes)?;
+    let format = format_of(name, &bytes)?;
+    Ok(Source {
+        name: name.to_string(),
+        bytes,
+        compression,
+        format,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_first_bytes() {
+        assert_eq!(format_of("a", b"reason\n").unwrap(), Format::Csv);
+        assert_eq!(format_of("a", b"PAR1....").unwrap(), Format::Parquet);
+        assert_eq!(format_of("a", b"PK\x03\x04...").unwrap(), Format::Workbook);
+        let err = format_of("a.csv", b"%PDF-1.4").unwrap_err().to_string();
+        assert!(err.contains("a PDF document"), "{err}");
+    }
+
+    #[test]
+    fn gzip_and_zstd_round_trip() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"reason\nprice\n").unwrap();
+        let (out, c) = decompress("a.gz", gz.finish().unwrap()).unwrap();
+        assert_eq!((out.as_slice(), c), (&b"reason\nprice\n"[..], Some("gzip")));
+        let z = zstd::stream::encode_all(&b"reason\nprice\n"[..], 1).unwrap();
+        let (out, c) = decompress("a.zst", z).unwrap();
+        assert_eq!((out.as_slice(), c), (&b"reason\nprice\n"[..], Some("zstd")));
+        let err = decompress("a.gz", vec![0x1f, 0x8b, 0, 1, 2]).unwrap_err();
+        assert!(err.to_string().contains("cannot be decompressed"));
+    }
+}

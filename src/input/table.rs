@@ -1,0 +1,369 @@
+//! One source as a table: decoded and split into a header and records (CSV text with its
+//! sniffed dialect, a workbook's sheet, a Parquet file's rows). Headers are trimmed, blank ones
+//! named by position and repeated ones numbered.
+
+use anyhow::{bail, Context, Result};
+use csv::StringRecord;
+
+use super::decode::{self, Decoded};
+use super::sniff;
+use super::source::{Format, Source};
+
+/// How to read the sources.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--encoding`: decode every CSV as this instead of detecting.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `--delimiter`: split every CSV on this instead of sniffing.
+    pub delimiter: Option<u8>,
+    /// `--sheet`: the workbook sheet to read (default the first).
+    pub sheet: Option<String>,
+    /// `--skip-bad-rows`: count rows with the wrong number of fields as rejected.
+    pub skip_bad_rows: bool,
+    /// `--where`: keep the rows that pass every filter.
+    pub filters: Vec<super::Filter>,
+}
+
+enum Body {
+    /// CSV text and its delimiter.
+    Text(String, u8),
+    /// Rows read from a workbook or Parquet file, with their row numbers.
+    Rows(Vec<(u64, StringRecord)>),
+}
+
+/// A source, ready to be read record by record.
+pub struct Table {
+    pub name: String,
+    /// "csv", "xlsx" (any workbook) or "parquet".
+    pub format: &'static str,
+    pub compression: Option<&'static str>,
+    /// How a CSV was decoded.
+    pub encoding: Option<&'static str>,
+    pub bom: bool,
+    pub delimiter: Option<u8>,
+    /// The workbook sheet read.
+    pub sheet: Option<String>,
+    /// Trimmed, unique header names, left to right.
+    pub headers: Vec<String>,
+    /// Headers renamed to be unique or to name a blank: (as read, as named).
+    pub renamed: Vec<(String, String)>,
+    /// Notes for stderr (a guessed encoding).
+    pub notes: Vec<String>,
+    /// "line" for CSV (a record's first line in the file), "row" for a sheet or Parquet.
+    pub unit: &'static str,
+    body: Body,
+}
+
+/// One data record.
+pub struct Record<'a> {
+    /// The line (CSV) or row (sheet, Parquet) it starts on, 1-based, the header counted.
+    pub line: u64,
+    pub fields: &'a StringRecord,
+}
+
+/// The file line a record starts on. With CRLF line ends the csv crate places a record's start
+/// on the `\n` of the previous line end, one line early; step over it.
+fn line_of(position: Option<&csv::Position>, bytes: &[u8]) -> u64 {
+    position.map_or(0, |p| {
+        let early = bytes.get(p.byte() as usize) == Some(&b'\n');
+        p.line() + u64::from(early)
+    })
+}
+
+/// Trim header names; name blanks `column N`; number repeats `Name (2)`.
+fn unique_headers(raw: &[String]) -> (Vec<String>, Vec<(String, String)>) {
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut renamed = Vec::new();
+    for (i, h) in raw.iter().enumerate() {
+        let trimmed = h.trim();
+        let mut name = if trimmed.is_empty() {
+            format!("column {}", i + 1)
+        } else {
+            trimmed.to_string()
+        };
+        if out.contains(&name) {
+            let mut k = 2;
+            while out.contains(&format!("{name} ({k})")) {
+                k += 1;
+            }
+            name = format!("{name} ({k})");
+        }
+        if name != trimmed {
+            renamed.push((h.clone(), name.clone()));
+        }
+        out.push(name);
+    }
+    (out, renamed)
+}
+
+impl Table {
+    /// Decode and split a source.
+    pub fn open(source: Source, options: &ReadOptions) -> Result<Table> {
+        match source.format {
+            Format::Csv => Self::csv(source, options),
+            Format::Workbook => Self::workbook(source, options),
+            Format::Parquet => Self::parquet(source),
+        }
+    }
+
+    fn csv(source: Source, options: &ReadOptions) -> Result<Table> {
+        let Decoded {
+            text,
+            encoding,
+            bom,
+            note,
+        } = decode::decode(&source.bytes, options.encoding)?;
+        drop(source.bytes);
+        if text.trim().is_empty() {
+            bail!("the file is empty; expected a header row and one row per response");
+        }
+        let start = text.trim_start();
+        if start.starts_with('{') || start.starts_with('[') {
+            bail!("this looks like JSON, not CSV; export the survey as CSV");
+        }
+        if start.starts_with('<') {
+            bail!("this looks like HTML or XML, not CSV; export the survey as CSV");
+        }
+        let delimiter = options.delimiter.unwrap_or_else(|| sniff::sniff(&text));
+        let raw: Vec<String> = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes())
+            .headers()
+            .context("cannot read the header row")?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let (headers, renamed) = unique_headers(&raw);
+        Ok(Table {
+            name: source.name,
+            format: "csv",
+            compression: source.compression,
+            encoding: Some(encoding),
+            bom,
+            delimiter: Some(delimiter),
+            sheet: None,
+            headers,
+            renamed,
+            notes: note.into_iter().collect(),
+            unit: "line",
+            body: Body::Text(text, delimiter),
+        })
+    }
+
+    fn workbook(source: Source, options: &ReadOptions) -> Result<Table> {
+        use calamine::{Data, Reader};
+        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(source.bytes))
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the workbook: {e}\n  help: a .zip that is not a workbook, or a \
+                     damaged file; give a CSV, .xlsx, .xls, .ods or .parquet file"
+                )
+            })?;
+        let names = book.sheet_names();
+        let sheet = match &options.sheet {
+            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--sheet: no sheet `{s}`\n  sheets: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?,
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("the workbook has no sheets"))?,
+        };
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| anyhow::anyhow!("cannot read sheet `{sheet}`: {e}"))?;
+        let first_row = range.start().map_or(0, |(r, _)| r as u64);
+        let cell = |d: &Data| -> String {
+            match d {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) => format!("{f}"),
+                Data::DateTime(dt) => match dt.as_datetime() {
+                    Some(t) if t.time() == chrono::NaiveTime::MIN => {
+                        t.date().format("%Y-%m-%d").to_string()
+                    }
+                    Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    None => dt.to_string(),
+                },
+                other => other.to_string(),
+            }
+        };
+        let mut rows = range.rows().enumerate();
+        let raw: Vec<String> = match rows.next() {
+            Some((_, r)) => r.iter().map(cell).collect(),
+            None => bail!("sheet `{sheet}` is empty; expected a header row and one row per response"),
+        };
+        let (headers, renamed) = unique_headers(&raw);
+        let mut body = Vec::new();
+        for (i, r) in rows {
+            let fields: Vec<String> = r.iter().map(cell).collect();
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            body.push((first_row + i as u64 + 1, StringRecord::from(fields)));
+        }
+        Ok(Table {
+            name: source.name,
+            format: "xlsx",
+            compression: source.compression,
+            encoding: None,
+            bom: false,
+            delimiter: None,
+            sheet: Some(sheet),
+            headers,
+            renamed,
+            notes: Vec::new(),
+            unit: "row",
+            body: Body::Rows(body),
+        })
+    }
+
+    fn parquet(source: Source) -> Result<Table> {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::Field;
+        let reader = SerializedFileReader::new(bytes::Bytes::from(source.bytes))
+            .map_err(|e| anyhow::anyhow!("cannot read the Parquet file: {e}"))?;
+        let raw: Vec<String> = reader
+            .metadata()
+            .file_metadata()
+            .schema_descr()
+            .root_schema()
+            .get_fields()
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect();
+        let (headers, renamed) = unique_headers(&raw);
+        let value = |f: &Field| -> String {
+            match f {
+                Field::Null => String::new(),
+                Field::Str(s) => s.clone(),
+                Field::Bytes(b) => String::from_utf8_lossy(b.data()).into_owned(),
+                Field::Float(x) => format!("{x}"),
+                Field::Double(x) => format!("{x}"),
+                other => other.to_string(),
+            }
+        };
+        let mut body = Vec::new();
+        let rows = reader
+            .get_row_iter(None)
+            .map_err(|e| anyhow::anyhow!("cannot read the Parquet file's rows: {e}"))?;
+        for (i, row) in rows.enumerate() {
+            let row = row.map_err(|e| anyhow::anyhow!("row {}: {e}", i + 1))?;
+            let fields: Vec<String> = row.get_column_iter().map(|(_, f)| value(f)).collect();
+            body.push((i as u64 + 1, StringRecord::from(fields)));
+        }
+        Ok(Table {
+            name: source.name,
+            format: "parquet",
+            compression: source.compression,
+            encoding: None,
+            bom: false,
+            delimiter: None,
+            sheet: None,
+            headers,
+            renamed,
+            notes: Vec::new(),
+            unit: "row",
+            body: Body::Rows(body),
+        })
+    }
+
+    /// Visit every data record in order; `visit` returns `false` to stop early.
+    pub fn records(&self, mut visit: impl FnMut(Record<'_>) -> Result<bool>) -> Result<()> {
+        match &self.body {
+            Body::Text(text, delimiter) => {
+                let bytes = text.as_bytes();
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .delimiter(*delimiter)
+                    .from_reader(bytes);
+                let mut record = StringRecord::new();
+                while reader
+                    .read_record(&mut record)
+                    .context("cannot read a record")?
+                {
+                    let line = line_of(record.position(), bytes);
+                    if !visit(Record {
+                        line,
+                        fields: &record,
+                    })? {
+                        break;
+                    }
+                }
+            }
+            Body::Rows(rows) => {
+                for (line, fields) in rows {
+                    if !visit(Record {
+                        line: *line,
+                        fields,
+                    })? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Header fields holding a stray `"`, by 1-based position: the usual sign of a header whose
+    /// quotes are unbalanced.
+    pub fn quoted_headers(&self) -> Vec<(usize, String)> {
+        self.headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.contains('"'))
+            .map(|(i, h)| (i + 1, h.clone()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        let source = Source {
+            name: "t.csv".into(),
+            bytes: text.as_bytes().to_vec(),
+            compression: None,
+            format: Format::Csv,
+        };
+        Table::open(source, &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn headers_are_trimmed_named_and_numbered() {
+        let t = table(" Reason ;;plan; reason;Reason\n1;2;3;4;5\n");
+        assert_eq!(
+            t.headers,
+            ["Reason", "column 2", "plan", "reason", "Reason (2)"]
+        );
+        assert_eq!(t.renamed.len(), 2);
+        assert_eq!(t.delimiter, Some(b';'));
+    }
+
+    #[test]
+    fn records_keep_line_breaks_and_lines() {
+        let t = table("id,reason\r\n1,\"too\r\nexpensive\"\r\n2,moved\r\n");
+        let mut seen = Vec::new();
+        t.records(|r| {
+            seen.push((r.line, r.fields.get(1).unwrap().to_string()));
+            Ok(true)
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [(2, "too\r\nexpensive".to_string()), (4, "moved".to_string())]
+        );
+    }
+}
