@@ -208,6 +208,22 @@ impl Scratch {
 /// Bit for a language in a cue's or rule's language set; bit 31 is "any language".
 const ANY_LANG: u32 = 1 << 31;
 
+/// Answers longer than this many bytes are classified on their first this-many bytes (cut at a
+/// character boundary): no real answer is this long, and matching is not linear in the length.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The part of an answer that is classified (see [`MAX_ANSWER_BYTES`]).
+pub fn answer_prefix(text: &str) -> &str {
+    if text.len() <= MAX_ANSWER_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANSWER_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// A taxonomy compiled for matching. Build once, classify many rows.
 #[derive(Debug)]
 pub struct Classifier {
@@ -484,6 +500,8 @@ impl Classifier {
 
         // Phrase rules.
         for i in 0..words {
+            // Matches found so far at word `i` (earlier words' matches cannot repeat these).
+            let at_i = trace.matches.len();
             for &first in ids(i) {
                 let Some(candidates) = self.by_first.get(&(first & !TYPO_BIT)) else {
                     continue;
@@ -502,7 +520,7 @@ impl Classifier {
                     ) {
                         // The same words matched for the same reason by a rule of another
                         // language: one match, negatable in either language.
-                        if let Some(same) = trace.matches.iter_mut().find(|m| {
+                        if let Some(same) = trace.matches[at_i..].iter_mut().find(|m| {
                             m.reason == p.reason && m.start == i && m.end == end && m.weak == p.weak
                         }) {
                             same.lang |= p.lang;
@@ -697,7 +715,7 @@ impl Classifier {
 
     /// Classify a free-text answer.
     pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
-        self.trace(text, scratch);
+        self.trace(answer_prefix(text), scratch);
         self.outcome_of(&scratch.trace)
     }
 

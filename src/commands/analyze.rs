@@ -236,6 +236,29 @@ fn low_match_hint(report: &Report) -> Option<String> {
 /// Run `churn analyze`, writing the report to `out` and notes to stderr.
 pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {
     let report = report(args, config)?;
+    let rows = &report.rows;
+    let kept = rows.read - rows.rejected - rows.filtered_out;
+    if kept > 0 && rows.no_answer == kept {
+        let input = &report.inputs[0];
+        let columns: Vec<String> = input
+            .text_column
+            .iter()
+            .chain(&input.code_columns)
+            .map(|c| format!("`{c}`"))
+            .collect();
+        let paths: Vec<&str> = report
+            .inputs
+            .iter()
+            .map(|i| i.source.path.as_str())
+            .collect();
+        anyhow::bail!(
+            "`{}`: the reason column {} is blank in every row ({kept} rows), so there is \
+             nothing to analyze\n  help: is it the right column? Name another with \
+             --reason-col NAME",
+            paths.join(", "),
+            columns.join(" and ")
+        );
+    }
     if let Some(hint) = low_match_hint(&report) {
         crate::diag::note(hint);
     }

@@ -300,6 +300,21 @@ fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
     names_reason && known * 10 >= non_blank * 9
 }
 
+/// Whether a header names a free-text reason column by the lists above (not by the looser
+/// "contains reason/feedback/comment" fallback).
+pub fn is_reason_header(header: &str) -> bool {
+    let squashed = squash(header);
+    TEXT_HEADERS.iter().any(|(names, prefix)| {
+        names.iter().any(|n| {
+            if *prefix {
+                squashed.starts_with(n)
+            } else {
+                squashed == *n
+            }
+        })
+    })
+}
+
 /// Choose the columns to read.
 ///
 /// `sample(i)` gives some values of column `i` (used to recognise coded columns by their

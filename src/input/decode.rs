@@ -117,15 +117,15 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         (Some(e), _) => (e, 0, None),
         (None, Some((e, len))) => (e, len, None),
         (None, None) => {
-            if std::str::from_utf8(bytes).is_ok() {
-                (UTF_8, 0, None)
-            } else if let Some(e) = utf16_without_bom(bytes) {
+            if let Some(e) = utf16_without_bom(bytes) {
                 let note = format!(
                     "read as {} (no byte-order mark; NUL bytes beside the text); say \
                      --encoding to choose another",
                     e.name()
                 );
                 (e, 0, Some(note))
+            } else if std::str::from_utf8(bytes).is_ok() {
+                (UTF_8, 0, None)
             } else {
                 let at = std::str::from_utf8(bytes)
                     .err()

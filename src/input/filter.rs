@@ -40,16 +40,22 @@ fn list(s: &str) -> Result<Vec<String>, String> {
         }
         _ => s,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_reader(inner.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let values = match reader.read_record(&mut record) {
-        Ok(true) => record.iter().map(fold).collect(),
-        Ok(false) => Vec::new(),
-        Err(e) => return Err(format!("cannot read the list `{inner}`: {e}")),
-    };
+    // Split on commas outside double quotes; quotes group, and are dropped.
+    let mut values = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in inner.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => values.push(fold(&std::mem::take(&mut current))),
+            _ => current.push(c),
+        }
+    }
+    if quoted {
+        return Err(format!("the list `{inner}` has an unclosed quote"));
+    }
+    values.push(fold(&current));
+    values.retain(|v| !v.is_empty());
     if values.is_empty() {
         return Err("`in` needs a list of values: COL in A,B,C".into());
     }

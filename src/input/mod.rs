@@ -96,6 +96,9 @@ pub struct SourceInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RejectedRow {
     pub path: String,
+    /// The source it came from (index into [`Loaded::sources`]).
+    #[serde(skip)]
+    pub file: u32,
     /// The line (CSV) or row (workbook, Parquet) it starts on.
     pub line: u64,
     pub expected_fields: usize,
@@ -316,17 +319,43 @@ fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<anyhow::Error
             return Ok(anyhow::anyhow!(msg));
         }
     }
+    if let Some(spread) = multiline_short(table, line, expected) {
+        return Ok(spread);
+    }
     let delimiter = table
         .delimiter
         .map(|d| format!(" ({})", sniff::delimiter_name(d)))
         .unwrap_or_default();
     let wrong = total - fitting;
+    let fields = if expected == 1 { "field" } else { "fields" };
     Ok(anyhow::anyhow!(
-        "{unit} {line}: expected {expected} fields (as in the header), found {found}; an answer \
+        "{unit} {line}: expected {expected} {fields} (as in the header), found {found}; an answer \
          containing the delimiter{delimiter} or a line break must be quoted\n  help: {wrong} of \
          {total} rows have the wrong number of fields; fix them, or say --skip-bad-rows to count \
          them as rejected and go on"
     ))
+}
+
+/// A short record spanning several lines is the mark of a quote opened and never closed.
+fn multiline_short(table: &Table, line: u64, expected: usize) -> Option<anyhow::Error> {
+    let mut found = None;
+    let _ = table.records(|r| {
+        if r.line == line {
+            found = Some((r.fields.len(), r.fields.iter().map(|f| f.matches('\n').count()).sum::<usize>()));
+            return Ok(false);
+        }
+        Ok(true)
+    });
+    let (fields, breaks) = found?;
+    (fields < expected && breaks > 0 && table.unit == "line").then(|| {
+        anyhow::anyhow!(
+            "line {line}: a quoted answer here runs over {} lines and the record has only \
+             {fields} of {expected} fields: a `\"` opened on line {line} is probably never \
+             closed\n  help: close the quote (a `\"` inside an answer is written `\"\"`), or \
+             say --skip-bad-rows to count the record as rejected",
+            breaks + 1
+        )
+    })
 }
 
 /// Load sources already read (the pure part of [`load`]).
@@ -418,10 +447,12 @@ pub fn load_sources(
             }
             sample.push((k, r.fields.clone()));
             Ok(sample.len() < SAMPLE_ROWS)
-        })?;
+        })
+        .with_context(|| format!("failed to load `{}`", t.name))?;
         if let Some((line, found)) = bad {
-            return Err(bad_row_error(t, line, found)?)
-                .with_context(|| format!("failed to load `{}`", t.name));
+            let err = bad_row_error(t, line, found)
+                .with_context(|| format!("failed to load `{}`", t.name))?;
+            return Err(err.context(format!("failed to load `{}`", t.name)));
         }
         if sample.len() >= SAMPLE_ROWS {
             break;
@@ -467,6 +498,21 @@ pub fn load_sources(
         }
         anyhow::anyhow!(msg)
     })?;
+    if headers.len() == 1
+        && options.reason_col.is_none()
+        && options.code_cols.is_empty()
+        && chosen.codes.is_empty()
+        && !columns::is_reason_header(&headers[0])
+        && tables.iter().all(|t| t.format == "csv")
+    {
+        bail!(
+            "failed to load `{path}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
+             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
+             it is one column of answers, name it with --reason-col; if another character \
+             separates the fields, name it with --delimiter",
+            clip(&headers[0], 60)
+        );
+    }
     let mut extra = Vec::new();
     for (flag, name) in &options.extra {
         extra.push(columns::named(&headers, flag, name)?);
@@ -525,12 +571,12 @@ pub fn load_sources(
             info.rows += 1;
             if r.fields.len() != t.headers.len() {
                 if !read.skip_bad_rows {
-                    let err = bad_row_error(t, r.line, r.fields.len())?;
-                    return Err(err.context(format!("failed to load `{}`", t.name)));
+                    return Err(bad_row_error(t, r.line, r.fields.len())?);
                 }
                 info.rejected += 1;
                 rejected.push(RejectedRow {
                     path: t.name.clone(),
+                    file: k as u32,
                     line: r.line,
                     expected_fields: t.headers.len(),
                     found_fields: r.fields.len(),
@@ -564,7 +610,8 @@ pub fn load_sources(
             lines.push(r.line);
             files.push(k as u32);
             Ok(true)
-        })?;
+        })
+        .with_context(|| format!("failed to load `{}`", t.name))?;
         filtered_out += info.filtered_out;
         infos.push(info);
     }
@@ -586,11 +633,38 @@ pub fn load_sources(
         );
     }
 
-    let columns = columns
+    let columns: Vec<polars::prelude::Column> = columns
         .into_iter()
         .map(|(_, b)| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
+    if let Some(text) = frame.column(TEXT).ok().and_then(|c| c.str().ok()) {
+        let long: Vec<usize> = text
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some_and(|t| t.len() > crate::classify::MAX_ANSWER_BYTES))
+            .map(|(i, _)| i)
+            .collect();
+        if !long.is_empty() {
+            let at = |i: usize| {
+                let line = lines[i];
+                if several {
+                    format!("`{}` line {line}", infos[files[i] as usize].path)
+                } else {
+                    format!("line {line}")
+                }
+            };
+            let shown: Vec<String> = long.iter().take(5).map(|&i| at(i)).collect();
+            notes.push(format!(
+                "{} {} longer than {} KiB ({}); each is tagged on its first {} KiB",
+                long.len(),
+                if long.len() == 1 { "answer is" } else { "answers are" },
+                crate::classify::MAX_ANSWER_BYTES / 1024,
+                shown.join(", "),
+                crate::classify::MAX_ANSWER_BYTES / 1024,
+            ));
+        }
+    }
     Ok(Loaded {
         path,
         sources: infos,

@@ -288,16 +288,34 @@ impl Table {
                     .delimiter(*delimiter)
                     .from_reader(bytes);
                 let mut record = StringRecord::new();
+                let mut last: Option<(u64, u64)> = None;
                 while reader
                     .read_record(&mut record)
                     .context("cannot read a record")?
                 {
                     let line = line_of(record.position(), bytes);
+                    last = record.position().map(|p| (line, p.byte()));
                     if !visit(Record {
                         line,
                         fields: &record,
                     })? {
-                        break;
+                        return Ok(());
+                    }
+                }
+                // A quote opened in the last record and never closed swallows the rest of the
+                // file into one field, with no error from the parser: an odd number of `"`
+                // from the record's start to the end gives it away.
+                if let Some((line, start)) = last {
+                    let rest = &text[(start as usize).min(text.len())..];
+                    let rest = rest.trim_start_matches(['\r', '\n']);
+                    let inner_breaks = rest.trim_end().matches('\n').count();
+                    if inner_breaks > 0 && rest.matches('"').count() % 2 == 1 {
+                        bail!(
+                            "line {line}: a `\"` opened in this record is never closed, so the \
+                             rest of the file ({} lines) reads as one answer\n  help: close the \
+                             quote (a `\"` inside an answer is written `\"\"`)",
+                            inner_breaks + 1
+                        );
                     }
                 }
             }

@@ -12,7 +12,7 @@ fn fails(args: &[&str]) -> String {
 fn missing_file() {
     let err = fails(&["analyze", "fixtures/does-not-exist.csv"]);
     assert!(err.contains("`fixtures/does-not-exist.csv`"), "{err}");
-    assert!(err.contains("No such file"), "{err}");
+    assert!(err.contains("no such file"), "{err}");
 }
 
 #[test]
@@ -62,15 +62,6 @@ fn empty_and_header_only_files() {
     assert!(err.contains("file is empty"), "{err}");
     let err = fails(&["analyze", "fixtures/bad/header_only.csv"]);
     assert!(err.contains("header but no data rows"), "{err}");
-}
-
-#[test]
-fn invalid_utf8_names_line_and_column() {
-    let err = fails(&["analyze", "fixtures/bad/latin1.csv"]);
-    assert!(
-        err.contains("line 3, column `reason`: not valid UTF-8"),
-        "{err}"
-    );
 }
 
 #[test]

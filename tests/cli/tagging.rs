@@ -244,7 +244,7 @@ fn failed_payments_are_involuntary_and_outside_the_shares() {
     let v = json_of(&["analyze", file]);
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "multi_reason": 0})
+        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "filtered_out": 0, "multi_reason": 0})
     );
     let share_sum: f64 = v["reasons"]
         .as_array()

@@ -1,0 +1,57 @@
+//! Sniffing, decoding, parsing and tagging arbitrary bytes: any result is fine, a panic is not.
+//! The first byte picks the options (skip bad rows, a forced delimiter, a `--where` filter).
+#![no_main]
+
+use churn_attribution::attribute::tally;
+use churn_attribution::classify::Classifier;
+use churn_attribution::config::Attribution;
+use churn_attribution::input::{self, filter, source, ColumnOptions, ReadOptions, Source};
+use churn_attribution::taxonomy::Taxonomy;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    static BUILT: std::sync::OnceLock<(Taxonomy, Classifier)> = std::sync::OnceLock::new();
+    let (taxonomy, classifier) = BUILT.get_or_init(|| {
+        let taxonomy = Taxonomy::builtin();
+        let classifier = Classifier::new(&taxonomy).expect("built-in taxonomy");
+        (taxonomy, classifier)
+    });
+    let read = ReadOptions {
+        skip_bad_rows: flags & 1 != 0,
+        delimiter: (flags & 2 != 0).then_some(b';'),
+        filters: if flags & 4 != 0 {
+            vec![filter::parse("plan in a,b").unwrap()]
+        } else {
+            Vec::new()
+        },
+        ..ReadOptions::default()
+    };
+    let options = ColumnOptions {
+        reason_col: (flags & 8 != 0).then(|| "reason".to_string()),
+        keep_all: flags & 16 != 0,
+        ..ColumnOptions::default()
+    };
+    let Ok(format) = source::format_of("fuzz", bytes) else {
+        return;
+    };
+    let src = Source {
+        name: "fuzz".into(),
+        bytes: bytes.to_vec(),
+        compression: None,
+        format,
+    };
+    if let Ok(loaded) = input::load_sources(vec![src], &read, &options, taxonomy, classifier) {
+        let mut t = tally(
+            classifier,
+            taxonomy.reasons.len(),
+            Attribution::Primary,
+            true,
+            loaded.answers(),
+        );
+        loaded.account(&mut t);
+        assert!(t.balanced(Attribution::Primary), "row accounting must balance");
+    }
+});
