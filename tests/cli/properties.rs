@@ -1,0 +1,258 @@
+//! Property tests of reading, through the library (no process per case): every row is
+//! accounted for; results do not depend on row order or on how rows are split across files;
+//! the same data in UTF-8, UTF-16 and Windows-1252, with any of the four delimiters, gives the
+//! same result.
+
+use std::sync::OnceLock;
+
+use churn_attribution::attribute::{tally, Tally};
+use churn_attribution::classify::Classifier;
+use churn_attribution::config::Attribution;
+use churn_attribution::input::decode::encode;
+use churn_attribution::input::{filter, load_sources, source, ColumnOptions, ReadOptions, Source};
+use churn_attribution::taxonomy::Taxonomy;
+use proptest::prelude::*;
+
+fn built() -> &'static (Taxonomy, Classifier) {
+    static BUILT: OnceLock<(Taxonomy, Classifier)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let t = Taxonomy::builtin();
+        let c = Classifier::new(&t).unwrap();
+        (t, c)
+    })
+}
+
+/// Answers to draw from: reasons in several languages, blanks, no-answer forms, nonsense, and
+/// text with the characters that make CSV hard (delimiters, quotes, line breaks, accents, an en
+/// dash), all of it encodable in Windows-1252.
+const ANSWERS: &[&str] = &[
+    "Too expensive",
+    "prix trop élevé",
+    "Zu teuer – viel zu teuer",
+    "support never answered; nobody called back",
+    "We moved abroad",
+    "switched to a competitor, \"better\" features",
+    "the app kept crashing\nand lost my data",
+    "rude staff | slow replies",
+    "n/a",
+    "",
+    "   ",
+    "asdf",
+    "company went bankrupt",
+    "not too expensive, just\tnot needed",
+    "Le support ne répond jamais",
+];
+
+const PLANS: &[&str] = &["Team", "Starter", "Business", "Équipe"];
+
+#[derive(Debug, Clone)]
+struct Row {
+    id: usize,
+    plan: &'static str,
+    answer: &'static str,
+}
+
+fn rows() -> impl Strategy<Value = Vec<Row>> {
+    prop::collection::vec((0..PLANS.len(), 0..ANSWERS.len()), 1..40).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(id, (p, a))| Row {
+                id,
+                plan: PLANS[p],
+                answer: ANSWERS[a],
+            })
+            .collect()
+    })
+}
+
+fn csv_text(rows: &[Row], delimiter: u8, crlf: bool) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(if crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(Vec::new());
+    w.write_record(["id", "plan", "Churn Reason"]).unwrap();
+    for r in rows {
+        w.write_record([r.id.to_string().as_str(), r.plan, r.answer])
+            .unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+fn source(name: &str, bytes: Vec<u8>) -> Source {
+    Source {
+        name: name.to_string(),
+        format: source::format_of(name, &bytes).unwrap(),
+        bytes,
+        compression: None,
+    }
+}
+
+/// Load and tally, with the rows outside the frame accounted for.
+fn run(sources: Vec<Source>, read: &ReadOptions) -> Tally {
+    let (taxonomy, classifier) = built();
+    let loaded = load_sources(
+        sources,
+        read,
+        &ColumnOptions::default(),
+        taxonomy,
+        classifier,
+    )
+    .unwrap();
+    let mut t = tally(
+        classifier,
+        taxonomy.reasons.len(),
+        Attribution::Primary,
+        false,
+        loaded.answers(),
+    );
+    loaded.account(&mut t);
+    t
+}
+
+/// What a result is compared on: every count, and the credit per reason.
+fn summary(t: &Tally) -> (Vec<usize>, Vec<u64>) {
+    (
+        vec![
+            t.read,
+            t.tagged,
+            t.unclassified,
+            t.no_answer,
+            t.involuntary,
+            t.rejected,
+            t.filtered_out,
+            t.multi_reason,
+        ],
+        t.by_reason.iter().map(|x| x.round() as u64).collect(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// read = tagged + unclassified + no answer + involuntary + rejected + filtered out, with
+    /// broken rows skipped and a filter applied.
+    #[test]
+    fn every_row_is_accounted_for(
+        rows in rows(),
+        broken in prop::collection::vec(any::<bool>(), 40),
+        plans in prop::collection::vec(0..PLANS.len(), 1..3),
+    ) {
+        // Some rows get a stray extra field.
+        let mut text = csv_text(&rows, b',', false);
+        let mut broken_rows = 0;
+        {
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+            w.write_record(["id", "plan", "Churn Reason"]).unwrap();
+            for (i, rec) in reader.records().enumerate() {
+                let mut rec: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+                if broken[i % broken.len()] && i % 3 == 0 {
+                    rec.push("extra".into());
+                    broken_rows += 1;
+                }
+                w.write_record(&rec).unwrap();
+            }
+            text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        }
+        let list: Vec<&str> = plans.iter().map(|&p| PLANS[p]).collect();
+        let read = ReadOptions {
+            skip_bad_rows: true,
+            filters: vec![filter::parse(&format!("plan in {}", list.join(","))).unwrap()],
+            ..ReadOptions::default()
+        };
+        if broken_rows == rows.len() {
+            return Ok(()); // every row broken is an error, tested elsewhere
+        }
+        let (taxonomy, classifier) = built();
+        let loaded = load_sources(
+            vec![source("a.csv", text.into_bytes())],
+            &read,
+            &ColumnOptions::default(),
+            taxonomy,
+            classifier,
+        );
+        let Ok(loaded) = loaded else {
+            // Only when the filter leaves nothing.
+            return Ok(());
+        };
+        let mut t = tally(classifier, taxonomy.reasons.len(), Attribution::Primary, false, loaded.answers());
+        loaded.account(&mut t);
+        prop_assert_eq!(t.read, rows.len());
+        prop_assert_eq!(t.rejected, broken_rows);
+        prop_assert_eq!(
+            t.read,
+            t.tagged + t.unclassified + t.no_answer + t.involuntary + t.rejected + t.filtered_out
+        );
+        prop_assert!(t.balanced(Attribution::Primary));
+        let kept = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| !(broken[i % broken.len()] && i % 3 == 0) && list.contains(&r.plan))
+            .count();
+        prop_assert_eq!(t.read - t.rejected - t.filtered_out, kept);
+    }
+
+    /// Shuffling the rows, or splitting them over several files, changes nothing.
+    #[test]
+    fn order_and_files_do_not_matter(
+        rows in rows(),
+        seed in any::<u64>(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+    ) {
+        let read = ReadOptions::default();
+        let whole = run(vec![source("a.csv", csv_text(&rows, b',', false).into_bytes())], &read);
+
+        let mut shuffled = rows.clone();
+        // A deterministic shuffle from the seed.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let again = run(vec![source("b.csv", csv_text(&shuffled, b',', false).into_bytes())], &read);
+        prop_assert_eq!(summary(&again), summary(&whole));
+
+        let mut at: Vec<usize> = cuts.iter().map(|c| c.index(rows.len())).collect();
+        at.push(0);
+        at.push(rows.len());
+        at.sort_unstable();
+        at.dedup();
+        let parts: Vec<Source> = at
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] < w[1])
+            .map(|(k, w)| source(&format!("part{k}.csv"), csv_text(&rows[w[0]..w[1]], b',', false).into_bytes()))
+            .collect();
+        let split = run(parts, &read);
+        prop_assert_eq!(summary(&split), summary(&whole));
+    }
+
+    /// UTF-8 (with or without a byte-order mark), UTF-16 LE and BE, Windows-1252; comma,
+    /// semicolon, tab and pipe; LF and CRLF: one result.
+    #[test]
+    fn encodings_and_delimiters_do_not_matter(
+        rows in rows(),
+        delimiter in prop::sample::select(vec![b',', b';', b'\t', b'|']),
+        encoding in 0..5usize,
+        crlf in any::<bool>(),
+    ) {
+        let read = ReadOptions::default();
+        let base = run(vec![source("a.csv", csv_text(&rows, b',', false).into_bytes())], &read);
+        let text = csv_text(&rows, delimiter, crlf);
+        let bytes = match encoding {
+            0 => text.into_bytes(),
+            1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            2 => encode(&text, encoding_rs::UTF_16LE),
+            3 => encode(&text, encoding_rs::UTF_16BE),
+            _ => encode(&text, encoding_rs::WINDOWS_1252),
+        };
+        let other = run(vec![source("b.csv", bytes)], &read);
+        prop_assert_eq!(summary(&other), summary(&base));
+    }
+}
