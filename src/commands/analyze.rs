@@ -104,7 +104,8 @@ pub fn analyze_export(
             let tagged: Vec<usize> = (0..tally.tags.len())
                 .filter(|&i| tally.tags[i].is_some())
                 .collect();
-            let read = values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;
+            let read =
+                values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;
             let mut w = vec![0.0; tally.tags.len()];
             for (&i, x) in tagged.iter().zip(read) {
                 w[i] = x;

@@ -52,25 +52,24 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let mut writer = tagged::writer(args.format, &headers, out)?;
     // Rejected rows (`--skip-bad-rows`) are written where they were read, fields as read.
     let mut rejected = loaded.rejected.iter().peekable();
-    let write_rejected = |writer: &mut Box<dyn tagged::RowWriter + '_>,
-                          r: &input::RejectedRow|
-     -> Result<()> {
-        let cells: Vec<&str> = keep
-            .iter()
-            .map(|&j| r.fields.get(j).map_or("", String::as_str))
-            .collect();
-        writer.row(&TaggedRow {
-            line: r.line,
-            cells,
-            reasons: Vec::new(),
-            status: Status::Rejected,
-            evidence: vec![format!(
-                "expected {} fields, found {}",
-                r.expected_fields, r.found_fields
-            )],
-        })?;
-        Ok(())
-    };
+    let write_rejected =
+        |writer: &mut Box<dyn tagged::RowWriter + '_>, r: &input::RejectedRow| -> Result<()> {
+            let cells: Vec<&str> = keep
+                .iter()
+                .map(|&j| r.fields.get(j).map_or("", String::as_str))
+                .collect();
+            writer.row(&TaggedRow {
+                line: r.line,
+                cells,
+                reasons: Vec::new(),
+                status: Status::Rejected,
+                evidence: vec![format!(
+                    "expected {} fields, found {}",
+                    r.expected_fields, r.found_fields
+                )],
+            })?;
+            Ok(())
+        };
     for (i, row) in loaded.answers().enumerate() {
         let at = (loaded.files[i], loaded.lines[i]);
         while let Some(r) = rejected.next_if(|r| (r.file, r.line) < at) {

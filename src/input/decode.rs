@@ -76,7 +76,10 @@ pub fn encoding_for(label: &str) -> Result<&'static Encoding, String> {
 fn position(bytes: &[u8], at: usize) -> (usize, usize) {
     let before = &bytes[..at.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     let column = std::str::from_utf8(&before[start..]).map_or(at - start, |s| s.chars().count());
     (line, column + 1)
 }
@@ -89,7 +92,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd * 10 >= pairs * 7 && even * 10 < pairs {
         Some(UTF_16LE)
     } else if even * 10 >= pairs * 7 && odd * 10 < pairs {
@@ -178,7 +186,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
 pub fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
     if encoding == UTF_16LE || encoding == UTF_16BE {
         let le = encoding == UTF_16LE;
-        let mut out = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
         for unit in text.encode_utf16() {
             let b = if le {
                 unit.to_le_bytes()
@@ -200,9 +212,15 @@ mod tests {
     #[test]
     fn detects_boms_utf8_and_windows_1252() {
         let d = decode(b"\xEF\xBB\xBFreason\nprice\n", None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding, d.bom), ("reason\nprice\n", "UTF-8", true));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.bom),
+            ("reason\nprice\n", "UTF-8", true)
+        );
         let d = decode(&encode("reason\nprix élevé\n", UTF_16LE), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("reason\nprix élevé\n", "UTF-16LE"));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("reason\nprix élevé\n", "UTF-16LE")
+        );
         let d = decode(&encode("reason\nprix élevé\n", UTF_16BE), None).unwrap();
         assert_eq!(d.encoding, "UTF-16BE");
         let d = decode(b"reason\nprix \xE9lev\xE9 \x96 trop\n", None).unwrap();
@@ -218,7 +236,10 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         let d = decode(&bytes, None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("reason\nprice\n", "UTF-16LE"));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("reason\nprice\n", "UTF-16LE")
+        );
         assert!(d.note.is_some());
     }
 
@@ -233,7 +254,11 @@ mod tests {
                 column: 5
             }
         );
-        let d = decode(b"reason\n\xE9t\xE9\n", Some(encoding_for("latin1").unwrap())).unwrap();
+        let d = decode(
+            b"reason\n\xE9t\xE9\n",
+            Some(encoding_for("latin1").unwrap()),
+        )
+        .unwrap();
         assert_eq!(d.text, "reason\n\u{e9}t\u{e9}\n");
         assert!(encoding_for("klingon").is_err());
         assert_eq!(encoding_for("cp1252").unwrap(), WINDOWS_1252);

@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn parses_each_form() {
         let f = parse("Churn Label=Yes").unwrap();
-        assert_eq!((f.column.as_str(), f.op, f.values.clone()), ("Churn Label", Op::Eq, vec!["yes".into()]));
+        assert_eq!(
+            (f.column.as_str(), f.op, f.values.clone()),
+            ("Churn Label", Op::Eq, vec!["yes".into()])
+        );
         assert!(f.keeps(Some(" YES ")));
         assert!(!f.keeps(Some("No")));
         assert!(!f.keeps(None));

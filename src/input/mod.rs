@@ -239,7 +239,6 @@ fn cells(column: Option<&StringChunked>, n: usize) -> Box<dyn Iterator<Item = Op
     }
 }
 
-
 /// Read the inputs (paths, globs, `-`), choose the reason column(s) and load them.
 pub fn load(
     inputs: &[String],
@@ -341,7 +340,13 @@ fn multiline_short(table: &Table, line: u64, expected: usize) -> Option<anyhow::
     let mut found = None;
     let _ = table.records(|r| {
         if r.line == line {
-            found = Some((r.fields.len(), r.fields.iter().map(|f| f.matches('\n').count()).sum::<usize>()));
+            found = Some((
+                r.fields.len(),
+                r.fields
+                    .iter()
+                    .map(|f| f.matches('\n').count())
+                    .sum::<usize>(),
+            ));
             return Ok(false);
         }
         Ok(true)
@@ -377,7 +382,8 @@ pub fn load_sources(
     let mut notes = Vec::new();
     for source in sources {
         let name = source.name.clone();
-        let table = Table::open(source, read).with_context(|| format!("failed to load `{name}`"))?;
+        let table =
+            Table::open(source, read).with_context(|| format!("failed to load `{name}`"))?;
         for n in &table.notes {
             notes.push(format!("`{name}`: {n}"));
         }
@@ -459,7 +465,11 @@ pub fn load_sources(
         }
     }
     if !any_record {
-        let what = if several { "the files have" } else { "the file has" };
+        let what = if several {
+            "the files have"
+        } else {
+            "the file has"
+        };
         bail!(
             "failed to load `{path}`: {what} a header but no data rows\n  columns: {}",
             clip(
@@ -625,7 +635,11 @@ pub fn load_sources(
         );
     }
     if rows == 0 && filtered_out > 0 {
-        let shown: Vec<String> = read.filters.iter().map(|f| format!("`{}`", f.text)).collect();
+        let shown: Vec<String> = read
+            .filters
+            .iter()
+            .map(|f| format!("`{}`", f.text))
+            .collect();
         bail!(
             "--where {} left none of the {filtered_out} rows; values are compared trimmed and \
              ignoring case (see them with `churn tag FILE`)",
@@ -658,7 +672,11 @@ pub fn load_sources(
             notes.push(format!(
                 "{} {} longer than {} KiB ({}); each is tagged on its first {} KiB",
                 long.len(),
-                if long.len() == 1 { "answer is" } else { "answers are" },
+                if long.len() == 1 {
+                    "answer is"
+                } else {
+                    "answers are"
+                },
                 crate::classify::MAX_ANSWER_BYTES / 1024,
                 shown.join(", "),
                 crate::classify::MAX_ANSWER_BYTES / 1024,

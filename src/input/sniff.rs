@@ -41,15 +41,12 @@ pub fn parse_delimiter(s: &str) -> Result<u8, String> {
 /// Field counts of the first records of `text` split by `delimiter`.
 fn counts(text: &str, delimiter: u8) -> Vec<usize> {
     let truncated = text.len() > SAMPLE_BYTES;
-    let mut end = text.len().min(SAMPLE_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.len().min(SAMPLE_BYTES);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text[..end].as_bytes());
+        .from_reader(&text.as_bytes()[..end]);
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
     while out.len() < SAMPLE_RECORDS {

@@ -109,8 +109,14 @@ const NOT_EXPORTS: &[(&[u8], &str)] = &[
     (b"MZ", "a Windows program"),
     (b"BZh", "bzip2-compressed; decompress it first (bunzip2)"),
     (b"\xfd7zXZ\x00", "xz-compressed; decompress it first (unxz)"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract the CSV first"),
-    (b"SQLite format 3\0", "an SQLite database; export a table as CSV first"),
+    (
+        b"7z\xbc\xaf\x27\x1c",
+        "a 7-Zip archive; extract the CSV first",
+    ),
+    (
+        b"SQLite format 3\0",
+        "an SQLite database; export a table as CSV first",
+    ),
 ];
 
 fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {

@@ -200,7 +200,9 @@ impl Table {
         let mut rows = range.rows().enumerate();
         let raw: Vec<String> = match rows.next() {
             Some((_, r)) => r.iter().map(cell).collect(),
-            None => bail!("sheet `{sheet}` is empty; expected a header row and one row per response"),
+            None => {
+                bail!("sheet `{sheet}` is empty; expected a header row and one row per response")
+            }
         };
         let (headers, renamed) = unique_headers(&raw);
         let mut body = Vec::new();
@@ -381,7 +383,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             seen,
-            [(2, "too\r\nexpensive".to_string()), (4, "moved".to_string())]
+            [
+                (2, "too\r\nexpensive".to_string()),
+                (4, "moved".to_string())
+            ]
         );
     }
 }

@@ -13,7 +13,12 @@ const FORMS: &[(&str, &str, Option<&str>, &str)] = &[
     ("bom_crlf.csv", "csv", Some("UTF-8"), "comma"),
     ("utf16le.txt", "csv", Some("UTF-16LE"), "tab"),
     ("utf16be.csv", "csv", Some("UTF-16BE"), "comma"),
-    ("cp1252_semicolon.csv", "csv", Some("windows-1252"), "semicolon"),
+    (
+        "cp1252_semicolon.csv",
+        "csv",
+        Some("windows-1252"),
+        "semicolon",
+    ),
     ("pipe.csv", "csv", Some("UTF-8"), "pipe"),
     ("tab.tsv", "csv", Some("UTF-8"), "tab"),
     ("base.csv.gz", "csv", Some("UTF-8"), "comma"),
@@ -79,7 +84,12 @@ fn every_form_gives_the_same_report() {
 #[test]
 fn tagged_text_survives_every_encoding() {
     // The answer with an en dash and the one with an accent read back the same.
-    for file in ["base.csv", "utf16le.txt", "cp1252_semicolon.csv", "base.xlsx"] {
+    for file in [
+        "base.csv",
+        "utf16le.txt",
+        "cp1252_semicolon.csv",
+        "base.xlsx",
+    ] {
         let out = stdout_with(
             &[
                 "tag",
@@ -122,8 +132,16 @@ fn guessed_encodings_are_noted_and_can_be_forced() {
         .clone();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Windows-1252"));
     let err = failure(&["analyze", "fixtures/bad/latin1.csv", "--encoding", "utf-8"]);
-    assert!(err.contains("line 3, character 4: not valid UTF-8"), "{err}");
-    let err = failure(&["analyze", "fixtures/inputs/base.csv", "--encoding", "klingon"]);
+    assert!(
+        err.contains("line 3, character 4: not valid UTF-8"),
+        "{err}"
+    );
+    let err = failure(&[
+        "analyze",
+        "fixtures/inputs/base.csv",
+        "--encoding",
+        "klingon",
+    ]);
     assert!(err.contains("unknown encoding `klingon`"), "{err}");
 }
 
@@ -136,7 +154,10 @@ fn the_delimiter_flag_overrides_the_sniffer() {
         "--delimiter",
         ",",
     ]);
-    assert!(err.contains("line 3: expected 1 field (as in the header), found 2"), "{err}");
+    assert!(
+        err.contains("line 3: expected 1 field (as in the header), found 2"),
+        "{err}"
+    );
     let v = analyze_json(&["fixtures/inputs/pipe.csv"], &["--delimiter", "pipe"]);
     assert_eq!(v["inputs"][0]["delimiter"], "pipe");
 }
@@ -163,7 +184,10 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
     let inputs = v["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 2);
     assert_eq!(inputs[0]["path"], "fixtures/inputs/split/part1.csv");
-    assert_eq!((inputs[0]["rows"].as_u64(), inputs[1]["rows"].as_u64()), (Some(7), Some(9)));
+    assert_eq!(
+        (inputs[0]["rows"].as_u64(), inputs[1]["rows"].as_u64()),
+        (Some(7), Some(9))
+    );
     assert_eq!(inputs[1]["filtered_out"], 4);
 
     // The same files named one by one, and the table says each file's rows.
@@ -177,8 +201,14 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
         ],
         0,
     );
-    assert!(table.contains("fixtures/inputs/split/part1.csv (7 rows;"), "{table}");
-    assert!(table.contains("fixtures/inputs/split/part2.csv (9 rows, 4 filtered out;"), "{table}");
+    assert!(
+        table.contains("fixtures/inputs/split/part1.csv (7 rows;"),
+        "{table}"
+    );
+    assert!(
+        table.contains("fixtures/inputs/split/part2.csv (9 rows, 4 filtered out;"),
+        "{table}"
+    );
 
     // Standard input.
     let stdin = std::fs::read(root().join("fixtures/inputs/base.csv")).unwrap();
@@ -196,34 +226,70 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
     assert_eq!(counts(&v), counts(&base));
 
     let err = failure(&["analyze", "fixtures/inputs/nothing-*.csv"]);
-    assert!(err.contains("`fixtures/inputs/nothing-*.csv` matches no file"), "{err}");
-    let err = failure(&["analyze", "fixtures/inputs/base.csv", "fixtures/inputs/base.csv"]);
+    assert!(
+        err.contains("`fixtures/inputs/nothing-*.csv` matches no file"),
+        "{err}"
+    );
+    let err = failure(&[
+        "analyze",
+        "fixtures/inputs/base.csv",
+        "fixtures/inputs/base.csv",
+    ]);
     assert!(err.contains("is given twice"), "{err}");
 }
 
 #[test]
 fn where_filters_count_what_they_leave_out() {
-    let v = analyze_json(&["fixtures/inputs/base.csv"], &["--where", "Churn Label!=yes"]);
+    let v = analyze_json(
+        &["fixtures/inputs/base.csv"],
+        &["--where", "Churn Label!=yes"],
+    );
     assert_eq!(v["rows"]["filtered_out"], 12);
     assert_eq!(v["rows"]["read"], 16);
     let v = analyze_json(
         &["fixtures/inputs/base.csv"],
-        &["--where", "Plan in (Team, Business)", "--where", "Churn Label=Yes"],
+        &[
+            "--where",
+            "Plan in (Team, Business)",
+            "--where",
+            "Churn Label=Yes",
+        ],
     );
     // 12 departed; of them Team or Business: r01 r02 r05 r06 r08 r09 r11 r12.
     assert_eq!(v["rows"]["filtered_out"], 8);
     let v = analyze_json(
         &["fixtures/inputs/base.csv"],
-        &["--where", "Plan not in starter", "--where", "Churn Label=Yes"],
+        &[
+            "--where",
+            "Plan not in starter",
+            "--where",
+            "Churn Label=Yes",
+        ],
     );
     assert_eq!(v["rows"]["filtered_out"], 8);
-    let err = failure(&["analyze", "fixtures/inputs/base.csv", "--where", "Plna=Team"]);
+    let err = failure(&[
+        "analyze",
+        "fixtures/inputs/base.csv",
+        "--where",
+        "Plna=Team",
+    ]);
     assert!(err.contains("--where: no column `Plna`"), "{err}");
-    assert!(err.contains("columns: `Response ID`, `Plan`, `Churn Label`"), "{err}");
+    assert!(
+        err.contains("columns: `Response ID`, `Plan`, `Churn Label`"),
+        "{err}"
+    );
     let err = failure(&["analyze", "fixtures/inputs/base.csv", "--where", "Plan"]);
     assert!(err.contains("is not a filter"), "{err}");
-    let err = failure(&["analyze", "fixtures/inputs/base.csv", "--where", "Plan=Gold"]);
-    assert!(err.contains("--where `Plan=Gold` left none of the 16 rows"), "{err}");
+    let err = failure(&[
+        "analyze",
+        "fixtures/inputs/base.csv",
+        "--where",
+        "Plan=Gold",
+    ]);
+    assert!(
+        err.contains("--where `Plan=Gold` left none of the 16 rows"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -257,7 +323,10 @@ fn skipped_bad_rows_are_rejected_and_listed() {
     let (_dir, path) = temp_file("bad.csv", &text);
     let table = stdout_with(&["analyze", &path, "--skip-bad-rows"], 0);
     assert!(table.contains("Read 50 rows: 25 tagged"), "{table}");
-    assert!(table.contains("line 40 (3 fields) and 5 more (all are in --format json)"), "{table}");
+    assert!(
+        table.contains("line 40 (3 fields) and 5 more (all are in --format json)"),
+        "{table}"
+    );
     let v = analyze_json(&[&path], &["--skip-bad-rows"]);
     assert_eq!(v["rejected_rows"].as_array().unwrap().len(), 25);
 
@@ -266,7 +335,13 @@ fn skipped_bad_rows_are_rejected_and_listed() {
     let statuses: Vec<&str> = out
         .lines()
         .skip(1)
-        .map(|l| if l.contains(",rejected,") { "rejected" } else { "tagged" })
+        .map(|l| {
+            if l.contains(",rejected,") {
+                "rejected"
+            } else {
+                "tagged"
+            }
+        })
         .collect();
     assert_eq!(statuses.len(), 10);
     assert_eq!(
@@ -291,17 +366,45 @@ fn a_ten_megabyte_answer_is_read() {
 const BAD: &[(&str, &[&str], i32, &[&str])] = &[
     ("empty.csv", &[], 2, &["the file is empty"]),
     ("whitespace_only.csv", &[], 2, &["the file is empty"]),
-    ("header_only.csv", &[], 2, &["has a header but no data rows", "`id`, `reason`, `plan`"]),
-    ("header_only.parquet", &[], 2, &["has a header but no data rows"]),
-    ("no_reason_column.csv", &[], 2, &["no reason column found", "did you mean `reasn`?"]),
-    ("blank_reasons.csv", &[], 2, &["`reason` is blank in every row (3 rows)"]),
+    (
+        "header_only.csv",
+        &[],
+        2,
+        &["has a header but no data rows", "`id`, `reason`, `plan`"],
+    ),
+    (
+        "header_only.parquet",
+        &[],
+        2,
+        &["has a header but no data rows"],
+    ),
+    (
+        "no_reason_column.csv",
+        &[],
+        2,
+        &["no reason column found", "did you mean `reasn`?"],
+    ),
+    (
+        "blank_reasons.csv",
+        &[],
+        2,
+        &["`reason` is blank in every row (3 rows)"],
+    ),
     (
         "wrong_field_count.csv",
         &[],
         2,
-        &["line 4: expected 3 fields (as in the header), found 4", "--skip-bad-rows"],
+        &[
+            "line 4: expected 3 fields (as in the header), found 4",
+            "--skip-bad-rows",
+        ],
     ),
-    ("many_bad_rows.csv", &[], 2, &["line 4: expected 3 fields", "3 of 10 rows have the wrong"]),
+    (
+        "many_bad_rows.csv",
+        &[],
+        2,
+        &["line 4: expected 3 fields", "3 of 10 rows have the wrong"],
+    ),
     (
         "all_bad_rows.csv",
         &["--skip-bad-rows"],
@@ -312,26 +415,94 @@ const BAD: &[(&str, &[&str], i32, &[&str])] = &[
         "damaged_header.csv",
         &[],
         2,
-        &["the header (line 1) has 3 fields but every row (3) has 4", "field 3 `Why did you leave?"],
+        &[
+            "the header (line 1) has 3 fields but every row (3) has 4",
+            "field 3 `Why did you leave?",
+        ],
     ),
-    ("unclosed_quote.csv", &[], 2, &["line 3: a `\"` opened in this record is never closed"]),
-    ("latin1.csv", &["--encoding", "utf-8"], 2, &["line 3, character 4: not valid UTF-8"]),
-    ("binary.csv", &[], 2, &["binary data", "not a text CSV file"]),
-    ("nul_in_answer.csv", &[], 2, &["line 3, character 5: binary data"]),
-    ("pdf.csv", &[], 2, &["is a PDF document, not a survey export"]),
+    (
+        "unclosed_quote.csv",
+        &[],
+        2,
+        &["line 3: a `\"` opened in this record is never closed"],
+    ),
+    (
+        "latin1.csv",
+        &["--encoding", "utf-8"],
+        2,
+        &["line 3, character 4: not valid UTF-8"],
+    ),
+    (
+        "binary.csv",
+        &[],
+        2,
+        &["binary data", "not a text CSV file"],
+    ),
+    (
+        "nul_in_answer.csv",
+        &[],
+        2,
+        &["line 3, character 5: binary data"],
+    ),
+    (
+        "pdf.csv",
+        &[],
+        2,
+        &["is a PDF document, not a survey export"],
+    ),
     ("png.csv", &[], 2, &["is a PNG image"]),
-    ("sqlite.db", &[], 2, &["is an SQLite database; export a table as CSV first"]),
-    ("bzip2.csv.bz2", &[], 2, &["is bzip2-compressed; decompress it first"]),
+    (
+        "sqlite.db",
+        &[],
+        2,
+        &["is an SQLite database; export a table as CSV first"],
+    ),
+    (
+        "bzip2.csv.bz2",
+        &[],
+        2,
+        &["is bzip2-compressed; decompress it first"],
+    ),
     ("json.csv", &[], 2, &["this looks like JSON, not CSV"]),
-    ("html.csv", &[], 2, &["this looks like HTML or XML, not CSV"]),
-    ("prose.txt", &[], 2, &["no delimiter", "does not look like a CSV export"]),
-    ("bad_gzip.csv.gz", &[], 2, &["looks gzip-compressed but cannot be decompressed"]),
-    ("truncated.csv.gz", &[], 2, &["cannot be decompressed: unexpected end of file"]),
-    ("bad_zstd.csv.zst", &[], 2, &["looks zstd-compressed but cannot be decompressed"]),
+    (
+        "html.csv",
+        &[],
+        2,
+        &["this looks like HTML or XML, not CSV"],
+    ),
+    (
+        "prose.txt",
+        &[],
+        2,
+        &["no delimiter", "does not look like a CSV export"],
+    ),
+    (
+        "bad_gzip.csv.gz",
+        &[],
+        2,
+        &["looks gzip-compressed but cannot be decompressed"],
+    ),
+    (
+        "truncated.csv.gz",
+        &[],
+        2,
+        &["cannot be decompressed: unexpected end of file"],
+    ),
+    (
+        "bad_zstd.csv.zst",
+        &[],
+        2,
+        &["looks zstd-compressed but cannot be decompressed"],
+    ),
     ("fake.xlsx", &[], 2, &["cannot open the workbook"]),
     ("empty_sheet.xlsx", &[], 2, &["sheet `Empty` is empty"]),
     ("fake.parquet", &[], 2, &["cannot read the Parquet file"]),
-    ("a_directory", &[], 2, &["is a directory; give a file, or a glob such as"]),
+    (
+        "a_directory",
+        &[],
+        2,
+        &["is a directory; give a file, or a glob such as"],
+    ),
 ];
 
 #[test]
@@ -353,15 +524,27 @@ fn each_malformed_input_gets_a_clear_message() {
             assert_eq!(out.status.code(), Some(*code), "{command} {file}: {err}");
             assert!(out.stdout.is_empty(), "{command} {file}: stdout not empty");
             for e in *expected {
-                assert!(err.contains(e), "{command} {file}: expected {e:?} in\n{err}");
+                assert!(
+                    err.contains(e),
+                    "{command} {file}: expected {e:?} in\n{err}"
+                );
             }
-            assert!(err.contains(&path), "{command} {file}: the path is named\n{err}");
-            assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+            assert!(
+                err.contains(&path),
+                "{command} {file}: the path is named\n{err}"
+            );
+            assert!(
+                !err.contains("panicked") && !err.contains("backtrace"),
+                "{err}"
+            );
         }
     }
     // The same for inputs that are not files.
     let err = failure(&["analyze", "fixtures/bad/does-not-exist.csv"]);
-    assert!(err.contains("cannot read `fixtures/bad/does-not-exist.csv`: no such file"), "{err}");
+    assert!(
+        err.contains("cannot read `fixtures/bad/does-not-exist.csv`: no such file"),
+        "{err}"
+    );
     let err = failure(&["analyze", "fixtures/inputs/base.xlsx", "--sheet", "Nope"]);
     assert!(err.contains("--sheet: no sheet `Nope`"), "{err}");
     assert!(err.contains("`About`, `Responses`"), "{err}");
@@ -379,7 +562,10 @@ fn every_bad_fixture_is_in_the_table() {
     files.sort();
     let listed: Vec<&str> = BAD.iter().map(|b| b.0).collect();
     for f in &files {
-        assert!(listed.contains(&f.as_str()), "fixtures/bad/{f} has no row in BAD");
+        assert!(
+            listed.contains(&f.as_str()),
+            "fixtures/bad/{f} has no row in BAD"
+        );
     }
     assert!(files.len() >= 25, "{} malformed inputs", files.len());
 }
