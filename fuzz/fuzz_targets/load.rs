@@ -1,5 +1,6 @@
-//! Sniffing, decoding, parsing and tagging arbitrary bytes: any result is fine, a panic is not.
-//! The first byte picks the options (skip bad rows, a forced delimiter, a `--where` filter).
+//! Decompressing, sniffing, decoding, parsing (CSV, workbook, Parquet) and tagging arbitrary
+//! bytes: any result is fine, a panic is not. The first byte picks the options (skip bad rows,
+//! a forced delimiter, a `--where` filter, a named reason column, keeping every column).
 #![no_main]
 
 use churn_attribution::attribute::tally;
@@ -34,13 +35,16 @@ fuzz_target!(|data: &[u8]| {
         keep_all: flags & 16 != 0,
         ..ColumnOptions::default()
     };
-    let Ok(format) = source::format_of("fuzz", bytes) else {
+    let Ok((bytes, compression)) = source::decompress("fuzz", bytes.to_vec()) else {
+        return;
+    };
+    let Ok(format) = source::format_of("fuzz", &bytes) else {
         return;
     };
     let src = Source {
         name: "fuzz".into(),
-        bytes: bytes.to_vec(),
-        compression: None,
+        bytes,
+        compression,
         format,
     };
     if let Ok(loaded) = input::load_sources(vec![src], &read, &options, taxonomy, classifier) {
@@ -52,6 +56,9 @@ fuzz_target!(|data: &[u8]| {
             loaded.answers(),
         );
         loaded.account(&mut t);
-        assert!(t.balanced(Attribution::Primary), "row accounting must balance");
+        assert!(
+            t.balanced(Attribution::Primary),
+            "row accounting must balance"
+        );
     }
 });

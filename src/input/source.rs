@@ -119,7 +119,8 @@ const NOT_EXPORTS: &[(&[u8], &str)] = &[
     ),
 ];
 
-fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {
+/// Decompress gzip or zstd bytes (told by their first bytes); other bytes pass through.
+pub fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {
     if bytes.starts_with(GZIP) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(bytes.as_slice())
