@@ -401,6 +401,14 @@ pub fn load_sources(
         tables.push(table);
     }
 
+    if let Some(sheet) = &read.sheet {
+        if tables.iter().all(|t| t.format != "xlsx") {
+            notes.push(format!(
+                "--sheet `{sheet}` is for workbooks (.xlsx, .xls, .ods); no file read is one"
+            ));
+        }
+    }
+
     // The union of the files' columns, in order of first appearance.
     let mut headers: Vec<String> = Vec::new();
     for t in &tables {

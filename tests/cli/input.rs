@@ -622,3 +622,31 @@ fn real_exports() {
     );
     assert!(err.contains("its quotes are unbalanced: field 39"), "{err}");
 }
+
+/// The examples in the README's "Reading exports" section are real output.
+#[test]
+fn readme_examples_are_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let out = churn()
+        .args([
+            "analyze",
+            "fixtures/inputs/cp1252_semicolon.csv",
+            "--where",
+            "Churn Label=Yes",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for line in stderr.lines().chain(stdout.lines().take(2)) {
+        assert!(readme.contains(line), "README lacks: {line}");
+    }
+    let err = failure(&["analyze", "fixtures/bad/damaged_header.csv"]);
+    for line in err.lines() {
+        assert!(readme.contains(line), "README lacks: {line}");
+    }
+    let err = failure(&["analyze", "fixtures/bad/wrong_field_count.csv"]);
+    for line in err.lines() {
+        assert!(readme.contains(line), "README lacks: {line}");
+    }
+}
