@@ -11,7 +11,7 @@ use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
 use crate::input::values::{self, period_label, DateFormat};
-use crate::input::{self, ColumnOptions, Loaded};
+use crate::input::{ColumnOptions, Loaded};
 use crate::render::renderer;
 use crate::report::{Input, Parts, Report, WeightInfo};
 
@@ -65,14 +65,7 @@ pub fn analyze_export(
         find_id: ids.find && ids.named.is_empty(),
         keep_all: false,
     };
-    let loaded = input::load(
-        &args.files,
-        &args.input.options(),
-        &options,
-        taxonomy,
-        &classifier,
-    )?;
-    loaded.say_notes();
+    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
 
     let mut tally = tally(
         &classifier,

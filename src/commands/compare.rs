@@ -12,7 +12,7 @@ use crate::classify::Classifier;
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, StatOptions};
 use crate::config::Config;
-use crate::input::{self, ColumnOptions};
+use crate::input::ColumnOptions;
 use crate::render::{comparison, Format};
 use crate::report::{ci_of, round, Ci, Rows, Tool, SCHEMA_VERSION};
 
@@ -72,14 +72,13 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         ..ColumnOptions::default()
     };
     let load = |path: &str| -> Result<(String, Tally)> {
-        let loaded = input::load(
+        let loaded = super::load(
             &[path.to_string()],
-            &args.input.options(),
+            &args.input,
             &options,
             taxonomy,
             &classifier,
         )?;
-        loaded.say_notes();
         let mut t = tally(
             &classifier,
             taxonomy.reasons.len(),

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::classify::{Classifier, Outcome, Scratch};
 use crate::cli::EvaluateArgs;
 use crate::config::Config;
-use crate::input::{self, squash, ColumnOptions};
+use crate::input::{squash, ColumnOptions};
 use crate::metrics::agreement;
 use crate::render::{evaluation, Format};
 
@@ -81,14 +81,7 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         find_date: false,
         ..ColumnOptions::default()
     };
-    let loaded = input::load(
-        &args.files,
-        &args.input.options(),
-        &options,
-        taxonomy,
-        &classifier,
-    )?;
-    loaded.say_notes();
+    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
     let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();
     names.extend(EXTRA_LABELS.iter().map(|s| s.to_string()));
     let reasons = taxonomy.reasons.len();

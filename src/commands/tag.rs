@@ -21,14 +21,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         keep_all: true,
         ..ColumnOptions::default()
     };
-    let loaded = input::load(
-        &args.files,
-        &args.input.options(),
-        &options,
-        taxonomy,
-        &classifier,
-    )?;
-    loaded.say_notes();
+    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
 
     // Columns of an earlier `churn tag` are replaced, not repeated.
     let keep: Vec<usize> = (0..loaded.headers.len())
