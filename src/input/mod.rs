@@ -8,6 +8,7 @@
 
 pub mod columns;
 pub mod decode;
+mod faults;
 pub mod filter;
 pub mod sniff;
 pub mod source;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::taxonomy::Taxonomy;
 pub use columns::{squash, Chosen, ColumnError};
+use faults::{bad_row_error, clip};
 pub use filter::Filter;
 pub use source::Source;
 pub use table::{ReadOptions, Table};
@@ -256,111 +258,6 @@ pub fn load(
         sources.push(source::read(name)?);
     }
     load_sources(sources, read, options, taxonomy, classifier)
-}
-
-/// A shortened header or value for messages.
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
-}
-
-/// The error for a record with the wrong number of fields, read without `--skip-bad-rows`.
-/// When no row fits the header but the rows agree with each other, the header is the fault.
-fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<anyhow::Error> {
-    let expected = table.headers.len();
-    let mut fitting = 0usize;
-    let mut counts = std::collections::BTreeMap::new();
-    let mut total = 0usize;
-    table.records(|r| {
-        total += 1;
-        if r.fields.len() == expected {
-            fitting += 1;
-        } else {
-            *counts.entry(r.fields.len()).or_insert(0usize) += 1;
-        }
-        Ok(true)
-    })?;
-    let unit = table.unit;
-    if let Some((&common, &n)) = counts.iter().max_by_key(|(_, &n)| n) {
-        if fitting == 0 && n * 10 >= total * 9 {
-            let every = if n == total {
-                format!("every row ({total}) has")
-            } else {
-                format!("{n} of {total} rows have")
-            };
-            let mut msg = format!(
-                "the header (line 1) has {expected} fields but {every} {common}: the header \
-                 itself is damaged"
-            );
-            let quoted = table.quoted_headers();
-            if !quoted.is_empty() {
-                let shown: Vec<String> = quoted
-                    .iter()
-                    .take(4)
-                    .map(|(i, h)| format!("field {i} `{}`", clip(&h.replace('\n', "\\n"), 50)))
-                    .collect();
-                msg.push_str(&format!(
-                    "; its quotes are unbalanced: {} {} a stray `\"`, so {} fields run together \
-                     or split apart",
-                    shown.join(", "),
-                    if quoted.len() == 1 { "holds" } else { "hold" },
-                    if expected > common { "some" } else { "several" }
-                ));
-            }
-            msg.push_str(
-                "\n  help: fix the quotes in the header row (each quoted name needs a closing \
-                 `\"`, and a `\"` inside one is written `\"\"`), or replace the header with the \
-                 right column names",
-            );
-            return Ok(anyhow::anyhow!(msg));
-        }
-    }
-    if let Some(spread) = multiline_short(table, line, expected) {
-        return Ok(spread);
-    }
-    let delimiter = table
-        .delimiter
-        .map(|d| format!(" ({})", sniff::delimiter_name(d)))
-        .unwrap_or_default();
-    let wrong = total - fitting;
-    let fields = if expected == 1 { "field" } else { "fields" };
-    Ok(anyhow::anyhow!(
-        "{unit} {line}: expected {expected} {fields} (as in the header), found {found}; an answer \
-         containing the delimiter{delimiter} or a line break must be quoted\n  help: {wrong} of \
-         {total} rows have the wrong number of fields; fix them, or say --skip-bad-rows to count \
-         them as rejected and go on"
-    ))
-}
-
-/// A short record spanning several lines is the mark of a quote opened and never closed.
-fn multiline_short(table: &Table, line: u64, expected: usize) -> Option<anyhow::Error> {
-    let mut found = None;
-    let _ = table.records(|r| {
-        if r.line == line {
-            found = Some((
-                r.fields.len(),
-                r.fields
-                    .iter()
-                    .map(|f| f.matches('\n').count())
-                    .sum::<usize>(),
-            ));
-            return Ok(false);
-        }
-        Ok(true)
-    });
-    let (fields, breaks) = found?;
-    (fields < expected && breaks > 0 && table.unit == "line").then(|| {
-        anyhow::anyhow!(
-            "line {line}: a quoted answer here runs over {} lines and the record has only \
-             {fields} of {expected} fields: a `\"` opened on line {line} is probably never \
-             closed\n  help: close the quote (a `\"` inside an answer is written `\"\"`), or \
-             say --skip-bad-rows to count the record as rejected",
-            breaks + 1
-        )
-    })
 }
 
 /// Load sources already read (the pure part of [`load`]).
