@@ -548,6 +548,26 @@ fn each_malformed_input_gets_a_clear_message() {
     let err = failure(&["analyze", "fixtures/inputs/base.xlsx", "--sheet", "Nope"]);
     assert!(err.contains("--sheet: no sheet `Nope`"), "{err}");
     assert!(err.contains("`About`, `Responses`"), "{err}");
+    // Files that exist but cannot be read.
+    #[cfg(target_os = "linux")]
+    {
+        let err = failure(&["analyze", "/proc/self/mem"]);
+        assert!(err.contains("cannot read `/proc/self/mem`"), "{err}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, path) = temp_file("locked.csv", "id,reason\n1,price\n");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads it anyway; then there is nothing to see.
+        if std::fs::read(&path).is_err() {
+            let err = failure(&["analyze", &path]);
+            assert!(
+                err.contains("permission denied; check the file's permissions"),
+                "{err}"
+            );
+        }
+    }
     let err = failure(&["analyze", "-", "-"]);
     assert!(err.contains("given twice"), "{err}");
 }
