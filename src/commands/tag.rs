@@ -9,7 +9,7 @@ use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::input::{self, ColumnOptions};
-use crate::render::tagged::{self, Status, TaggedRow, OUTPUT_COLUMNS};
+use crate::render::tagged::{self, Status, TaggedRow, FILE_COLUMN, OUTPUT_COLUMNS};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -25,7 +25,10 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
 
     // Columns of an earlier `churn tag` are replaced, not repeated.
     let keep: Vec<usize> = (0..loaded.headers.len())
-        .filter(|&i| !OUTPUT_COLUMNS.contains(&loaded.headers[i].as_str()))
+        .filter(|&i| {
+            let h = loaded.headers[i].as_str();
+            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN
+        })
         .collect();
     if keep.len() < loaded.headers.len() {
         crate::diag::note(format_args!(
@@ -42,7 +45,8 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
 
     let mut scratch = Scratch::new();
     let mut iters: Vec<_> = columns.iter().map(|c| c.iter()).collect();
-    let mut writer = tagged::writer(args.format, &headers, out)?;
+    let several = loaded.sources.len() > 1;
+    let mut writer = tagged::writer(args.format, &headers, several, out)?;
     // Rejected rows (`--skip-bad-rows`) are written where they were read, fields as read.
     let mut rejected = loaded.rejected.iter().peekable();
     let write_rejected =
@@ -52,6 +56,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                 .map(|&j| r.fields.get(j).map_or("", String::as_str))
                 .collect();
             writer.row(&TaggedRow {
+                file: &r.path,
                 line: r.line,
                 cells,
                 reasons: Vec::new(),
@@ -112,6 +117,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             ),
         };
         writer.row(&TaggedRow {
+            file: &loaded.sources[loaded.files[i] as usize].path,
             line: loaded.lines[i],
             cells,
             reasons,

@@ -261,7 +261,8 @@ impl Table {
         for (i, row) in rows.enumerate() {
             let row = row.map_err(|e| anyhow::anyhow!("row {}: {e}", i + 1))?;
             let fields: Vec<String> = row.get_column_iter().map(|(_, f)| value(f)).collect();
-            body.push((i as u64 + 1, StringRecord::from(fields)));
+            // Numbered as in a spreadsheet: the header is row 1.
+            body.push((i as u64 + 2, StringRecord::from(fields)));
         }
         Ok(Table {
             name: source.name,

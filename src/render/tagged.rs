@@ -17,6 +17,9 @@ pub const OUTPUT_COLUMNS: [&str; 4] = [
     "churn_evidence",
 ];
 
+/// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.
+pub const FILE_COLUMN: &str = "churn_file";
+
 /// Where a row ended up (`analyze` counts the same five).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +46,8 @@ impl Status {
 /// One input row and its tag.
 #[derive(Debug, Clone)]
 pub struct TaggedRow<'a> {
+    /// The file the row was read from, as given.
+    pub file: &'a str,
     /// The file line the row starts on.
     pub line: u64,
     /// The row's cells, in header order.
@@ -60,10 +65,12 @@ pub trait RowWriter {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// A writer for `format`; the CSV header is written at once.
+/// A writer for `format`; the CSV header is written at once. With `several` files read, CSV
+/// rows end with their file ([`FILE_COLUMN`]); JSON lines always name it.
 pub fn writer<'w>(
     format: TagFormat,
     headers: &[String],
+    several: bool,
     out: &'w mut dyn Write,
 ) -> io::Result<Box<dyn RowWriter + 'w>> {
     Ok(match format {
@@ -74,9 +81,10 @@ pub fn writer<'w>(
                 headers
                     .iter()
                     .map(String::as_str)
-                    .chain(OUTPUT_COLUMNS.iter().copied()),
+                    .chain(OUTPUT_COLUMNS.iter().copied())
+                    .chain(several.then_some(FILE_COLUMN)),
             )?;
-            Box::new(CsvRows { w })
+            Box::new(CsvRows { w, several })
         }
         TagFormat::Jsonl => Box::new(JsonRows {
             keys: unique_keys(headers),
@@ -87,6 +95,7 @@ pub fn writer<'w>(
 
 struct CsvRows<'w> {
     w: csv::Writer<&'w mut dyn Write>,
+    several: bool,
 }
 
 impl RowWriter for CsvRows<'_> {
@@ -99,7 +108,8 @@ impl RowWriter for CsvRows<'_> {
             row.cells
                 .iter()
                 .copied()
-                .chain([primary, &reasons, row.status.as_str(), &evidence]),
+                .chain([primary, &reasons, row.status.as_str(), &evidence])
+                .chain(self.several.then_some(row.file)),
         )?;
         Ok(())
     }
@@ -148,6 +158,7 @@ impl Serialize for Columns<'_> {
 /// One JSON line (docs/schema/tag.v1.json).
 #[derive(Serialize)]
 struct Line<'a> {
+    file: &'a str,
     line: u64,
     columns: Columns<'a>,
     churn_reason: Option<&'a str>,
@@ -159,6 +170,7 @@ struct Line<'a> {
 impl RowWriter for JsonRows<'_> {
     fn row(&mut self, row: &TaggedRow) -> io::Result<()> {
         let line = Line {
+            file: row.file,
             line: row.line,
             columns: Columns {
                 keys: &self.keys,
