@@ -213,8 +213,14 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
     // `tag` names each row's file when there are several.
     let tagged = stdout_with(&["tag", "fixtures/inputs/split/*.csv"], 0);
     let mut lines = tagged.lines();
-    assert!(lines.next().unwrap().ends_with(",churn_evidence,churn_file"));
-    assert!(tagged.contains(",fixtures/inputs/split/part2.csv\n"), "{tagged}");
+    assert!(lines
+        .next()
+        .unwrap()
+        .ends_with(",churn_evidence,churn_file"));
+    assert!(
+        tagged.contains(",fixtures/inputs/split/part2.csv\n"),
+        "{tagged}"
+    );
     assert_eq!(tagged.matches("split/part1.csv").count(), 7);
 
     // Standard input.
