@@ -118,36 +118,61 @@ fn check_binary(text: &str) -> Result<(), DecodeError> {
 }
 
 /// Decode `bytes`, detecting the encoding unless `forced`.
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
-    let bom = Encoding::for_bom(bytes);
+pub fn decode(
+    mut bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    let bom = Encoding::for_bom(&bytes);
     let (encoding, bom_len, note) = match (forced, bom) {
         (Some(e), Some((b, len))) if b == e => (e, len, None),
         (Some(e), _) => (e, 0, None),
         (None, Some((e, len))) => (e, len, None),
         (None, None) => {
-            if let Some(e) = utf16_without_bom(bytes) {
+            if let Some(e) = utf16_without_bom(&bytes) {
                 let note = format!(
                     "read as {} (no byte-order mark; NUL bytes beside the text); say \
                      --encoding to choose another",
                     e.name()
                 );
                 (e, 0, Some(note))
-            } else if std::str::from_utf8(bytes).is_ok() {
-                (UTF_8, 0, None)
-            } else {
-                let at = std::str::from_utf8(bytes)
-                    .err()
-                    .map_or(0, |e| e.valid_up_to());
-                let (line, column) = position(bytes, at);
+            } else if let Err(e) = std::str::from_utf8(&bytes) {
+                let at = e.valid_up_to();
+                let (line, column) = position(&bytes, at);
                 let note = format!(
                     "not UTF-8 (line {line}, character {column} is byte 0x{:02X}); read as \
                      Windows-1252 (Latin-1). If accented letters look wrong, say --encoding NAME",
                     bytes[at]
                 );
                 (WINDOWS_1252, 0, Some(note))
+            } else {
+                (UTF_8, 0, None)
             }
         }
     };
+    if encoding == UTF_8 {
+        // The common case: no copy, one more validation pass.
+        bytes.drain(..bom_len);
+        return match String::from_utf8(bytes) {
+            Ok(text) => {
+                check_binary(&text)?;
+                Ok(Decoded {
+                    text,
+                    encoding: UTF_8.name(),
+                    bom: bom_len > 0,
+                    note,
+                })
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let (line, column) = position(e.as_bytes(), at);
+                Err(DecodeError::Malformed {
+                    encoding: UTF_8.name(),
+                    line,
+                    column,
+                })
+            }
+        };
+    }
     let body = &bytes[bom_len..];
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
@@ -211,19 +236,19 @@ mod tests {
 
     #[test]
     fn detects_boms_utf8_and_windows_1252() {
-        let d = decode(b"\xEF\xBB\xBFreason\nprice\n", None).unwrap();
+        let d = decode(b"\xEF\xBB\xBFreason\nprice\n".to_vec(), None).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding, d.bom),
             ("reason\nprice\n", "UTF-8", true)
         );
-        let d = decode(&encode("reason\nprix élevé\n", UTF_16LE), None).unwrap();
+        let d = decode(encode("reason\nprix élevé\n", UTF_16LE), None).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding),
             ("reason\nprix élevé\n", "UTF-16LE")
         );
-        let d = decode(&encode("reason\nprix élevé\n", UTF_16BE), None).unwrap();
+        let d = decode(encode("reason\nprix élevé\n", UTF_16BE), None).unwrap();
         assert_eq!(d.encoding, "UTF-16BE");
-        let d = decode(b"reason\nprix \xE9lev\xE9 \x96 trop\n", None).unwrap();
+        let d = decode(b"reason\nprix \xE9lev\xE9 \x96 trop\n".to_vec(), None).unwrap();
         assert_eq!(d.text, "reason\nprix élevé – trop\n");
         assert_eq!(d.encoding, "windows-1252");
         assert!(d.note.unwrap().contains("line 2, character 6"));
@@ -235,7 +260,7 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        let d = decode(&bytes, None).unwrap();
+        let d = decode(bytes, None).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding),
             ("reason\nprice\n", "UTF-16LE")
@@ -245,7 +270,7 @@ mod tests {
 
     #[test]
     fn forced_encoding_errors_say_where() {
-        let err = decode(b"reason\nok\nbad \xFF here\n", Some(UTF_8)).unwrap_err();
+        let err = decode(b"reason\nok\nbad \xFF here\n".to_vec(), Some(UTF_8)).unwrap_err();
         assert_eq!(
             err,
             DecodeError::Malformed {
@@ -255,7 +280,7 @@ mod tests {
             }
         );
         let d = decode(
-            b"reason\n\xE9t\xE9\n",
+            b"reason\n\xE9t\xE9\n".to_vec(),
             Some(encoding_for("latin1").unwrap()),
         )
         .unwrap();
@@ -266,7 +291,7 @@ mod tests {
 
     #[test]
     fn nul_bytes_are_binary() {
-        let err = decode(b"reason\nab\0cd\n", None).unwrap_err();
+        let err = decode(b"reason\nab\0cd\n".to_vec(), None).unwrap_err();
         assert_eq!(err, DecodeError::Binary { line: 2, column: 3 });
     }
 }

@@ -112,8 +112,7 @@ impl Table {
             encoding,
             bom,
             note,
-        } = decode::decode(&source.bytes, options.encoding)?;
-        drop(source.bytes);
+        } = decode::decode(source.bytes, options.encoding)?;
         if text.trim().is_empty() {
             bail!("the file is empty; expected a header row and one row per response");
         }
