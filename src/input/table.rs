@@ -96,13 +96,36 @@ fn unique_headers(raw: &[String]) -> (Vec<String>, Vec<(String, String)>) {
     (out, renamed)
 }
 
+/// Run a third-party reader of a binary format, turning a panic on damaged data (a bug in that
+/// reader, which the fuzzer finds) into an error: no input may crash `churn`.
+fn guarded<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(r) => r,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            bail!(
+                "cannot read the {what}: its data is damaged (the reader stopped at: {why})\n  \
+                 help: export the file again, or as CSV"
+            )
+        }
+    }
+}
+
 impl Table {
     /// Decode and split a source.
     pub fn open(source: Source, options: &ReadOptions) -> Result<Table> {
         match source.format {
             Format::Csv => Self::csv(source, options),
-            Format::Workbook => Self::workbook(source, options),
-            Format::Parquet => Self::parquet(source),
+            Format::Workbook => guarded("workbook", || Self::workbook(source, options)),
+            Format::Parquet => guarded("Parquet file", || Self::parquet(source)),
         }
     }
 

@@ -510,6 +510,14 @@ const BAD: &[(&str, &[&str], i32, &[&str])] = &[
     ("fake.xlsx", &[], 2, &["cannot open the workbook"]),
     ("empty_sheet.xlsx", &[], 2, &["sheet `Empty` is empty"]),
     ("fake.parquet", &[], 2, &["cannot read the Parquet file"]),
+    // Found by the fuzzer: the parquet crate panics on this dictionary page; the panic is
+    // caught and reported.
+    (
+        "damaged_dictionary.parquet",
+        &[],
+        2,
+        &["cannot read the Parquet file: its data is damaged"],
+    ),
     (
         "a_directory",
         &[],
