@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Minimum length (in characters) of a written rule word, or of a prefix, matched with a typo.
@@ -81,14 +83,14 @@ pub struct Lexicon {
     typos: bool,
     langs: Vec<(String, Stemmer)>,
     /// Per language (index into `langs`): stem -> id.
-    stems: Vec<HashMap<String, u32>>,
-    exact: HashMap<String, u32>,
+    stems: Vec<FastMap<String, u32>>,
+    exact: FastMap<String, u32>,
     prefixes: Vec<(String, u32)>,
     words: Vec<WordInfo>,
-    keys: HashMap<(Kind, usize, String), u32>,
+    keys: FastMap<(Kind, usize, String), u32>,
     typo_forms: Vec<TypoForm>,
     /// Deletion keys (a form, and the form minus one character) -> typo forms.
-    typo_index: HashMap<String, Vec<u32>>,
+    typo_index: FastMap<String, Vec<u32>>,
     /// Lengths of prefixes that may match with a typo.
     typo_prefix_lengths: Vec<usize>,
 }
@@ -146,12 +148,12 @@ impl Lexicon {
             typos,
             langs: Vec::new(),
             stems: Vec::new(),
-            exact: HashMap::new(),
+            exact: FastMap::default(),
             prefixes: Vec::new(),
             words: Vec::new(),
-            keys: HashMap::new(),
+            keys: FastMap::default(),
             typo_forms: Vec::new(),
-            typo_index: HashMap::new(),
+            typo_index: FastMap::default(),
             typo_prefix_lengths: Vec::new(),
         }
     }
@@ -171,7 +173,7 @@ impl Lexicon {
         let algorithm = algorithm(lang)?;
         self.langs
             .push((lang.to_string(), Stemmer::create(algorithm)));
-        self.stems.push(HashMap::new());
+        self.stems.push(FastMap::default());
         Some(self.langs.len() - 1)
     }
 

@@ -14,6 +14,11 @@ mod normalize;
 
 use std::collections::{HashMap, HashSet};
 
+/// Maps looked up once per word of every answer: foldhash with a fixed seed (fast, and the same
+/// in every run).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+
 use regex::Regex;
 
 use lexicon::{Kind, Lexicon, WordCache, TYPO_BIT};
@@ -229,18 +234,18 @@ pub fn answer_prefix(text: &str) -> &str {
 pub struct Classifier {
     lexicon: Lexicon,
     patterns: Vec<Pattern>,
-    by_first: HashMap<u32, Vec<u32>>,
+    by_first: FastMap<u32, Vec<u32>>,
     regexes: Vec<(Regex, usize, u32)>,
     rules: Vec<RuleInfo>,
     priority: Vec<i32>,
     /// Negation cue -> languages it negates in.
-    cues: HashMap<String, u32>,
+    cues: FastMap<String, u32>,
     /// Phrases in which a cue does not negate ("no longer", "nicht mehr").
     keep: Vec<Vec<String>>,
     /// Words that end a negation's reach ("but", "aber").
-    breaks: HashSet<String>,
-    no_answer: HashSet<String>,
-    codes: HashMap<String, CodeLookup>,
+    breaks: FastSet<String>,
+    no_answer: FastSet<String>,
+    codes: FastMap<String, CodeLookup>,
     langs: Vec<String>,
     fold_accents: bool,
     negation: bool,
@@ -351,12 +356,12 @@ impl Classifier {
                 });
             }
         }
-        let mut by_first: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut by_first: FastMap<u32, Vec<u32>> = FastMap::default();
         for (i, p) in patterns.iter().enumerate() {
             by_first.entry(p.words[0]).or_default().push(i as u32);
         }
 
-        let mut cues: HashMap<String, u32> = HashMap::new();
+        let mut cues: FastMap<String, u32> = FastMap::default();
         for cue in &taxonomy.negation.cues {
             let bit = lang_bit(&cue.lang);
             for (word, _) in phrase_words(&cue.text, m.fold_accents) {
@@ -382,7 +387,7 @@ impl Classifier {
             .map(|(w, _)| w)
             .collect();
 
-        let mut codes = HashMap::new();
+        let mut codes = FastMap::default();
         for map in &taxonomy.code_maps {
             for (code, target) in &map.codes {
                 let lookup = match target {
