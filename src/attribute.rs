@@ -70,8 +70,13 @@ impl Tally {
     }
 }
 
+/// Rows below which classifying on one thread is as fast as splitting the work.
+const ROWS_PER_THREAD: usize = 20_000;
+
 /// Classify every row and count the outcomes. `keep_unclassified` collects unclassified answers
-/// (for `--show-unclassified`).
+/// (for `--show-unclassified`). Large inputs are classified on every core, in contiguous
+/// chunks; the counts are then merged and the credit summed in row order, so the result is the
+/// same on any number of cores.
 pub fn tally<'a>(
     classifier: &Classifier,
     reasons: usize,
@@ -79,11 +84,100 @@ pub fn tally<'a>(
     keep_unclassified: bool,
     rows: impl Iterator<Item = Row<'a>>,
 ) -> Tally {
+    let rows: Vec<Row<'a>> = rows.collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(rows.len() / ROWS_PER_THREAD).max(1);
+    tally_on(
+        threads,
+        classifier,
+        reasons,
+        attribution,
+        keep_unclassified,
+        &rows,
+    )
+}
+
+/// [`tally`] on `threads` threads.
+fn tally_on(
+    threads: usize,
+    classifier: &Classifier,
+    reasons: usize,
+    attribution: Attribution,
+    keep_unclassified: bool,
+    rows: &[Row<'_>],
+) -> Tally {
+    let chunk = rows.len().div_ceil(threads).max(1);
+    let parts: Vec<Tally> = if threads == 1 {
+        vec![classify_rows(classifier, reasons, keep_unclassified, rows)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = rows
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || classify_rows(classifier, reasons, keep_unclassified, part))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a classifier thread panicked"))
+                .collect()
+        })
+    };
     let mut t = Tally {
         by_reason: vec![0.0; reasons],
         from_code: vec![0; reasons],
         ..Tally::default()
     };
+    for p in parts {
+        t.read += p.read;
+        t.tagged += p.tagged;
+        t.unclassified += p.unclassified;
+        t.no_answer += p.no_answer;
+        t.involuntary += p.involuntary;
+        t.multi_reason += p.multi_reason;
+        for (a, b) in t.from_code.iter_mut().zip(&p.from_code) {
+            *a += b;
+        }
+        for (code, n) in p.unknown_codes {
+            *t.unknown_codes.entry(code).or_default() += n;
+        }
+        for (text, n) in p.unclassified_answers {
+            *t.unclassified_answers.entry(text).or_default() += n;
+        }
+        t.tags.extend(p.tags);
+    }
+    // Credit in row order, whatever the chunks were.
+    for tag in t.tags.iter().flatten() {
+        let k = tag.reasons.len();
+        match attribution {
+            Attribution::Primary => t.by_reason[tag.primary] += 1.0,
+            Attribution::Split => {
+                for r in tag.reasons.iter() {
+                    t.by_reason[r] += 1.0 / k as f64;
+                }
+            }
+            Attribution::All => {
+                for r in tag.reasons.iter() {
+                    t.by_reason[r] += 1.0;
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Classify a run of rows: every count but the credit per reason.
+fn classify_rows(
+    classifier: &Classifier,
+    reasons: usize,
+    keep_unclassified: bool,
+    rows: &[Row<'_>],
+) -> Tally {
+    let mut t = Tally {
+        from_code: vec![0; reasons],
+        ..Tally::default()
+    };
+    t.tags.reserve(rows.len());
     let mut scratch = Scratch::new();
     for row in rows {
         t.read += 1;
@@ -99,22 +193,8 @@ pub fn tally<'a>(
         match outcome {
             Outcome::Tagged(tag) => {
                 t.tagged += 1;
-                let k = tag.reasons.len();
-                if k > 1 {
+                if tag.reasons.len() > 1 {
                     t.multi_reason += 1;
-                }
-                match attribution {
-                    Attribution::Primary => t.by_reason[tag.primary] += 1.0,
-                    Attribution::Split => {
-                        for r in tag.reasons.iter() {
-                            t.by_reason[r] += 1.0 / k as f64;
-                        }
-                    }
-                    Attribution::All => {
-                        for r in tag.reasons.iter() {
-                            t.by_reason[r] += 1.0;
-                        }
-                    }
                 }
                 if tag.source == Source::Code {
                     t.from_code[tag.primary] += 1;
@@ -224,6 +304,38 @@ mod tests {
         Row {
             text,
             codes: vec![code],
+        }
+    }
+
+    #[test]
+    fn threads_do_not_change_the_result() {
+        let tax = Taxonomy::builtin();
+        let c = Classifier::new(&tax).unwrap();
+        let texts = [
+            Some("rude staff and too expensive"),
+            Some("qwerty"),
+            None,
+            Some("we moved abroad, price too high, support slow"),
+            Some("n/a"),
+            Some("switched to a competitor"),
+            Some("rude staff"),
+        ];
+        let codes = [
+            None,
+            Some("too_expensive"),
+            Some("bogus"),
+            Some("payment_failed"),
+        ];
+        let rows: Vec<Row> = (0..1000)
+            .map(|i| row(texts[i % 7], codes[(i / 7) % 4]))
+            .collect();
+        for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
+            let one = tally_on(1, &c, tax.reasons.len(), attribution, true, &rows);
+            for threads in [2, 3, 7] {
+                let many = tally_on(threads, &c, tax.reasons.len(), attribution, true, &rows);
+                assert_eq!(many, one, "{threads} threads, {attribution:?}");
+            }
+            assert!(one.balanced(attribution));
         }
     }
 
