@@ -123,56 +123,73 @@ pub fn decode(
     forced: Option<&'static Encoding>,
 ) -> Result<Decoded, DecodeError> {
     let bom = Encoding::for_bom(&bytes);
-    let (encoding, bom_len, note) = match (forced, bom) {
-        (Some(e), Some((b, len))) if b == e => (e, len, None),
-        (Some(e), _) => (e, 0, None),
-        (None, Some((e, len))) => (e, len, None),
-        (None, None) => {
-            if let Some(e) = utf16_without_bom(&bytes) {
-                let note = format!(
-                    "read as {} (no byte-order mark; NUL bytes beside the text); say \
-                     --encoding to choose another",
-                    e.name()
-                );
-                (e, 0, Some(note))
-            } else if let Err(e) = std::str::from_utf8(&bytes) {
-                let at = e.valid_up_to();
+    let utf8_bom = matches!(bom, Some((e, _)) if e == UTF_8);
+    // The common case first: UTF-8 (with or without its mark) becomes the text in place, with
+    // one validation pass and no copy.
+    let try_utf8 = match forced {
+        Some(e) => e == UTF_8,
+        None => utf8_bom || (bom.is_none() && utf16_without_bom(&bytes).is_none()),
+    };
+    if try_utf8 {
+        let bom_len = if utf8_bom { 3 } else { 0 };
+        bytes.drain(..bom_len);
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                check_binary(&text)?;
+                return Ok(Decoded {
+                    text,
+                    encoding: UTF_8.name(),
+                    bom: bom_len > 0,
+                    note: None,
+                });
+            }
+            Err(e) if forced.is_some() || bom_len > 0 => {
+                let at = e.utf8_error().valid_up_to();
+                let (line, column) = position(e.as_bytes(), at);
+                return Err(DecodeError::Malformed {
+                    encoding: UTF_8.name(),
+                    line,
+                    column,
+                });
+            }
+            Err(e) => {
+                // Not UTF-8 and nothing said otherwise: Windows-1252, with a note.
+                let at = e.utf8_error().valid_up_to();
+                bytes = e.into_bytes();
                 let (line, column) = position(&bytes, at);
                 let note = format!(
                     "not UTF-8 (line {line}, character {column} is byte 0x{:02X}); read as \
                      Windows-1252 (Latin-1). If accented letters look wrong, say --encoding NAME",
                     bytes[at]
                 );
-                (WINDOWS_1252, 0, Some(note))
-            } else {
-                (UTF_8, 0, None)
+                return decode_with(&bytes, WINDOWS_1252, 0, Some(note));
             }
         }
-    };
-    if encoding == UTF_8 {
-        // The common case: no copy, one more validation pass.
-        bytes.drain(..bom_len);
-        return match String::from_utf8(bytes) {
-            Ok(text) => {
-                check_binary(&text)?;
-                Ok(Decoded {
-                    text,
-                    encoding: UTF_8.name(),
-                    bom: bom_len > 0,
-                    note,
-                })
-            }
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let (line, column) = position(e.as_bytes(), at);
-                Err(DecodeError::Malformed {
-                    encoding: UTF_8.name(),
-                    line,
-                    column,
-                })
-            }
-        };
     }
+    let (encoding, bom_len, note) = match (forced, bom) {
+        (Some(e), Some((b, len))) if b == e => (e, len, None),
+        (Some(e), _) => (e, 0, None),
+        (None, Some((e, len))) => (e, len, None),
+        (None, None) => {
+            let e = utf16_without_bom(&bytes).unwrap_or(WINDOWS_1252);
+            let note = format!(
+                "read as {} (no byte-order mark; NUL bytes beside the text); say --encoding to \
+                 choose another",
+                e.name()
+            );
+            (e, 0, Some(note))
+        }
+    };
+    decode_with(&bytes, encoding, bom_len, note)
+}
+
+/// Decode with a known encoding, after a byte-order mark of `bom_len` bytes.
+fn decode_with(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    bom_len: usize,
+    note: Option<String>,
+) -> Result<Decoded, DecodeError> {
     let body = &bytes[bom_len..];
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
