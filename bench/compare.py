@@ -3,7 +3,7 @@ run: the polars-Python pipeline, the DuckDB query, the pandas script, and the fl
 reading the file and nothing else). Prints the median wall time and peak memory (RSS) of each,
 and each one's ratio to churn. Run through bench/compare.sh, which sets up the virtualenv.
 
-    python bench/compare.py [--runs N] ROWS [ROWS ...]
+    python bench/compare.py [--runs N] [--skip pandas] [ROWS ...]   (default 1000000 10000000)
 """
 import argparse
 import json
@@ -38,6 +38,8 @@ def run_measured(cmd):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip", action="append", default=[],
+                        help="leave out a tool: polars, duckdb, pandas, floor")
     parser.add_argument("rows", type=int, nargs="*")
     args = parser.parse_args()
     args.rows = args.rows or [1_000_000, 10_000_000]
@@ -66,6 +68,8 @@ def main():
             ("pandas", [py, os.path.join(PEERS, "pandas_peer.py"), path, COLUMN, keywords]),
             ("floor: polars read only", [py, os.path.join(PEERS, "floor.py"), path]),
         ]
+        skip = {s.lower() for s in args.skip}
+        tools = [t for t in tools if t[0].split()[0].lower().rstrip(":") not in skip]
         print(f"\n{n:,} rows ({size:,.0f} MB), median of {args.runs} runs")
         rows = []
         for name, cmd in tools:
