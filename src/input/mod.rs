@@ -139,8 +139,6 @@ pub struct Loaded {
     pub rejected: Vec<RejectedRow>,
     /// Things worth telling on stderr (a guessed encoding, renamed headers, combined files).
     pub notes: Vec<String>,
-    /// "line" or "row" per source.
-    units: Vec<&'static str>,
 }
 
 impl Loaded {
@@ -153,7 +151,11 @@ impl Loaded {
     /// were read.
     pub fn place(&self, i: usize) -> String {
         let file = self.files.get(i).map_or(0, |&f| f as usize);
-        let unit = self.units.get(file).copied().unwrap_or("line");
+        // A CSV record starts on a line; a sheet or Parquet row has a row number.
+        let unit = match self.sources.get(file).map(|s| s.format) {
+            Some("csv") | None => "line",
+            Some(_) => "row",
+        };
         let line = self.lines.get(i).copied().unwrap_or(0);
         if self.sources.len() > 1 {
             format!("`{}` {unit} {line}", self.sources[file].path)
@@ -595,7 +597,6 @@ pub fn load_sources(
         code_columns: chosen.codes.iter().map(|&i| headers[i].clone()).collect(),
         extra_columns: extra.iter().map(|&i| headers[i].clone()).collect(),
         id_column: id_column.map(|i| headers[i].clone()),
-        units: tables.iter().map(|t| t.unit).collect(),
         headers,
         frame,
         lines,
