@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::classify::{Classifier, Outcome, Scratch, Source, Tag};
 use crate::config::Attribution;
-use crate::input::Row;
+use crate::input::{Loaded, Row};
 
 /// Where every row went.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,6 +68,28 @@ impl Tally {
         all.truncate(n);
         all
     }
+}
+
+/// Tally a loaded export: its kept rows classified, and the rows that never reached the frame
+/// (filtered out, rejected) counted, so that the accounting covers every row read.
+pub fn tally_export(
+    classifier: &Classifier,
+    reasons: usize,
+    attribution: Attribution,
+    keep_unclassified: bool,
+    loaded: &Loaded,
+) -> Tally {
+    let mut t = tally(
+        classifier,
+        reasons,
+        attribution,
+        keep_unclassified,
+        loaded.answers(),
+    );
+    t.read += loaded.filtered_out + loaded.rejected.len();
+    t.filtered_out += loaded.filtered_out;
+    t.rejected += loaded.rejected.len();
+    t
 }
 
 /// Rows below which classifying on one thread is as fast as splitting the work.

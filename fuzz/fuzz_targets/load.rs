@@ -3,7 +3,7 @@
 //! a forced delimiter, a `--where` filter, a named reason column, keeping every column).
 #![no_main]
 
-use churn_attribution::attribute::tally;
+use churn_attribution::attribute::tally_export;
 use churn_attribution::classify::Classifier;
 use churn_attribution::config::Attribution;
 use churn_attribution::input::{self, filter, source, ColumnOptions, ReadOptions, Source};
@@ -48,14 +48,13 @@ fuzz_target!(|data: &[u8]| {
         format,
     };
     if let Ok(loaded) = input::load_sources(vec![src], &read, &options, taxonomy, classifier) {
-        let mut t = tally(
+        let t = tally_export(
             classifier,
             taxonomy.reasons.len(),
             Attribution::Primary,
             true,
-            loaded.answers(),
+            &loaded,
         );
-        loaded.account(&mut t);
         assert!(
             t.balanced(Attribution::Primary),
             "row accounting must balance"

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::analysis::{analyze, breakdown, Settings};
-use crate::attribute::tally;
+use crate::attribute::tally_export;
 use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
@@ -67,14 +67,13 @@ pub fn analyze_export(
     };
     let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
 
-    let mut tally = tally(
+    let tally = tally_export(
         &classifier,
         taxonomy.reasons.len(),
         attribution,
         args.show_unclassified.is_some(),
-        loaded.answers(),
+        &loaded,
     );
-    loaded.account(&mut tally);
     anyhow::ensure!(
         tally.balanced(attribution),
         "internal error: row accounting does not balance"

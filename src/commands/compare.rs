@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::analysis::{change, Settings};
-use crate::attribute::{tally, Tally};
+use crate::attribute::{tally_export, Tally};
 use crate::classify::Classifier;
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, StatOptions};
@@ -79,14 +79,13 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
             taxonomy,
             &classifier,
         )?;
-        let mut t = tally(
+        let t = tally_export(
             &classifier,
             taxonomy.reasons.len(),
             attribution,
             false,
-            loaded.answers(),
+            &loaded,
         );
-        loaded.account(&mut t);
         anyhow::ensure!(
             t.balanced(attribution),
             "internal error: row accounting does not balance"

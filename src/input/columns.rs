@@ -304,14 +304,19 @@ fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
 /// "contains reason/feedback/comment" fallback).
 pub fn is_reason_header(header: &str) -> bool {
     let squashed = squash(header);
-    TEXT_HEADERS.iter().any(|(names, prefix)| {
-        names.iter().any(|n| {
-            if *prefix {
-                squashed.starts_with(n)
-            } else {
-                squashed == *n
-            }
-        })
+    TEXT_HEADERS
+        .iter()
+        .any(|(names, prefix)| in_rank(&squashed, names, *prefix))
+}
+
+/// Whether a squashed header is one of a rank's names (or, for a prefix rank, starts with one).
+fn in_rank(squashed: &str, names: &[&str], prefix: bool) -> bool {
+    names.iter().any(|n| {
+        if prefix {
+            squashed.starts_with(n)
+        } else {
+            squashed == *n
+        }
     })
 }
 
@@ -378,16 +383,7 @@ pub fn choose(
             let candidate =
                 |i: usize| !codes.contains(&i) && !NOT_TEXT.contains(&squashed[i].as_str());
             let by_rank = TEXT_HEADERS.iter().find_map(|(names, prefix)| {
-                (0..headers.len()).find(|&i| {
-                    candidate(i)
-                        && names.iter().any(|n| {
-                            if *prefix {
-                                squashed[i].starts_with(n)
-                            } else {
-                                squashed[i] == *n
-                            }
-                        })
-                })
+                (0..headers.len()).find(|&i| candidate(i) && in_rank(&squashed[i], names, *prefix))
             });
             by_rank.or_else(|| {
                 (0..headers.len()).find(|&i| {

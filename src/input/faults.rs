@@ -23,8 +23,14 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
     let mut fitting = 0usize;
     let mut counts = std::collections::BTreeMap::new();
     let mut total = 0usize;
+    // The bad record's own shape: its fields and the line breaks inside them.
+    let mut shape = None;
     table.records(|r| {
         total += 1;
+        if r.line == line {
+            let breaks: usize = r.fields.iter().map(|f| f.matches('\n').count()).sum();
+            shape = Some((r.fields.len(), breaks));
+        }
         if r.fields.len() == expected {
             fitting += 1;
         } else {
@@ -67,8 +73,17 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
             return Ok(anyhow::anyhow!(msg));
         }
     }
-    if let Some(spread) = multiline_short(table, line, expected) {
-        return Ok(spread);
+    // A short record spanning several lines is the mark of a quote opened and never closed.
+    if let Some((fields, breaks)) = shape {
+        if fields < expected && breaks > 0 && unit == "line" {
+            return Ok(anyhow::anyhow!(
+                "line {line}: a quoted answer here runs over {} lines and the record has only \
+                 {fields} of {expected} fields: a `\"` opened on line {line} is probably never \
+                 closed\n  help: close the quote (a `\"` inside an answer is written `\"\"`), \
+                 or say --skip-bad-rows to count the record as rejected",
+                breaks + 1
+            ));
+        }
     }
     let delimiter = table
         .delimiter
@@ -82,32 +97,4 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
          {total} rows have the wrong number of fields; fix them, or say --skip-bad-rows to count \
          them as rejected and go on"
     ))
-}
-
-/// A short record spanning several lines is the mark of a quote opened and never closed.
-fn multiline_short(table: &Table, line: u64, expected: usize) -> Option<anyhow::Error> {
-    let mut found = None;
-    let _ = table.records(|r| {
-        if r.line == line {
-            found = Some((
-                r.fields.len(),
-                r.fields
-                    .iter()
-                    .map(|f| f.matches('\n').count())
-                    .sum::<usize>(),
-            ));
-            return Ok(false);
-        }
-        Ok(true)
-    });
-    let (fields, breaks) = found?;
-    (fields < expected && breaks > 0 && table.unit == "line").then(|| {
-        anyhow::anyhow!(
-            "line {line}: a quoted answer here runs over {} lines and the record has only \
-             {fields} of {expected} fields: a `\"` opened on line {line} is probably never \
-             closed\n  help: close the quote (a `\"` inside an answer is written `\"\"`), or \
-             say --skip-bad-rows to count the record as rejected",
-            breaks + 1
-        )
-    })
 }

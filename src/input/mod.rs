@@ -164,13 +164,6 @@ impl Loaded {
         }
     }
 
-    /// Add the rows that never reached the frame to a tally of the kept rows.
-    pub fn account(&self, tally: &mut crate::attribute::Tally) {
-        tally.read += self.filtered_out + self.rejected.len();
-        tally.filtered_out += self.filtered_out;
-        tally.rejected += self.rejected.len();
-    }
-
     /// Print the notes on stderr (unless `--quiet`).
     pub fn say_notes(&self) {
         for n in &self.notes {
@@ -559,38 +552,7 @@ pub fn load_sources(
         .map(|(_, b)| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
-    if let Some(text) = frame.column(TEXT).ok().and_then(|c| c.str().ok()) {
-        let long: Vec<usize> = text
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.is_some_and(|t| t.len() > crate::classify::MAX_ANSWER_BYTES))
-            .map(|(i, _)| i)
-            .collect();
-        if !long.is_empty() {
-            let at = |i: usize| {
-                let line = lines[i];
-                if several {
-                    format!("`{}` line {line}", infos[files[i] as usize].path)
-                } else {
-                    format!("line {line}")
-                }
-            };
-            let shown: Vec<String> = long.iter().take(5).map(|&i| at(i)).collect();
-            notes.push(format!(
-                "{} {} longer than {} KiB ({}); each is tagged on its first {} KiB",
-                long.len(),
-                if long.len() == 1 {
-                    "answer is"
-                } else {
-                    "answers are"
-                },
-                crate::classify::MAX_ANSWER_BYTES / 1024,
-                shown.join(", "),
-                crate::classify::MAX_ANSWER_BYTES / 1024,
-            ));
-        }
-    }
-    Ok(Loaded {
+    let mut loaded = Loaded {
         path,
         sources: infos,
         text_column: chosen.text.map(|i| headers[i].clone()),
@@ -604,5 +566,27 @@ pub fn load_sources(
         filtered_out,
         rejected,
         notes,
-    })
+    };
+    let long: Vec<usize> = loaded.text().map_or_else(Vec::new, |text| {
+        text.iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some_and(|t| t.len() > crate::classify::MAX_ANSWER_BYTES))
+            .map(|(i, _)| i)
+            .collect()
+    });
+    if !long.is_empty() {
+        let shown: Vec<String> = long.iter().take(5).map(|&i| loaded.place(i)).collect();
+        let kib = crate::classify::MAX_ANSWER_BYTES / 1024;
+        loaded.notes.push(format!(
+            "{} {} longer than {kib} KiB ({}); each is tagged on its first {kib} KiB",
+            long.len(),
+            if long.len() == 1 {
+                "answer is"
+            } else {
+                "answers are"
+            },
+            shown.join(", "),
+        ));
+    }
+    Ok(loaded)
 }

@@ -87,8 +87,8 @@ pub fn sniff(text: &str) -> u8 {
         let agreement = n as f64 / counts.len() as f64;
         scored.push((agreement, mode, d));
     }
+    let top = scored.iter().map(|s| s.0).fold(0.0, f64::max);
     for &(agreement, mode, d) in &scored {
-        let top = scored.iter().map(|s| s.0).fold(0.0, f64::max);
         if agreement + 1e-9 < top * 0.9 {
             continue;
         }

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use churn_attribution::attribute::{tally, Tally};
+use churn_attribution::attribute::{tally_export, Tally};
 use churn_attribution::classify::Classifier;
 use churn_attribution::config::Attribution;
 use churn_attribution::input::decode::encode;
@@ -91,7 +91,7 @@ fn source(name: &str, bytes: Vec<u8>) -> Source {
     }
 }
 
-/// Load and tally, with the rows outside the frame accounted for.
+/// Load and tally (the rows outside the frame are counted by `tally_export`).
 fn run(sources: Vec<Source>, read: &ReadOptions) -> Tally {
     let (taxonomy, classifier) = built();
     let loaded = load_sources(
@@ -102,15 +102,13 @@ fn run(sources: Vec<Source>, read: &ReadOptions) -> Tally {
         classifier,
     )
     .unwrap();
-    let mut t = tally(
+    tally_export(
         classifier,
         taxonomy.reasons.len(),
         Attribution::Primary,
         false,
-        loaded.answers(),
-    );
-    loaded.account(&mut t);
-    t
+        &loaded,
+    )
 }
 
 /// What a result is compared on: every count, and the credit per reason.
@@ -179,8 +177,7 @@ proptest! {
             // Only when the filter leaves nothing.
             return Ok(());
         };
-        let mut t = tally(classifier, taxonomy.reasons.len(), Attribution::Primary, false, loaded.answers());
-        loaded.account(&mut t);
+        let t = tally_export(classifier, taxonomy.reasons.len(), Attribution::Primary, false, &loaded);
         prop_assert_eq!(t.read, rows.len());
         prop_assert_eq!(t.rejected, broken_rows);
         prop_assert_eq!(
