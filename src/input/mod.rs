@@ -10,6 +10,7 @@ pub mod columns;
 pub mod decode;
 mod faults;
 pub mod filter;
+pub mod records;
 pub mod sniff;
 pub mod source;
 pub mod table;
@@ -351,7 +352,7 @@ pub fn load_sources(
                 }
                 return Ok(true);
             }
-            sample.push((k, r.fields.clone()));
+            sample.push((k, r.fields.to_record()));
             Ok(sample.len() < SAMPLE_ROWS)
         })
         .with_context(|| format!("failed to load `{}`", t.name))?;

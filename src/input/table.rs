@@ -2,10 +2,12 @@
 //! sniffed dialect, a workbook's sheet, a Parquet file's rows). Headers are trimmed, blank ones
 //! named by position and repeated ones numbered.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use csv::StringRecord;
 
 use super::decode::{self, Decoded};
+use super::records::parse;
+pub use super::records::{Fields, Record};
 use super::sniff;
 use super::source::{Format, Source};
 
@@ -52,22 +54,6 @@ pub struct Table {
     /// "line" for CSV (a record's first line in the file), "row" for a sheet or Parquet.
     pub unit: &'static str,
     body: Body,
-}
-
-/// One data record.
-pub struct Record<'a> {
-    /// The line (CSV) or row (sheet, Parquet) it starts on, 1-based, the header counted.
-    pub line: u64,
-    pub fields: &'a StringRecord,
-}
-
-/// The file line a record starts on. With CRLF line ends the csv crate places a record's start
-/// on the `\n` of the previous line end, one line early; step over it.
-fn line_of(position: Option<&csv::Position>, bytes: &[u8]) -> u64 {
-    position.map_or(0, |p| {
-        let early = bytes.get(p.byte() as usize) == Some(&b'\n');
-        p.line() + u64::from(early)
-    })
 }
 
 /// Trim header names; name blanks `column N`; number repeats `Name (2)`.
@@ -119,6 +105,33 @@ fn guarded<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
+/// The first record of a CSV text, as read (untrimmed).
+pub(super) fn header_row(text: &str, delimiter: u8) -> Result<Vec<String>> {
+    let mut raw = Vec::new();
+    parse(text.as_bytes(), delimiter, 1, |r| {
+        raw = r.fields.iter().map(str::to_string).collect();
+        Ok(false)
+    })?;
+    Ok(raw)
+}
+
+/// A quote opened in the last record and never closed swallows the rest of the file into one
+/// field, with no error from the parser: an odd number of `"` from the record's start (`rest`
+/// is the text from there to the end of the file) gives it away.
+pub(super) fn unclosed_quote_check(rest: &str, line: u64) -> Result<()> {
+    let rest = rest.trim_start_matches(['\r', '\n']);
+    let inner_breaks = rest.trim_end().matches('\n').count();
+    if inner_breaks > 0 && rest.matches('"').count() % 2 == 1 {
+        bail!(
+            "line {line}: a `\"` opened in this record is never closed, so the rest of the file \
+             ({} lines) reads as one answer\n  help: close the quote (a `\"` inside an answer is \
+             written `\"\"`)",
+            inner_breaks + 1
+        );
+    }
+    Ok(())
+}
+
 impl Table {
     /// Decode and split a source.
     pub fn open(source: Source, options: &ReadOptions) -> Result<Table> {
@@ -147,16 +160,7 @@ impl Table {
             bail!("this looks like HTML or XML, not CSV; export the survey as CSV");
         }
         let delimiter = options.delimiter.unwrap_or_else(|| sniff::sniff(&text));
-        let raw: Vec<String> = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes())
-            .headers()
-            .context("cannot read the header row")?
-            .iter()
-            .map(str::to_string)
-            .collect();
+        let raw = header_row(&text, delimiter)?;
         let (headers, renamed) = unique_headers(&raw);
         Ok(Table {
             name: source.name,
@@ -306,49 +310,27 @@ impl Table {
     pub fn records(&self, mut visit: impl FnMut(Record<'_>) -> Result<bool>) -> Result<()> {
         match &self.body {
             Body::Text(text, delimiter) => {
-                let bytes = text.as_bytes();
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(true)
-                    .flexible(true)
-                    .delimiter(*delimiter)
-                    .from_reader(bytes);
-                let mut record = StringRecord::new();
-                let mut last: Option<(u64, u64)> = None;
-                while reader
-                    .read_record(&mut record)
-                    .context("cannot read a record")?
-                {
-                    let line = line_of(record.position(), bytes);
-                    last = record.position().map(|p| (line, p.byte()));
-                    if !visit(Record {
-                        line,
-                        fields: &record,
-                    })? {
-                        return Ok(());
+                let mut header = true;
+                let mut last_data = None;
+                let parsed = parse(text.as_bytes(), *delimiter, 1, |r| {
+                    if std::mem::take(&mut header) {
+                        return Ok(true);
                     }
+                    last_data = Some(r.line);
+                    visit(r)
+                })?;
+                if parsed.stopped {
+                    return Ok(());
                 }
-                // A quote opened in the last record and never closed swallows the rest of the
-                // file into one field, with no error from the parser: an odd number of `"`
-                // from the record's start to the end gives it away.
-                if let Some((line, start)) = last {
-                    let rest = &text[(start as usize).min(text.len())..];
-                    let rest = rest.trim_start_matches(['\r', '\n']);
-                    let inner_breaks = rest.trim_end().matches('\n').count();
-                    if inner_breaks > 0 && rest.matches('"').count() % 2 == 1 {
-                        bail!(
-                            "line {line}: a `\"` opened in this record is never closed, so the \
-                             rest of the file ({} lines) reads as one answer\n  help: close the \
-                             quote (a `\"` inside an answer is written `\"\"`)",
-                            inner_breaks + 1
-                        );
-                    }
+                if let (Some(line), Some((_, start))) = (last_data, parsed.last) {
+                    unclosed_quote_check(&text[start.min(text.len())..], line)?;
                 }
             }
             Body::Rows(rows) => {
                 for (line, fields) in rows {
                     if !visit(Record {
                         line: *line,
-                        fields,
+                        fields: Fields::Row(fields),
                     })? {
                         break;
                     }
