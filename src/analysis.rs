@@ -5,8 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::attribute::credit;
-use crate::classify::Tag;
+use crate::attribute::{credit, Tags};
 use crate::compare::Benchmark;
 use crate::compare::{
     compare, estimates, BucketResult, CiMethod, Comparison, Estimate, StatOptions, Verdict,
@@ -44,8 +43,8 @@ pub struct Measured {
 }
 
 fn measure(
-    tags: &[Option<Tag>],
-    rows: &[usize],
+    tags: &Tags,
+    rows: &[u32],
     weights: Option<&[f64]>,
     group_of: &[Option<usize>],
     k: usize,
@@ -59,8 +58,8 @@ fn measure(
 /// Measure several groupings ("views") of the same rows at once: with weights, one bootstrap
 /// covers them all (each resample counts every view), which is what makes `--weight` affordable.
 fn measure_views(
-    tags: &[Option<Tag>],
-    rows: &[usize],
+    tags: &Tags,
+    rows: &[u32],
     weights: Option<&[f64]>,
     views: &[(&[Option<usize>], usize, CiMethod)],
     s: &Settings,
@@ -72,7 +71,7 @@ fn measure_views(
         Vec::with_capacity(if weights.is_some() { rows.len() } else { 0 });
     let mut buf = Vec::new();
     for &i in rows {
-        let tag = tags[i].as_ref().expect("measured rows are tagged");
+        let tag = tags.get(i as usize).expect("measured rows are tagged");
         let mut combined: Credit = Vec::new();
         let mut base = 0;
         for (v, (group_of, k, _)) in views.iter().enumerate() {
@@ -105,7 +104,7 @@ fn measure_views(
             })
             .collect();
     };
-    let w: Vec<f64> = rows.iter().map(|&i| all[i]).collect();
+    let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
     let total: f64 = w.iter().sum();
     let shares = weighted_shares(&w, &credits, total_k);
     let cis = bootstrap_shares(
@@ -232,16 +231,16 @@ fn identity(k: usize) -> Vec<Option<usize>> {
     (0..k).map(Some).collect()
 }
 
-fn tagged_rows(tags: &[Option<Tag>]) -> Vec<usize> {
+fn tagged_rows(tags: &Tags) -> Vec<u32> {
     tags.iter()
         .enumerate()
-        .filter_map(|(i, t)| t.map(|_| i))
+        .filter_map(|(i, t)| t.map(|_| i as u32))
         .collect()
 }
 
 /// Analyze every tagged row. `weights` (one per row read; only tagged rows are read) gives
 /// shares of revenue.
-pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> Analysis {
+pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
     let rows = tagged_rows(tags);
     let k = s.taxonomy.reasons.len();
     let bucket_of = s.benchmark.assign(s.taxonomy);
@@ -275,7 +274,7 @@ pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> A
             &s.stats,
         )
     };
-    let kish = weights.map(|w| kish(&rows.iter().map(|&i| w[i]).collect::<Vec<_>>()));
+    let kish = weights.map(|w| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
     Analysis {
         reasons,
         bucket_of,
@@ -289,7 +288,7 @@ pub fn analyze(tags: &[Option<Tag>], weights: Option<&[f64]>, s: &Settings) -> A
 /// with its reason shares, and test that the groups share one distribution. `ordered` keeps the
 /// keys in sorted order (periods); otherwise the biggest groups come first.
 pub fn breakdown(
-    tags: &[Option<Tag>],
+    tags: &Tags,
     keys: &[Option<String>],
     missing: &str,
     ordered: bool,
@@ -297,12 +296,12 @@ pub fn breakdown(
     s: &Settings,
 ) -> Breakdown {
     let k = s.taxonomy.reasons.len();
-    let mut by_key: BTreeMap<Option<&str>, (usize, Vec<usize>)> = BTreeMap::new();
+    let mut by_key: BTreeMap<Option<&str>, (usize, Vec<u32>)> = BTreeMap::new();
     for (i, key) in keys.iter().enumerate() {
         let slot = by_key.entry(key.as_deref()).or_default();
         slot.0 += 1;
-        if tags[i].is_some() {
-            slot.1.push(i);
+        if tags.get(i).is_some() {
+            slot.1.push(i as u32);
         }
     }
     let mut groups: Vec<(Option<&str>, Group)> = by_key
@@ -384,7 +383,7 @@ pub struct Change {
 }
 
 /// Compare the reason shares of two exports.
-pub fn change(before: &[Option<Tag>], after: &[Option<Tag>], s: &Settings) -> Change {
+pub fn change(before: &Tags, after: &Tags, s: &Settings) -> Change {
     let k = s.taxonomy.reasons.len();
     let wilson = Settings {
         stats: StatOptions {

@@ -27,7 +27,7 @@ pub use normalize::{normalize, normalize_into, Normalized, Token};
 use crate::taxonomy::{CodeTarget, Taxonomy};
 
 /// Where a row's reason came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     /// A coded value (e.g. Stripe's `too_expensive`).
     Code,
@@ -36,7 +36,7 @@ pub enum Source {
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ReasonSet(u128);
 
 /// The most reasons a taxonomy may have.
@@ -60,12 +60,19 @@ impl ReasonSet {
     }
     /// Reasons in taxonomy order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..MAX_REASONS).filter(|&r| self.contains(r))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let r = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                r
+            })
+        })
     }
 }
 
 /// A tagged row: its primary reason (stated first) and every reason it states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Tag {
     pub primary: usize,
     pub reasons: ReasonSet,

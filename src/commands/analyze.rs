@@ -94,7 +94,7 @@ pub fn analyze_export(
             let cells = loaded.extra_cells(next_extra);
             next_extra += 1;
             let tagged: Vec<usize> = (0..tally.tags.len())
-                .filter(|&i| tally.tags[i].is_some())
+                .filter(|&i| tally.tags.get(i).is_some())
                 .collect();
             let read =
                 values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;

@@ -169,7 +169,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
     let (report, loaded) = analyze_export(&analyze_args(args), config, &ids)?;
     validate(&rules, &report)?;
 
-    let (text, codes) = loaded.filled();
+    let (text, codes) = loaded.filled.clone();
     let reason_columns = match (&loaded.text_column, text) {
         (Some(column), Some(filled)) => vec![(column.clone(), filled)],
         _ => loaded.code_columns.iter().cloned().zip(codes).collect(),

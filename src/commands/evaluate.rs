@@ -104,7 +104,8 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let mut predicted = Vec::with_capacity(loaded.rows());
     let mut misclassified = Vec::new();
     let mut scratch = Scratch::new();
-    for (i, (row, label)) in loaded.answers().zip(truth_column.iter()).enumerate() {
+    let answers = loaded.answers();
+    for (i, (row, label)) in answers.iter().zip(truth_column.iter()).enumerate() {
         let line = loaded.lines[i];
         let place = loaded.place(i);
         let header = &loaded.extra_columns[0];

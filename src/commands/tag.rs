@@ -68,7 +68,8 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             })?;
             Ok(())
         };
-    for (i, row) in loaded.answers().enumerate() {
+    let answers = loaded.answers();
+    for (i, row) in answers.iter().enumerate() {
         let at = (loaded.files[i], loaded.lines[i]);
         while let Some(r) = rejected.next_if(|r| (r.file, r.line) < at) {
             write_rejected(&mut writer, r)?;

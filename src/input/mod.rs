@@ -65,11 +65,77 @@ pub struct ColumnOptions {
     pub keep_all: bool,
 }
 
-/// One row: its free-text answer and its coded values (`None` for a blank cell).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row<'a> {
+/// One row's answers: its free text and its coded values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a, 'b> {
     pub text: Option<&'a str>,
-    pub codes: Vec<Option<&'a str>>,
+    pub codes: &'b [Option<&'a str>],
+}
+
+/// The answers of a run of rows, column by column: each row's free text (`None` when blank or
+/// when no text column is read) and its coded values, `width` per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers<'a> {
+    texts: Vec<Option<&'a str>>,
+    codes: Vec<Option<&'a str>>,
+    width: usize,
+}
+
+impl<'a> Answers<'a> {
+    /// No rows yet, with `width` coded values per row.
+    pub fn new(width: usize) -> Answers<'a> {
+        Answers {
+            texts: Vec::new(),
+            codes: Vec::new(),
+            width,
+        }
+    }
+
+    /// Add a row. `codes` gives exactly `width` values.
+    pub fn push(
+        &mut self,
+        text: Option<&'a str>,
+        codes: impl IntoIterator<Item = Option<&'a str>>,
+    ) {
+        self.texts.push(text);
+        self.codes.extend(codes);
+        debug_assert_eq!(self.codes.len(), self.texts.len() * self.width);
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Row `i`'s free text.
+    pub fn text(&self, i: usize) -> Option<&'a str> {
+        self.texts[i]
+    }
+
+    /// Row `i`'s coded values.
+    pub fn codes(&self, i: usize) -> &[Option<&'a str>] {
+        &self.codes[i * self.width..(i + 1) * self.width]
+    }
+
+    /// Each row in order.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'a, '_>> + '_ {
+        (0..self.len()).map(|i| Row {
+            text: self.text(i),
+            codes: self.codes(i),
+        })
+    }
+
+    /// Rows `range`.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Answers<'a> {
+        Answers {
+            texts: self.texts[range.clone()].to_vec(),
+            codes: self.codes[range.start * self.width..range.end * self.width].to_vec(),
+            width: self.width,
+        }
+    }
 }
 
 /// One file read, as the report describes it.
@@ -140,6 +206,40 @@ pub struct Loaded {
     pub rejected: Vec<RejectedRow>,
     /// Things worth telling on stderr (a guessed encoding, renamed headers, combined files).
     pub notes: Vec<String>,
+    /// Non-blank cells in the free-text column (if read) and in each coded column.
+    pub filled: (Option<usize>, Vec<usize>),
+}
+
+impl SourceInfo {
+    /// A table's description, before any row is counted.
+    fn of(t: &Table) -> SourceInfo {
+        SourceInfo {
+            path: t.name.clone(),
+            format: t.format,
+            compression: t.compression,
+            encoding: t.encoding,
+            delimiter: t.delimiter.map(sniff::delimiter_name),
+            sheet: t.sheet.clone(),
+            rows: 0,
+            filtered_out: 0,
+            rejected: 0,
+        }
+    }
+}
+
+/// Where a row is, for messages: "line 12", or "`b.csv` line 12" when several files were read.
+fn place_in(sources: &[SourceInfo], file: u32, line: u64) -> String {
+    let file = file as usize;
+    // A CSV record starts on a line; a sheet or Parquet row has a row number.
+    let unit = match sources.get(file).map(|s| s.format) {
+        Some("csv") | None => "line",
+        Some(_) => "row",
+    };
+    if sources.len() > 1 {
+        format!("`{}` {unit} {line}", sources[file].path)
+    } else {
+        format!("{unit} {line}")
+    }
 }
 
 impl Loaded {
@@ -151,18 +251,31 @@ impl Loaded {
     /// Where row `i` is, for messages: "line 12", or "`b.csv` line 12" when several files
     /// were read.
     pub fn place(&self, i: usize) -> String {
-        let file = self.files.get(i).map_or(0, |&f| f as usize);
-        // A CSV record starts on a line; a sheet or Parquet row has a row number.
-        let unit = match self.sources.get(file).map(|s| s.format) {
-            Some("csv") | None => "line",
-            Some(_) => "row",
-        };
-        let line = self.lines.get(i).copied().unwrap_or(0);
-        if self.sources.len() > 1 {
-            format!("`{}` {unit} {line}", self.sources[file].path)
-        } else {
-            format!("{unit} {line}")
+        let file = self.files.get(i).copied().unwrap_or(0);
+        place_in(&self.sources, file, self.lines.get(i).copied().unwrap_or(0))
+    }
+
+    /// Note the answers longer than [`crate::classify::MAX_ANSWER_BYTES`], by (file, line).
+    fn note_long_answers(&mut self, long: &[(u32, u64)]) {
+        if long.is_empty() {
+            return;
         }
+        let shown: Vec<String> = long
+            .iter()
+            .take(5)
+            .map(|&(f, l)| place_in(&self.sources, f, l))
+            .collect();
+        let kib = crate::classify::MAX_ANSWER_BYTES / 1024;
+        self.notes.push(format!(
+            "{} {} longer than {kib} KiB ({}); each is tagged on its first {kib} KiB",
+            long.len(),
+            if long.len() == 1 {
+                "answer is"
+            } else {
+                "answers are"
+            },
+            shown.join(", "),
+        ));
     }
 
     /// Print the notes on stderr (unless `--quiet`).
@@ -197,35 +310,23 @@ impl Loaded {
         Some(self.extra_cells(self.extra_columns.len() - 1))
     }
 
-    /// Non-blank cells in the free-text column (if read) and in each coded column.
-    pub fn filled(&self) -> (Option<usize>, Vec<usize>) {
-        let count = |c: &StringChunked| c.len() - c.null_count();
-        let text = self.text().map(count);
-        let codes = (0..self.code_columns.len())
-            .map(|k| self.strings(&code_name(k)).map_or(0, count))
-            .collect();
-        (text, codes)
-    }
-
     /// The cells of the `i`th extra column (`None` for blanks).
     pub fn extra_cells(&self, i: usize) -> Vec<Option<&str>> {
         cells(self.extra(i), self.rows()).collect()
     }
 
-    /// Each row's text and codes.
-    pub fn answers(&self) -> impl Iterator<Item = Row<'_>> {
+    /// Each row's text and codes (when the frame holds them: from [`load`], not [`scan`]).
+    pub fn answers(&self) -> Answers<'_> {
         let n = self.rows();
         let codes: Vec<&StringChunked> = (0..self.code_columns.len())
             .filter_map(|i| self.strings(&code_name(i)))
             .collect();
+        let mut answers = Answers::new(codes.len());
         let mut code_iters: Vec<_> = codes.iter().map(|c| c.iter()).collect();
-        cells(self.text(), n).map(move |text| Row {
-            text,
-            codes: code_iters
-                .iter_mut()
-                .map(|it| it.next().flatten())
-                .collect(),
-        })
+        for text in cells(self.text(), n) {
+            answers.push(text, code_iters.iter_mut().map(|it| it.next().flatten()));
+        }
+        answers
     }
 }
 
@@ -256,44 +357,103 @@ pub fn load(
     load_sources(sources, read, options, taxonomy, classifier)
 }
 
-/// Load sources already read (the pure part of [`load`]).
-pub fn load_sources(
-    sources: Vec<Source>,
-    read: &ReadOptions,
-    options: &ColumnOptions,
-    taxonomy: &Taxonomy,
-    classifier: &Classifier,
-) -> Result<Loaded> {
-    anyhow::ensure!(!sources.is_empty(), "no input file given");
-    let path = sources
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let several = sources.len() > 1;
+/// Decode and split each source, with the notes on its header.
+fn open_tables(sources: Vec<Source>, read: &ReadOptions) -> Result<(Vec<Table>, Vec<String>)> {
     let mut tables = Vec::with_capacity(sources.len());
     let mut notes = Vec::new();
     for source in sources {
         let name = source.name.clone();
         let table =
             Table::open(source, read).with_context(|| format!("failed to load `{name}`"))?;
-        for n in &table.notes {
-            notes.push(format!("`{name}`: {n}"));
-        }
-        if !table.renamed.is_empty() {
-            let shown: Vec<String> = table
-                .renamed
-                .iter()
-                .map(|(from, to)| format!("`{}` -> `{to}`", from.trim()))
-                .collect();
-            notes.push(format!(
-                "`{name}`: blank or repeated column names renamed: {}",
-                shown.join(", ")
-            ));
-        }
         tables.push(table);
     }
+    for table in &tables {
+        table_notes(table, &mut notes);
+    }
+    Ok((tables, notes))
+}
 
+/// What is worth saying about one table as read.
+fn table_notes(table: &Table, notes: &mut Vec<String>) {
+    let name = &table.name;
+    for n in &table.notes {
+        notes.push(format!("`{name}`: {n}"));
+    }
+    if !table.renamed.is_empty() {
+        let shown: Vec<String> = table
+            .renamed
+            .iter()
+            .map(|(from, to)| format!("`{}` -> `{to}`", from.trim()))
+            .collect();
+        notes.push(format!(
+            "`{name}`: blank or repeated column names renamed: {}",
+            shown.join(", ")
+        ));
+    }
+}
+
+/// The columns to read, chosen from the tables' headers and their first rows.
+struct Plan {
+    /// The paths, joined with ", ".
+    path: String,
+    /// The union of the files' columns, in order of first appearance.
+    headers: Vec<String>,
+    /// Per table: the table's column for each of `headers`.
+    maps: Vec<Vec<Option<usize>>>,
+    chosen: Chosen,
+    /// Extra columns (into `headers`), in the order asked for, the id column last.
+    extra: Vec<usize>,
+    id_column: Option<usize>,
+    /// `--where` filters with their column (into `headers`).
+    filters: Vec<(usize, Filter)>,
+    notes: Vec<String>,
+}
+
+impl Plan {
+    /// Columns kept for every row, as (column into `headers`, frame name): the text, the codes,
+    /// the extras.
+    fn kept(&self) -> Vec<(usize, String)> {
+        let mut columns = Vec::new();
+        if let Some(i) = self.chosen.text {
+            columns.push((i, TEXT.to_string()));
+        }
+        for (k, &i) in self.chosen.codes.iter().enumerate() {
+            columns.push((i, code_name(k)));
+        }
+        for (k, &i) in self.extra.iter().enumerate() {
+            columns.push((i, extra_name(k)));
+        }
+        columns
+    }
+
+    /// Whether a row passes every `--where` filter; `cell(i)` is its cell in column `i` of
+    /// `headers`.
+    fn keeps<'a>(&self, cell: impl Fn(usize) -> Option<&'a str>) -> bool {
+        self.filters
+            .iter()
+            .all(|(i, f)| f.keeps(cell(*i).filter(|c| !c.trim().is_empty())))
+    }
+}
+
+fn joined_paths(names: impl Iterator<Item = impl AsRef<str>>) -> String {
+    names
+        .map(|n| n.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Combine the tables by column name and choose the columns to read. `notes` are those of
+/// opening the tables.
+fn plan(
+    tables: &[Table],
+    mut notes: Vec<String>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Plan> {
+    let path = joined_paths(tables.iter().map(|t| &t.name));
+    let several = tables.len() > 1;
     if let Some(sheet) = &read.sheet {
         if tables.iter().all(|t| t.format != "xlsx") {
             notes.push(format!(
@@ -304,7 +464,7 @@ pub fn load_sources(
 
     // The union of the files' columns, in order of first appearance.
     let mut headers: Vec<String> = Vec::new();
-    for t in &tables {
+    for t in tables {
         for h in &t.headers {
             if !headers.contains(h) {
                 headers.push(h.clone());
@@ -439,23 +599,50 @@ pub fn load_sources(
     extra.extend(id_column);
     let mut filters = Vec::new();
     for f in &read.filters {
-        filters.push((columns::named(&headers, "--where", &f.column)?, f));
+        filters.push((columns::named(&headers, "--where", &f.column)?, f.clone()));
     }
+    Ok(Plan {
+        path,
+        headers,
+        maps,
+        chosen,
+        extra,
+        id_column,
+        filters,
+        notes,
+    })
+}
 
+/// Load sources already read (the pure part of [`load`]).
+pub fn load_sources(
+    sources: Vec<Source>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Loaded> {
+    anyhow::ensure!(!sources.is_empty(), "no input file given");
+    let (tables, notes) = open_tables(sources, read)?;
+    let plan = plan(&tables, notes, read, options, taxonomy, classifier)?;
+    fill(&tables, plan, read, options)
+}
+
+/// Read every record of the tables into a frame, by the plan.
+fn fill(
+    tables: &[Table],
+    plan: Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+) -> Result<Loaded> {
     let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
-    let mut columns: Vec<(usize, StringChunkedBuilder)> = Vec::new();
-    if let Some(i) = chosen.text {
-        columns.push((i, builder(TEXT.to_string())));
-    }
-    for (k, &i) in chosen.codes.iter().enumerate() {
-        columns.push((i, builder(code_name(k))));
-    }
-    for (k, &i) in extra.iter().enumerate() {
-        columns.push((i, builder(extra_name(k))));
-    }
+    let mut columns: Vec<(usize, StringChunkedBuilder)> = plan
+        .kept()
+        .into_iter()
+        .map(|(i, name)| (i, builder(name)))
+        .collect();
     let kept = columns.len();
     if options.keep_all {
-        for i in 0..headers.len() {
+        for i in 0..plan.headers.len() {
             columns.push((i, builder(all_name(i))));
         }
     }
@@ -466,18 +653,8 @@ pub fn load_sources(
     let mut infos = Vec::with_capacity(tables.len());
     let mut filtered_out = 0;
     for (k, t) in tables.iter().enumerate() {
-        let map = &maps[k];
-        let mut info = SourceInfo {
-            path: t.name.clone(),
-            format: t.format,
-            compression: t.compression,
-            encoding: t.encoding,
-            delimiter: t.delimiter.map(sniff::delimiter_name),
-            sheet: t.sheet.clone(),
-            rows: 0,
-            filtered_out: 0,
-            rejected: 0,
-        };
+        let map = &plan.maps[k];
+        let mut info = SourceInfo::of(t);
         t.records(|r| {
             info.rows += 1;
             if r.fields.len() != t.headers.len() {
@@ -500,10 +677,7 @@ pub fn load_sources(
                 return Ok(true);
             }
             let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
-            if !filters
-                .iter()
-                .all(|(i, f)| f.keeps(cell(*i).filter(|c| !c.trim().is_empty())))
-            {
+            if !plan.keeps(cell) {
                 info.filtered_out += 1;
                 return Ok(true);
             }
@@ -527,6 +701,56 @@ pub fn load_sources(
         infos.push(info);
     }
     let rows = lines.len();
+    something_left(&plan.path, rows, &rejected, filtered_out, read)?;
+
+    let columns: Vec<polars::prelude::Column> = columns
+        .into_iter()
+        .map(|(_, b)| b.finish().into_column())
+        .collect();
+    let frame = DataFrame::new(rows, columns)?;
+    let text = frame.column(TEXT).ok().and_then(|c| c.str().ok());
+    let count = |c: &StringChunked| c.len() - c.null_count();
+    let filled = (
+        text.map(count),
+        (0..plan.chosen.codes.len())
+            .map(|k| {
+                frame
+                    .column(&code_name(k))
+                    .ok()
+                    .and_then(|c| c.str().ok())
+                    .map_or(0, count)
+            })
+            .collect(),
+    );
+    let long: Vec<(u32, u64)> = text.map_or_else(Vec::new, |text| {
+        text.iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some_and(|t| t.len() > crate::classify::MAX_ANSWER_BYTES))
+            .map(|(i, _)| (files[i], lines[i]))
+            .collect()
+    });
+    let mut loaded = assemble(
+        plan,
+        infos,
+        frame,
+        lines,
+        files,
+        filtered_out,
+        rejected,
+        filled,
+    );
+    loaded.note_long_answers(&long);
+    Ok(loaded)
+}
+
+/// Fail when no row is left to analyze, saying why.
+fn something_left(
+    path: &str,
+    rows: usize,
+    rejected: &[RejectedRow],
+    filtered_out: usize,
+    read: &ReadOptions,
+) -> Result<()> {
     if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
         bail!(
             "failed to load `{path}`: all {} rows have the wrong number of fields (the header \
@@ -547,47 +771,40 @@ pub fn load_sources(
             shown.join(" and ")
         );
     }
+    Ok(())
+}
 
-    let columns: Vec<polars::prelude::Column> = columns
-        .into_iter()
-        .map(|(_, b)| b.finish().into_column())
-        .collect();
-    let frame = DataFrame::new(rows, columns)?;
-    let mut loaded = Loaded {
-        path,
-        sources: infos,
-        text_column: chosen.text.map(|i| headers[i].clone()),
-        code_columns: chosen.codes.iter().map(|&i| headers[i].clone()).collect(),
-        extra_columns: extra.iter().map(|&i| headers[i].clone()).collect(),
-        id_column: id_column.map(|i| headers[i].clone()),
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    plan: Plan,
+    sources: Vec<SourceInfo>,
+    frame: DataFrame,
+    lines: Vec<u64>,
+    files: Vec<u32>,
+    filtered_out: usize,
+    rejected: Vec<RejectedRow>,
+    filled: (Option<usize>, Vec<usize>),
+) -> Loaded {
+    let headers = plan.headers;
+    Loaded {
+        path: plan.path,
+        sources,
+        text_column: plan.chosen.text.map(|i| headers[i].clone()),
+        code_columns: plan
+            .chosen
+            .codes
+            .iter()
+            .map(|&i| headers[i].clone())
+            .collect(),
+        extra_columns: plan.extra.iter().map(|&i| headers[i].clone()).collect(),
+        id_column: plan.id_column.map(|i| headers[i].clone()),
         headers,
         frame,
         lines,
         files,
         filtered_out,
         rejected,
-        notes,
-    };
-    let long: Vec<usize> = loaded.text().map_or_else(Vec::new, |text| {
-        text.iter()
-            .enumerate()
-            .filter(|(_, t)| t.is_some_and(|t| t.len() > crate::classify::MAX_ANSWER_BYTES))
-            .map(|(i, _)| i)
-            .collect()
-    });
-    if !long.is_empty() {
-        let shown: Vec<String> = long.iter().take(5).map(|&i| loaded.place(i)).collect();
-        let kib = crate::classify::MAX_ANSWER_BYTES / 1024;
-        loaded.notes.push(format!(
-            "{} {} longer than {kib} KiB ({}); each is tagged on its first {kib} KiB",
-            long.len(),
-            if long.len() == 1 {
-                "answer is"
-            } else {
-                "answers are"
-            },
-            shown.join(", "),
-        ));
+        notes: plan.notes,
+        filled,
     }
-    Ok(loaded)
 }
