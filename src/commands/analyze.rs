@@ -6,7 +6,6 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::analysis::{analyze, breakdown, Settings};
-use crate::attribute::tally_export;
 use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
@@ -65,19 +64,15 @@ pub fn analyze_export(
         find_id: ids.find && ids.named.is_empty(),
         keep_all: false,
     };
-    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
-
-    let tally = tally_export(
+    let (loaded, tally) = super::tally(
+        &args.files,
+        &args.input,
+        &options,
+        taxonomy,
         &classifier,
-        taxonomy.reasons.len(),
         attribution,
         args.show_unclassified.is_some(),
-        &loaded,
-    );
-    anyhow::ensure!(
-        tally.balanced(attribution),
-        "internal error: row accounting does not balance"
-    );
+    )?;
 
     let settings = Settings {
         taxonomy,

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::analysis::{change, Settings};
-use crate::attribute::{tally_export, Tally};
+use crate::attribute::Tally;
 use crate::classify::Classifier;
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, StatOptions};
@@ -72,24 +72,15 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         ..ColumnOptions::default()
     };
     let load = |path: &str| -> Result<(String, Tally)> {
-        let loaded = super::load(
+        let (loaded, t) = super::tally(
             &[path.to_string()],
             &args.input,
             &options,
             taxonomy,
             &classifier,
-        )?;
-        let t = tally_export(
-            &classifier,
-            taxonomy.reasons.len(),
             attribution,
             false,
-            &loaded,
-        );
-        anyhow::ensure!(
-            t.balanced(attribution),
-            "internal error: row accounting does not balance"
-        );
+        )?;
         Ok((loaded.path, t))
     };
     let (before_path, before) = load(&args.before)?;

@@ -11,8 +11,10 @@ pub mod taxonomy;
 
 use anyhow::Result;
 
-use crate::classify::Classifier;
+use crate::attribute::{self, Tally};
+use crate::classify::{Classifier, Scratch};
 use crate::cli::InputArgs;
+use crate::config::Attribution;
 use crate::input::{self, ColumnOptions, Loaded};
 use crate::taxonomy::Taxonomy;
 
@@ -27,4 +29,39 @@ pub fn load(
     let loaded = input::load(files, &input.options(), options, taxonomy, classifier)?;
     loaded.say_notes();
     Ok(loaded)
+}
+
+/// Load the exports a command was given and classify every row as it is read (the answers are
+/// not kept: see [`input::scan`]); say the loader's notes on stderr. The tally covers every row
+/// read.
+pub fn tally(
+    files: &[String],
+    input: &InputArgs,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+    attribution: Attribution,
+    keep_unclassified: bool,
+) -> Result<(Loaded, Tally)> {
+    let reasons = taxonomy.reasons.len();
+    let classify = |scratch: &mut Scratch, answers: &input::Answers<'_>| {
+        attribute::classify_answers(classifier, reasons, keep_unclassified, answers, scratch)
+    };
+    let (loaded, parts) = input::scan(
+        files,
+        &input.options(),
+        options,
+        taxonomy,
+        classifier,
+        &Scratch::new,
+        &classify,
+    )?;
+    loaded.say_notes();
+    let mut tally = attribute::merge(parts, reasons, attribution);
+    attribute::account(&mut tally, &loaded);
+    anyhow::ensure!(
+        tally.balanced(attribution),
+        "internal error: row accounting does not balance"
+    );
+    Ok((loaded, tally))
 }

@@ -85,7 +85,7 @@ fn position(bytes: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// UTF-16 without a byte-order mark: NUL bytes on one side of most ASCII characters.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(super) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 4 {
         return None;

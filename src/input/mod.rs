@@ -13,6 +13,7 @@ pub mod filter;
 pub mod records;
 pub mod sniff;
 pub mod source;
+mod stream;
 pub mod table;
 pub mod values;
 
@@ -445,7 +446,7 @@ fn joined_paths(names: impl Iterator<Item = impl AsRef<str>>) -> String {
 /// Combine the tables by column name and choose the columns to read. `notes` are those of
 /// opening the tables.
 fn plan(
-    tables: &[Table],
+    tables: &[&Table],
     mut notes: Vec<String>,
     read: &ReadOptions,
     options: &ColumnOptions,
@@ -613,6 +614,76 @@ fn plan(
     })
 }
 
+/// Read the inputs like [`load`], handing the answers of every row kept, in runs, to `map` (with
+/// a state from `init` per thread) instead of keeping them: the results come back in file order.
+/// The frame holds the extra columns only. Plain and compressed CSV files are streamed (see
+/// [`stream`]), so memory does not grow with the file; anything else is read whole first.
+pub fn scan<S, T: Send>(
+    inputs: &[String],
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+    init: &(dyn Fn() -> S + Sync),
+    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+) -> Result<(Loaded, Vec<T>)> {
+    let names = source::expand(inputs)?;
+    if names.iter().filter(|n| *n == "-").count() > 1 {
+        bail!("`-` (standard input) can be given once");
+    }
+    anyhow::ensure!(!names.is_empty(), "no input file given");
+    if !options.keep_all && std::env::var_os("CHURN_READ_WHOLE").is_none() {
+        if let Some(heads) = stream::open(&names, read)? {
+            if let Some(done) = stream::run(heads, read, options, taxonomy, classifier, init, map)? {
+                return Ok(done);
+            }
+        }
+    }
+    let mut sources = Vec::with_capacity(names.len());
+    for name in &names {
+        sources.push(source::read(name)?);
+    }
+    let loaded = load_sources(sources, read, options, taxonomy, classifier)?;
+    let parts = map_in_runs(&loaded.answers(), init, map);
+    Ok((loaded, parts))
+}
+
+/// Rows per run handed to `map` when the rows are in memory.
+const RUN: usize = 20_000;
+
+/// `map` over runs of rows on every core, results in row order.
+fn map_in_runs<S, T: Send>(
+    answers: &Answers<'_>,
+    init: &(dyn Fn() -> S + Sync),
+    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+) -> Vec<T> {
+    let n = answers.len();
+    let runs: Vec<std::ops::Range<usize>> = (0..n.max(1))
+        .step_by(RUN)
+        .map(|s| s..(s + RUN).min(n))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let threads = cores.min(runs.len()).max(1);
+    let per = runs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .chunks(per)
+            .map(|mine| {
+                scope.spawn(move || {
+                    let mut state = init();
+                    mine.iter()
+                        .map(|r| map(&mut state, &answers.slice(r.clone())))
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker thread panicked"))
+            .collect()
+    })
+}
+
 /// Load sources already read (the pure part of [`load`]).
 pub fn load_sources(
     sources: Vec<Source>,
@@ -623,7 +694,8 @@ pub fn load_sources(
 ) -> Result<Loaded> {
     anyhow::ensure!(!sources.is_empty(), "no input file given");
     let (tables, notes) = open_tables(sources, read)?;
-    let plan = plan(&tables, notes, read, options, taxonomy, classifier)?;
+    let refs: Vec<&Table> = tables.iter().collect();
+    let plan = plan(&refs, notes, read, options, taxonomy, classifier)?;
     fill(&tables, plan, read, options)
 }
 

@@ -64,6 +64,78 @@ pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// A file opened to be read as it is needed, decompressed on the way.
+pub struct Stream {
+    /// The path as given.
+    pub name: String,
+    /// "gzip" or "zstd" when the file is compressed.
+    pub compression: Option<&'static str>,
+    /// The file's bytes, decompressed.
+    pub reader: Box<dyn Read + Send>,
+    /// Bytes of the file read so far (before decompression), for a progress bar.
+    pub consumed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The file's size on disk.
+    pub size: u64,
+}
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Open a file to stream it, or `None` when it cannot be (standard input, or a file that
+/// cannot be opened: [`read`] then says why).
+pub fn open_stream(name: &str) -> Option<Stream> {
+    use std::io::BufRead;
+    if name == "-" {
+        return None;
+    }
+    let file = std::fs::File::open(name).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut buffered = std::io::BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: file,
+            count: consumed.clone(),
+        },
+    );
+    let head = buffered.fill_buf().ok()?;
+    let (reader, compression): (Box<dyn Read + Send>, _) = if head.starts_with(GZIP) {
+        (
+            Box::new(flate2::read::MultiGzDecoder::new(buffered)),
+            Some("gzip"),
+        )
+    } else if head.starts_with(ZSTD) {
+        (
+            Box::new(zstd::stream::read::Decoder::with_buffer(buffered).ok()?),
+            Some("zstd"),
+        )
+    } else {
+        (Box::new(buffered), None)
+    };
+    Some(Stream {
+        name: name.to_string(),
+        compression,
+        reader,
+        consumed,
+        size: meta.len(),
+    })
+}
+
 /// The file's bytes: stdin for `-`.
 fn read_bytes(name: &str) -> Result<Vec<u8>> {
     if name == "-" {

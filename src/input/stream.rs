@@ -1,0 +1,560 @@
+//! Large CSV files, read as a stream of blocks instead of whole: one thread reads and cuts the
+//! file into blocks of whole records, every core parses its blocks and hands the rows' answers
+//! to the caller's `map` (the classifier), and the results are put back in file order. Only
+//! the columns the analysis needs leave a block, so memory stays flat however large the file.
+//!
+//! Streaming is an optimisation of [`super::load`], never a second opinion: a file it cannot
+//! read exactly as the whole-file path would (standard input, a workbook or Parquet file, an
+//! encoding other than UTF-8, a row with the wrong number of fields, a quote left open, a NUL
+//! byte, ...) is handed back, and the caller reads everything whole, where those are decoded
+//! or reported.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+use anyhow::Result;
+use encoding_rs::{Encoding, UTF_8};
+use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunkedBuilder};
+
+use super::decode::utf16_without_bom;
+use super::records::parse;
+use super::source::{self, Format, Source, Stream};
+use super::table::{unclosed_quote_check, ReadOptions, Table};
+use super::{
+    assemble, plan, something_left, table_notes, Answers, ColumnOptions, Loaded, Plan,
+    RejectedRow, SourceInfo, SAMPLE_ROWS,
+};
+use crate::classify::{Classifier, MAX_ANSWER_BYTES};
+use crate::taxonomy::Taxonomy;
+
+/// Bytes per block handed to a core.
+const BLOCK: usize = 1 << 20;
+/// Bytes of a file read before its dialect is sniffed (as much as the sniffer looks at).
+const HEAD: usize = 256 * 1024;
+
+/// A file opened for streaming: its table (the header and the first records, from the head)
+/// and the rest of its bytes.
+pub(super) struct Head {
+    table: Table,
+    stream: Stream,
+    /// The bytes read so far, from the first byte of the header (a byte-order mark dropped).
+    bytes: Vec<u8>,
+    eof: bool,
+}
+
+/// Read into `buf` until it holds `want` bytes or the input ends; whether it ended.
+fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let start = buf.len();
+        buf.resize(want, 0);
+        match reader.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Complete records in `bytes` (the header counted), up to `enough`.
+fn complete_records(bytes: &[u8], delimiter: u8, enough: usize) -> usize {
+    let mut n = 0;
+    let parsed = parse(bytes, delimiter, 1, |_| {
+        n += 1;
+        Ok(n <= enough)
+    });
+    match parsed {
+        Ok(p) if p.stopped || p.clean => n.min(enough),
+        _ => n.saturating_sub(1),
+    }
+}
+
+/// Open every input for streaming, or `None` when one of them must be read whole.
+pub(super) fn open(names: &[String], read: &ReadOptions) -> Result<Option<Vec<Head>>> {
+    let mut heads = Vec::with_capacity(names.len());
+    for name in names {
+        match head(name, read) {
+            Some(h) => heads.push(h),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(heads))
+}
+
+fn head(name: &str, read: &ReadOptions) -> Option<Head> {
+    if read.encoding.is_some_and(|e| e != UTF_8) {
+        return None;
+    }
+    let mut stream = source::open_stream(name)?;
+    let mut bytes = Vec::new();
+    let mut want = HEAD;
+    loop {
+        let eof = fill(&mut stream.reader, &mut bytes, want).ok()?;
+        if source::format_of(name, &bytes).ok()? != Format::Csv {
+            return None;
+        }
+        let bom = match Encoding::for_bom(&bytes) {
+            Some((e, n)) if e == UTF_8 => n,
+            Some(_) => return None,
+            None if utf16_without_bom(&bytes).is_some() => return None,
+            None => 0,
+        };
+        let valid = match simdutf8::compat::from_utf8(&bytes[bom..]) {
+            Ok(_) => bytes.len() - bom,
+            // A character cut by the end of what was read so far.
+            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+            Err(_) => return None,
+        };
+        let text = &bytes[bom..bom + valid];
+        if memchr::memchr(0, text).is_some() {
+            return None;
+        }
+        let start = std::str::from_utf8(text).ok()?.trim_start();
+        if start.is_empty() || start.starts_with(['{', '[', '<']) {
+            return None;
+        }
+        let delimiter = read
+            .delimiter
+            .unwrap_or_else(|| super::sniff::sniff(std::str::from_utf8(text).unwrap_or("")));
+        if !eof && complete_records(text, delimiter, SAMPLE_ROWS + 2) <= SAMPLE_ROWS + 1 {
+            want = bytes.len() * 2;
+            continue;
+        }
+        let table = Table::open(
+            Source {
+                name: name.to_string(),
+                bytes: bytes[..bom + valid].to_vec(),
+                compression: stream.compression,
+                format: Format::Csv,
+            },
+            read,
+        )
+        .ok()?;
+        bytes.drain(..bom);
+        return Some(Head {
+            table,
+            stream,
+            bytes,
+            eof,
+        });
+    }
+}
+
+/// A run of whole records of one file.
+struct Block {
+    seq: usize,
+    file: usize,
+    bytes: Vec<u8>,
+    /// The line the block starts on.
+    line: u64,
+    /// Whether the block starts with the header (the file's first block).
+    header: bool,
+    /// Whether the block ends the file.
+    last: bool,
+}
+
+/// The end of the last record in `buf` that ends with a line break, assuming `buf` starts at a
+/// record: after the last `\n` with an even number of `"` before it. A `"` inside an unquoted
+/// field can fool this; the block's parse then does not end cleanly and the file is read
+/// whole.
+fn cut(buf: &[u8]) -> Option<usize> {
+    let mut odd = memchr::memchr_iter(b'"', buf).count() % 2 == 1;
+    for i in memchr::memrchr2_iter(b'\n', b'"', buf) {
+        if buf[i] == b'"' {
+            odd = !odd;
+        } else if !odd {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Cut each file into blocks and send them, until done or `stop`.
+fn read_blocks(
+    heads: Vec<(usize, Vec<u8>, bool, Stream)>,
+    send: &mpsc::SyncSender<Block>,
+    stop: &AtomicBool,
+) -> std::result::Result<(), ()> {
+    let mut seq = 0;
+    for (file, mut buf, mut eof, mut stream) in heads {
+        let mut line = 1u64;
+        let mut header = true;
+        let mut want = BLOCK;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            if !eof {
+                eof = fill(&mut stream.reader, &mut buf, want).map_err(|_| ())?;
+            }
+            let (bytes, rest) = if eof {
+                (std::mem::take(&mut buf), Vec::new())
+            } else {
+                match cut(&buf) {
+                    Some(at) => {
+                        let rest = buf[at..].to_vec();
+                        buf.truncate(at);
+                        (std::mem::take(&mut buf), rest)
+                    }
+                    None => {
+                        // One record longer than a block: read on.
+                        want = buf.len() * 2;
+                        continue;
+                    }
+                }
+            };
+            want = BLOCK.max(rest.len() * 2);
+            let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            let block = Block {
+                seq,
+                file,
+                bytes,
+                line,
+                header,
+                last: eof,
+            };
+            seq += 1;
+            line += lines;
+            header = false;
+            if send.send(block).is_err() {
+                return Ok(());
+            }
+            buf = rest;
+            if eof {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a block gives back: its counts and cells, and what `map` made of its answers.
+struct Done<T> {
+    counts: Counts,
+    part: T,
+}
+
+/// A block's rows, counted, with the cells kept.
+struct Counts {
+    file: usize,
+    rows: usize,
+    filtered_out: usize,
+    rejected: Vec<RejectedRow>,
+    /// Lines of the rows kept (only when extra columns are read).
+    lines: Vec<u64>,
+    kept: usize,
+    /// Extra columns' cells of the rows kept, row by row, as ranges of `arena`.
+    extras: Vec<Option<(u32, u32)>>,
+    arena: String,
+    filled_text: usize,
+    filled_codes: Vec<usize>,
+    /// Lines of answers longer than [`MAX_ANSWER_BYTES`].
+    long: Vec<u64>,
+}
+
+/// How one file's columns are read.
+struct FileSpec {
+    name: String,
+    expected: usize,
+    delimiter: u8,
+    text: Option<usize>,
+    codes: Vec<Option<usize>>,
+    extras: Vec<Option<usize>>,
+    /// Per filter, the file's column.
+    filters: Vec<Option<usize>>,
+}
+
+fn range(arena: &mut String, cell: Option<&str>) -> Option<(u32, u32)> {
+    let v = cell.filter(|v| !v.trim().is_empty())?;
+    let start = arena.len() as u32;
+    arena.push_str(v);
+    Some((start, arena.len() as u32))
+}
+
+/// Parse and map one block; `Err` when the file must be read whole.
+#[allow(clippy::too_many_arguments)]
+fn process<S, T>(
+    block: &Block,
+    spec: &FileSpec,
+    plan: &Plan,
+    skip_bad_rows: bool,
+    keep_lines: bool,
+    state: &mut S,
+    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+) -> std::result::Result<Done<T>, ()> {
+    let bytes = &block.bytes;
+    if simdutf8::basic::from_utf8(bytes).is_err() || memchr::memchr(0, bytes).is_some() {
+        return Err(());
+    }
+    let width = spec.codes.len();
+    // Text and codes of the rows kept, as ranges of `cells`: (text, codes...) per row.
+    let mut cells = String::with_capacity(bytes.len() / 2);
+    let mut ranges: Vec<Option<(u32, u32)>> = Vec::new();
+    let mut done = Counts {
+        file: block.file,
+        rows: 0,
+        filtered_out: 0,
+        rejected: Vec::new(),
+        lines: Vec::new(),
+        kept: 0,
+        extras: Vec::new(),
+        arena: String::new(),
+        filled_text: 0,
+        filled_codes: vec![0; width],
+        long: Vec::new(),
+    };
+    let mut header = block.header;
+    let mut bad = false;
+    let mut last_data = None;
+    let parsed = parse(bytes, spec.delimiter, block.line, |r| {
+        if std::mem::take(&mut header) {
+            return Ok(true);
+        }
+        last_data = Some(r.line);
+        done.rows += 1;
+        let fields = r.fields;
+        if fields.len() != spec.expected {
+            if !skip_bad_rows {
+                bad = true;
+                return Ok(false);
+            }
+            done.rejected.push(RejectedRow {
+                path: spec.name.clone(),
+                file: block.file as u32,
+                line: r.line,
+                expected_fields: spec.expected,
+                found_fields: fields.len(),
+                fields: Vec::new(),
+            });
+            return Ok(true);
+        }
+        let cell = |j: Option<usize>| j.and_then(|j| fields.get(j));
+        let keeps = plan
+            .filters
+            .iter()
+            .zip(&spec.filters)
+            .all(|((_, f), &c)| f.keeps(cell(c).filter(|v| !v.trim().is_empty())));
+        if !keeps {
+            done.filtered_out += 1;
+            return Ok(true);
+        }
+        done.kept += 1;
+        let text = range(&mut cells, cell(spec.text));
+        if let Some((a, b)) = text {
+            done.filled_text += 1;
+            if (b - a) as usize > MAX_ANSWER_BYTES {
+                done.long.push(r.line);
+            }
+        }
+        ranges.push(text);
+        for (k, &c) in spec.codes.iter().enumerate() {
+            let code = range(&mut cells, cell(c));
+            done.filled_codes[k] += usize::from(code.is_some());
+            ranges.push(code);
+        }
+        for &c in &spec.extras {
+            done.extras.push(range(&mut done.arena, cell(c)));
+        }
+        if keep_lines {
+            done.lines.push(r.line);
+        }
+        Ok(true)
+    })
+    .map_err(|_| ())?;
+    if bad || (!block.last && !parsed.clean) {
+        return Err(());
+    }
+    if block.last {
+        if let (Some(line), Some((_, start))) = (last_data, parsed.last) {
+            let rest = std::str::from_utf8(&bytes[start..]).map_err(|_| ())?;
+            unclosed_quote_check(rest, line).map_err(|_| ())?;
+        }
+    }
+    let at = |r: Option<(u32, u32)>| r.map(|(a, b)| &cells[a as usize..b as usize]);
+    let mut answers = Answers::new(width);
+    for row in ranges.chunks(width + 1) {
+        answers.push(at(row[0]), row[1..].iter().map(|&r| at(r)));
+    }
+    let part = map(state, &answers);
+    Ok(Done { counts: done, part })
+}
+
+/// Stream the files through `map`; `None` when they must be read whole after all.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run<S, T: Send>(
+    heads: Vec<Head>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+    init: &(dyn Fn() -> S + Sync),
+    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+) -> Result<Option<(Loaded, Vec<T>)>> {
+    // A bad row among the first ones: the whole-file path says what is wrong with the file.
+    if !read.skip_bad_rows {
+        let mut seen = 0;
+        for h in &heads {
+            let mut bad = false;
+            h.table.records(|r| {
+                seen += 1;
+                bad |= r.fields.len() != h.table.headers.len();
+                Ok(!bad && seen < SAMPLE_ROWS)
+            })?;
+            if bad {
+                return Ok(None);
+            }
+            if seen >= SAMPLE_ROWS {
+                break;
+            }
+        }
+    }
+    let mut notes = Vec::new();
+    for h in &heads {
+        table_notes(&h.table, &mut notes);
+    }
+    let tables: Vec<&Table> = heads.iter().map(|h| &h.table).collect();
+    let plan = plan(&tables, notes, read, options, taxonomy, classifier)?;
+    let specs: Vec<FileSpec> = heads
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            let map = &plan.maps[k];
+            FileSpec {
+                name: h.table.name.clone(),
+                expected: h.table.headers.len(),
+                delimiter: h.table.delimiter.unwrap_or(b','),
+                text: plan.chosen.text.and_then(|i| map[i]),
+                codes: plan.chosen.codes.iter().map(|&i| map[i]).collect(),
+                extras: plan.extra.iter().map(|&i| map[i]).collect(),
+                filters: plan.filters.iter().map(|(i, _)| map[*i]).collect(),
+            }
+        })
+        .collect();
+    let mut infos: Vec<SourceInfo> = heads.iter().map(|h| SourceInfo::of(&h.table)).collect();
+    let keep_lines = !plan.extra.is_empty();
+    let inputs: Vec<(usize, Vec<u8>, bool, Stream)> = heads
+        .into_iter()
+        .enumerate()
+        .map(|(k, h)| (k, h.bytes, h.eof, h.stream))
+        .collect();
+
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let stop = AtomicBool::new(false);
+    let (block_tx, block_rx) = mpsc::sync_channel::<Block>(workers * 2);
+    let block_rx = Mutex::new(block_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, std::result::Result<Done<T>, ()>)>();
+    let skip_bad_rows = read.skip_bad_rows;
+
+    let mut builders: Vec<StringChunkedBuilder> = (0..plan.extra.len())
+        .map(|k| StringChunkedBuilder::new(PlSmallStr::from(super::extra_name(k)), 1024))
+        .collect();
+    let mut parts = Vec::new();
+    let mut lines = Vec::new();
+    let mut files = Vec::new();
+    let mut rejected = Vec::new();
+    let mut long = Vec::new();
+    let mut filled = (
+        plan.chosen.text.map(|_| 0usize),
+        vec![0usize; plan.chosen.codes.len()],
+    );
+    let mut rows = 0usize;
+    let mut failed = false;
+
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let result = read_blocks(inputs, &block_tx, &stop);
+            drop(block_tx);
+            result
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let (block_rx, stop, specs, plan) = (&block_rx, &stop, &specs, &plan);
+            scope.spawn(move || {
+                let mut state = init();
+                loop {
+                    let block = match block_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(block) = block else { return };
+                    if stop.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let spec = &specs[block.file];
+                    let result =
+                        process(&block, spec, plan, skip_bad_rows, keep_lines, &mut state, map);
+                    if done_tx.send((block.seq, result)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Put the blocks back in order as they come.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (seq, result) in done_rx.iter() {
+            if failed {
+                continue;
+            }
+            waiting.insert(seq, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                let Ok(Done { counts: d, part }) = result else {
+                    failed = true;
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                };
+                let info = &mut infos[d.file];
+                info.rows += d.rows;
+                info.filtered_out += d.filtered_out;
+                info.rejected += d.rejected.len();
+                rejected.extend(d.rejected);
+                for (k, b) in builders.iter_mut().enumerate() {
+                    for r in d.extras.iter().skip(k).step_by(plan.extra.len()) {
+                        match r {
+                            Some((a, z)) => b.append_value(&d.arena[*a as usize..*z as usize]),
+                            None => b.append_null(),
+                        }
+                    }
+                }
+                if keep_lines {
+                    files.extend(std::iter::repeat_n(d.file as u32, d.lines.len()));
+                    lines.extend(d.lines);
+                }
+                long.extend(d.long.iter().map(|&l| (d.file as u32, l)));
+                if let Some(t) = filled.0.as_mut() {
+                    *t += d.filled_text;
+                }
+                for (a, b) in filled.1.iter_mut().zip(&d.filled_codes) {
+                    *a += b;
+                }
+                rows += d.kept;
+                parts.push(part);
+            }
+        }
+        if reader.join().map_or(true, |r| r.is_err()) {
+            failed = true;
+        }
+    });
+    if failed {
+        return Ok(None);
+    }
+    let filtered_out = infos.iter().map(|i| i.filtered_out).sum();
+    something_left(&plan.path, rows, &rejected, filtered_out, read)?;
+    let columns: Vec<polars::prelude::Column> =
+        builders.into_iter().map(|b| b.finish().into_column()).collect();
+    let frame = DataFrame::new(rows, columns)?;
+    let mut loaded = assemble(plan, infos, frame, lines, files, filtered_out, rejected, filled);
+    loaded.note_long_answers(&long);
+    Ok(Some((loaded, parts)))
+}
