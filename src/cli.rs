@@ -140,6 +140,10 @@ impl InputArgs {
             sheet: self.sheet.clone(),
             skip_bad_rows: self.skip_bad_rows,
             filters: self.filters.clone(),
+            // Not a flag: tests and benchmarks compare the streamed and whole-file readers.
+            block_bytes: std::env::var("CHURN_BLOCK_BYTES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
         }
     }
 }

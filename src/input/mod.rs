@@ -209,6 +209,8 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Non-blank cells in the free-text column (if read) and in each coded column.
     pub filled: (Option<usize>, Vec<usize>),
+    /// Whether the rows were streamed ([`scan`]) rather than read whole.
+    pub streamed: bool,
 }
 
 impl SourceInfo {
@@ -632,9 +634,10 @@ pub fn scan<S, T: Send>(
         bail!("`-` (standard input) can be given once");
     }
     anyhow::ensure!(!names.is_empty(), "no input file given");
-    if !options.keep_all && std::env::var_os("CHURN_READ_WHOLE").is_none() {
+    if !options.keep_all && read.block_bytes != Some(0) {
         if let Some(heads) = stream::open(&names, read)? {
-            if let Some(done) = stream::run(heads, read, options, taxonomy, classifier, init, map)? {
+            if let Some(done) = stream::run(heads, read, options, taxonomy, classifier, init, map)?
+            {
                 return Ok(done);
             }
         }
@@ -878,5 +881,6 @@ fn assemble(
         rejected,
         notes: plan.notes,
         filled,
+        streamed: false,
     }
 }

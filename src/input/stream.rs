@@ -23,13 +23,13 @@ use super::records::parse;
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
-    assemble, plan, something_left, table_notes, Answers, ColumnOptions, Loaded, Plan,
-    RejectedRow, SourceInfo, SAMPLE_ROWS,
+    assemble, plan, something_left, table_notes, Answers, ColumnOptions, Loaded, Plan, RejectedRow,
+    SourceInfo, SAMPLE_ROWS,
 };
 use crate::classify::{Classifier, MAX_ANSWER_BYTES};
 use crate::taxonomy::Taxonomy;
 
-/// Bytes per block handed to a core.
+/// Bytes per block handed to a core, unless [`ReadOptions::block_bytes`] says otherwise.
 const BLOCK: usize = 1 << 20;
 /// Bytes of a file read before its dialect is sniffed (as much as the sniffer looks at).
 const HEAD: usize = 256 * 1024;
@@ -180,6 +180,7 @@ fn cut(buf: &[u8]) -> Option<usize> {
 
 /// Cut each file into blocks and send them, until done or `stop`.
 fn read_blocks(
+    block_bytes: usize,
     heads: Vec<(usize, Vec<u8>, bool, Stream)>,
     send: &mpsc::SyncSender<Block>,
     stop: &AtomicBool,
@@ -188,7 +189,7 @@ fn read_blocks(
     for (file, mut buf, mut eof, mut stream) in heads {
         let mut line = 1u64;
         let mut header = true;
-        let mut want = BLOCK;
+        let mut want = block_bytes;
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
@@ -196,10 +197,11 @@ fn read_blocks(
             if !eof {
                 eof = fill(&mut stream.reader, &mut buf, want).map_err(|_| ())?;
             }
-            let (bytes, rest) = if eof {
+            let last = eof && buf.len() <= want;
+            let (bytes, rest) = if last {
                 (std::mem::take(&mut buf), Vec::new())
             } else {
-                match cut(&buf) {
+                match cut(&buf[..want.min(buf.len())]) {
                     Some(at) => {
                         let rest = buf[at..].to_vec();
                         buf.truncate(at);
@@ -207,12 +209,12 @@ fn read_blocks(
                     }
                     None => {
                         // One record longer than a block: read on.
-                        want = buf.len() * 2;
+                        want *= 2;
                         continue;
                     }
                 }
             };
-            want = BLOCK.max(rest.len() * 2);
+            want = block_bytes;
             let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
             let block = Block {
                 seq,
@@ -220,7 +222,7 @@ fn read_blocks(
                 bytes,
                 line,
                 header,
-                last: eof,
+                last,
             };
             seq += 1;
             line += lines;
@@ -229,7 +231,7 @@ fn read_blocks(
                 return Ok(());
             }
             buf = rest;
-            if eof {
+            if last {
                 break;
             }
         }
@@ -453,6 +455,7 @@ pub(super) fn run<S, T: Send>(
     let block_rx = Mutex::new(block_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, std::result::Result<Done<T>, ()>)>();
     let skip_bad_rows = read.skip_bad_rows;
+    let block_bytes = read.block_bytes.unwrap_or(BLOCK).max(1);
 
     let mut builders: Vec<StringChunkedBuilder> = (0..plan.extra.len())
         .map(|k| StringChunkedBuilder::new(PlSmallStr::from(super::extra_name(k)), 1024))
@@ -471,7 +474,7 @@ pub(super) fn run<S, T: Send>(
 
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
-            let result = read_blocks(inputs, &block_tx, &stop);
+            let result = read_blocks(block_bytes, inputs, &block_tx, &stop);
             drop(block_tx);
             result
         });
@@ -490,8 +493,15 @@ pub(super) fn run<S, T: Send>(
                         continue;
                     }
                     let spec = &specs[block.file];
-                    let result =
-                        process(&block, spec, plan, skip_bad_rows, keep_lines, &mut state, map);
+                    let result = process(
+                        &block,
+                        spec,
+                        plan,
+                        skip_bad_rows,
+                        keep_lines,
+                        &mut state,
+                        map,
+                    );
                     if done_tx.send((block.seq, result)).is_err() {
                         return;
                     }
@@ -551,10 +561,22 @@ pub(super) fn run<S, T: Send>(
     }
     let filtered_out = infos.iter().map(|i| i.filtered_out).sum();
     something_left(&plan.path, rows, &rejected, filtered_out, read)?;
-    let columns: Vec<polars::prelude::Column> =
-        builders.into_iter().map(|b| b.finish().into_column()).collect();
+    let columns: Vec<polars::prelude::Column> = builders
+        .into_iter()
+        .map(|b| b.finish().into_column())
+        .collect();
     let frame = DataFrame::new(rows, columns)?;
-    let mut loaded = assemble(plan, infos, frame, lines, files, filtered_out, rejected, filled);
+    let mut loaded = assemble(
+        plan,
+        infos,
+        frame,
+        lines,
+        files,
+        filtered_out,
+        rejected,
+        filled,
+    );
     loaded.note_long_answers(&long);
+    loaded.streamed = true;
     Ok(Some((loaded, parts)))
 }

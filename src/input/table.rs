@@ -24,6 +24,10 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
     /// `--where`: keep the rows that pass every filter.
     pub filters: Vec<super::Filter>,
+    /// Bytes per block when a file is streamed (default 1 MiB); `Some(0)` reads every file
+    /// whole. Not a flag: tests and benchmarks set it (`CHURN_BLOCK_BYTES`) to compare the
+    /// streamed and the whole-file readers.
+    pub block_bytes: Option<usize>,
 }
 
 enum Body {

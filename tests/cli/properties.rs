@@ -253,3 +253,161 @@ proptest! {
         prop_assert_eq!(summary(&other), summary(&base));
     }
 }
+
+mod streaming {
+    //! The streamed reader (blocks of whole records on every core) reads exactly what the
+    //! whole-file reader reads: the same rows on the same lines, the same counts, tags, notes,
+    //! rejected rows and extra cells, for any block size and whatever CSV quirks the file has.
+    use super::*;
+    use churn_attribution::attribute::{account, classify_answers, merge};
+    use churn_attribution::classify::Scratch;
+    use churn_attribution::input::{scan, Answers, Loaded};
+
+    /// One record's quirks.
+    #[derive(Debug, Clone)]
+    struct Quirks {
+        answer: usize,
+        plan: usize,
+        quote: bool,
+        crlf: bool,
+        blank_line: bool,
+        extra_field: bool,
+        /// An unquoted answer with a `"` inside it (`5" screen`), which csv reads literally.
+        stray_quote: bool,
+    }
+
+    fn quirks() -> impl Strategy<Value = Vec<Quirks>> {
+        prop::collection::vec(
+            (
+                0..ANSWERS.len(),
+                0..PLANS.len(),
+                any::<bool>(),
+                any::<bool>(),
+                prop::bool::weighted(0.1),
+                prop::bool::weighted(0.05),
+                prop::bool::weighted(0.03),
+            )
+                .prop_map(
+                    |(answer, plan, quote, crlf, blank_line, extra_field, stray_quote)| Quirks {
+                        answer,
+                        plan,
+                        quote,
+                        crlf,
+                        blank_line,
+                        extra_field,
+                        stray_quote,
+                    },
+                ),
+            1..80,
+        )
+    }
+
+    fn text(rows: &[Quirks], delimiter: u8, final_break: bool) -> String {
+        let d = delimiter as char;
+        let mut out = format!("id{d}plan{d}Churn Reason\n");
+        for (i, q) in rows.iter().enumerate() {
+            let answer = ANSWERS[q.answer];
+            let special = answer.contains([d, '"', '\n', '\r']);
+            let cell = if q.stray_quote && !special {
+                format!("5\" screen {answer}")
+            } else if q.quote || special {
+                format!("\"{}\"", answer.replace('"', "\"\""))
+            } else {
+                answer.to_string()
+            };
+            out.push_str(&format!("{i}{d}{}{d}{cell}", PLANS[q.plan]));
+            if q.extra_field {
+                out.push_str(&format!("{d}extra"));
+            }
+            if i + 1 < rows.len() || final_break {
+                out.push_str(if q.crlf { "\r\n" } else { "\n" });
+            }
+            if q.blank_line && i + 1 < rows.len() {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    fn scan_file(path: &str, read: &ReadOptions) -> Result<(Loaded, Tally), String> {
+        let (taxonomy, classifier) = built();
+        let reasons = taxonomy.reasons.len();
+        let classify =
+            |s: &mut Scratch, a: &Answers<'_>| classify_answers(classifier, reasons, true, a, s);
+        let options = ColumnOptions {
+            extra: vec![("--by", "plan".to_string())],
+            find_id: true,
+            ..ColumnOptions::default()
+        };
+        let (loaded, parts) = scan(
+            &[path.to_string()],
+            read,
+            &options,
+            taxonomy,
+            classifier,
+            &Scratch::new,
+            &classify,
+        )
+        .map_err(|e| format!("{e:#}"))?;
+        let mut t = merge(parts, reasons, Attribution::Split);
+        account(&mut t, &loaded);
+        Ok((loaded, t))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn streamed_and_whole_reads_agree(
+            rows in quirks(),
+            delimiter in prop::sample::select(vec![b',', b';', b'\t']),
+            final_break in any::<bool>(),
+            skip_bad_rows in any::<bool>(),
+            block in 1usize..400,
+            gzip in prop::bool::weighted(0.2),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("export.csv");
+            let csv = text(&rows, delimiter, final_break);
+            let bytes = if gzip {
+                use std::io::Write;
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(csv.as_bytes()).unwrap();
+                gz.finish().unwrap()
+            } else {
+                csv.clone().into_bytes()
+            };
+            std::fs::write(&path, bytes).unwrap();
+            let path = path.to_string_lossy().into_owned();
+            let read = |block| ReadOptions {
+                skip_bad_rows,
+                block_bytes: Some(block),
+                ..ReadOptions::default()
+            };
+            let whole = scan_file(&path, &read(0));
+            let streamed = scan_file(&path, &read(block));
+            match (whole, streamed) {
+                (Ok((w, tw)), Ok((s, ts))) => {
+                    prop_assert!(!w.streamed);
+                    // Without stray quotes or bad rows the file is streamed, not read whole.
+                    let plain = rows.iter().all(|q| !q.stray_quote && !q.extra_field);
+                    if plain {
+                        prop_assert!(s.streamed, "{csv:?}");
+                    }
+                    prop_assert_eq!(&tw, &ts);
+                    prop_assert_eq!(&w.sources, &s.sources);
+                    prop_assert_eq!(&w.rejected, &s.rejected);
+                    prop_assert_eq!(&w.notes, &s.notes);
+                    prop_assert_eq!(&w.filled, &s.filled);
+                    prop_assert_eq!(&w.lines, &s.lines);
+                    prop_assert_eq!(&w.files, &s.files);
+                    prop_assert_eq!(w.extra_cells(0), s.extra_cells(0));
+                    prop_assert_eq!(w.id_cells(), s.id_cells());
+                    prop_assert_eq!(&w.text_column, &s.text_column);
+                }
+                (Err(w), Err(s)) => prop_assert_eq!(w, s),
+                (w, s) => prop_assert!(false, "whole: {:?}\nstreamed: {:?}", w.map(|x| x.1), s.map(|x| x.1)),
+            }
+        }
+    }
+}
