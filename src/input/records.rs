@@ -40,6 +40,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Field `i` as bytes (a CSV field without a check that it is UTF-8).
+    pub fn bytes(&self, i: usize) -> Option<&'a [u8]> {
+        match self {
+            Fields::Csv { data, ends } => {
+                let end = *ends.get(i)?;
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                Some(&data[start..end])
+            }
+            Fields::Row(r) => r.get(i).map(str::as_bytes),
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }
@@ -100,6 +112,7 @@ pub fn parse(
         line += newlines(&bytes[pos..pos + skip]);
         pos += skip;
         let start = pos;
+        let counted = reader.line();
         let (mut nout, mut nend) = (0usize, 0usize);
         let result = loop {
             let input = if first_call {
@@ -169,7 +182,8 @@ pub fn parse(
                 stopped: false,
             });
         }
-        line += newlines(&bytes[start..pos]);
+        // Line breaks inside the record and its end, as the parser counted them.
+        line += reader.line() - counted;
     }
 }
 

@@ -154,8 +154,6 @@ struct Block {
     seq: usize,
     file: usize,
     bytes: Vec<u8>,
-    /// The line the block starts on.
-    line: u64,
     /// Whether the block starts with the header (the file's first block).
     header: bool,
     /// Whether the block ends the file.
@@ -178,16 +176,18 @@ fn cut(buf: &[u8]) -> Option<usize> {
     None
 }
 
-/// Cut each file into blocks and send them, until done or `stop`.
+/// Cut each file into blocks and send them, until done or `stop`. Buffers the workers are
+/// done with come back through `spare`, so that blocks reuse memory instead of faulting in
+/// fresh pages.
 fn read_blocks(
     block_bytes: usize,
     heads: Vec<(usize, Vec<u8>, bool, Stream)>,
     send: &mpsc::SyncSender<Block>,
+    spare: &mpsc::Receiver<Vec<u8>>,
     stop: &AtomicBool,
 ) -> std::result::Result<(), ()> {
     let mut seq = 0;
     for (file, mut buf, mut eof, mut stream) in heads {
-        let mut line = 1u64;
         let mut header = true;
         let mut want = block_bytes;
         loop {
@@ -198,15 +198,11 @@ fn read_blocks(
                 eof = fill(&mut stream.reader, &mut buf, want).map_err(|_| ())?;
             }
             let last = eof && buf.len() <= want;
-            let (bytes, rest) = if last {
-                (std::mem::take(&mut buf), Vec::new())
+            let at = if last {
+                buf.len()
             } else {
                 match cut(&buf[..want.min(buf.len())]) {
-                    Some(at) => {
-                        let rest = buf[at..].to_vec();
-                        buf.truncate(at);
-                        (std::mem::take(&mut buf), rest)
-                    }
+                    Some(at) => at,
                     None => {
                         // One record longer than a block: read on.
                         want *= 2;
@@ -215,22 +211,22 @@ fn read_blocks(
                 }
             };
             want = block_bytes;
-            let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            let mut next = spare.try_recv().unwrap_or_default();
+            next.clear();
+            next.extend_from_slice(&buf[at..]);
+            buf.truncate(at);
             let block = Block {
                 seq,
                 file,
-                bytes,
-                line,
+                bytes: std::mem::replace(&mut buf, next),
                 header,
                 last,
             };
             seq += 1;
-            line += lines;
             header = false;
             if send.send(block).is_err() {
                 return Ok(());
             }
-            buf = rest;
             if last {
                 break;
             }
@@ -248,6 +244,9 @@ struct Done<T> {
 /// A block's rows, counted, with the cells kept.
 struct Counts {
     file: usize,
+    /// Line breaks in the block: where the next block starts. The lines below count from the
+    /// block's start (0); the merge adds where the block starts.
+    newlines: u64,
     rows: usize,
     filtered_out: usize,
     rejected: Vec<RejectedRow>,
@@ -256,7 +255,7 @@ struct Counts {
     kept: usize,
     /// Extra columns' cells of the rows kept, row by row, as ranges of `arena`.
     extras: Vec<Option<(u32, u32)>>,
-    arena: String,
+    arena: Vec<u8>,
     filled_text: usize,
     filled_codes: Vec<usize>,
     /// Lines of answers longer than [`MAX_ANSWER_BYTES`].
@@ -275,11 +274,31 @@ struct FileSpec {
     filters: Vec<Option<usize>>,
 }
 
-fn range(arena: &mut String, cell: Option<&str>) -> Option<(u32, u32)> {
-    let v = cell.filter(|v| !v.trim().is_empty())?;
+/// A worker's memory, reused from block to block.
+#[derive(Default)]
+struct Scratch {
+    /// Text and codes of the rows kept, back to back.
+    cells: Vec<u8>,
+    /// Per row kept: the text's and each code's range of `cells`.
+    ranges: Vec<Option<(u32, u32)>>,
+}
+
+/// Copy a non-blank cell to `arena`, giving its range.
+fn range(arena: &mut Vec<u8>, cell: Option<&[u8]>) -> Option<(u32, u32)> {
+    let v = cell.filter(|v| {
+        // Blank as `str::trim` sees it; only a cell starting with a non-ASCII byte needs a look
+        // at its characters.
+        let t = v.trim_ascii_start();
+        !t.is_empty() && (t[0] < 0x80 || !is_blank(t))
+    })?;
     let start = arena.len() as u32;
-    arena.push_str(v);
+    arena.extend_from_slice(v);
     Some((start, arena.len() as u32))
+}
+
+/// Whether UTF-8 bytes are only white space (as `str::trim` sees it).
+fn is_blank(v: &[u8]) -> bool {
+    std::str::from_utf8(v).is_ok_and(|s| s.trim().is_empty())
 }
 
 /// Parse and map one block; `Err` when the file must be read whole.
@@ -290,6 +309,7 @@ fn process<S, T>(
     plan: &Plan,
     skip_bad_rows: bool,
     keep_lines: bool,
+    scratch: &mut Scratch,
     state: &mut S,
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
 ) -> std::result::Result<Done<T>, ()> {
@@ -298,18 +318,19 @@ fn process<S, T>(
         return Err(());
     }
     let width = spec.codes.len();
-    // Text and codes of the rows kept, as ranges of `cells`: (text, codes...) per row.
-    let mut cells = String::with_capacity(bytes.len() / 2);
-    let mut ranges: Vec<Option<(u32, u32)>> = Vec::new();
+    let Scratch { cells, ranges } = scratch;
+    cells.clear();
+    ranges.clear();
     let mut done = Counts {
         file: block.file,
+        newlines: 0,
         rows: 0,
         filtered_out: 0,
         rejected: Vec::new(),
         lines: Vec::new(),
         kept: 0,
         extras: Vec::new(),
-        arena: String::new(),
+        arena: Vec::new(),
         filled_text: 0,
         filled_codes: vec![0; width],
         long: Vec::new(),
@@ -317,7 +338,7 @@ fn process<S, T>(
     let mut header = block.header;
     let mut bad = false;
     let mut last_data = None;
-    let parsed = parse(bytes, spec.delimiter, block.line, |r| {
+    let parsed = parse(bytes, spec.delimiter, 0, |r| {
         if std::mem::take(&mut header) {
             return Ok(true);
         }
@@ -339,18 +360,17 @@ fn process<S, T>(
             });
             return Ok(true);
         }
-        let cell = |j: Option<usize>| j.and_then(|j| fields.get(j));
-        let keeps = plan
-            .filters
-            .iter()
-            .zip(&spec.filters)
-            .all(|((_, f), &c)| f.keeps(cell(c).filter(|v| !v.trim().is_empty())));
+        let keeps = plan.filters.iter().zip(&spec.filters).all(|((_, f), &c)| {
+            let cell = c.and_then(|j| fields.get(j));
+            f.keeps(cell.filter(|v| !v.trim().is_empty()))
+        });
         if !keeps {
             done.filtered_out += 1;
             return Ok(true);
         }
         done.kept += 1;
-        let text = range(&mut cells, cell(spec.text));
+        let cell = |j: Option<usize>| j.and_then(|j| fields.bytes(j));
+        let text = range(cells, cell(spec.text));
         if let Some((a, b)) = text {
             done.filled_text += 1;
             if (b - a) as usize > MAX_ANSWER_BYTES {
@@ -359,7 +379,7 @@ fn process<S, T>(
         }
         ranges.push(text);
         for (k, &c) in spec.codes.iter().enumerate() {
-            let code = range(&mut cells, cell(c));
+            let code = range(cells, cell(c));
             done.filled_codes[k] += usize::from(code.is_some());
             ranges.push(code);
         }
@@ -375,19 +395,30 @@ fn process<S, T>(
     if bad || (!block.last && !parsed.clean) {
         return Err(());
     }
+    // Line breaks to the end: those before the last record's start, and from there on.
+    done.newlines = match parsed.last {
+        Some((line, start)) => line + newlines(&bytes[start..]),
+        None => newlines(bytes),
+    };
     if block.last {
         if let (Some(line), Some((_, start))) = (last_data, parsed.last) {
             let rest = std::str::from_utf8(&bytes[start..]).map_err(|_| ())?;
             unclosed_quote_check(rest, line).map_err(|_| ())?;
         }
     }
-    let at = |r: Option<(u32, u32)>| r.map(|(a, b)| &cells[a as usize..b as usize]);
+    // The cells are UTF-8 (the block is, and a field is the block's bytes less some `"`).
+    let text = std::str::from_utf8(cells).map_err(|_| ())?;
+    let at = |r: Option<(u32, u32)>| r.and_then(|(a, b)| text.get(a as usize..b as usize));
     let mut answers = Answers::new(width);
     for row in ranges.chunks(width + 1) {
         answers.push(at(row[0]), row[1..].iter().map(|&r| at(r)));
     }
     let part = map(state, &answers);
     Ok(Done { counts: done, part })
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Stream the files through `map`; `None` when they must be read whole after all.
@@ -454,6 +485,7 @@ pub(super) fn run<S, T: Send>(
     let (block_tx, block_rx) = mpsc::sync_channel::<Block>(workers * 2);
     let block_rx = Mutex::new(block_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, std::result::Result<Done<T>, ()>)>();
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     let skip_bad_rows = read.skip_bad_rows;
     let block_bytes = read.block_bytes.unwrap_or(BLOCK).max(1);
 
@@ -473,16 +505,19 @@ pub(super) fn run<S, T: Send>(
     let mut failed = false;
 
     std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
-            let result = read_blocks(block_bytes, inputs, &block_tx, &stop);
+        let stop = &stop;
+        let reader = scope.spawn(move || {
+            let result = read_blocks(block_bytes, inputs, &block_tx, &spare_rx, stop);
             drop(block_tx);
             result
         });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let (block_rx, stop, specs, plan) = (&block_rx, &stop, &specs, &plan);
+            let spare_tx = spare_tx.clone();
+            let (block_rx, specs, plan) = (&block_rx, &specs, &plan);
             scope.spawn(move || {
                 let mut state = init();
+                let mut scratch = Scratch::default();
                 loop {
                     let block = match block_rx.lock() {
                         Ok(rx) => rx.recv(),
@@ -499,9 +534,12 @@ pub(super) fn run<S, T: Send>(
                         plan,
                         skip_bad_rows,
                         keep_lines,
+                        &mut scratch,
                         &mut state,
                         map,
                     );
+                    // The reader may be gone already; then the buffer is simply dropped.
+                    let _ = spare_tx.send(block.bytes);
                     if done_tx.send((block.seq, result)).is_err() {
                         return;
                     }
@@ -509,7 +547,10 @@ pub(super) fn run<S, T: Send>(
             });
         }
         drop(done_tx);
-        // Put the blocks back in order as they come.
+        drop(spare_tx);
+        // Put the blocks back in order as they come; lines count from each file's start.
+        let mut base = 1u64;
+        let mut file = 0usize;
         let mut waiting = BTreeMap::new();
         let mut next = 0;
         for (seq, result) in done_rx.iter() {
@@ -524,24 +565,32 @@ pub(super) fn run<S, T: Send>(
                     stop.store(true, Ordering::Relaxed);
                     break;
                 };
+                if d.file != file {
+                    (file, base) = (d.file, 1);
+                }
                 let info = &mut infos[d.file];
                 info.rows += d.rows;
                 info.filtered_out += d.filtered_out;
                 info.rejected += d.rejected.len();
-                rejected.extend(d.rejected);
+                rejected.extend(d.rejected.into_iter().map(|r| RejectedRow {
+                    line: r.line + base,
+                    ..r
+                }));
+                let arena = String::from_utf8(d.arena).unwrap_or_default();
                 for (k, b) in builders.iter_mut().enumerate() {
                     for r in d.extras.iter().skip(k).step_by(plan.extra.len()) {
-                        match r {
-                            Some((a, z)) => b.append_value(&d.arena[*a as usize..*z as usize]),
+                        match r.and_then(|(a, z)| arena.get(a as usize..z as usize)) {
+                            Some(v) => b.append_value(v),
                             None => b.append_null(),
                         }
                     }
                 }
                 if keep_lines {
                     files.extend(std::iter::repeat_n(d.file as u32, d.lines.len()));
-                    lines.extend(d.lines);
+                    lines.extend(d.lines.iter().map(|l| l + base));
                 }
-                long.extend(d.long.iter().map(|&l| (d.file as u32, l)));
+                long.extend(d.long.iter().map(|&l| (d.file as u32, l + base)));
+                base += d.newlines;
                 if let Some(t) = filled.0.as_mut() {
                     *t += d.filled_text;
                 }
