@@ -310,26 +310,49 @@ impl Lexicon {
     }
 }
 
+/// What the classifier knows of one word of an answer, looked up once per run.
+#[derive(Debug, Clone, Default)]
+pub struct WordInfoCached {
+    /// The rule words it stands for (see [`Lexicon::lookup`]).
+    pub ids: Box<[u32]>,
+    /// Languages in which it is a negation cue (0: none).
+    pub cue: u32,
+    /// Whether it ends a negation's reach ("but").
+    pub contrast: bool,
+}
+
 /// Per-run memory of word lookups: answers repeat their vocabulary, so most words are looked up
-/// once per run.
+/// once per run. One hash lookup per word of an answer.
 #[derive(Debug, Default)]
 pub struct WordCache {
-    map: HashMap<String, Box<[u32]>, foldhash::fast::RandomState>,
+    index: HashMap<String, u32, foldhash::fast::RandomState>,
+    words: Vec<WordInfoCached>,
 }
 
 /// Entries kept before the cache is emptied (bounds memory on huge, varied inputs).
 const CACHE_LIMIT: usize = 500_000;
 
 impl WordCache {
-    /// The ids for `token`, from the cache or the lexicon.
-    pub fn get<'a>(&'a mut self, lexicon: &Lexicon, token: &str) -> &'a [u32] {
-        if !self.map.contains_key(token) {
-            if self.map.len() >= CACHE_LIMIT {
-                self.map.clear();
+    /// The information on `token`, from the cache or from `look_up`.
+    pub fn get(
+        &mut self,
+        token: &str,
+        look_up: impl FnOnce(&str) -> WordInfoCached,
+    ) -> &WordInfoCached {
+        let i = match self.index.get(token) {
+            Some(&i) => i,
+            None => {
+                if self.words.len() >= CACHE_LIMIT {
+                    self.index.clear();
+                    self.words.clear();
+                }
+                let i = self.words.len() as u32;
+                self.words.push(look_up(token));
+                self.index.insert(token.to_string(), i);
+                i
             }
-            self.map.insert(token.to_string(), lexicon.lookup(token));
-        }
-        &self.map[token]
+        };
+        &self.words[i as usize]
     }
 }
 

@@ -21,7 +21,7 @@ type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 use regex::Regex;
 
-use lexicon::{Kind, Lexicon, WordCache, TYPO_BIT};
+use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
 pub use normalize::{normalize, normalize_into, Normalized, Token};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
@@ -202,6 +202,10 @@ pub struct Trace {
     /// Word ids per word of the answer: `ids[offsets[i]..offsets[i + 1]]`.
     ids: Vec<u32>,
     offsets: Vec<usize>,
+    /// Per word of the answer: the languages it is a negation cue in (0: none), and whether it
+    /// ends a negation's reach.
+    cues: Vec<u32>,
+    contrasts: Vec<bool>,
 }
 
 /// Reusable memory for classifying many rows.
@@ -209,6 +213,9 @@ pub struct Trace {
 pub struct Scratch {
     cache: WordCache,
     trace: Trace,
+    /// This thread's copies of the regex rules (each copy has its own search memory, so
+    /// threads do not wait on each other), made on first use.
+    regexes: Option<Vec<Regex>>,
 }
 
 impl Scratch {
@@ -241,8 +248,11 @@ pub fn answer_prefix(text: &str) -> &str {
 pub struct Classifier {
     lexicon: Lexicon,
     patterns: Vec<Pattern>,
-    by_first: FastMap<u32, Vec<u32>>,
+    /// Patterns by their first word id.
+    by_first: Vec<Vec<u32>>,
     regexes: Vec<(Regex, usize, u32)>,
+    /// All regex rules in one, to skip the answers none of them matches with one search.
+    any_regex: Option<Regex>,
     rules: Vec<RuleInfo>,
     priority: Vec<i32>,
     /// Negation cue -> languages it negates in.
@@ -363,10 +373,23 @@ impl Classifier {
                 });
             }
         }
-        let mut by_first: FastMap<u32, Vec<u32>> = FastMap::default();
+        let mut by_first: Vec<Vec<u32>> = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            by_first.entry(p.words[0]).or_default().push(i as u32);
+            let first = p.words[0] as usize;
+            if by_first.len() <= first {
+                by_first.resize(first + 1, Vec::new());
+            }
+            by_first[first].push(i as u32);
         }
+        let any_regex = if regexes.len() > 1 {
+            let all: Vec<String> = regexes
+                .iter()
+                .map(|(re, _, _)| format!("(?:{})", re.as_str()))
+                .collect();
+            Regex::new(&all.join("|")).ok()
+        } else {
+            None
+        };
 
         let mut cues: FastMap<String, u32> = FastMap::default();
         for cue in &taxonomy.negation.cues {
@@ -417,6 +440,7 @@ impl Classifier {
             patterns,
             by_first,
             regexes,
+            any_regex,
             rules,
             priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
             cues,
@@ -438,6 +462,15 @@ impl Classifier {
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
         })
+    }
+
+    /// What the classifier knows of a normalized word, for the word cache.
+    fn word_info(&self, word: &str) -> WordInfoCached {
+        WordInfoCached {
+            ids: self.lexicon.lookup(word),
+            cue: self.cues.get(word).copied().unwrap_or(0),
+            contrast: self.breaks.contains(word),
+        }
     }
 
     /// The rule a match came from.
@@ -492,30 +525,38 @@ impl Classifier {
     /// Trace an answer: normalize it and find every match and negation. The result is left in
     /// `scratch.trace`.
     fn trace(&self, text: &str, scratch: &mut Scratch) {
-        let Scratch { cache, trace } = scratch;
+        let Scratch {
+            cache,
+            trace,
+            regexes,
+        } = scratch;
         normalize_into(text, self.fold_accents, &mut trace.normalized);
         trace.matches.clear();
         trace.negations.clear();
         trace.ids.clear();
         trace.offsets.clear();
+        trace.cues.clear();
+        trace.contrasts.clear();
         let n = &trace.normalized;
         let words = n.tokens.len();
         trace.offsets.push(0);
         for i in 0..words {
-            trace
-                .ids
-                .extend_from_slice(cache.get(&self.lexicon, n.word(i)));
+            let info = cache.get(n.word(i), |w| self.word_info(w));
+            trace.ids.extend_from_slice(&info.ids);
             trace.offsets.push(trace.ids.len());
+            trace.cues.push(info.cue);
+            trace.contrasts.push(info.contrast);
         }
         let ids = |i: usize| &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
-        let is_cue = |i: usize| self.cues.contains_key(n.word(i));
+        let cues = &trace.cues;
+        let is_cue = |i: usize| cues[i] != 0;
 
         // Phrase rules.
         for i in 0..words {
             // Matches found so far at word `i` (earlier words' matches cannot repeat these).
             let at_i = trace.matches.len();
             for &first in ids(i) {
-                let Some(candidates) = self.by_first.get(&(first & !TYPO_BIT)) else {
+                let Some(candidates) = self.by_first.get((first & !TYPO_BIT) as usize) else {
                     continue;
                 };
                 for &p in candidates {
@@ -557,7 +598,17 @@ impl Classifier {
             }
         }
         // Regex rules, on the normalized text; a match covers the words it touches.
-        for (re, reason, rule) in &self.regexes {
+        let regexes = regexes.get_or_insert_with(|| {
+            let mut own: Vec<Regex> = self.regexes.iter().map(|(re, _, _)| re.clone()).collect();
+            own.extend(self.any_regex.clone());
+            own
+        });
+        let any = match &self.any_regex {
+            Some(_) => regexes.last().is_some_and(|re| re.is_match(&n.text)),
+            None => true,
+        };
+        for (re, &(_, reason, rule)) in regexes.iter().zip(&self.regexes).filter(|_| any) {
+            let (reason, rule) = (&reason, &rule);
             for m in re.find_iter(&n.text) {
                 let start = n.tokens.iter().position(|t| t.end as usize > m.start());
                 let end = n.tokens.iter().rposition(|t| (t.start as usize) < m.end());
@@ -586,9 +637,10 @@ impl Classifier {
         // ("no one answered") or of a phrase that keeps it ("no longer").
         if self.negation {
             for c in 0..words {
-                let Some(&langs) = self.cues.get(n.word(c)) else {
+                let langs = trace.cues[c];
+                if langs == 0 {
                     continue;
-                };
+                }
                 if trace.matches.iter().any(|m| m.start <= c && c < m.end) || self.kept(n, c) {
                     continue;
                 }
@@ -597,7 +649,7 @@ impl Classifier {
                 while reach + 1 < words
                     && reach < c + self.window
                     && n.tokens[reach + 1].clause == clause
-                    && !self.breaks.contains(n.word(reach + 1))
+                    && !trace.contrasts[reach + 1]
                 {
                     reach += 1;
                 }

@@ -24,8 +24,9 @@ pub struct Token {
 pub struct Normalized {
     pub text: String,
     pub tokens: Vec<Token>,
-    /// The input's characters, kept between calls to avoid an allocation per answer.
-    chars: Vec<char>,
+    /// The input recomposed (NFKC) when it needs to be, kept between calls to avoid an
+    /// allocation per answer.
+    composed: String,
 }
 
 impl Normalized {
@@ -54,10 +55,96 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ')
 }
 
+/// What a character becomes: its lowercase form, decomposed (without accents when folding),
+/// each part a letter or digit, a combining mark, or something else.
+#[derive(Debug, Clone, Copy, Default)]
+struct Folded {
+    parts: [(char, Part); 4],
+    len: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Part {
+    #[default]
+    Other,
+    Alnum,
+    Mark,
+}
+
+fn fold_char(c: char, fold_accents: bool) -> Option<Folded> {
+    let mut out = Folded::default();
+    let mut full = false;
+    let mut keep = |d: char| {
+        if fold_accents && is_combining_mark(d) {
+            return;
+        }
+        if (out.len as usize) < out.parts.len() {
+            let part = if d.is_alphanumeric() {
+                Part::Alnum
+            } else if is_combining_mark(d) {
+                Part::Mark
+            } else {
+                Part::Other
+            };
+            out.parts[out.len as usize] = (d, part);
+            out.len += 1;
+        } else {
+            full = true;
+        }
+    };
+    for lower in c.to_lowercase() {
+        if fold_accents {
+            unicode_normalization::char::decompose_canonical(lower, &mut keep);
+        } else {
+            keep(lower);
+        }
+    }
+    (!full).then_some(out)
+}
+
+/// The characters of two-byte UTF-8 (U+0080 to U+07FF: Latin-1, Latin Extended, Greek,
+/// Cyrillic, ...) folded once, so that their answers are as cheap as ASCII ones.
+const TABLE_START: u32 = 0x80;
+const TABLE_END: u32 = 0x800;
+
+fn table(fold_accents: bool) -> &'static [Option<Folded>] {
+    use std::sync::OnceLock;
+    static FOLDED: OnceLock<Vec<Option<Folded>>> = OnceLock::new();
+    static KEPT: OnceLock<Vec<Option<Folded>>> = OnceLock::new();
+    let build = move || {
+        (TABLE_START..TABLE_END)
+            .map(|u| char::from_u32(u).and_then(|c| fold_char(c, fold_accents)))
+            .collect()
+    };
+    if fold_accents {
+        FOLDED.get_or_init(build)
+    } else {
+        KEPT.get_or_init(build)
+    }
+}
+
 /// Normalize `text` into `out` (cleared first), reusing its allocations.
 pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
     out.text.clear();
     out.tokens.clear();
+    // Most answers are ASCII or already in NFKC; only the others are recomposed.
+    let mut composed = std::mem::take(&mut out.composed);
+    composed.clear();
+    let s: &str = if text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        composed.extend(text.nfkc());
+        &composed
+    };
+    normalize_str(s, fold_accents, out);
+    out.composed = composed;
+}
+
+fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
+    let table = table(fold_accents);
     let mut clause = 0u32;
     let mut in_word = false;
     let mut word_start = 0usize;
@@ -75,77 +162,108 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
         out.text.push(c);
     };
 
-    // Most answers are ASCII or already in NFKC; only the others are recomposed.
-    let mut chars = std::mem::take(&mut out.chars);
-    chars.clear();
-    if text.is_ascii()
-        || unicode_normalization::is_nfkc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes
-    {
-        chars.extend(text.chars());
-    } else {
-        chars.extend(text.nfkc());
-    }
+    let bytes = s.as_bytes();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < bytes.len() {
+        let c = match s[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        let next = i + c.len_utf8();
         // English "n't": end the word before the "n" and emit "not".
-        if (c == 'n' || c == 'N')
-            && in_word
-            && chars.get(i + 1).is_some_and(|&a| is_apostrophe(a))
-            && chars.get(i + 2).is_some_and(|&t| t == 't' || t == 'T')
-            && !chars.get(i + 3).is_some_and(|x| x.is_alphanumeric())
-        {
-            out.tokens.push(Token {
-                start: word_start as u32,
-                end: out.text.len() as u32,
-                clause,
-            });
-            in_word = false;
-            push_char(out, 'n', &mut in_word, &mut word_start);
-            out.text.push_str("ot");
-            prev = 't';
-            i += 3;
-            continue;
-        }
-        let mut emitted = false;
-        // The lowercase form of `c`, decomposed (and without accents when folding).
-        let mut parts = ['\0'; 8];
-        let mut count = 0;
-        if c.is_ascii() {
-            parts[0] = c.to_ascii_lowercase();
-            count = 1;
-        } else {
-            let mut keep = |d: char| {
-                if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
-                    parts[count] = d;
-                    count += 1;
-                }
-            };
-            for lower in c.to_lowercase() {
-                if fold_accents {
-                    unicode_normalization::char::decompose_canonical(lower, &mut keep);
-                } else {
-                    keep(lower);
-                }
+        if (c == 'n' || c == 'N') && in_word {
+            let mut ahead = s[next..].chars();
+            if ahead.next().is_some_and(is_apostrophe)
+                && ahead.next().is_some_and(|t| t == 't' || t == 'T')
+                && !ahead.next().is_some_and(|x| x.is_alphanumeric())
+            {
+                out.tokens.push(Token {
+                    start: word_start as u32,
+                    end: out.text.len() as u32,
+                    clause,
+                });
+                in_word = false;
+                push_char(out, 'n', &mut in_word, &mut word_start);
+                out.text.push_str("ot");
+                prev = 't';
+                // Past the apostrophe and the "t".
+                let mut skip = s[next..].chars();
+                let a = skip.next().map_or(0, char::len_utf8);
+                let t = skip.next().map_or(0, char::len_utf8);
+                i = next + a + t;
+                continue;
             }
         }
-        for &d in &parts[..count] {
-            if d.is_alphanumeric() {
-                if !in_word && pending_break && !out.tokens.is_empty() {
+        let mut emitted = false;
+        let mut one = |d: char, part: Part, out: &mut Normalized, in_word: &mut bool| match part {
+            Part::Alnum => {
+                if !*in_word && pending_break && !out.tokens.is_empty() {
                     clause += 1;
                 }
                 pending_break = false;
                 if d == 'ß' {
-                    push_char(out, 's', &mut in_word, &mut word_start);
+                    push_char(out, 's', in_word, &mut word_start);
                     out.text.push('s');
                 } else {
-                    push_char(out, d, &mut in_word, &mut word_start);
+                    push_char(out, d, in_word, &mut word_start);
                 }
                 emitted = true;
-            } else if is_combining_mark(d) && in_word {
+            }
+            Part::Mark if *in_word => {
                 out.text.push(d);
                 emitted = true;
+            }
+            _ => {}
+        };
+        if c.is_ascii() {
+            let d = c.to_ascii_lowercase();
+            let part = if d.is_ascii_alphanumeric() {
+                Part::Alnum
+            } else {
+                Part::Other
+            };
+            one(d, part, out, &mut in_word);
+        } else {
+            let u = c as u32;
+            let folded = if (TABLE_START..TABLE_END).contains(&u) {
+                table[(u - TABLE_START) as usize]
+            } else {
+                None
+            };
+            match folded {
+                Some(f) => {
+                    for &(d, part) in &f.parts[..f.len as usize] {
+                        one(d, part, out, &mut in_word);
+                    }
+                }
+                None => {
+                    // Rare characters: folded as they come (at most 8 parts kept).
+                    let mut parts = ['\0'; 8];
+                    let mut count = 0;
+                    let mut keep = |d: char| {
+                        if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
+                            parts[count] = d;
+                            count += 1;
+                        }
+                    };
+                    for lower in c.to_lowercase() {
+                        if fold_accents {
+                            unicode_normalization::char::decompose_canonical(lower, &mut keep);
+                        } else {
+                            keep(lower);
+                        }
+                    }
+                    for &d in &parts[..count] {
+                        let part = if d.is_alphanumeric() {
+                            Part::Alnum
+                        } else if is_combining_mark(d) {
+                            Part::Mark
+                        } else {
+                            Part::Other
+                        };
+                        one(d, part, out, &mut in_word);
+                    }
+                }
             }
         }
         if !emitted {
@@ -158,13 +276,14 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
                 in_word = false;
             }
             let free_dash = c == '-'
-                && (prev.is_whitespace() || chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+                && (prev.is_whitespace()
+                    || s[next..].chars().next().is_none_or(|n| n.is_whitespace()));
             if is_clause_break(c) || free_dash {
                 pending_break = true;
             }
         }
         prev = c;
-        i += 1;
+        i = next;
     }
     if in_word {
         out.tokens.push(Token {
@@ -173,7 +292,6 @@ pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
             clause,
         });
     }
-    out.chars = chars;
 }
 
 /// Normalize `text` into a new string, folding accents (headers, no-answer lists, codes).
@@ -186,6 +304,153 @@ pub fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first, simple implementation (a `Vec<char>` per answer, every character folded as
+    /// it comes), kept as the oracle of the fast one.
+    fn reference(text: &str, fold_accents: bool, out: &mut Normalized) {
+        out.text.clear();
+        out.tokens.clear();
+        let mut clause = 0u32;
+        let mut in_word = false;
+        let mut word_start = 0usize;
+        let mut pending_break = false;
+        let mut prev: char = ' ';
+
+        let push_char = |out: &mut Normalized, c: char, in_word: &mut bool, ws: &mut usize| {
+            if !*in_word {
+                if !out.text.is_empty() {
+                    out.text.push(' ');
+                }
+                *ws = out.text.len();
+                *in_word = true;
+            }
+            out.text.push(c);
+        };
+
+        // Most answers are ASCII or already in NFKC; only the others are recomposed.
+        let mut chars: Vec<char> = Vec::new();
+        if text.is_ascii()
+            || unicode_normalization::is_nfkc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes
+        {
+            chars.extend(text.chars());
+        } else {
+            chars.extend(text.nfkc());
+        }
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            // English "n't": end the word before the "n" and emit "not".
+            if (c == 'n' || c == 'N')
+                && in_word
+                && chars.get(i + 1).is_some_and(|&a| is_apostrophe(a))
+                && chars.get(i + 2).is_some_and(|&t| t == 't' || t == 'T')
+                && !chars.get(i + 3).is_some_and(|x| x.is_alphanumeric())
+            {
+                out.tokens.push(Token {
+                    start: word_start as u32,
+                    end: out.text.len() as u32,
+                    clause,
+                });
+                in_word = false;
+                push_char(out, 'n', &mut in_word, &mut word_start);
+                out.text.push_str("ot");
+                prev = 't';
+                i += 3;
+                continue;
+            }
+            let mut emitted = false;
+            // The lowercase form of `c`, decomposed (and without accents when folding).
+            let mut parts = ['\0'; 8];
+            let mut count = 0;
+            if c.is_ascii() {
+                parts[0] = c.to_ascii_lowercase();
+                count = 1;
+            } else {
+                let mut keep = |d: char| {
+                    if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
+                        parts[count] = d;
+                        count += 1;
+                    }
+                };
+                for lower in c.to_lowercase() {
+                    if fold_accents {
+                        unicode_normalization::char::decompose_canonical(lower, &mut keep);
+                    } else {
+                        keep(lower);
+                    }
+                }
+            }
+            for &d in &parts[..count] {
+                if d.is_alphanumeric() {
+                    if !in_word && pending_break && !out.tokens.is_empty() {
+                        clause += 1;
+                    }
+                    pending_break = false;
+                    if d == 'ß' {
+                        push_char(out, 's', &mut in_word, &mut word_start);
+                        out.text.push('s');
+                    } else {
+                        push_char(out, d, &mut in_word, &mut word_start);
+                    }
+                    emitted = true;
+                } else if is_combining_mark(d) && in_word {
+                    out.text.push(d);
+                    emitted = true;
+                }
+            }
+            if !emitted {
+                if in_word {
+                    out.tokens.push(Token {
+                        start: word_start as u32,
+                        end: out.text.len() as u32,
+                        clause,
+                    });
+                    in_word = false;
+                }
+                let free_dash = c == '-'
+                    && (prev.is_whitespace() || chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+                if is_clause_break(c) || free_dash {
+                    pending_break = true;
+                }
+            }
+            prev = c;
+            i += 1;
+        }
+        if in_word {
+            out.tokens.push(Token {
+                start: word_start as u32,
+                end: out.text.len() as u32,
+                clause,
+            });
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The fast normalizer (table for two-byte characters, no character buffer) gives what
+        /// the simple one gives, on text mixing ASCII, accents, Cyrillic, Greek, combining
+        /// marks, ligatures, emoji, apostrophes and dashes.
+        #[test]
+        fn fast_normalization_matches_the_reference(
+            chars in prop::collection::vec(prop::sample::select(vec![
+                'a', 'N', 'n', 't', 'T', 'x', '7', ' ', ' ', '\'', '’', '`', '-', '–', '.', ',',
+                '\n', '\r', '\t', 'é', 'É', 'ß', 'ẞ', 'ö', 'ǅ', 'İ', 'ı', 'ﬁ', 'Ｒ', 'ж', 'Ж',
+                'ё', 'Σ', 'ς', '\u{301}', '\u{308}', '😞', '中', '\u{a0}', '½', '²', '_', '@',
+            ]), 0..40),
+            fold in any::<bool>(),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut fast = Normalized::default();
+            normalize_into(&text, fold, &mut fast);
+            let mut slow = Normalized::default();
+            reference(&text, fold, &mut slow);
+            prop_assert_eq!(&fast.text, &slow.text, "{:?}", text);
+            prop_assert_eq!(&fast.tokens, &slow.tokens, "{:?}", text);
+        }
+    }
 
     fn n(text: &str) -> Normalized {
         let mut out = Normalized::default();
