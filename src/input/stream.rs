@@ -298,7 +298,7 @@ fn range(arena: &mut Vec<u8>, cell: Option<&[u8]>) -> Option<(u32, u32)> {
 
 /// Whether UTF-8 bytes are only white space (as `str::trim` sees it).
 fn is_blank(v: &[u8]) -> bool {
-    std::str::from_utf8(v).is_ok_and(|s| s.trim().is_empty())
+    simdutf8::basic::from_utf8(v).is_ok_and(|s| s.trim().is_empty())
 }
 
 /// Parse and map one block; `Err` when the file must be read whole.
@@ -407,7 +407,7 @@ fn process<S, T>(
         }
     }
     // The cells are UTF-8 (the block is, and a field is the block's bytes less some `"`).
-    let text = std::str::from_utf8(cells).map_err(|_| ())?;
+    let text = simdutf8::basic::from_utf8(cells).map_err(|_| ())?;
     let at = |r: Option<(u32, u32)>| r.and_then(|(a, b)| text.get(a as usize..b as usize));
     let mut answers = Answers::new(width);
     for row in ranges.chunks(width + 1) {
