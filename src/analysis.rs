@@ -70,7 +70,25 @@ fn measure_views(
     let mut credits: Vec<Credit> =
         Vec::with_capacity(if weights.is_some() { rows.len() } else { 0 });
     let mut buf = Vec::new();
-    for &i in rows {
+    if weights.is_none() {
+        // Unweighted, only how often each distinct tag occurs matters: credit each once.
+        let mut times = vec![0u64; tags.distinct_len()];
+        for &i in rows {
+            let id = tags.id_of(i as usize).expect("measured rows are tagged");
+            times[id as usize] += 1;
+        }
+        for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
+            let tag = tags.distinct(id as u32);
+            for (v, (group_of, _, _)) in views.iter().enumerate() {
+                buf.clear();
+                outside[v] += t as f64 * credit(tag, s.attribution, group_of, &mut buf);
+                for &(g, c) in &buf {
+                    counts[v][g] += t as f64 * c;
+                }
+            }
+        }
+    }
+    for &i in rows.iter().filter(|_| weights.is_some()) {
         let tag = tags.get(i as usize).expect("measured rows are tagged");
         let mut combined: Credit = Vec::new();
         let mut base = 0;

@@ -71,6 +71,21 @@ impl Tags {
         self.rows.len()
     }
 
+    /// Row `i`'s tag as an index into the distinct tags (see [`Tags::distinct`]).
+    pub fn id_of(&self, i: usize) -> Option<u32> {
+        Some(self.rows[i]).filter(|&id| id != UNTAGGED)
+    }
+
+    /// The distinct tag with index `id`.
+    pub fn distinct(&self, id: u32) -> &Tag {
+        &self.distinct[id as usize]
+    }
+
+    /// How many distinct tags there are.
+    pub fn distinct_len(&self) -> usize {
+        self.distinct.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

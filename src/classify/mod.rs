@@ -489,10 +489,16 @@ impl Classifier {
         if code.is_empty() {
             return CodeLookup::Blank;
         }
-        self.codes
-            .get(&code.to_lowercase())
-            .copied()
-            .unwrap_or(CodeLookup::Unknown)
+        // Codes are mostly lowercase already (`too_expensive`): no copy for those.
+        let found = if code
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            self.codes.get(&code.to_lowercase())
+        } else {
+            self.codes.get(code)
+        };
+        found.copied().unwrap_or(CodeLookup::Unknown)
     }
 
     /// Read every coded value of a row and combine them (see [`CodeLookup::or`]); each value no
