@@ -1,8 +1,11 @@
-//! Notes and warnings for people, on stderr. `--quiet` silences them; errors are not
-//! diagnostics, and `main` prints those whatever the flag says.
+//! Notes, warnings and the progress bar, for people, on stderr. `--quiet` silences them;
+//! errors are not diagnostics, and `main` prints those whatever the flag says.
 
 use std::fmt::Display;
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
@@ -25,4 +28,87 @@ pub fn note(message: impl Display) {
 /// Something that may make the result wrong.
 pub fn warn(message: impl Display) {
     emit("warning", message);
+}
+
+/// How long work runs before a progress bar appears.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+/// A progress bar on stderr for long work: it appears once the work has run about a second,
+/// and only when stderr is a terminal and `--quiet` is not given, so pipes, files and CI logs
+/// never see it. `CHURN_PROGRESS_AFTER_MS` changes the delay (for tests).
+pub struct Progress {
+    start: Instant,
+    after: Duration,
+    enabled: bool,
+    what: &'static str,
+    bar: OnceLock<indicatif::ProgressBar>,
+}
+
+/// Whether a progress bar may be drawn: stderr is a terminal and `--quiet` was not given.
+pub fn progress_allowed(quiet: bool, terminal: bool) -> bool {
+    terminal && !quiet
+}
+
+impl Progress {
+    /// A bar for work described as `what` ("reading"), not drawn yet.
+    pub fn new(what: &'static str) -> Progress {
+        let after = std::env::var("CHURN_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(PROGRESS_AFTER, Duration::from_millis);
+        Progress {
+            start: Instant::now(),
+            after,
+            enabled: progress_allowed(
+                QUIET.load(Ordering::Relaxed),
+                std::io::stderr().is_terminal(),
+            ),
+            what,
+            bar: OnceLock::new(),
+        }
+    }
+
+    /// `done` of `total` units (bytes, rows) are done.
+    pub fn update(&self, done: u64, total: u64) {
+        if !self.enabled || self.start.elapsed() < self.after {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            let style = indicatif::ProgressStyle::with_template(
+                "churn: {msg} [{wide_bar}] {percent:>3}% ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_message(self.what);
+            bar
+        });
+        bar.set_length(total.max(done));
+        bar.set_position(done);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_on_a_terminal_and_never_when_quiet() {
+        assert!(progress_allowed(false, true));
+        assert!(!progress_allowed(true, true));
+        assert!(!progress_allowed(false, false));
+        assert!(!progress_allowed(true, false));
+    }
 }

@@ -47,6 +47,7 @@ pub fn tally(
     let classify = |scratch: &mut Scratch, answers: &input::Answers<'_>| {
         attribute::classify_answers(classifier, reasons, keep_unclassified, answers, scratch)
     };
+    let bar = crate::diag::Progress::new("reading and tagging");
     let (loaded, parts) = input::scan(
         files,
         &input.options(),
@@ -55,7 +56,9 @@ pub fn tally(
         classifier,
         &Scratch::new,
         &classify,
+        &|done, total| bar.update(done, total),
     )?;
+    drop(bar);
     loaded.say_notes();
     let mut tally = attribute::merge(parts, reasons, attribution);
     attribute::account(&mut tally, &loaded);

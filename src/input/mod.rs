@@ -628,6 +628,7 @@ pub fn scan<S, T: Send>(
     classifier: &Classifier,
     init: &(dyn Fn() -> S + Sync),
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(Loaded, Vec<T>)> {
     let names = source::expand(inputs)?;
     if names.iter().filter(|n| *n == "-").count() > 1 {
@@ -636,8 +637,9 @@ pub fn scan<S, T: Send>(
     anyhow::ensure!(!names.is_empty(), "no input file given");
     if !options.keep_all && read.block_bytes != Some(0) {
         if let Some(heads) = stream::open(&names, read)? {
-            if let Some(done) = stream::run(heads, read, options, taxonomy, classifier, init, map)?
-            {
+            if let Some(done) = stream::run(
+                heads, read, options, taxonomy, classifier, init, map, progress,
+            )? {
                 return Ok(done);
             }
         }
@@ -647,7 +649,7 @@ pub fn scan<S, T: Send>(
         sources.push(source::read(name)?);
     }
     let loaded = load_sources(sources, read, options, taxonomy, classifier)?;
-    let parts = map_in_runs(&loaded.answers(), init, map);
+    let parts = map_in_runs(&loaded.answers(), init, map, progress);
     Ok((loaded, parts))
 }
 
@@ -659,8 +661,11 @@ fn map_in_runs<S, T: Send>(
     answers: &Answers<'_>,
     init: &(dyn Fn() -> S + Sync),
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Vec<T> {
     let n = answers.len();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let done = &done;
     let runs: Vec<std::ops::Range<usize>> = (0..n.max(1))
         .step_by(RUN)
         .map(|s| s..(s + RUN).min(n))
@@ -675,7 +680,13 @@ fn map_in_runs<S, T: Send>(
                 scope.spawn(move || {
                     let mut state = init();
                     mine.iter()
-                        .map(|r| map(&mut state, &answers.slice(r.clone())))
+                        .map(|r| {
+                            let part = map(&mut state, &answers.slice(r.clone()));
+                            let rows = r.len() as u64;
+                            let so_far = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
+                            progress(so_far + rows, n as u64);
+                            part
+                        })
                         .collect::<Vec<T>>()
                 })
             })

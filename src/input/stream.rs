@@ -431,6 +431,7 @@ pub(super) fn run<S, T: Send>(
     classifier: &Classifier,
     init: &(dyn Fn() -> S + Sync),
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Option<(Loaded, Vec<T>)>> {
     // A bad row among the first ones: the whole-file path says what is wrong with the file.
     if !read.skip_bad_rows {
@@ -474,6 +475,9 @@ pub(super) fn run<S, T: Send>(
         .collect();
     let mut infos: Vec<SourceInfo> = heads.iter().map(|h| SourceInfo::of(&h.table)).collect();
     let keep_lines = !plan.extra.is_empty();
+    // Progress: bytes of the files read (before decompression) of their sizes.
+    let consumed: Vec<_> = heads.iter().map(|h| h.stream.consumed.clone()).collect();
+    let total: u64 = heads.iter().map(|h| h.stream.size).sum();
     let inputs: Vec<(usize, Vec<u8>, bool, Stream)> = heads
         .into_iter()
         .enumerate()
@@ -599,6 +603,8 @@ pub(super) fn run<S, T: Send>(
                 }
                 rows += d.kept;
                 parts.push(part);
+                let read: u64 = consumed.iter().map(|c| c.load(Ordering::Relaxed)).sum();
+                progress(read, total);
             }
         }
         if reader.join().map_or(true, |r| r.is_err()) {

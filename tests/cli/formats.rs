@@ -419,3 +419,52 @@ fn man_page_is_roff_with_every_command() {
         assert!(out.contains(word), "man page lacks {word}");
     }
 }
+
+/// The progress bar: on stderr when it is a terminal (here a pseudo-terminal from `script`),
+/// once the work has run the delay (`CHURN_PROGRESS_AFTER_MS`, 1 s by default); never in a
+/// pipe, never with `--quiet`, never for work shorter than the delay.
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    const BAR: &str = "reading and tagging";
+    let file = "fixtures/demo/surveys.csv";
+    // A pipe: nothing, even with no delay.
+    let out = crate::churn()
+        .env("CHURN_PROGRESS_AFTER_MS", "0")
+        .env("CHURN_BLOCK_BYTES", "300")
+        .args(["analyze", file])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains(BAR) && !err.contains('\u{1b}'), "{err}");
+
+    // A terminal, through `script` (util-linux).
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if script.is_err() {
+        eprintln!("`script` is not installed: the terminal half of this test is skipped");
+        return;
+    }
+    let churn = assert_cmd::cargo::cargo_bin("churn");
+    let on_terminal = |delay: &str, quiet: bool| {
+        let command = format!(
+            "{} {} analyze {file} > /dev/null",
+            churn.display(),
+            if quiet { "-q" } else { "" }
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(crate::root())
+            .env("CHURN_PROGRESS_AFTER_MS", delay)
+            .env("CHURN_BLOCK_BYTES", "300")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(on_terminal("0", false).contains(BAR));
+    assert!(!on_terminal("0", true).contains(BAR), "--quiet");
+    assert!(
+        !on_terminal("60000", false).contains(BAR),
+        "work shorter than the delay"
+    );
+}

@@ -347,6 +347,7 @@ mod streaming {
             classifier,
             &Scratch::new,
             &classify,
+            &|_, _| {},
         )
         .map_err(|e| format!("{e:#}"))?;
         let mut t = merge(parts, reasons, Attribution::Split);
