@@ -620,6 +620,7 @@ fn plan(
 /// a state from `init` per thread) instead of keeping them: the results come back in file order.
 /// The frame holds the extra columns only. Plain and compressed CSV files are streamed (see
 /// [`stream`]), so memory does not grow with the file; anything else is read whole first.
+#[allow(clippy::too_many_arguments)]
 pub fn scan<S, T: Send>(
     inputs: &[String],
     read: &ReadOptions,
