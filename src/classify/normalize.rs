@@ -162,9 +162,34 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
         out.text.push(c);
     };
 
+    // Plain ASCII letters and digits (not `n`, which may start "n't"): copied lowercase in runs.
+    let plain = |b: u8| b.is_ascii_alphanumeric() && b != b'n' && b != b'N';
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        if plain(bytes[i]) {
+            if !in_word {
+                if pending_break && !out.tokens.is_empty() {
+                    clause += 1;
+                }
+                if !out.text.is_empty() {
+                    out.text.push(' ');
+                }
+                word_start = out.text.len();
+                in_word = true;
+            }
+            pending_break = false;
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| !plain(b))
+                .unwrap_or(bytes.len() - i);
+            for &b in &bytes[i..i + run] {
+                out.text.push(b.to_ascii_lowercase() as char);
+            }
+            i += run;
+            prev = bytes[i - 1] as char;
+            continue;
+        }
         let c = match s[i..].chars().next() {
             Some(c) => c,
             None => break,
