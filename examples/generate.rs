@@ -101,13 +101,17 @@ const CLAUSES: &[&[&str]] = &[
 
 const EXTRAS: &[&str] = &[
     "",
-    "",
     " Thanks anyway.",
     " 😞",
     " (account {n})",
     "!!!",
     " — see my email from {n}",
     " Also: too expensive.",
+    " after {n} days",
+    " (ticket #{n})",
+    ", we had {n} users",
+    " since invoice {n}",
+    " — order {n}",
 ];
 const BLANKS: &[&str] = &["", "", "n/a", "-", "none", "prefer not to say"];
 const CODES: &[&str] = &[
@@ -128,7 +132,7 @@ const PLANS: &[(&str, u32)] = &[("Starter", 19), ("Team", 79), ("Business", 249)
 const REGIONS: &[&str] = &["NA", "EU", "LATAM", "APAC", "CIS"];
 
 fn fill(template: &str, rng: &mut Rng) -> String {
-    template.replace("{n}", &(2 + rng.below(998)).to_string())
+    template.replace("{n}", &(2 + rng.below(99_998)).to_string())
 }
 
 fn main() -> io::Result<()> {

@@ -158,6 +158,13 @@ impl Lexicon {
         }
     }
 
+    /// Whether some rule word starts with a digit (so that a number in an answer may match).
+    pub fn has_numbers(&self) -> bool {
+        self.words
+            .iter()
+            .any(|w| w.text.starts_with(|c: char| c.is_ascii_digit()))
+    }
+
     /// Information on a word id (without the typo bit).
     pub fn word(&self, id: u32) -> &WordInfo {
         &self.words[(id & !TYPO_BIT) as usize]
@@ -256,8 +263,16 @@ impl Lexicon {
         if let Some(&id) = self.exact.get(token) {
             ids.push(id);
         }
+        // Every Snowball stemmer leaves a number as it is (a test checks it), so numbers, which
+        // make so many answers unique ("order 48213"), are not stemmed six times over.
+        let number = is_number(token);
         for (l, (_, stemmer)) in self.langs.iter().enumerate() {
-            if let Some(&id) = self.stems[l].get(stemmer.stem(token).as_ref()) {
+            let stem = if number {
+                std::borrow::Cow::Borrowed(token)
+            } else {
+                stemmer.stem(token)
+            };
+            if let Some(&id) = self.stems[l].get(stem.as_ref()) {
                 ids.push(id);
             }
         }
@@ -319,6 +334,11 @@ pub struct WordInfoCached {
     pub cue: u32,
     /// Whether it ends a negation's reach ("but").
     pub contrast: bool,
+}
+
+/// Whether a word is all ASCII digits.
+pub fn is_number(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Per-run memory of word lookups: answers repeat their vocabulary, so most words are looked up
@@ -391,6 +411,26 @@ mod tests {
         assert!(has("konkurenz", konkur), "prefix with a typo");
         // Languages stem separately: a Russian rule matches inflected Russian.
         assert!(has("цены", price) && has("цену", price));
+    }
+
+    #[test]
+    fn stemmers_leave_numbers_alone() {
+        for (lang, _) in [
+            ("en", 0),
+            ("nl", 0),
+            ("de", 0),
+            ("fr", 0),
+            ("es", 0),
+            ("ru", 0),
+            ("it", 0),
+            ("pt", 0),
+        ] {
+            let stemmer = Stemmer::create(algorithm(lang).unwrap());
+            for n in (0..100_000).step_by(7).chain([1, 10, 100, 1000, 2026]) {
+                let t = n.to_string();
+                assert_eq!(stemmer.stem(&t), t.as_str(), "{lang}: {t}");
+            }
+        }
     }
 
     #[test]

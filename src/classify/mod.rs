@@ -265,6 +265,9 @@ pub struct Classifier {
     codes: FastMap<String, CodeLookup>,
     langs: Vec<String>,
     fold_accents: bool,
+    /// Whether a number in an answer can mean anything: some rule word, negation cue or
+    /// contrast word starts with a digit.
+    numbers_matter: bool,
     negation: bool,
     window: usize,
     max_gap: usize,
@@ -409,7 +412,7 @@ impl Classifier {
                     .collect()
             })
             .collect();
-        let breaks = taxonomy
+        let breaks: FastSet<String> = taxonomy
             .negation
             .breaks
             .iter()
@@ -435,7 +438,10 @@ impl Classifier {
                 codes.insert(code.trim().to_lowercase(), lookup);
             }
         }
-        Ok(Classifier {
+        let digit = |w: &String| w.starts_with(|c: char| c.is_ascii_digit());
+        let numbers_matter =
+            lexicon.has_numbers() || cues.keys().any(digit) || breaks.iter().any(digit);
+        let mut classifier = Classifier {
             lexicon,
             patterns,
             by_first,
@@ -458,10 +464,13 @@ impl Classifier {
             codes,
             langs,
             fold_accents: m.fold_accents,
+            numbers_matter: false,
             negation: taxonomy.negation.enabled,
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
-        })
+        };
+        classifier.numbers_matter = numbers_matter;
+        Ok(classifier)
     }
 
     /// What the classifier knows of a normalized word, for the word cache.
@@ -547,7 +556,20 @@ impl Classifier {
         let words = n.tokens.len();
         trace.offsets.push(0);
         for i in 0..words {
-            let info = cache.get(n.word(i), |w| self.word_info(w));
+            let word = n.word(i);
+            // Numbers are cheap to look up and rarely repeat: the cache keeps words.
+            let fresh;
+            let info = if lexicon::is_number(word) {
+                // A number matches nothing unless some rule word is one.
+                fresh = if self.numbers_matter {
+                    self.word_info(word)
+                } else {
+                    WordInfoCached::default()
+                };
+                &fresh
+            } else {
+                cache.get(word, |w| self.word_info(w))
+            };
             trace.ids.extend_from_slice(&info.ids);
             trace.offsets.push(trace.ids.len());
             trace.cues.push(info.cue);
@@ -952,6 +974,33 @@ mod tests {
             Outcome::NoAnswer => Some("<no answer>".into()),
             Outcome::Involuntary => Some("<involuntary>".into()),
         }
+    }
+
+    #[test]
+    fn numbers_match_only_when_a_rule_has_one() {
+        let plain = classifier();
+        assert!(!plain.numbers_matter, "no built-in rule word is a number");
+        assert_eq!(
+            tag(&plain, "order 48213 too expensive").as_deref(),
+            Some("dissatisfaction")
+        );
+        // A rule with a number: numbers in answers are looked up again.
+        let mut t = Taxonomy::builtin();
+        t.reasons[4].phrases.push(crate::taxonomy::Phrase {
+            lang: "en".into(),
+            text: "24 7 support".into(),
+        });
+        let with = Classifier::new(&t).unwrap();
+        assert!(with.numbers_matter);
+        let mut scratch = Scratch::new();
+        match with.classify_text("it was the 24/7 support", &mut scratch) {
+            Outcome::Tagged(tag) => assert_eq!(t.reasons[tag.primary].id, t.reasons[4].id),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            plain.classify_text("it was the 24/7 thing", &mut Scratch::new()),
+            Outcome::Unclassified
+        ));
     }
 
     #[test]
