@@ -816,18 +816,20 @@ fn fill(
             .map(|(i, _)| (files[i], lines[i]))
             .collect()
     });
-    let mut loaded = assemble(
+    Ok(assemble(
         plan,
-        infos,
-        frame,
-        lines,
-        files,
-        filtered_out,
-        rejected,
-        filled,
-    );
-    loaded.note_long_answers(&long);
-    Ok(loaded)
+        RowsRead {
+            sources: infos,
+            frame,
+            lines,
+            files,
+            filtered_out,
+            rejected,
+            filled,
+            long,
+            streamed: false,
+        },
+    ))
 }
 
 /// Fail when no row is left to analyze, saying why.
@@ -861,21 +863,27 @@ fn something_left(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn assemble(
-    plan: Plan,
+/// The rows read, as both readers leave them.
+struct RowsRead {
     sources: Vec<SourceInfo>,
+    /// The kept rows' cells: the text and codes (whole-file reading only) and the extras.
     frame: DataFrame,
     lines: Vec<u64>,
     files: Vec<u32>,
     filtered_out: usize,
     rejected: Vec<RejectedRow>,
     filled: (Option<usize>, Vec<usize>),
-) -> Loaded {
+    /// Answers longer than [`crate::classify::MAX_ANSWER_BYTES`]: (file, line).
+    long: Vec<(u32, u64)>,
+    streamed: bool,
+}
+
+/// The load: the plan's columns and the rows read, with a note on overlong answers.
+fn assemble(plan: Plan, read: RowsRead) -> Loaded {
     let headers = plan.headers;
-    Loaded {
+    let mut loaded = Loaded {
         path: plan.path,
-        sources,
+        sources: read.sources,
         text_column: plan.chosen.text.map(|i| headers[i].clone()),
         code_columns: plan
             .chosen
@@ -886,13 +894,15 @@ fn assemble(
         extra_columns: plan.extra.iter().map(|&i| headers[i].clone()).collect(),
         id_column: plan.id_column.map(|i| headers[i].clone()),
         headers,
-        frame,
-        lines,
-        files,
-        filtered_out,
-        rejected,
+        frame: read.frame,
+        lines: read.lines,
+        files: read.files,
+        filtered_out: read.filtered_out,
+        rejected: read.rejected,
         notes: plan.notes,
-        filled,
-        streamed: false,
-    }
+        filled: read.filled,
+        streamed: read.streamed,
+    };
+    loaded.note_long_answers(&read.long);
+    loaded
 }

@@ -24,7 +24,7 @@ use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
     assemble, plan, something_left, table_notes, Answers, ColumnOptions, Loaded, Plan, RejectedRow,
-    SourceInfo, SAMPLE_ROWS,
+    RowsRead, SourceInfo, SAMPLE_ROWS,
 };
 use crate::classify::{Classifier, MAX_ANSWER_BYTES};
 use crate::taxonomy::Taxonomy;
@@ -621,17 +621,16 @@ pub(super) fn run<S, T: Send>(
         .map(|b| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
-    let mut loaded = assemble(
-        plan,
-        infos,
+    let read = RowsRead {
+        sources: infos,
         frame,
         lines,
         files,
         filtered_out,
         rejected,
         filled,
-    );
-    loaded.note_long_answers(&long);
-    loaded.streamed = true;
-    Ok(Some((loaded, parts)))
+        long,
+        streamed: true,
+    };
+    Ok(Some((assemble(plan, read), parts)))
 }
