@@ -198,13 +198,10 @@ pub fn account(t: &mut Tally, loaded: &Loaded) {
     t.rejected += loaded.rejected.len();
 }
 
-/// Rows below which classifying on one thread is as fast as splitting the work.
-const ROWS_PER_THREAD: usize = 20_000;
-
-/// Classify every row and count the outcomes. `keep_unclassified` collects unclassified answers
-/// (for `--show-unclassified`). Large inputs are classified on every core, in contiguous
-/// chunks; the counts are then merged and the credit summed in row order, so the result is the
-/// same on any number of cores.
+/// Classify every row and count the outcomes, on this thread. `keep_unclassified` collects
+/// unclassified answers (for `--show-unclassified`). Commands classify through
+/// [`crate::input::scan`] instead, which hands runs of rows to [`classify_answers`] on every
+/// core and [`merge`]s them.
 pub fn tally(
     classifier: &Classifier,
     reasons: usize,
@@ -212,10 +209,8 @@ pub fn tally(
     keep_unclassified: bool,
     answers: &Answers<'_>,
 ) -> Tally {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.min(answers.len() / ROWS_PER_THREAD).max(1);
-    tally_on(
-        threads,
+    tally_in_runs(
+        1,
         classifier,
         reasons,
         attribution,
@@ -224,9 +219,9 @@ pub fn tally(
     )
 }
 
-/// [`tally`] on `threads` threads.
-fn tally_on(
-    threads: usize,
+/// [`tally`] with the rows split into `runs` runs, each classified apart and then merged.
+fn tally_in_runs(
+    runs: usize,
     classifier: &Classifier,
     reasons: usize,
     attribution: Attribution,
@@ -234,33 +229,15 @@ fn tally_on(
     answers: &Answers<'_>,
 ) -> Tally {
     let n = answers.len();
-    let chunk = n.div_ceil(threads).max(1);
-    let classify = |part: Answers<'_>| {
-        classify_answers(
-            classifier,
-            reasons,
-            keep_unclassified,
-            &part,
-            &mut Scratch::new(),
-        )
-    };
-    let parts: Vec<Tally> = if threads == 1 {
-        vec![classify(answers.slice(0..n))]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..n)
-                .step_by(chunk)
-                .map(|start| {
-                    let part = answers.slice(start..(start + chunk).min(n));
-                    scope.spawn(move || classify(part))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a classifier thread panicked"))
-                .collect()
+    let size = n.div_ceil(runs).max(1);
+    let mut scratch = Scratch::new();
+    let parts: Vec<Tally> = (0..n.max(1))
+        .step_by(size)
+        .map(|start| {
+            let part = answers.slice(start..(start + size).min(n));
+            classify_answers(classifier, reasons, keep_unclassified, &part, &mut scratch)
         })
-    };
+        .collect();
     merge(parts, reasons, attribution)
 }
 
@@ -464,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn threads_do_not_change_the_result() {
+    fn runs_do_not_change_the_result() {
         let tax = Taxonomy::builtin();
         let c = Classifier::new(&tax).unwrap();
         let texts = [
@@ -487,10 +464,10 @@ mod tests {
             .collect();
         let rows = answers(&rows);
         for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
-            let one = tally_on(1, &c, tax.reasons.len(), attribution, true, &rows);
-            for threads in [2, 3, 7] {
-                let many = tally_on(threads, &c, tax.reasons.len(), attribution, true, &rows);
-                assert_eq!(many, one, "{threads} threads, {attribution:?}");
+            let one = tally_in_runs(1, &c, tax.reasons.len(), attribution, true, &rows);
+            for runs in [2, 3, 7, 1000] {
+                let many = tally_in_runs(runs, &c, tax.reasons.len(), attribution, true, &rows);
+                assert_eq!(many, one, "{runs} runs, {attribution:?}");
             }
             assert!(one.balanced(attribution));
         }
