@@ -56,10 +56,10 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// What a character becomes: its lowercase form, decomposed (without accents when folding),
-/// each part a letter or digit, a combining mark, or something else.
+/// each part a letter or digit, a combining mark, or something else; at most 8 parts.
 #[derive(Debug, Clone, Copy, Default)]
 struct Folded {
-    parts: [(char, Part); 4],
+    parts: [(char, Part); 8],
     len: u8,
 }
 
@@ -71,14 +71,10 @@ enum Part {
     Mark,
 }
 
-fn fold_char(c: char, fold_accents: bool) -> Option<Folded> {
+fn fold_char(c: char, fold_accents: bool) -> Folded {
     let mut out = Folded::default();
-    let mut full = false;
     let mut keep = |d: char| {
-        if fold_accents && is_combining_mark(d) {
-            return;
-        }
-        if (out.len as usize) < out.parts.len() {
+        if (out.len as usize) < out.parts.len() && !(fold_accents && is_combining_mark(d)) {
             let part = if d.is_alphanumeric() {
                 Part::Alnum
             } else if is_combining_mark(d) {
@@ -88,8 +84,6 @@ fn fold_char(c: char, fold_accents: bool) -> Option<Folded> {
             };
             out.parts[out.len as usize] = (d, part);
             out.len += 1;
-        } else {
-            full = true;
         }
     };
     for lower in c.to_lowercase() {
@@ -99,7 +93,7 @@ fn fold_char(c: char, fold_accents: bool) -> Option<Folded> {
             keep(lower);
         }
     }
-    (!full).then_some(out)
+    out
 }
 
 /// The characters of two-byte UTF-8 (U+0080 to U+07FF: Latin-1, Latin Extended, Greek,
@@ -107,13 +101,13 @@ fn fold_char(c: char, fold_accents: bool) -> Option<Folded> {
 const TABLE_START: u32 = 0x80;
 const TABLE_END: u32 = 0x800;
 
-fn table(fold_accents: bool) -> &'static [Option<Folded>] {
+fn table(fold_accents: bool) -> &'static [Folded] {
     use std::sync::OnceLock;
-    static FOLDED: OnceLock<Vec<Option<Folded>>> = OnceLock::new();
-    static KEPT: OnceLock<Vec<Option<Folded>>> = OnceLock::new();
+    static FOLDED: OnceLock<Vec<Folded>> = OnceLock::new();
+    static KEPT: OnceLock<Vec<Folded>> = OnceLock::new();
     let build = move || {
         (TABLE_START..TABLE_END)
-            .map(|u| char::from_u32(u).and_then(|c| fold_char(c, fold_accents)))
+            .map(|u| char::from_u32(u).map_or_else(Folded::default, |c| fold_char(c, fold_accents)))
             .collect()
     };
     if fold_accents {
@@ -250,45 +244,13 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
             one(d, part, out, &mut in_word);
         } else {
             let u = c as u32;
-            let folded = if (TABLE_START..TABLE_END).contains(&u) {
+            let f = if (TABLE_START..TABLE_END).contains(&u) {
                 table[(u - TABLE_START) as usize]
             } else {
-                None
+                fold_char(c, fold_accents)
             };
-            match folded {
-                Some(f) => {
-                    for &(d, part) in &f.parts[..f.len as usize] {
-                        one(d, part, out, &mut in_word);
-                    }
-                }
-                None => {
-                    // Rare characters: folded as they come (at most 8 parts kept).
-                    let mut parts = ['\0'; 8];
-                    let mut count = 0;
-                    let mut keep = |d: char| {
-                        if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
-                            parts[count] = d;
-                            count += 1;
-                        }
-                    };
-                    for lower in c.to_lowercase() {
-                        if fold_accents {
-                            unicode_normalization::char::decompose_canonical(lower, &mut keep);
-                        } else {
-                            keep(lower);
-                        }
-                    }
-                    for &d in &parts[..count] {
-                        let part = if d.is_alphanumeric() {
-                            Part::Alnum
-                        } else if is_combining_mark(d) {
-                            Part::Mark
-                        } else {
-                            Part::Other
-                        };
-                        one(d, part, out, &mut in_word);
-                    }
-                }
+            for &(d, part) in &f.parts[..f.len as usize] {
+                one(d, part, out, &mut in_word);
             }
         }
         if !emitted {

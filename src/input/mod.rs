@@ -429,12 +429,13 @@ impl Plan {
         columns
     }
 
-    /// Whether a row passes every `--where` filter; `cell(i)` is its cell in column `i` of
-    /// `headers`.
+    /// Whether a row passes every `--where` filter; `cell(k)` is its cell in the column of
+    /// filter `k`.
     fn keeps<'a>(&self, cell: impl Fn(usize) -> Option<&'a str>) -> bool {
         self.filters
             .iter()
-            .all(|(i, f)| f.keeps(cell(*i).filter(|c| !c.trim().is_empty())))
+            .enumerate()
+            .all(|(k, (_, f))| f.keeps(cell(k).filter(|c| !c.trim().is_empty())))
     }
 }
 
@@ -764,7 +765,7 @@ fn fill(
                 return Ok(true);
             }
             let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
-            if !plan.keeps(cell) {
+            if !plan.keeps(|k| cell(plan.filters[k].0)) {
                 info.filtered_out += 1;
                 return Ok(true);
             }

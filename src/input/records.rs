@@ -81,7 +81,8 @@ pub struct Parsed {
     pub stopped: bool,
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
+/// Line breaks (`\n`) in `bytes`.
+pub(super) fn newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 

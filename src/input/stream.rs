@@ -19,7 +19,7 @@ use encoding_rs::{Encoding, UTF_8};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunkedBuilder};
 
 use super::decode::utf16_without_bom;
-use super::records::parse;
+use super::records::{newlines, parse};
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
@@ -415,10 +415,6 @@ fn process<S, T>(
     }
     let part = map(state, &answers);
     Ok(Done { counts: done, part })
-}
-
-fn newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Stream the files through `map`; `None` when they must be read whole after all.
