@@ -61,6 +61,8 @@ fn is_apostrophe(c: char) -> bool {
 struct Folded {
     parts: [(char, Part); 8],
     len: u8,
+    /// Whether the character is certainly in NFKC (see [`nfkc_yes`]); set in the table only.
+    nfkc_yes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -107,7 +109,12 @@ fn table(fold_accents: bool) -> &'static [Folded] {
     static KEPT: OnceLock<Vec<Folded>> = OnceLock::new();
     let build = move || {
         (TABLE_START..TABLE_END)
-            .map(|u| char::from_u32(u).map_or_else(Folded::default, |c| fold_char(c, fold_accents)))
+            .map(|u| {
+                char::from_u32(u).map_or_else(Folded::default, |c| Folded {
+                    nfkc_yes: nfkc_yes(c),
+                    ..fold_char(c, fold_accents)
+                })
+            })
             .collect()
     };
     if fold_accents {
@@ -119,25 +126,65 @@ fn table(fold_accents: bool) -> &'static [Folded] {
 
 /// Normalize `text` into `out` (cleared first), reusing its allocations.
 pub fn normalize_into(text: &str, fold_accents: bool, out: &mut Normalized) {
-    out.text.clear();
-    out.tokens.clear();
-    // Most answers are ASCII or already in NFKC; only the others are recomposed.
+    // Most answers are ASCII or already in NFKC: the first pass checks that as it goes, and
+    // gives up at the first character that may need recomposing.
+    if normalize_str(text, fold_accents, out, true) {
+        return;
+    }
     let mut composed = std::mem::take(&mut out.composed);
     composed.clear();
-    let s: &str = if text.is_ascii()
-        || unicode_normalization::is_nfkc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes
+    let s: &str = if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
         text
     } else {
         composed.extend(text.nfkc());
         &composed
     };
-    normalize_str(s, fold_accents, out);
+    normalize_str(s, fold_accents, out, false);
     out.composed = composed;
 }
 
-fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
+/// Whether a text of characters like `c` is certainly in NFKC: `c` is NFKC_QC=Yes and starts
+/// no reordering (canonical combining class 0).
+fn nfkc_yes(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) == 0
+        && unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+}
+
+/// What an ASCII byte is to the normalizer.
+const ALNUM: u8 = 1;
+const BREAK: u8 = 2;
+const DASH: u8 = 4;
+
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(
+            c,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'[' | b']' | b'\n' | b'\r'
+        ) {
+            BREAK
+        } else if c == b'-' {
+            DASH
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The normalizer proper. With `check`, it returns `false` (and `out` is to be thrown away) at
+/// the first character that is not certainly in NFKC.
+fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized, check: bool) -> bool {
+    out.text.clear();
+    out.tokens.clear();
     let table = table(fold_accents);
     let mut clause = 0u32;
     let mut in_word = false;
@@ -156,101 +203,117 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
         out.text.push(c);
     };
 
-    // Plain ASCII letters and digits (not `n`, which may start "n't"): copied lowercase in runs.
-    let plain = |b: u8| b.is_ascii_alphanumeric() && b != b'n' && b != b'N';
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if plain(bytes[i]) {
-            if !in_word {
-                if pending_break && !out.tokens.is_empty() {
-                    clause += 1;
+        let b = bytes[i];
+        if b < 0x80 {
+            let class = ASCII_CLASS[b as usize];
+            if class == ALNUM {
+                // A run of ASCII letters and digits, copied lowercase.
+                if !in_word {
+                    if pending_break && !out.tokens.is_empty() {
+                        clause += 1;
+                    }
+                    if !out.text.is_empty() {
+                        out.text.push(' ');
+                    }
+                    word_start = out.text.len();
+                    in_word = true;
                 }
-                if !out.text.is_empty() {
-                    out.text.push(' ');
+                pending_break = false;
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80 || ASCII_CLASS[b as usize] != ALNUM)
+                    .unwrap_or(bytes.len() - i);
+                let from = out.text.len();
+                out.text.push_str(&s[i..i + run]);
+                out.text[from..].make_ascii_lowercase();
+                i += run;
+                prev = bytes[i - 1] as char;
+                // English "n't": the word ends before the "n", and "not" follows.
+                if matches!(prev, 'n' | 'N') && out.text.len() - 1 > word_start {
+                    let mut ahead = s[i..].chars();
+                    if ahead.next().is_some_and(is_apostrophe)
+                        && ahead.next().is_some_and(|t| t == 't' || t == 'T')
+                        && !ahead.next().is_some_and(|x| x.is_alphanumeric())
+                    {
+                        out.text.pop();
+                        out.tokens.push(Token {
+                            start: word_start as u32,
+                            end: out.text.len() as u32,
+                            clause,
+                        });
+                        out.text.push_str(" not");
+                        word_start = out.text.len() - 3;
+                        prev = 't';
+                        // Past the apostrophe and the "t".
+                        let mut skip = s[i..].chars();
+                        let a = skip.next().map_or(0, char::len_utf8);
+                        let t = skip.next().map_or(0, char::len_utf8);
+                        i += a + t;
+                    }
                 }
-                word_start = out.text.len();
-                in_word = true;
+                continue;
             }
-            pending_break = false;
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| !plain(b))
-                .unwrap_or(bytes.len() - i);
-            for &b in &bytes[i..i + run] {
-                out.text.push(b.to_ascii_lowercase() as char);
-            }
-            i += run;
-            prev = bytes[i - 1] as char;
-            continue;
-        }
-        let c = match s[i..].chars().next() {
-            Some(c) => c,
-            None => break,
-        };
-        let next = i + c.len_utf8();
-        // English "n't": end the word before the "n" and emit "not".
-        if (c == 'n' || c == 'N') && in_word {
-            let mut ahead = s[next..].chars();
-            if ahead.next().is_some_and(is_apostrophe)
-                && ahead.next().is_some_and(|t| t == 't' || t == 'T')
-                && !ahead.next().is_some_and(|x| x.is_alphanumeric())
-            {
+            // Any other ASCII character ends a word.
+            if in_word {
                 out.tokens.push(Token {
                     start: word_start as u32,
                     end: out.text.len() as u32,
                     clause,
                 });
                 in_word = false;
-                push_char(out, 'n', &mut in_word, &mut word_start);
-                out.text.push_str("ot");
-                prev = 't';
-                // Past the apostrophe and the "t".
-                let mut skip = s[next..].chars();
-                let a = skip.next().map_or(0, char::len_utf8);
-                let t = skip.next().map_or(0, char::len_utf8);
-                i = next + a + t;
-                continue;
             }
+            if class == BREAK
+                || (class == DASH
+                    && (prev.is_whitespace()
+                        || s[i + 1..].chars().next().is_none_or(|n| n.is_whitespace())))
+            {
+                pending_break = true;
+            }
+            prev = b as char;
+            i += 1;
+            continue;
         }
-        let mut emitted = false;
-        let mut one = |d: char, part: Part, out: &mut Normalized, in_word: &mut bool| match part {
-            Part::Alnum => {
-                if !*in_word && pending_break && !out.tokens.is_empty() {
-                    clause += 1;
-                }
-                pending_break = false;
-                if d == 'ß' {
-                    push_char(out, 's', in_word, &mut word_start);
-                    out.text.push('s');
-                } else {
-                    push_char(out, d, in_word, &mut word_start);
-                }
-                emitted = true;
-            }
-            Part::Mark if *in_word => {
-                out.text.push(d);
-                emitted = true;
-            }
-            _ => {}
+        let Some(c) = s[i..].chars().next() else {
+            break;
         };
-        if c.is_ascii() {
-            let d = c.to_ascii_lowercase();
-            let part = if d.is_ascii_alphanumeric() {
-                Part::Alnum
-            } else {
-                Part::Other
-            };
-            one(d, part, out, &mut in_word);
+        let next = i + c.len_utf8();
+        let u = c as u32;
+        let f = if (TABLE_START..TABLE_END).contains(&u) {
+            let f = table[(u - TABLE_START) as usize];
+            if check && !f.nfkc_yes {
+                return false;
+            }
+            f
         } else {
-            let u = c as u32;
-            let f = if (TABLE_START..TABLE_END).contains(&u) {
-                table[(u - TABLE_START) as usize]
-            } else {
-                fold_char(c, fold_accents)
-            };
-            for &(d, part) in &f.parts[..f.len as usize] {
-                one(d, part, out, &mut in_word);
+            if check && !nfkc_yes(c) {
+                return false;
+            }
+            fold_char(c, fold_accents)
+        };
+        let mut emitted = false;
+        for &(d, part) in &f.parts[..f.len as usize] {
+            match part {
+                Part::Alnum => {
+                    if !in_word && pending_break && !out.tokens.is_empty() {
+                        clause += 1;
+                    }
+                    pending_break = false;
+                    if d == 'ß' {
+                        push_char(out, 's', &mut in_word, &mut word_start);
+                        out.text.push('s');
+                    } else {
+                        push_char(out, d, &mut in_word, &mut word_start);
+                    }
+                    emitted = true;
+                }
+                Part::Mark if in_word => {
+                    out.text.push(d);
+                    emitted = true;
+                }
+                _ => {}
             }
         }
         if !emitted {
@@ -262,10 +325,7 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
                 });
                 in_word = false;
             }
-            let free_dash = c == '-'
-                && (prev.is_whitespace()
-                    || s[next..].chars().next().is_none_or(|n| n.is_whitespace()));
-            if is_clause_break(c) || free_dash {
+            if is_clause_break(c) {
                 pending_break = true;
             }
         }
@@ -279,6 +339,7 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized) {
             clause,
         });
     }
+    true
 }
 
 /// Normalize `text` into a new string, folding accents (headers, no-answer lists, codes).
@@ -426,7 +487,8 @@ mod tests {
                 'a', 'N', 'n', 't', 'T', 'x', '7', ' ', ' ', '\'', '’', '`', '-', '–', '.', ',',
                 '\n', '\r', '\t', 'é', 'É', 'ß', 'ẞ', 'ö', 'ǅ', 'İ', 'ı', 'ﬁ', 'Ｒ', 'ж', 'Ж',
                 'ё', 'Σ', 'ς', '\u{301}', '\u{308}', '😞', '中', '\u{a0}', '½', '²', '_', '@',
-            ]), 0..40),
+                'D', 'o', 'ʼ', '´', '‘', 'ĳ', 'µ', '…', '—', ';', '(', '\u{2003}',
+            ]), 0..60),
             fold in any::<bool>(),
         ) {
             let text: String = chars.into_iter().collect();
