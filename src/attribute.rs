@@ -313,7 +313,12 @@ pub fn classify_answers(
         let lookup = classifier.lookup_codes(answers.codes(i).iter().flatten().copied(), |code| {
             *unknown_codes.entry(code.trim().to_string()).or_default() += 1;
         });
-        let outcome = classifier.classify(text, lookup, scratch);
+        // Unclassified answers are listed in their normalized form, from the trace of each.
+        let outcome = if keep_unclassified {
+            classifier.classify(text, lookup, scratch)
+        } else {
+            classifier.classify_remembered(text, lookup, scratch)
+        };
         t.tags.push(match outcome {
             Outcome::Tagged(tag) => Some(tag),
             _ => None,

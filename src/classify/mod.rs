@@ -11,6 +11,7 @@
 
 pub mod lexicon;
 mod normalize;
+mod recent;
 
 use std::collections::{HashMap, HashSet};
 
@@ -212,6 +213,8 @@ pub struct Trace {
 #[derive(Debug, Default)]
 pub struct Scratch {
     cache: WordCache,
+    /// Outcomes of recent answers, for [`Classifier::classify_remembered`].
+    recent: recent::Recent,
     trace: Trace,
     /// This thread's copies of the regex rules (each copy has its own search memory, so
     /// threads do not wait on each other), made on first use.
@@ -544,6 +547,7 @@ impl Classifier {
             cache,
             trace,
             regexes,
+            ..
         } = scratch;
         normalize_into(text, self.fold_accents, &mut trace.normalized);
         trace.matches.clear();
@@ -821,6 +825,29 @@ impl Classifier {
         lookup: CodeLookup,
         scratch: &mut Scratch,
     ) -> Outcome {
+        self.classify_row(text, lookup, scratch, false)
+    }
+
+    /// [`Classifier::classify`], remembering the outcomes of recent answers so that an answer
+    /// met again is not classified again. The same outcome; but after an answer classified
+    /// from memory, `scratch` holds the trace of an earlier answer (see
+    /// [`Classifier::evidence`], [`Classifier::last_normalized`]).
+    pub fn classify_remembered(
+        &self,
+        text: Option<&str>,
+        lookup: CodeLookup,
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        self.classify_row(text, lookup, scratch, true)
+    }
+
+    fn classify_row(
+        &self,
+        text: Option<&str>,
+        lookup: CodeLookup,
+        scratch: &mut Scratch,
+        remember: bool,
+    ) -> Outcome {
         match lookup {
             CodeLookup::Involuntary => return Outcome::Involuntary,
             CodeLookup::Reason(reason) => {
@@ -832,7 +859,15 @@ impl Classifier {
             }
             _ => {}
         }
-        let from_text = self.classify_text(text.unwrap_or(""), scratch);
+        let text = text.unwrap_or("");
+        let from_text = if remember {
+            let mut recent = std::mem::take(&mut scratch.recent);
+            let outcome = recent.get_or(text, || self.classify_text(text, scratch));
+            scratch.recent = recent;
+            outcome
+        } else {
+            self.classify_text(text, scratch)
+        };
         match (from_text, lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => Outcome::Unclassified,
             (outcome, _) => outcome,
@@ -973,6 +1008,40 @@ mod tests {
             Outcome::Unclassified => None,
             Outcome::NoAnswer => Some("<no answer>".into()),
             Outcome::Involuntary => Some("<involuntary>".into()),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64, ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Remembering outcomes changes none: a random sequence of answers, many repeated,
+        /// some long, classified with and without the memory, with random codes.
+        #[test]
+        fn remembered_outcomes_are_the_outcomes(
+            picks in proptest::collection::vec((0usize..12, 0usize..4), 1..300),
+        ) {
+            let long = format!("{} too expensive", "word ".repeat(80));
+            let pool = [
+                "too expensive", "Too expensive!", "moved abroad", "", "   ", "n/a",
+                "support was rude", "not because of the price, we moved", "zu teuer",
+                "trop cher", "нашли дешевле", long.as_str(),
+            ];
+            let lookups = [
+                CodeLookup::Blank, CodeLookup::Text, CodeLookup::Unknown, CodeLookup::Involuntary,
+            ];
+            let c = classifier();
+            let (mut plain, mut remembering) = (Scratch::new(), Scratch::new());
+            for (answer, code) in picks {
+                let text = Some(pool[answer]).filter(|_| answer != 3);
+                let lookup = lookups[code];
+                proptest::prop_assert_eq!(
+                    c.classify_remembered(text, lookup, &mut remembering),
+                    c.classify(text, lookup, &mut plain),
+                    "{:?}", text
+                );
+            }
         }
     }
 

@@ -1,0 +1,118 @@
+//! A small memory of the answers classified lately, so that an answer met again (a stock reply,
+//! a one-word answer, a form's preset text) costs a hash and a comparison, not a second
+//! classification. Bounded: a fixed table of slots, each holding the last answer that hashed to
+//! it, and a bounded buffer of their texts, emptied when full. It only saves work: what it
+//! gives back is what classifying the answer again would give.
+
+use std::hash::BuildHasher;
+
+use super::Outcome;
+
+/// Slots in the table (a power of two).
+const SLOTS: usize = 1 << 13;
+/// Bytes of answer text kept before the memory starts afresh.
+const TEXT_LIMIT: usize = 1 << 20;
+/// Longer answers are not remembered: they seldom repeat, and cost a long comparison.
+const LONGEST: usize = 256;
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The answer's hash, never 0 (0 marks an empty slot).
+    hash: u64,
+    start: u32,
+    len: u32,
+    outcome: Outcome,
+}
+
+const EMPTY: Slot = Slot {
+    hash: 0,
+    start: 0,
+    len: 0,
+    outcome: Outcome::NoAnswer,
+};
+
+#[derive(Debug, Default)]
+pub struct Recent {
+    slots: Vec<Slot>,
+    text: Vec<u8>,
+}
+
+impl Recent {
+    /// The outcome of `answer`: remembered, or from `classify` (and then remembered).
+    pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Outcome) -> Outcome {
+        if answer.len() > LONGEST {
+            return classify();
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![EMPTY; SLOTS];
+        }
+        let hash = foldhash::fast::FixedState::default().hash_one(answer.as_bytes()) | 1;
+        let i = (hash >> 32) as usize & (SLOTS - 1);
+        let slot = self.slots[i];
+        if slot.hash == hash
+            && &self.text[slot.start as usize..(slot.start + slot.len) as usize]
+                == answer.as_bytes()
+        {
+            return slot.outcome;
+        }
+        let outcome = classify();
+        if self.text.len() + answer.len() > TEXT_LIMIT {
+            self.text.clear();
+            self.slots.fill(EMPTY);
+        }
+        self.slots[i] = Slot {
+            hash,
+            start: self.text.len() as u32,
+            len: answer.len() as u32,
+            outcome,
+        };
+        self.text.extend_from_slice(answer.as_bytes());
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_the_outcome_of_each_answer_and_stays_bounded() {
+        let mut recent = Recent::default();
+        let mut calls = 0;
+        let mut get = |recent: &mut Recent, answer: &str, outcome: Outcome| {
+            recent.get_or(answer, || {
+                calls += 1;
+                outcome
+            })
+        };
+        assert_eq!(
+            get(&mut recent, "too pricey", Outcome::Unclassified),
+            Outcome::Unclassified
+        );
+        // Remembered: the closure's (wrong) answer is not asked for.
+        assert_eq!(
+            get(&mut recent, "too pricey", Outcome::NoAnswer),
+            Outcome::Unclassified
+        );
+        let long = "x".repeat(LONGEST + 1);
+        assert_eq!(
+            get(&mut recent, &long, Outcome::Involuntary),
+            Outcome::Involuntary
+        );
+        assert_eq!(
+            get(&mut recent, &long, Outcome::NoAnswer),
+            Outcome::NoAnswer
+        );
+        // Many distinct answers: the text kept never passes its limit.
+        for i in 0..100_000 {
+            get(
+                &mut recent,
+                &format!("answer number {i:0>40}"),
+                Outcome::NoAnswer,
+            );
+            assert!(recent.text.len() <= TEXT_LIMIT);
+        }
+        drop(get);
+        assert_eq!(calls, 3 + 100_000);
+    }
+}
