@@ -114,6 +114,7 @@ pub fn parse(
         !matches!(delimiter, b'"' | b'\n' | b'\r'),
         "a delimiter is never a quote or a line end"
     );
+    let mut ends = Ends::new(delimiter);
     let mut side = Vec::new();
     let mut spans = Vec::with_capacity(32);
     let mut pos = 0usize;
@@ -137,7 +138,7 @@ pub fn parse(
             });
         }
         let start = pos;
-        let (end, terminated, lines) = record(bytes, pos, delimiter, &mut side, &mut spans);
+        let (end, terminated, lines) = record(bytes, pos, &mut ends, &mut side, &mut spans);
         pos = end;
         last = Some((line, start));
         let record = Record {
@@ -172,12 +173,13 @@ pub fn parse(
 fn record(
     bytes: &[u8],
     mut pos: usize,
-    delimiter: u8,
+    ends: &mut Ends,
     side: &mut Vec<u8>,
     spans: &mut Vec<(usize, usize)>,
 ) -> (usize, bool, u64) {
     side.clear();
     spans.clear();
+    let delimiter = ends.delimiter;
     let ends_field = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
     let newlines = |b: &[u8]| b.iter().filter(|&&b| b == b'\n').count() as u64;
     let mut lines = 0;
@@ -225,12 +227,12 @@ fn record(
                     side.extend_from_slice(&bytes[start..end]);
                 }
                 let from = pos;
-                pos = field_end(bytes, pos, delimiter);
+                pos = ends.next(bytes, pos);
                 side.extend_from_slice(&bytes[from..pos]);
             }
         } else {
             // Unquoted: up to a delimiter or a line end (a quote here is data).
-            pos = field_end(bytes, pos, delimiter);
+            pos = ends.next(bytes, pos);
             end = pos;
         }
         spans.push(match in_side {
@@ -245,34 +247,83 @@ fn record(
     }
 }
 
-/// The first delimiter, `\n` or `\r` at or after `pos` (or the end of `bytes`), eight bytes
-/// at a time: fields are short, too short for a vector search to pay.
-fn field_end(bytes: &[u8], mut pos: usize, delimiter: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // High bit set in each byte of `x` that is zero (and perhaps in bytes above one that is,
-    // so only the lowest is to be trusted).
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let (d, n, r) = (
-        ONES * u64::from(delimiter),
-        ONES * u64::from(b'\n'),
-        ONES * u64::from(b'\r'),
-    );
-    while let Some(chunk) = bytes.get(pos..pos + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let hits = zeros(w ^ d) | zeros(w ^ n) | zeros(w ^ r);
-        if hits != 0 {
-            return pos + (hits.trailing_zeros() / 8) as usize;
+/// Where the bytes that end a field (the delimiter, `\n`, `\r`) are, 64 bytes at a time: a
+/// bit mask of one aligned window of the input, kept for the fields that follow in it. Fields
+/// are short, so one window serves several.
+struct Ends {
+    delimiter: u8,
+    /// The window's first byte (a multiple of 64), and its mask (bit `i`: byte `base + i`).
+    base: usize,
+    mask: u64,
+}
+
+impl Ends {
+    fn new(delimiter: u8) -> Ends {
+        Ends {
+            delimiter,
+            base: usize::MAX / 2,
+            mask: 0,
         }
-        pos += 8;
     }
-    while let Some(&b) = bytes.get(pos) {
-        if b == delimiter || b == b'\n' || b == b'\r' {
-            break;
+
+    /// The first delimiter, `\n` or `\r` at or after `pos`, or the end of `bytes`.
+    fn next(&mut self, bytes: &[u8], mut pos: usize) -> usize {
+        loop {
+            if pos >= bytes.len() {
+                return bytes.len();
+            }
+            if pos.wrapping_sub(self.base) >= 64 {
+                self.base = pos & !63;
+                self.mask = match bytes.get(self.base..self.base + 64) {
+                    Some(window) => mask(window.try_into().expect("64 bytes"), self.delimiter),
+                    None => bytes[self.base..]
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &b)| b == self.delimiter || b == b'\n' || b == b'\r')
+                        .fold(0, |m, (i, _)| m | 1 << i),
+                };
+            }
+            let ahead = self.mask & (u64::MAX << (pos - self.base));
+            if ahead != 0 {
+                return self.base + ahead.trailing_zeros() as usize;
+            }
+            pos = self.base + 64;
         }
-        pos += 1;
     }
-    pos
+}
+
+/// Bit `i` set where `window[i]` is the delimiter, `\n` or `\r`.
+#[cfg(target_arch = "x86_64")]
+fn mask(window: &[u8; 64], delimiter: u8) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2, all these instructions need, is part of x86_64; each load reads the 16
+    // bytes of one chunk of `window`, unaligned loads being allowed.
+    unsafe {
+        let (d, n, r) = (
+            _mm_set1_epi8(delimiter as i8),
+            _mm_set1_epi8(b'\n' as i8),
+            _mm_set1_epi8(b'\r' as i8),
+        );
+        let mut mask = 0u64;
+        for (k, part) in window.chunks_exact(16).enumerate() {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, n)),
+                _mm_cmpeq_epi8(v, r),
+            );
+            mask |= u64::from(_mm_movemask_epi8(hits) as u16) << (16 * k);
+        }
+        mask
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn mask(window: &[u8; 64], delimiter: u8) -> u64 {
+    window.iter().enumerate().fold(0, |m, (i, &b)| {
+        m | u64::from(b == delimiter || b == b'\n' || b == b'\r') << i
+    })
 }
 
 #[cfg(test)]
