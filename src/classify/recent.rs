@@ -112,7 +112,6 @@ mod tests {
             );
             assert!(recent.text.len() <= TEXT_LIMIT);
         }
-        drop(get);
         assert_eq!(calls, 3 + 100_000);
     }
 }
