@@ -334,6 +334,10 @@ pub struct WordInfoCached {
     pub cue: u32,
     /// Whether it ends a negation's reach ("but").
     pub contrast: bool,
+    /// The regex rules a match of which can start (end) in it: bit `r` for rule `r` (see
+    /// `gate`).
+    pub regex_starts: u64,
+    pub regex_ends: u64,
 }
 
 /// Whether a word is all ASCII digits.

@@ -9,6 +9,7 @@
 //! longer match -> the reason stated first is the primary one; all remaining reasons are the
 //! row's reasons.
 
+mod gate;
 pub mod lexicon;
 mod normalize;
 mod recent;
@@ -254,8 +255,8 @@ pub struct Classifier {
     /// Patterns by their first word id.
     by_first: Vec<Vec<u32>>,
     regexes: Vec<(Regex, usize, u32)>,
-    /// All regex rules in one, to skip the answers none of them matches with one search.
-    any_regex: Option<Regex>,
+    /// Which regexes can match an answer, from its words.
+    gates: gate::Gates,
     rules: Vec<RuleInfo>,
     priority: Vec<i32>,
     /// Negation cue -> languages it negates in.
@@ -387,15 +388,7 @@ impl Classifier {
             }
             by_first[first].push(i as u32);
         }
-        let any_regex = if regexes.len() > 1 {
-            let all: Vec<String> = regexes
-                .iter()
-                .map(|(re, _, _)| format!("(?:{})", re.as_str()))
-                .collect();
-            Regex::new(&all.join("|")).ok()
-        } else {
-            None
-        };
+        let gates = gate::Gates::new(regexes.iter().map(|(re, _, _)| re.as_str()));
 
         let mut cues: FastMap<String, u32> = FastMap::default();
         for cue in &taxonomy.negation.cues {
@@ -449,7 +442,7 @@ impl Classifier {
             patterns,
             by_first,
             regexes,
-            any_regex,
+            gates,
             rules,
             priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
             cues,
@@ -478,10 +471,13 @@ impl Classifier {
 
     /// What the classifier knows of a normalized word, for the word cache.
     fn word_info(&self, word: &str) -> WordInfoCached {
+        let (regex_starts, regex_ends) = self.gates.word(word);
         WordInfoCached {
             ids: self.lexicon.lookup(word),
             cue: self.cues.get(word).copied().unwrap_or(0),
             contrast: self.breaks.contains(word),
+            regex_starts,
+            regex_ends,
         }
     }
 
@@ -559,6 +555,7 @@ impl Classifier {
         let n = &trace.normalized;
         let words = n.tokens.len();
         trace.offsets.push(0);
+        let (mut regex_starts, mut regex_ends) = (0u64, 0u64);
         for i in 0..words {
             let word = n.word(i);
             // Numbers are cheap to look up and rarely repeat: the cache keeps words.
@@ -568,7 +565,12 @@ impl Classifier {
                 fresh = if self.numbers_matter {
                     self.word_info(word)
                 } else {
-                    WordInfoCached::default()
+                    let (regex_starts, regex_ends) = self.gates.number();
+                    WordInfoCached {
+                        regex_starts,
+                        regex_ends,
+                        ..WordInfoCached::default()
+                    }
                 };
                 &fresh
             } else {
@@ -578,6 +580,8 @@ impl Classifier {
             trace.offsets.push(trace.ids.len());
             trace.cues.push(info.cue);
             trace.contrasts.push(info.contrast);
+            regex_starts |= info.regex_starts;
+            regex_ends |= info.regex_ends;
         }
         let ids = |i: usize| &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
         let cues = &trace.cues;
@@ -630,16 +634,13 @@ impl Classifier {
             }
         }
         // Regex rules, on the normalized text; a match covers the words it touches.
-        let regexes = regexes.get_or_insert_with(|| {
-            let mut own: Vec<Regex> = self.regexes.iter().map(|(re, _, _)| re.clone()).collect();
-            own.extend(self.any_regex.clone());
-            own
-        });
-        let any = match &self.any_regex {
-            Some(_) => regexes.last().is_some_and(|re| re.is_match(&n.text)),
-            None => true,
-        };
-        for (re, &(_, reason, rule)) in regexes.iter().zip(&self.regexes).filter(|_| any) {
+        let to_run = self.gates.to_run(regex_starts, regex_ends);
+        let regexes = regexes
+            .get_or_insert_with(|| self.regexes.iter().map(|(re, _, _)| re.clone()).collect());
+        for (r, (re, &(_, reason, rule))) in regexes.iter().zip(&self.regexes).enumerate() {
+            if r < gate::GATED && to_run & 1 << r == 0 {
+                continue;
+            }
             let (reason, rule) = (&reason, &rule);
             for m in re.find_iter(&n.text) {
                 let start = n.tokens.iter().position(|t| t.end as usize > m.start());
