@@ -208,6 +208,8 @@ pub struct Trace {
     /// ends a negation's reach.
     cues: Vec<u32>,
     contrasts: Vec<bool>,
+    /// `(start, end, words)` of the matches not negated (kept between answers).
+    spans: Vec<(usize, usize, usize)>,
 }
 
 /// Reusable memory for classifying many rows.
@@ -266,6 +268,8 @@ pub struct Classifier {
     /// Words that end a negation's reach ("but", "aber").
     breaks: FastSet<String>,
     no_answer: FastSet<String>,
+    /// The longest no-answer form, in bytes (a longer answer is not looked up).
+    no_answer_len: usize,
     codes: FastMap<String, CodeLookup>,
     langs: Vec<String>,
     fold_accents: bool,
@@ -457,6 +461,7 @@ impl Classifier {
                     n.text
                 })
                 .collect(),
+            no_answer_len: 0,
             codes,
             langs,
             fold_accents: m.fold_accents,
@@ -466,6 +471,7 @@ impl Classifier {
             max_gap: m.max_gap,
         };
         classifier.numbers_matter = numbers_matter;
+        classifier.no_answer_len = classifier.no_answer.iter().map(String::len).max().unwrap_or(0);
         Ok(classifier)
     }
 
@@ -703,16 +709,21 @@ impl Classifier {
 
         // A match inside a longer one ("slow" inside "slow support") does not count. Longer
         // means more rule words: a gap does not make a phrase longer.
-        let spans: Vec<(usize, usize, usize)> = trace
-            .matches
-            .iter()
-            .filter(|m| m.negated_by.is_none())
-            .map(|m| (m.start, m.end, m.words))
-            .collect();
-        for m in trace.matches.iter_mut() {
-            m.inside_longer = spans
-                .iter()
-                .any(|&(s, e, w)| s <= m.start && m.end <= e && w > m.words);
+        if trace.matches.len() > 1 {
+            let spans = &mut trace.spans;
+            spans.clear();
+            spans.extend(
+                trace
+                    .matches
+                    .iter()
+                    .filter(|m| m.negated_by.is_none())
+                    .map(|m| (m.start, m.end, m.words)),
+            );
+            for m in trace.matches.iter_mut() {
+                m.inside_longer = spans
+                    .iter()
+                    .any(|&(s, e, w)| s <= m.start && m.end <= e && w > m.words);
+            }
         }
         // Hints decide only when nothing stronger counts.
         if trace.matches.iter().any(|m| m.counts() && !m.weak) {
@@ -734,6 +745,11 @@ impl Classifier {
                 m.rule,
             )
         });
+    }
+
+    /// Whether a normalized answer is a no-answer form ("n a", "prefer not to say").
+    fn is_no_answer(&self, normalized: &str) -> bool {
+        normalized.len() <= self.no_answer_len && self.no_answer.contains(normalized)
     }
 
     /// Whether the cue at word `c` is part of a phrase that keeps it from negating.
@@ -790,7 +806,7 @@ impl Classifier {
     /// The outcome of a traced free-text answer.
     fn outcome_of(&self, trace: &Trace) -> Outcome {
         let n = &trace.normalized;
-        if n.tokens.is_empty() || self.no_answer.contains(n.text.as_str()) {
+        if n.tokens.is_empty() || self.is_no_answer(&n.text) {
             return Outcome::NoAnswer;
         }
         let mut counting = trace.matches.iter().filter(|m| m.counts());
@@ -948,7 +964,7 @@ impl Classifier {
         Explanation {
             text: text.to_string(),
             normalized: n.text.clone(),
-            no_answer_form: n.tokens.is_empty() || self.no_answer.contains(n.text.as_str()),
+            no_answer_form: n.tokens.is_empty() || self.is_no_answer(&n.text),
             lookup,
             matches,
             negations,
