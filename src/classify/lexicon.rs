@@ -349,12 +349,31 @@ pub fn is_number(token: &str) -> bool {
 /// once per run. One hash lookup per word of an answer.
 #[derive(Debug, Default)]
 pub struct WordCache {
-    index: HashMap<String, u32, foldhash::fast::RandomState>,
+    /// Words of up to 8 bytes, most words, keyed by their bytes packed into a `u64` (no key to
+    /// compare byte by byte, a cheap hash).
+    short: HashMap<u64, u32, foldhash::fast::FixedState>,
+    index: HashMap<String, u32, foldhash::fast::FixedState>,
     words: Vec<WordInfoCached>,
 }
 
 /// Entries kept before the cache is emptied (bounds memory on huge, varied inputs).
 const CACHE_LIMIT: usize = 500_000;
+
+/// The bytes of a word of 1 to 8 bytes, none of them 0, packed into a `u64` (so that different
+/// words differ); `None` for any other word.
+fn packed(token: &str) -> Option<u64> {
+    if token.len() > 8 {
+        return None;
+    }
+    let mut key = 0u64;
+    for (i, &b) in token.as_bytes().iter().enumerate() {
+        if b == 0 {
+            return None;
+        }
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
+}
 
 impl WordCache {
     /// The information on `token`, from the cache or from `look_up`.
@@ -363,16 +382,25 @@ impl WordCache {
         token: &str,
         look_up: impl FnOnce(&str) -> WordInfoCached,
     ) -> &WordInfoCached {
-        let i = match self.index.get(token) {
+        let key = packed(token);
+        let found = match key {
+            Some(key) => self.short.get(&key),
+            None => self.index.get(token),
+        };
+        let i = match found {
             Some(&i) => i,
             None => {
                 if self.words.len() >= CACHE_LIMIT {
+                    self.short.clear();
                     self.index.clear();
                     self.words.clear();
                 }
                 let i = self.words.len() as u32;
                 self.words.push(look_up(token));
-                self.index.insert(token.to_string(), i);
+                match key {
+                    Some(key) => self.short.insert(key, i),
+                    None => self.index.insert(token.to_string(), i),
+                };
                 i
             }
         };
@@ -383,6 +411,24 @@ impl WordCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_cache_tells_words_apart() {
+        let mut cache = WordCache::default();
+        let words = ["a", "ab", "ba", "abcdefgh", "abcdefghi", "abcdefgi", "é", "\u{0}a", "a\u{0}"];
+        for (n, w) in words.iter().enumerate() {
+            let info = cache.get(w, |_| WordInfoCached {
+                cue: n as u32,
+                ..WordInfoCached::default()
+            });
+            assert_eq!(info.cue, n as u32, "{w:?}");
+        }
+        for (n, w) in words.iter().enumerate() {
+            assert_eq!(cache.get(w, |_| unreachable!("cached")).cue, n as u32, "{w:?}");
+        }
+        assert_eq!(packed("abcdefghi"), None);
+        assert_eq!(packed("a\u{0}"), None);
+    }
 
     #[test]
     fn one_typo_edits() {
