@@ -415,7 +415,17 @@ mod tests {
     #[test]
     fn the_word_cache_tells_words_apart() {
         let mut cache = WordCache::default();
-        let words = ["a", "ab", "ba", "abcdefgh", "abcdefghi", "abcdefgi", "é", "\u{0}a", "a\u{0}"];
+        let words = [
+            "a",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "é",
+            "\u{0}a",
+            "a\u{0}",
+        ];
         for (n, w) in words.iter().enumerate() {
             let info = cache.get(w, |_| WordInfoCached {
                 cue: n as u32,
@@ -424,7 +434,11 @@ mod tests {
             assert_eq!(info.cue, n as u32, "{w:?}");
         }
         for (n, w) in words.iter().enumerate() {
-            assert_eq!(cache.get(w, |_| unreachable!("cached")).cue, n as u32, "{w:?}");
+            assert_eq!(
+                cache.get(w, |_| unreachable!("cached")).cue,
+                n as u32,
+                "{w:?}"
+            );
         }
         assert_eq!(packed("abcdefghi"), None);
         assert_eq!(packed("a\u{0}"), None);

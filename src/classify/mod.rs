@@ -471,7 +471,12 @@ impl Classifier {
             max_gap: m.max_gap,
         };
         classifier.numbers_matter = numbers_matter;
-        classifier.no_answer_len = classifier.no_answer.iter().map(String::len).max().unwrap_or(0);
+        classifier.no_answer_len = classifier
+            .no_answer
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         Ok(classifier)
     }
 
