@@ -1,8 +1,9 @@
 //! The tagger alone, in MB/s of answer text per language: `cargo bench --bench tagger`.
 //!
 //! Input: the labelled answers of `fixtures/corpus/labelled.csv`, per language, repeated to
-//! about 256 KB each (the classifier keeps no cache of answers, so repeats cost what new
-//! answers cost). Every answer is classified with the built-in taxonomy: normalization, word
+//! about 256 KB each. `classify_text` remembers no answers (the memory of recent answers is
+//! `classify_remembered`'s, which the pipeline uses on top), so repeats cost what new answers
+//! cost. Every answer is classified with the built-in taxonomy: normalization, word
 //! lookup (stems, typos), phrase and regex rules, negation.
 
 use std::hint::black_box;
