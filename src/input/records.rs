@@ -1,6 +1,7 @@
 //! CSV bytes to records: one parser for a whole text in memory and for the blocks of a
 //! streamed file, so both read the same records on the same lines. It reads what csv_core
-//! reads (csv_core is its oracle in the tests), a field at a time with memchr.
+//! reads (csv_core is its oracle: `records_oracle.rs`), a field at a time rather than a byte
+//! at a time.
 //!
 //! Quotes are `"` (doubled inside a quoted field); `\r`, `\n` and `\r\n` end a record; blank
 //! lines are skipped. A record's line is the line of its first byte, 1-based.
@@ -102,8 +103,9 @@ pub(super) fn newlines(bytes: &[u8]) -> u64 {
 /// calling `visit` for each until it returns `false`.
 ///
 /// The parser reads what csv_core reads with its defaults (quoting on, `""` inside quotes, no
-/// escape character, no comments, `\r`, `\n` or `\r\n` ending a record), found with memchr
-/// rather than a byte at a time; the tests hold it to csv_core on random text.
+/// escape character, no comments, `\r`, `\n` or `\r\n` ending a record), a field at a time
+/// rather than a byte at a time (field ends from a 64-byte window's bit mask, closing quotes
+/// with memchr); a property test and the fuzz target `records` hold it to csv_core.
 pub fn parse(
     bytes: &[u8],
     delimiter: u8,
@@ -351,7 +353,7 @@ mod tests {
             cases: 3000, ..proptest::prelude::ProptestConfig::default()
         })]
 
-        /// The memchr parser reads what csv_core reads: the same records with the same fields
+        /// The parser reads what csv_core reads: the same records with the same fields
         /// on the same lines, ending the same way, on text made of delimiters, quotes, line
         /// ends, a byte-order mark and letters.
         #[test]
