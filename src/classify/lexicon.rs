@@ -351,8 +351,8 @@ pub fn is_number(token: &str) -> bool {
 pub struct WordCache {
     /// Words of up to 8 bytes, most words, keyed by their bytes packed into a `u64` (no key to
     /// compare byte by byte, a cheap hash).
-    short: HashMap<u64, u32, foldhash::fast::FixedState>,
-    index: HashMap<String, u32, foldhash::fast::FixedState>,
+    short: HashMap<u64, u32, foldhash::fast::RandomState>,
+    index: HashMap<String, u32, foldhash::fast::RandomState>,
     words: Vec<WordInfoCached>,
 }
 

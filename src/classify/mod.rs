@@ -441,6 +441,15 @@ impl Classifier {
         let digit = |w: &String| w.starts_with(|c: char| c.is_ascii_digit());
         let numbers_matter =
             lexicon.has_numbers() || cues.keys().any(digit) || breaks.iter().any(digit);
+        let no_answer: FastSet<String> = taxonomy
+            .no_answer
+            .iter()
+            .map(|a| {
+                let mut n = Normalized::default();
+                normalize_into(a, m.fold_accents, &mut n);
+                n.text
+            })
+            .collect();
         let mut classifier = Classifier {
             lexicon,
             patterns,
@@ -452,16 +461,8 @@ impl Classifier {
             cues,
             keep,
             breaks,
-            no_answer: taxonomy
-                .no_answer
-                .iter()
-                .map(|a| {
-                    let mut n = Normalized::default();
-                    normalize_into(a, m.fold_accents, &mut n);
-                    n.text
-                })
-                .collect(),
-            no_answer_len: 0,
+            no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
+            no_answer,
             codes,
             langs,
             fold_accents: m.fold_accents,
@@ -471,12 +472,6 @@ impl Classifier {
             max_gap: m.max_gap,
         };
         classifier.numbers_matter = numbers_matter;
-        classifier.no_answer_len = classifier
-            .no_answer
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
         Ok(classifier)
     }
 
@@ -652,15 +647,14 @@ impl Classifier {
             if r < gate::GATED && to_run & 1 << r == 0 {
                 continue;
             }
-            let (reason, rule) = (&reason, &rule);
             for m in re.find_iter(&n.text) {
                 let start = n.tokens.iter().position(|t| t.end as usize > m.start());
                 let end = n.tokens.iter().rposition(|t| (t.start as usize) < m.end());
                 if let (Some(start), Some(end)) = (start, end) {
                     if start <= end {
                         trace.matches.push(RuleMatch {
-                            reason: *reason,
-                            rule: *rule,
+                            reason,
+                            rule,
                             start,
                             end: end + 1,
                             words: end + 1 - start,
