@@ -87,23 +87,21 @@ fn measure_views(
                 }
             }
         }
-    }
-    for &i in rows.iter().filter(|_| weights.is_some()) {
-        let tag = tags.get(i as usize).expect("measured rows are tagged");
-        let mut combined: Credit = Vec::new();
-        let mut base = 0;
-        for (v, (group_of, k, _)) in views.iter().enumerate() {
-            buf.clear();
-            outside[v] += credit(tag, s.attribution, group_of, &mut buf);
-            for &(g, c) in &buf {
-                counts[v][g] += c;
-                if weights.is_some() {
+    } else {
+        // Weighted: each row's credit in every view, kept for the weighted shares.
+        for &i in rows {
+            let tag = tags.get(i as usize).expect("measured rows are tagged");
+            let mut combined: Credit = Vec::new();
+            let mut base = 0;
+            for (v, (group_of, k, _)) in views.iter().enumerate() {
+                buf.clear();
+                outside[v] += credit(tag, s.attribution, group_of, &mut buf);
+                for &(g, c) in &buf {
+                    counts[v][g] += c;
                     combined.push((base + g, c));
                 }
+                base += k;
             }
-            base += k;
-        }
-        if weights.is_some() {
             credits.push(combined);
         }
     }

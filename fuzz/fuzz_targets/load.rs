@@ -4,22 +4,17 @@
 #![no_main]
 
 use churn_attribution::attribute::tally_export;
-use churn_attribution::classify::Classifier;
 use churn_attribution::config::Attribution;
 use churn_attribution::input::{self, filter, source, ColumnOptions, ReadOptions, Source};
-use churn_attribution::taxonomy::Taxonomy;
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
     };
-    static BUILT: std::sync::OnceLock<(Taxonomy, Classifier)> = std::sync::OnceLock::new();
-    let (taxonomy, classifier) = BUILT.get_or_init(|| {
-        let taxonomy = Taxonomy::builtin();
-        let classifier = Classifier::new(&taxonomy).expect("built-in taxonomy");
-        (taxonomy, classifier)
-    });
+    let (taxonomy, classifier) = common::built();
     let read = ReadOptions {
         skip_bad_rows: flags & 1 != 0,
         delimiter: (flags & 2 != 0).then_some(b';'),

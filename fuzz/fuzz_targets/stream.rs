@@ -4,22 +4,18 @@
 #![no_main]
 
 use churn_attribution::attribute::{account, classify_answers, merge};
-use churn_attribution::classify::{Classifier, Scratch};
+use churn_attribution::classify::Scratch;
 use churn_attribution::config::Attribution;
 use churn_attribution::input::{scan, Answers, ColumnOptions, ReadOptions};
-use churn_attribution::taxonomy::Taxonomy;
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
     };
-    static BUILT: std::sync::OnceLock<(Taxonomy, Classifier)> = std::sync::OnceLock::new();
-    let (taxonomy, classifier) = BUILT.get_or_init(|| {
-        let taxonomy = Taxonomy::builtin();
-        let classifier = Classifier::new(&taxonomy).expect("built-in taxonomy");
-        (taxonomy, classifier)
-    });
+    let (taxonomy, classifier) = common::built();
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("fuzz.csv");
     std::fs::write(&path, bytes).expect("write");
@@ -31,9 +27,8 @@ fuzz_target!(|data: &[u8]| {
             block_bytes: Some(block),
             ..ReadOptions::default()
         };
-        let classify = |s: &mut Scratch, a: &Answers<'_>| {
-            classify_answers(classifier, reasons, true, a, s)
-        };
+        let classify =
+            |s: &mut Scratch, a: &Answers<'_>| classify_answers(classifier, reasons, true, a, s);
         scan(
             &[path.clone()],
             &read,
@@ -47,8 +42,17 @@ fuzz_target!(|data: &[u8]| {
         .map(|(loaded, parts)| {
             let mut t = merge(parts, reasons, Attribution::Primary);
             account(&mut t, &loaded);
-            assert!(t.balanced(Attribution::Primary), "row accounting must balance");
-            (t, loaded.sources, loaded.rejected, loaded.notes, loaded.filled)
+            assert!(
+                t.balanced(Attribution::Primary),
+                "row accounting must balance"
+            );
+            (
+                t,
+                loaded.sources,
+                loaded.rejected,
+                loaded.notes,
+                loaded.filled,
+            )
         })
         .map_err(|e| format!("{e:#}"))
     };

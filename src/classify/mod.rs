@@ -450,7 +450,7 @@ impl Classifier {
                 n.text
             })
             .collect();
-        let mut classifier = Classifier {
+        Ok(Classifier {
             lexicon,
             patterns,
             by_first,
@@ -466,13 +466,11 @@ impl Classifier {
             codes,
             langs,
             fold_accents: m.fold_accents,
-            numbers_matter: false,
+            numbers_matter,
             negation: taxonomy.negation.enabled,
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
-        };
-        classifier.numbers_matter = numbers_matter;
-        Ok(classifier)
+        })
     }
 
     /// What the classifier knows of a normalized word, for the word cache.

@@ -360,11 +360,7 @@ fn process<S, T>(
             });
             return Ok(true);
         }
-        let keeps = plan.filters.iter().zip(&spec.filters).all(|((_, f), &c)| {
-            let cell = c.and_then(|j| fields.get(j));
-            f.keeps(cell.filter(|v| !v.trim().is_empty()))
-        });
-        if !keeps {
+        if !plan.keeps(|k| spec.filters[k].and_then(|j| fields.get(j))) {
             done.filtered_out += 1;
             return Ok(true);
         }

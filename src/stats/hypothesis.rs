@@ -272,19 +272,20 @@ pub fn binomial_two_sided(x: u64, n: u64, p: f64) -> f64 {
     // The pmf is unimodal, and a term 750 (natural-log units) below the mode's is 0 in f64
     // (whose smallest value is about e^-745): the sum runs over the outcomes where terms are
     // not, in the same order as over all of 0..=n.
+    // Each term is computed once: from the mode down, then from the mode up.
     let mode = (((n + 1) as f64 * p).floor() as u64).min(n);
     let floor = ln_pmf(mode) - 750.0;
-    let mut lo = mode;
-    while lo > 0 && ln_pmf(lo - 1) > floor {
-        lo -= 1;
-    }
-    let mut hi = mode;
-    while hi < n && ln_pmf(hi + 1) > floor {
-        hi += 1;
-    }
-    // A fold from +0.0: `sum` of no terms would be -0.0.
-    let total: f64 = (lo..=hi)
+    let below: Vec<f64> = (0..mode)
+        .rev()
         .map(ln_pmf)
+        .take_while(|&l| l > floor)
+        .collect();
+    let from_mode = (mode..=n).map(ln_pmf).take_while(|&l| l > floor);
+    // A fold from +0.0: `sum` of no terms would be -0.0.
+    let total: f64 = below
+        .into_iter()
+        .rev()
+        .chain(from_mode)
         .filter(|&l| l <= threshold)
         .map(f64::exp)
         .fold(0.0, |a, b| a + b);
