@@ -88,6 +88,30 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// Whether the output is text for people (a table, Markdown, workflow annotations), where
+    /// a control character from the data must be shown rather than run; data formats (JSON,
+    /// CSV, JSON Lines, XML, TOML) carry the data as it is, in their own escapes.
+    pub fn writes_for_people(&self) -> bool {
+        match self {
+            Command::Analyze(a) => matches!(a.format, ReportFormat::Table | ReportFormat::Markdown),
+            Command::Check(a) => matches!(a.format, CheckFormat::Table | CheckFormat::Github),
+            Command::Explain(a) => a.format == Format::Table,
+            Command::Evaluate(a) => a.format == Format::Table,
+            Command::Compare(a) => a.format == Format::Table,
+            Command::Benchmarks(a) => a.format == Format::Table,
+            Command::Taxonomy(TaxonomyCommand::Show { format })
+            | Command::Taxonomy(TaxonomyCommand::Validate { format, .. }) => {
+                *format == Format::Table
+            }
+            Command::Tag(_)
+            | Command::Taxonomy(TaxonomyCommand::Init { .. })
+            | Command::Completions { .. }
+            | Command::Man => false,
+        }
+    }
+}
+
 /// How to find the reason columns of an export.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
@@ -595,8 +619,21 @@ pub fn command() -> clap::Command {
 
 /// Parse the process arguments; prints help or a usage error and exits (2) as clap does.
 pub fn parse() -> Cli {
-    let matches = command().get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| exit_with(e))
+}
+
+/// Print a clap error or help and exit as clap would, except that a value from the command line
+/// quoted in an error (`invalid value '...'`) is shown with its control characters escaped.
+fn exit_with(e: clap::Error) -> ! {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    eprint!("{}", crate::escape::message(&text));
+    std::process::exit(e.exit_code());
 }
 
 #[cfg(test)]

@@ -14,9 +14,12 @@ pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// Print a diagnostic. Values from the data in it should be shown with
+/// [`crate::escape::shown`]; whatever control character is left is escaped here.
 fn emit(kind: &str, message: impl Display) {
     if !QUIET.load(Ordering::Relaxed) {
-        eprintln!("churn: {kind}: {message}");
+        let message = message.to_string();
+        eprintln!("churn: {kind}: {}", crate::escape::message(&message));
     }
 }
 

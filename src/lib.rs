@@ -14,6 +14,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod diag;
+pub mod escape;
 pub mod input;
 pub mod metrics;
 pub mod render;
@@ -91,6 +92,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             true
         }
     };
+    if cli.command.writes_for_people() {
+        if let std::borrow::Cow::Owned(safe) =
+            escape::people_text(&String::from_utf8_lossy(&buffer))
+        {
+            buffer = safe.into_bytes();
+        }
+    }
     match &cli.output {
         Some(path) => write_file(path, &buffer)?,
         None => {

@@ -93,6 +93,9 @@ pub struct Lexicon {
     typo_index: FastMap<String, Vec<u32>>,
     /// Lengths of prefixes that may match with a typo.
     typo_prefix_lengths: Vec<usize>,
+    /// The longest typo form, in characters: a word more than one character longer is no
+    /// typo of any, and is not looked up (its deletions cost the square of its length).
+    typo_longest: usize,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -155,6 +158,7 @@ impl Lexicon {
             typo_forms: Vec::new(),
             typo_index: FastMap::default(),
             typo_prefix_lengths: Vec::new(),
+            typo_longest: 0,
         }
     }
 
@@ -193,6 +197,7 @@ impl Lexicon {
         for key in keys {
             self.typo_index.entry(key).or_default().push(index);
         }
+        self.typo_longest = self.typo_longest.max(chars.len());
         if prefix && !self.typo_prefix_lengths.contains(&chars.len()) {
             self.typo_prefix_lengths.push(chars.len());
         }
@@ -314,7 +319,9 @@ impl Lexicon {
                 }
             }
         };
-        consider(&chars, None, false);
+        if chars.len() <= self.typo_longest + 1 {
+            consider(&chars, None, false);
+        }
         for &m in &self.typo_prefix_lengths {
             for len in [m.saturating_sub(1), m, m + 1] {
                 if len >= 2 && chars.len() >= len {

@@ -1,6 +1,7 @@
 //! `churn analyze`: load -> classify -> attribute -> analyze (shares, intervals, tests,
 //! segments, periods) -> render.
 
+use crate::escape::shown;
 use std::io::Write;
 
 use anyhow::Result;
@@ -214,10 +215,11 @@ fn low_match_hint(report: &Report) -> Option<String> {
     }
     let column = report.inputs.first()?.text_column.as_deref()?;
     Some(format!(
-        "only {} of {answered} answers matched a reason; is `{column}` the column \
+        "only {} of {answered} answers matched a reason; is `{}` the column \
          with the reasons? Name another with --reason-col NAME, or see what was missed with \
          --show-unclassified 20.",
-        rows.tagged
+        rows.tagged,
+        shown(column)
     ))
 }
 
@@ -232,7 +234,7 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
             .text_column
             .iter()
             .chain(&input.code_columns)
-            .map(|c| format!("`{c}`"))
+            .map(|c| format!("`{}`", shown(c)))
             .collect();
         let paths: Vec<&str> = report
             .inputs
@@ -243,7 +245,7 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
             "`{}`: the reason column {} is blank in every row ({kept} rows), so there is \
              nothing to analyze\n  help: is it the right column? Name another with \
              --reason-col NAME",
-            paths.join(", "),
+            shown(&paths.join(", ")),
             columns.join(" and ")
         );
     }

@@ -187,7 +187,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
                     loaded
                         .headers
                         .iter()
-                        .map(|h| format!("`{h}`"))
+                        .map(|h| format!("`{}`", crate::escape::shown(h)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

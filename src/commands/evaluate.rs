@@ -1,5 +1,6 @@
 //! `churn evaluate`: tag a labelled export and measure agreement with its labels.
 
+use crate::escape::shown;
 use std::io::Write;
 
 use anyhow::{bail, Result};
@@ -111,16 +112,19 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         let header = &loaded.extra_columns[0];
         let t = match label {
             None => bail!(
-                "failed to load `{}`: {place}, column `{header}`: blank label; every row of \
+                "failed to load `{}`: {place}, column `{}`: blank label; every row of \
                  a labelled file needs one",
-                loaded.path
+                shown(&loaded.path),
+                shown(header)
             ),
             Some(value) => match label_of(value) {
                 Some(t) => t,
                 None => bail!(
-                    "failed to load `{}`: {place}, column `{header}`: unknown label `{value}`; \
+                    "failed to load `{}`: {place}, column `{}`: unknown label `{}`; \
                      use one of: {}",
-                    loaded.path,
+                    shown(&loaded.path),
+                    shown(header),
+                    shown(value),
                     names.join(", ")
                 ),
             },

@@ -33,7 +33,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     if keep.len() < loaded.headers.len() {
         crate::diag::note(format_args!(
             "`{}` already has churn_* columns; they are replaced by new ones",
-            loaded.path
+            crate::escape::shown(&loaded.path)
         ));
     }
     let headers: Vec<String> = keep.iter().map(|&i| loaded.headers[i].clone()).collect();

@@ -3,6 +3,7 @@
 //! in, column indexes or an actionable error out.
 
 use crate::classify::{normalize, Classifier, CodeLookup};
+use crate::escape::shown;
 use crate::taxonomy::CodeMap;
 
 /// Lowercase letters and digits only: "Why did you cancel?" -> "whydidyoucancel".
@@ -117,7 +118,7 @@ pub enum ColumnError {
 fn list(headers: &[String]) -> String {
     headers
         .iter()
-        .map(|h| format!("`{h}`"))
+        .map(|h| format!("`{}`", shown(h)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -131,7 +132,7 @@ impl std::fmt::Display for ColumnError {
             } => {
                 write!(f, "no reason column found")?;
                 if let Some(s) = suggestion {
-                    write!(f, "; did you mean `{s}`?")?;
+                    write!(f, "; did you mean `{}`?", shown(s))?;
                 }
                 write!(
                     f,
@@ -152,9 +153,9 @@ impl std::fmt::Display for ColumnError {
                 headers,
                 suggestion,
             } => {
-                write!(f, "{flag}: no column `{name}`")?;
+                write!(f, "{flag}: no column `{}`", shown(name))?;
                 if let Some(s) = suggestion {
-                    write!(f, "; did you mean `{s}`?")?;
+                    write!(f, "; did you mean `{}`?", shown(s))?;
                 }
                 write!(f, "\n  columns: {}", list(headers))
             }

@@ -65,8 +65,9 @@ pub fn encoding_for(label: &str) -> Result<&'static Encoding, String> {
     };
     found.ok_or_else(|| {
         format!(
-            "unknown encoding `{label}`; use a name such as utf-8, utf-16le, utf-16be, \
-             windows-1252, latin1 or iso-8859-15"
+            "unknown encoding `{}`; use a name such as utf-8, utf-16le, utf-16be, \
+             windows-1252, latin1 or iso-8859-15",
+            crate::escape::shown(label)
         )
     })
 }

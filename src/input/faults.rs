@@ -2,6 +2,7 @@
 //! it: a damaged header (no row fits, the rows agree with each other), a quote never closed (a
 //! short record over several lines), or rows with a stray delimiter.
 
+use crate::escape::line as one_line;
 use anyhow::Result;
 
 use super::sniff;
@@ -55,7 +56,7 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
                 let shown: Vec<String> = quoted
                     .iter()
                     .take(4)
-                    .map(|(i, h)| format!("field {i} `{}`", clip(&h.replace('\n', "\\n"), 50)))
+                    .map(|(i, h)| format!("field {i} `{}`", clip(&one_line(h), 50)))
                     .collect();
                 msg.push_str(&format!(
                     "; its quotes are unbalanced: {} {} a stray `\"`, so {} fields run together \

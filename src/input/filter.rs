@@ -2,6 +2,8 @@
 //! (or has not) one of some values. Values are compared trimmed and without regard to case.
 //! Pure.
 
+use crate::escape::shown;
+
 /// How a filter compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -52,7 +54,7 @@ fn list(s: &str) -> Result<Vec<String>, String> {
         }
     }
     if quoted {
-        return Err(format!("the list `{inner}` has an unclosed quote"));
+        return Err(format!("the list `{}` has an unclosed quote", shown(inner)));
     }
     values.push(fold(&current));
     values.retain(|v| !v.is_empty());
@@ -67,7 +69,7 @@ pub fn parse(s: &str) -> Result<Filter, String> {
     let filter = |column: &str, op, values| -> Result<Filter, String> {
         let column = column.trim();
         if column.is_empty() {
-            return Err(format!("`{s}` names no column; write COL=VALUE"));
+            return Err(format!("`{}` names no column; write COL=VALUE", shown(s)));
         }
         Ok(Filter {
             text: s.to_string(),
@@ -90,7 +92,8 @@ pub fn parse(s: &str) -> Result<Filter, String> {
         return filter(&s[..at], Op::In, list(&s[at + 4..])?);
     }
     Err(format!(
-        "`{s}` is not a filter; write COL=VALUE, COL!=VALUE, \"COL in A,B\" or \"COL not in A,B\""
+        "`{}` is not a filter; write COL=VALUE, COL!=VALUE, \"COL in A,B\" or \"COL not in A,B\"",
+        shown(s)
     ))
 }
 

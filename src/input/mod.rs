@@ -17,6 +17,7 @@ mod stream;
 pub mod table;
 pub mod values;
 
+use crate::escape::{line, shown};
 use anyhow::{bail, Context, Result};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunked, StringChunkedBuilder};
 use serde::Serialize;
@@ -239,7 +240,7 @@ fn place_in(sources: &[SourceInfo], file: u32, line: u64) -> String {
         Some(_) => "row",
     };
     if sources.len() > 1 {
-        format!("`{}` {unit} {line}", sources[file].path)
+        format!("`{}` {unit} {line}", shown(&sources[file].path))
     } else {
         format!("{unit} {line}")
     }
@@ -366,8 +367,8 @@ fn open_tables(sources: Vec<Source>, read: &ReadOptions) -> Result<(Vec<Table>, 
     let mut notes = Vec::new();
     for source in sources {
         let name = source.name.clone();
-        let table =
-            Table::open(source, read).with_context(|| format!("failed to load `{name}`"))?;
+        let table = Table::open(source, read)
+            .with_context(|| format!("failed to load `{}`", shown(&name)))?;
         tables.push(table);
     }
     for table in &tables {
@@ -380,17 +381,18 @@ fn open_tables(sources: Vec<Source>, read: &ReadOptions) -> Result<(Vec<Table>, 
 fn table_notes(table: &Table, notes: &mut Vec<String>) {
     let name = &table.name;
     for n in &table.notes {
-        notes.push(format!("`{name}`: {n}"));
+        notes.push(format!("`{}`: {n}", shown(name)));
     }
     if !table.renamed.is_empty() {
-        let shown: Vec<String> = table
+        let pairs: Vec<String> = table
             .renamed
             .iter()
-            .map(|(from, to)| format!("`{}` -> `{to}`", from.trim()))
+            .map(|(from, to)| format!("`{}` -> `{}`", shown(from.trim()), shown(to)))
             .collect();
         notes.push(format!(
-            "`{name}`: blank or repeated column names renamed: {}",
-            shown.join(", ")
+            "`{}`: blank or repeated column names renamed: {}",
+            shown(name),
+            pairs.join(", ")
         ));
     }
 }
@@ -461,7 +463,8 @@ fn plan(
     if let Some(sheet) = &read.sheet {
         if tables.iter().all(|t| t.format != "xlsx") {
             notes.push(format!(
-                "--sheet `{sheet}` is for workbooks (.xlsx, .xls, .ods); no file read is one"
+                "--sheet `{}` is for workbooks (.xlsx, .xls, .ods); no file read is one",
+                shown(sheet)
             ));
         }
     }
@@ -490,12 +493,12 @@ fn plan(
                 .iter()
                 .zip(map)
                 .filter(|(_, m)| m.is_none())
-                .map(|(h, _)| format!("`{h}`"))
+                .map(|(h, _)| format!("`{}`", shown(h)))
                 .collect();
             if !missing.is_empty() {
                 notes.push(format!(
                     "`{}` has no {} (left blank); files are combined by column name",
-                    t.name,
+                    shown(&t.name),
                     clip(&missing.join(", "), 200)
                 ));
             }
@@ -519,11 +522,11 @@ fn plan(
             sample.push((k, r.fields.to_record()));
             Ok(sample.len() < SAMPLE_ROWS)
         })
-        .with_context(|| format!("failed to load `{}`", t.name))?;
+        .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
         if let Some((line, found)) = bad {
             let err = bad_row_error(t, line, found)
-                .with_context(|| format!("failed to load `{}`", t.name))?;
-            return Err(err.context(format!("failed to load `{}`", t.name)));
+                .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+            return Err(err.context(format!("failed to load `{}`", shown(&t.name))));
         }
         if sample.len() >= SAMPLE_ROWS {
             break;
@@ -536,11 +539,12 @@ fn plan(
             "the file has"
         };
         bail!(
-            "failed to load `{path}`: {what} a header but no data rows\n  columns: {}",
+            "failed to load `{}`: {what} a header but no data rows\n  columns: {}",
+            shown(&path),
             clip(
                 &headers
                     .iter()
-                    .map(|h| format!("`{h}`"))
+                    .map(|h| format!("`{}`", shown(h)))
                     .collect::<Vec<_>>()
                     .join(", "),
                 300
@@ -563,7 +567,7 @@ fn plan(
         &options.code_cols,
     )
     .map_err(|e| {
-        let mut msg = format!("failed to load `{path}`: {e}");
+        let mut msg = format!("failed to load `{}`: {e}", shown(&path));
         if headers.len() == 1 && tables.iter().all(|t| t.format == "csv") {
             msg.push_str(
                 "\n  note: no delimiter (`,` `;` tab `|`) splits the lines, so the file reads \
@@ -581,11 +585,12 @@ fn plan(
         && tables.iter().all(|t| t.format == "csv")
     {
         bail!(
-            "failed to load `{path}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
+            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
              reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
              it is one column of answers, name it with --reason-col; if another character \
              separates the fields, name it with --delimiter",
-            clip(&headers[0], 60)
+            shown(&path),
+            clip(&line(&headers[0]), 60)
         );
     }
     let mut extra = Vec::new();
@@ -784,7 +789,7 @@ fn fill(
             files.push(k as u32);
             Ok(true)
         })
-        .with_context(|| format!("failed to load `{}`", t.name))?;
+        .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
         filtered_out += info.filtered_out;
         infos.push(info);
     }
@@ -843,8 +848,9 @@ fn something_left(
 ) -> Result<()> {
     if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
         bail!(
-            "failed to load `{path}`: all {} rows have the wrong number of fields (the header \
+            "failed to load `{}`: all {} rows have the wrong number of fields (the header \
              has {}); nothing is left to analyze",
+            shown(path),
             rejected.len(),
             rejected[0].expected_fields
         );
@@ -853,7 +859,7 @@ fn something_left(
         let shown: Vec<String> = read
             .filters
             .iter()
-            .map(|f| format!("`{}`", f.text))
+            .map(|f| format!("`{}`", shown(&f.text)))
             .collect();
         bail!(
             "--where {} left none of the {filtered_out} rows; values are compared trimmed and \

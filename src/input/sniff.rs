@@ -32,8 +32,9 @@ pub fn parse_delimiter(s: &str) -> Result<u8, String> {
             Ok(s.as_bytes()[0])
         }
         _ => Err(format!(
-            "`{s}` is not a delimiter; give one character (`,` `;` `|`) or comma, semicolon, \
-             tab, pipe"
+            "`{}` is not a delimiter; give one character (`,` `;` `|`) or comma, semicolon, \
+             tab, pipe",
+            crate::escape::shown(s)
         )),
     }
 }

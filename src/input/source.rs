@@ -2,6 +2,7 @@
 //! decompression, and what kind of file the bytes are (CSV text, a workbook, Parquet), told by
 //! their first bytes rather than the file name.
 
+use crate::escape::shown;
 use std::io::Read;
 use std::path::Path;
 
@@ -37,17 +38,18 @@ pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for input in inputs {
         if input != "-" && is_pattern(input) && !Path::new(input).exists() {
-            let paths = glob::glob(input)
-                .map_err(|e| anyhow::anyhow!("`{input}` is not a valid glob pattern: {e}"))?;
+            let paths = glob::glob(input).map_err(|e| {
+                anyhow::anyhow!("`{}` is not a valid glob pattern: {e}", shown(input))
+            })?;
             let mut matched = Vec::new();
             for p in paths {
-                let p = p.map_err(|e| anyhow::anyhow!("`{input}`: {e}"))?;
+                let p = p.map_err(|e| anyhow::anyhow!("`{}`: {e}", shown(input)))?;
                 if p.is_file() {
                     matched.push(p.to_string_lossy().into_owned());
                 }
             }
             if matched.is_empty() {
-                bail!("`{input}` matches no file");
+                bail!("`{}` matches no file", shown(input));
             }
             matched.sort();
             out.extend(matched);
@@ -58,7 +60,7 @@ pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
     let mut seen = std::collections::BTreeSet::new();
     for name in &out {
         if !seen.insert(name.as_str()) {
-            bail!("`{name}` is given twice; each file is read once");
+            bail!("`{}` is given twice; each file is read once", shown(name));
         }
     }
     Ok(out)
@@ -149,8 +151,9 @@ fn read_bytes(name: &str) -> Result<Vec<u8>> {
     let path = Path::new(name);
     if path.is_dir() {
         bail!(
-            "`{name}` is a directory; give a file, or a glob such as `{}/*.csv`",
-            name.trim_end_matches('/')
+            "`{}` is a directory; give a file, or a glob such as `{}/*.csv`",
+            shown(name),
+            shown(name.trim_end_matches('/'))
         );
     }
     std::fs::read(path).map_err(|e| {
@@ -161,7 +164,7 @@ fn read_bytes(name: &str) -> Result<Vec<u8>> {
             }
             _ => e.to_string(),
         };
-        anyhow::anyhow!("cannot read `{name}`: {why}")
+        anyhow::anyhow!("cannot read `{}`: {why}", shown(name))
     })
 }
 
@@ -198,12 +201,18 @@ pub fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'stati
         flate2::read::MultiGzDecoder::new(bytes.as_slice())
             .read_to_end(&mut out)
             .map_err(|e| {
-                anyhow::anyhow!("`{name}` looks gzip-compressed but cannot be decompressed: {e}")
+                anyhow::anyhow!(
+                    "`{}` looks gzip-compressed but cannot be decompressed: {e}",
+                    shown(name)
+                )
             })?;
         Ok((out, Some("gzip")))
     } else if bytes.starts_with(ZSTD) {
         let out = zstd::stream::decode_all(bytes.as_slice()).map_err(|e| {
-            anyhow::anyhow!("`{name}` looks zstd-compressed but cannot be decompressed: {e}")
+            anyhow::anyhow!(
+                "`{}` looks zstd-compressed but cannot be decompressed: {e}",
+                shown(name)
+            )
         })?;
         Ok((out, Some("zstd")))
     } else {
@@ -222,8 +231,9 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
     for (magic, what) in NOT_EXPORTS {
         if bytes.starts_with(magic) {
             bail!(
-                "`{name}` is {what}, not a survey export\n  help: give a CSV file (optionally \
-                 .gz or .zst), an .xlsx workbook or a .parquet file"
+                "`{}` is {what}, not a survey export\n  help: give a CSV file (optionally \
+                 .gz or .zst), an .xlsx workbook or a .parquet file",
+                shown(name)
             );
         }
     }

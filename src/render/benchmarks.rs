@@ -1,5 +1,6 @@
 //! `churn benchmarks` as text: one block per set, its buckets, and where the numbers come from.
 
+use crate::escape::shown;
 use std::io::{self, Write};
 
 use comfy_table::CellAlignment;
@@ -29,7 +30,7 @@ pub fn list(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         } else {
             ""
         };
-        writeln!(out, "{}{default}", b.name)?;
+        writeln!(out, "{}{default}", shown(&b.name))?;
         let mut table = plain_table();
         table.set_header(["bucket", "share", "reasons"]);
         for (bucket, ids) in b.buckets.iter().zip(members(b, t)) {
@@ -52,10 +53,10 @@ pub fn list(config: &Config, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "Not covered (left out of comparisons): {}",
-                uncovered.join(", ")
+                shown(&uncovered.join(", "))
             )?;
         }
-        writeln!(out, "{}", b.note)?;
+        writeln!(out, "{}", shown(&b.note))?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{Cell, CellAlignment, Color};
 
 use crate::check::{percent, Check, CheckReport, Unit};
+use crate::escape::line as one_line;
 use crate::render::CheckFormat;
 
 /// Write `report` in `format`.
@@ -66,7 +67,7 @@ fn limit(c: &Check) -> String {
     }
 }
 
-/// "max-share dissatisfaction", or just the rule.
+/// "max-share dissatisfaction", or just the rule; a target from the data shown on one line.
 fn title(c: &Check) -> String {
     match &c.target {
         Some(t)
@@ -75,9 +76,9 @@ fn title(c: &Check) -> String {
                 "reason-column" | "require-col" | "max-duplicate-ids"
             ) =>
         {
-            format!("{} `{t}`", c.rule)
+            format!("{} `{}`", c.rule, one_line(t))
         }
-        Some(t) => format!("{} {t}", c.rule),
+        Some(t) => format!("{} {}", c.rule, one_line(t)),
         None => c.rule.to_string(),
     }
 }
@@ -97,7 +98,7 @@ fn table(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Result<(
     writeln!(
         out,
         "{}: {} rows ({})",
-        report.input,
+        one_line(&report.input),
         r.read,
         super::accounting(r)
     )?;
@@ -130,7 +131,7 @@ fn table(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Result<(
     }
     writeln!(out, "{t}")?;
     for c in report.checks.iter().filter(|c| !c.passed) {
-        writeln!(out, "FAIL {}: {}", title(c), c.message)?;
+        writeln!(out, "FAIL {}: {}", title(c), one_line(&c.message))?;
     }
     writeln!(out, "{}", summary(report))
 }
@@ -228,15 +229,15 @@ fn gh_property(s: &str) -> String {
 fn github(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     for c in &report.checks {
         if c.passed {
-            writeln!(out, "pass {}: {}", title(c), c.message)?;
+            writeln!(out, "pass {}: {}", title(c), one_line(&c.message))?;
         } else {
             let line = c.line.map(|l| format!(",line={l}")).unwrap_or_default();
             writeln!(
                 out,
                 "::error file={}{line},title={}::{}",
-                gh_property(&report.input),
+                gh_property(&one_line(&report.input)),
                 gh_property(&format!("churn check: {}", title(c))),
-                gh_data(&c.message)
+                gh_data(&one_line(&c.message))
             )?;
         }
     }

@@ -17,7 +17,7 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         writeln!(
             out,
             "{name}: {} ({} rows: {})",
-            side.path,
+            crate::escape::shown(&side.path),
             r.read,
             super::accounting(r)
         )?;

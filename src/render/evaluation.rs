@@ -1,6 +1,7 @@
 //! `churn evaluate` as text: the headline numbers, scores per label, the confusion matrix and
 //! the first disagreements.
 
+use crate::escape::shown;
 use std::io::{self, Write};
 
 use comfy_table::CellAlignment;
@@ -16,13 +17,13 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
     writeln!(
         out,
         "{} ({} rows; text `{}`, truth `{}`)",
-        e.path,
+        shown(&e.path),
         e.rows,
-        e.text_column.as_deref().unwrap_or("-"),
-        e.truth_column
+        shown(e.text_column.as_deref().unwrap_or("-")),
+        shown(&e.truth_column)
     )?;
     if let Some(c) = &e.config {
-        writeln!(out, "Taxonomy: {c}")?;
+        writeln!(out, "Taxonomy: {}", shown(c))?;
     }
     writeln!(
         out,
@@ -88,7 +89,10 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
             writeln!(
                 out,
                 "  line {}: {} -> {}: {}",
-                miss.line, miss.truth, miss.predicted, miss.text
+                miss.line,
+                shown(&miss.truth),
+                shown(&miss.predicted),
+                shown(&miss.text)
             )?;
         }
     }

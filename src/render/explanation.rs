@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use crate::commands::explain::Explained;
+use crate::escape::shown;
 
 pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let bold = |s: &str| {
@@ -12,14 +13,14 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
             s.to_string()
         }
     };
-    writeln!(out, "answer:      {}", e.text)?;
-    writeln!(out, "normalized:  {}", e.normalized)?;
+    writeln!(out, "answer:      {}", shown(&e.text))?;
+    writeln!(out, "normalized:  {}", shown(&e.normalized))?;
     if let Some(c) = &e.code {
         let reads = match &c.reason {
-            Some(r) => format!("reason `{r}`"),
+            Some(r) => format!("reason `{}`", shown(r)),
             None => c.reads_as.clone(),
         };
-        writeln!(out, "code:        {} -> {reads}", c.value)?;
+        writeln!(out, "code:        {} -> {reads}", shown(&c.value))?;
     }
     if e.matches.is_empty() {
         writeln!(out, "matches:     none")?;
@@ -28,7 +29,7 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
         for m in &e.matches {
             let mut notes = Vec::new();
             if let Some(n) = &m.negated_by {
-                notes.push(format!("cancelled by negation \"{n}\""));
+                notes.push(format!("cancelled by negation \"{}\"", shown(n)));
             }
             if m.inside_longer_match {
                 notes.push("inside a longer match".to_string());
@@ -37,19 +38,19 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
                 notes.push("hint set aside: a phrase matched".to_string());
             }
             for [a, b] in &m.typos {
-                notes.push(format!("typo: \"{a}\" read as \"{b}\""));
+                notes.push(format!("typo: \"{}\" read as \"{}\"", shown(a), shown(b)));
             }
             let status = if m.counts { "counts" } else { "ignored" };
             writeln!(
                 out,
                 "  {:<16} \"{}\" (words {}-{})  {} [{}] {}  {status}{}",
-                m.reason,
-                m.matched,
+                shown(&m.reason),
+                shown(&m.matched),
                 m.words[0] + 1,
                 m.words[1],
                 m.kind,
-                m.lang,
-                m.rule,
+                shown(&m.lang),
+                shown(&m.rule),
                 if notes.is_empty() {
                     String::new()
                 } else {
@@ -65,7 +66,7 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
             .map(|n| {
                 format!(
                     "\"{}\" (word {}){}",
-                    n.word,
+                    shown(&n.word),
                     n.position + 1,
                     if n.cancels_a_match {
                         ""
@@ -78,10 +79,10 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
         writeln!(out, "negations:   {}", list.join(", "))?;
     }
     let result = match &e.outcome.reason {
-        Some(r) => format!("{} ({})", r, e.outcome.kind),
+        Some(r) => format!("{} ({})", shown(r), e.outcome.kind),
         None => e.outcome.kind.replace('_', " "),
     };
     writeln!(out, "result:      {}", bold(&result))?;
-    writeln!(out, "why:         {}", e.outcome.why)?;
+    writeln!(out, "why:         {}", shown(&e.outcome.why))?;
     Ok(())
 }

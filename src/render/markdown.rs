@@ -10,9 +10,44 @@ use crate::report::{Ci, Report};
 
 pub struct Markdown;
 
-/// `|` and line breaks would break a table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// A value from the data as Markdown text: on one line (see [`crate::escape::line`]), raw HTML
+/// shown as text, and the characters that would start emphasis, a link or a code span, or end
+/// a table cell, escaped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in crate::escape::line(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value from the data as a code span that it cannot leave: fenced by one more backtick than
+/// its longest run of them, padded when it starts or ends with one, on one line, `|` escaped
+/// (GitHub reads it as the end of a table cell even in a code span).
+fn code(s: &str) -> String {
+    let s = crate::escape::line(s).replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 fn interval(ci: Option<&Ci>) -> String {
@@ -33,19 +68,15 @@ impl Render for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let r = &report.rows;
         let level = format!("{:.0}%", report.confidence * 100.0);
-        let names: Vec<String> = report
-            .inputs
-            .iter()
-            .map(|i| format!("`{}`", cell(&i.source.path)))
-            .collect();
+        let names: Vec<String> = report.inputs.iter().map(|i| code(&i.source.path)).collect();
         writeln!(out, "## Why customers left: {}", names.join(", "))?;
         writeln!(out)?;
         writeln!(out, "Read {} rows: {}.", r.read, super::accounting(r))?;
         if let Some(w) = &report.weight {
             writeln!(
                 out,
-                "Shares are of `{}` (total {}, effective sample size {:.1}).",
-                cell(&w.column),
+                "Shares are of {} (total {}, effective sample size {:.1}).",
+                code(&w.column),
                 w.total,
                 w.effective_n
             )?;
@@ -53,15 +84,15 @@ impl Render for Markdown {
         writeln!(out)?;
         writeln!(
             out,
-            "| reason | responses | share | {level} CI | benchmark `{}` | Δ pp | verdict |",
-            cell(&report.benchmark.name)
+            "| reason | responses | share | {level} CI | benchmark {} | Δ pp | verdict |",
+            code(&report.benchmark.name)
         )?;
         writeln!(out, "|---|--:|--:|--:|--:|--:|---|")?;
         for x in &report.reasons {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                cell(&x.label),
+                text(&x.label),
                 count(x.count),
                 x.share.map(pct).unwrap_or_else(|| "–".into()),
                 interval(x.ci.as_ref()),
@@ -87,8 +118,8 @@ impl Render for Markdown {
             let reading = super::fit_reading(t.p_value, report.confidence);
             writeln!(
                 out,
-                "**Test against `{}`** ({}): p {}, Cohen's w = {:.2} ({}): {reading}.",
-                cell(&report.benchmark.name),
+                "**Test against {}** ({}): p {}, Cohen's w = {:.2} ({}): {reading}.",
+                code(&report.benchmark.name),
                 t.method,
                 p_phrase(t.p_value),
                 t.effect_size,
@@ -123,10 +154,30 @@ impl Render for Markdown {
         writeln!(out)?;
         writeln!(
             out,
-            "> Benchmark `{}`: {}",
-            cell(&report.benchmark.name),
-            cell(&report.benchmark.note)
+            "> Benchmark {}: {}",
+            code(&report.benchmark.name),
+            text(&report.benchmark.note)
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, text};
+
+    #[test]
+    fn code_spans_hold_any_name() {
+        assert_eq!(code("a.csv"), "`a.csv`");
+        assert_eq!(code("a`b.csv"), "``a`b.csv``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("a|b\nc"), "`a\\|b\\nc`");
+    }
+
+    #[test]
+    fn labels_are_text_not_html_or_markup() {
+        assert_eq!(text("<b>x</b> & *y*"), "&lt;b&gt;x&lt;/b&gt; &amp; \\*y\\*");
+        assert_eq!(text("a|b `c` [d](e)"), "a\\|b \\`c\\` \\[d\\](e)");
+        assert_eq!(text("Price"), "Price");
     }
 }

@@ -7,6 +7,7 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 
 use super::Render;
 use crate::compare::Verdict;
+use crate::escape::{line, shown};
 use crate::report::{BreakdownRow, Ci, ReasonRow, Report};
 
 pub struct Table {
@@ -141,11 +142,11 @@ impl Table {
         let against = if benchmark == "kennedy" {
             "the famous".to_string()
         } else {
-            format!("benchmark `{benchmark}`'s")
+            format!("benchmark `{}`'s", shown(benchmark))
         };
         Some(format!(
             "{}: {}{interval} of tagged churn, against {against} {} ({direction})",
-            row.label,
+            shown(&row.label),
             self.bold(&pct(share)),
             pct(bench).replace(".0%", "%"),
         ))
@@ -170,7 +171,7 @@ impl Table {
         let share_head = if weighted {
             format!(
                 "share of {} ({level} CI)",
-                report.weight.as_ref().map_or("", |w| w.column.as_str())
+                line(report.weight.as_ref().map_or("", |w| w.column.as_str()))
             )
         } else {
             format!("share ({level} CI)")
@@ -207,7 +208,7 @@ impl Table {
             let bar_cell = Cell::new(r.share.map(bar).unwrap_or_default());
             let verdict = Cell::new(arrow(r.verdict));
             t.add_row(vec![
-                Cell::new(&r.id),
+                Cell::new(line(&r.id)),
                 Cell::new(count(r.count)),
                 Cell::new(share_ci(r.share, r.ci.as_ref())),
                 Cell::new(r.benchmark_share.map(pct).unwrap_or_else(|| "–".into())),
@@ -277,7 +278,7 @@ impl Table {
             writeln!(
                 out,
                 "{}",
-                self.bold(&format!("Against benchmark `{}`:", bench.name))
+                self.bold(&format!("Against benchmark `{}`:", shown(&bench.name)))
             )?;
             let mut t = super::plain_table();
             t.set_header([
@@ -291,8 +292,8 @@ impl Table {
             ]);
             for b in &bench.buckets {
                 t.add_row([
-                    b.label.clone(),
-                    b.reasons.join(", "),
+                    line(&b.label).into_owned(),
+                    line(&b.reasons.join(", ")).into_owned(),
                     count(b.count),
                     share_ci(b.share, b.ci.as_ref()),
                     pct(b.benchmark_share),
@@ -323,7 +324,7 @@ impl Table {
             writeln!(
                 out,
                 "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
-                bench.name,
+                shown(&bench.name),
                 p_phrase(t.p_value),
                 t.effect_size,
                 effect_words(t.effect_size)
@@ -333,7 +334,7 @@ impl Table {
             }
         }
         for note in &bench.notes {
-            writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;
+            writeln!(out, "{}", self.dim(&format!("Note: {}.", shown(note))))?;
         }
         let method = if report.weight.is_some() {
             "bootstrap"
@@ -370,14 +371,15 @@ impl Table {
                 writeln!(
                     out,
                     "Uncontrollable churn ({}): {}; controllable: {}.",
-                    roll.uncontrollable.reasons.join(", "),
+                    shown(&roll.uncontrollable.reasons.join(", ")),
                     share_ci(Some(u), roll.uncontrollable.ci.as_ref()),
                     share_ci(Some(c), roll.controllable.ci.as_ref()),
                 )?;
             }
         }
         if let Some(seg) = &report.segments {
-            self.breakdown(report, &format!("By {}", seg.columns.join(" / ")), seg, out)?;
+            let title = format!("By {}", shown(&seg.columns.join(" / ")));
+            self.breakdown(report, &title, seg, out)?;
         }
         if let Some(per) = &report.periods {
             let period = per.period.map_or("period", |p| match p {
@@ -386,7 +388,7 @@ impl Table {
                 crate::input::values::Period::Quarter => "quarter",
                 crate::input::values::Period::Year => "year",
             });
-            let title = format!("By {period} of `{}`", per.columns.join(""));
+            let title = format!("By {period} of `{}`", shown(&per.columns.join("")));
             self.breakdown(report, &title, per, out)?;
         }
         Ok(())
@@ -403,14 +405,14 @@ impl Table {
         writeln!(out, "{}", self.bold(&format!("{title}:")))?;
         let mut t = super::plain_table();
         let mut header = vec!["".to_string(), "rows".to_string(), "tagged".to_string()];
-        header.extend(report.reasons.iter().map(|r| r.id.clone()));
+        header.extend(report.reasons.iter().map(|r| line(&r.id).into_owned()));
         t.set_header(header);
         for g in &b.groups {
             let mut row = vec![
                 if g.too_small {
-                    format!("{} *", g.key)
+                    format!("{} *", shown(&g.key))
                 } else {
-                    g.key.clone()
+                    line(&g.key).into_owned()
                 },
                 g.rows.to_string(),
                 g.tagged.to_string(),
@@ -453,7 +455,7 @@ impl Table {
             )?;
         }
         for note in &b.notes {
-            writeln!(out, "{}", self.dim(&format!("Note: {note}.")))?;
+            writeln!(out, "{}", self.dim(&format!("Note: {}.", shown(note))))?;
         }
         Ok(())
     }
@@ -465,10 +467,10 @@ impl Render for Table {
         for input in &report.inputs {
             let mut columns = Vec::new();
             if let Some(c) = &input.text_column {
-                columns.push(format!("text `{c}`"));
+                columns.push(format!("text `{}`", shown(c)));
             }
             for c in &input.code_columns {
-                columns.push(format!("codes `{c}`"));
+                columns.push(format!("codes `{}`", shown(c)));
             }
             let source = &input.source;
             let mut how = vec![plural(source.rows, "row", "rows")];
@@ -476,7 +478,7 @@ impl Render for Table {
                 how.push(source.format.to_string());
             }
             if let Some(sheet) = &source.sheet {
-                how.push(format!("sheet `{sheet}`"));
+                how.push(format!("sheet `{}`", shown(sheet)));
             }
             how.extend(source.compression.map(str::to_string));
             if let Some(e) = source.encoding.filter(|e| *e != "UTF-8") {
@@ -494,13 +496,13 @@ impl Render for Table {
             writeln!(
                 out,
                 "{} ({}; reason column: {})",
-                self.bold(&source.path),
+                self.bold(&line(&source.path)),
                 how.join(", "),
                 columns.join(", ")
             )?;
         }
         if let Some(config) = &report.config {
-            writeln!(out, "Taxonomy: {config}")?;
+            writeln!(out, "Taxonomy: {}", shown(config))?;
         }
         let involuntary = if r.involuntary > 0 {
             format!(", {} involuntary", r.involuntary)
@@ -529,7 +531,7 @@ impl Render for Table {
                 .take(20)
                 .map(|x| {
                     let file = if several {
-                        format!("`{}` ", x.path)
+                        format!("`{}` ", shown(&x.path))
                     } else {
                         String::new()
                     };
@@ -566,7 +568,7 @@ impl Render for Table {
                 .unknown_codes
                 .iter()
                 .take(5)
-                .map(|c| format!("`{}` ({})", c.value, c.count))
+                .map(|c| format!("`{}` ({})", shown(&c.value), c.count))
                 .collect();
             let more = report.unknown_codes.len().saturating_sub(5);
             writeln!(
@@ -631,7 +633,8 @@ impl Render for Table {
             "{}",
             self.dim(&format!(
                 "Benchmark `{}`: {}",
-                report.benchmark.name, report.benchmark.note
+                shown(&report.benchmark.name),
+                shown(&report.benchmark.note)
             ))
         )?;
         if !report.unclassified_answers.is_empty() {
@@ -648,7 +651,7 @@ impl Render for Table {
                 .max()
                 .unwrap_or(1);
             for a in &report.unclassified_answers {
-                writeln!(out, "  {:>width$}  {}", a.count, a.text)?;
+                writeln!(out, "  {:>width$}  {}", a.count, shown(&a.text))?;
             }
         }
         Ok(())

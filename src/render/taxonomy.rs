@@ -1,5 +1,6 @@
 //! `churn taxonomy show` and `validate` as text.
 
+use crate::escape::shown;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -28,7 +29,7 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         config
             .origin
             .path()
-            .unwrap_or_else(|| "built-in".to_string())
+            .map_or_else(|| "built-in".to_string(), |p| shown(&p).to_string())
     )?;
     writeln!(
         out,
@@ -40,7 +41,7 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         if t.negation.enabled { "on" } else { "off" },
         t.negation.window,
         config.attribution.name(),
-        config.benchmark,
+        shown(&config.benchmark),
     )?;
     writeln!(out)?;
     let mut table = super::plain_table();
@@ -64,9 +65,9 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "Codes `{}` ({}; headers: {}{}):",
-            m.id,
-            m.description,
-            m.headers.join(", "),
+            shown(&m.id),
+            shown(&m.description),
+            shown(&m.headers.join(", ")),
             if m.detect_by_values {
                 "; also found by values"
             } else {
@@ -80,7 +81,7 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
                 CodeTarget::Involuntary => "(involuntary: outside the shares)".to_string(),
                 CodeTarget::Nothing => "(no answer in itself)".to_string(),
             };
-            writeln!(out, "  {code} -> {target}")?;
+            writeln!(out, "  {} -> {}", shown(code), shown(&target))?;
         }
     }
     writeln!(out)?;
@@ -88,9 +89,9 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         let shares: Vec<String> = b
             .buckets
             .iter()
-            .map(|x| format!("{} {}", x.id, super::benchmarks::percent(x.share)))
+            .map(|x| format!("{} {}", shown(&x.id), super::benchmarks::percent(x.share)))
             .collect();
-        writeln!(out, "Benchmark `{}`: {}", b.name, shares.join(", "))?;
+        writeln!(out, "Benchmark `{}`: {}", shown(&b.name), shares.join(", "))?;
     }
     writeln!(
         out,
@@ -103,20 +104,27 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
 
 pub fn validation(name: &str, result: &Checked, out: &mut dyn Write) -> io::Result<()> {
     for d in &result.diagnostics {
-        writeln!(out, "{name}: {d}")?;
+        writeln!(
+            out,
+            "{}: {}",
+            shown(name),
+            crate::escape::message(&d.to_string())
+        )?;
     }
     let errors = result.errors().count();
     let warnings = result.warnings().count();
     if errors == 0 {
         writeln!(
             out,
-            "{name}: valid ({warnings} warning{})",
+            "{}: valid ({warnings} warning{})",
+            shown(name),
             if warnings == 1 { "" } else { "s" }
         )?;
     } else {
         writeln!(
             out,
-            "{name}: invalid: {errors} error{}, {warnings} warning{}",
+            "{}: invalid: {errors} error{}, {warnings} warning{}",
+            shown(name),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         )?;

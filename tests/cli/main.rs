@@ -7,6 +7,7 @@ mod config;
 mod errors;
 mod evaluate;
 mod formats;
+mod hostile;
 mod input;
 mod properties;
 mod stats;

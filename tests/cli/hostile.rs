@@ -1,0 +1,231 @@
+//! Hostile input: exports written to hurt the machine or the people reading the output. Each
+//! test reproduces one attack from the red team's list (fixtures/hostile/README.md) and fails on
+//! the code before the fix.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::churn;
+
+/// Escape sequences and workflow commands, planted in every place an export or a config reaches.
+const ESC_TITLE: &str = "\u{1b}]0;pwned\u{7}";
+const ESC_CLEAR: &str = "\u{1b}[2J";
+const OSC8: &str = "\u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}";
+
+/// Run churn in `dir` and return its output, whatever the exit code.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    churn().current_dir(dir).args(args).output().unwrap()
+}
+
+/// No line of `text` holds a control character (other than a tab) or a bidirectional override,
+/// and no line starts a GitHub workflow command unless it is one of ours.
+fn assert_clean(what: &str, text: &[u8], ours: &[&str]) {
+    let text = String::from_utf8_lossy(text);
+    for line in text.lines() {
+        let bad = line.chars().find(|&c| {
+            (c.is_control() && c != '\t')
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        });
+        assert!(
+            bad.is_none(),
+            "{what}: raw {bad:?} in line {line:?}\n{text}"
+        );
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("::") {
+            assert!(
+                ours.iter().any(|o| trimmed.starts_with(o)),
+                "{what}: a line starts a workflow command: {line:?}\n{text}"
+            );
+        }
+    }
+}
+
+/// A folder holding a poisoned export (in its name, header, codes, answers and segment values)
+/// and a config whose labels and notes are poisoned too.
+fn poisoned() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("s{ESC_TITLE}\n::error title=name::x.csv");
+    let mut csv = format!(
+        "id,\"reason\n::error title=x::y\",\"plan{ESC_CLEAR}\",cancellation_details.feedback,date\n"
+    );
+    let plans = [
+        format!("pro{ESC_TITLE}"),
+        "basic\n::warning::seg".to_string(),
+    ];
+    for i in 0..60 {
+        let (answer, code) = match i % 4 {
+            0 => ("too expensive".to_string(), "too_expensive".to_string()),
+            1 => (
+                format!("zzz{ESC_CLEAR}\n::stop-commands::abc"),
+                OSC8.to_string(),
+            ),
+            2 => ("nobody answered my emails".to_string(), String::new()),
+            _ => ("qqq\u{202E}txt.exe\r::error::cr".to_string(), String::new()),
+        };
+        let plan = &plans[i % 2];
+        let day = 1 + i % 28;
+        csv.push_str(&format!(
+            "{i},\"{answer}\",\"{plan}\",\"{code}\",2024-0{}-{day:02}\n",
+            1 + i % 3
+        ));
+    }
+    std::fs::write(dir.path().join(&name), csv).unwrap();
+    let config = format!(
+        "extends = \"builtin\"\n\n[[reason]]\nid = \"indifference\"\nlabel = \"Ignored{ESC_CLEAR}\\n::error::label <script>alert(1)</script> `x\"\n\n\
+         [[benchmark]]\nname = \"ours\"\nnote = \"note\\n::error::bench {ESC_TITLE}\"\n\
+         shares = {{ died = 1, moved = 3, friend_referral = 5, better_product = 9, dissatisfaction = 14, indifference = 68 }}\n"
+    );
+    let config: String = config
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() && c != '\n' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    std::fs::write(dir.path().join("churn.toml"), config).unwrap();
+    (dir, name)
+}
+
+#[test]
+fn data_never_reaches_a_terminal_or_a_ci_log_raw() {
+    let (dir, name) = poisoned();
+    let dir = dir.path();
+    let plan = format!("plan{ESC_CLEAR}");
+    let ours = [
+        "::error file=",
+        "::error title=churn check::",
+        "::notice title=churn check::",
+    ];
+    let runs: Vec<(i32, Vec<&str>)> = vec![
+        (0, vec!["analyze", &name, "--show-unclassified", "5"]),
+        (
+            0,
+            vec![
+                "analyze",
+                &name,
+                "--benchmark",
+                "ours",
+                "--format",
+                "markdown",
+            ],
+        ),
+        (
+            0,
+            vec!["analyze", &name, "--by", &plan, "--show-unclassified", "5"],
+        ),
+        (0, vec!["analyze", &name, "--period", "month"]),
+        (
+            2,
+            vec!["analyze", &name, "--reason-col", "nope\n::error::flag"],
+        ),
+        (2, vec!["analyze", "missing\u{1b}[2J\n::error::x.csv"]),
+        (
+            1,
+            vec![
+                "check",
+                &name,
+                "--max-unclassified",
+                "0%",
+                "--require-col",
+                "gone\n::error::rc",
+                "--max-unknown-codes",
+                "0",
+            ],
+        ),
+        (
+            1,
+            vec![
+                "check",
+                &name,
+                "--max-unclassified",
+                "0%",
+                "--max-unknown-codes",
+                "0",
+                "--format",
+                "github",
+            ],
+        ),
+        (
+            1,
+            vec![
+                "check",
+                &name,
+                "--max-share",
+                "indifference=1%",
+                "--benchmark",
+                "ours",
+                "--format",
+                "github",
+            ],
+        ),
+        (
+            1,
+            vec![
+                "check",
+                &name,
+                "--require-col",
+                "gone\n::error::rc",
+                "--format",
+                "github",
+            ],
+        ),
+        (0, vec!["explain", "zzz\u{1b}[2J\n::error::explain"]),
+        (0, vec!["compare", &name, &name]),
+        (0, vec!["taxonomy", "show"]),
+        (0, vec!["benchmarks"]),
+    ];
+    for (code, args) in runs {
+        let out = run_in(dir, &args);
+        let what = format!("{args:?}");
+        assert_eq!(out.status.code(), Some(code), "{what}: {out:?}");
+        assert_clean(&format!("{what} stdout"), &out.stdout, &ours);
+        assert_clean(&format!("{what} stderr"), &out.stderr, &[]);
+    }
+}
+
+#[test]
+fn markdown_keeps_names_in_their_code_spans_and_labels_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a`b <i>x<b>.csv";
+    std::fs::write(
+        dir.path().join(name),
+        "id,reason\n1,too expensive\n2,nobody answered\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("churn.toml"),
+        "extends = \"builtin\"\n[[reason]]\nid = \"indifference\"\nlabel = \"<img src=x onerror=alert(1)> | *x*\"\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["analyze", name, "--format", "markdown"]);
+    assert!(out.status.success(), "{out:?}");
+    let md = String::from_utf8(out.stdout).unwrap();
+    // Raw HTML in a label is text; a backtick in a name stays inside its code span, where
+    // HTML is not read.
+    assert!(!md.contains("<img"), "{md}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt; \\| \\*x\\*"),
+        "{md}"
+    );
+    assert!(md.contains("``a`b <i>x<b>.csv``"), "{md}");
+}
+
+#[test]
+fn one_long_word_costs_little_memory() {
+    // A single 65,536-letter word: the typo lookup used to build every deletion of it (4 GB).
+    let word = "a".repeat(65_536);
+    let (_dir, path) = crate::temp_file(
+        "long.csv",
+        &format!("id,reason\n1,{word}\n2,too expensive\n"),
+    );
+    let out = std::process::Command::new("prlimit")
+        .args(["--as=1073741824", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("churn"))
+        .args(["analyze", &path, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"]["unclassified"], 1);
+    assert_eq!(v["rows"]["tagged"], 1);
+}
