@@ -167,9 +167,10 @@ pub fn analyze_export(
     let inputs = loaded
         .sources
         .iter()
-        .map(|source| Input {
+        .enumerate()
+        .map(|(i, source)| Input {
             source: source.clone(),
-            text_column: loaded.text_column.clone(),
+            text_column: loaded.text_columns.get(i).cloned().flatten(),
             code_column: loaded.code_columns.first().cloned(),
             code_columns: loaded.code_columns.clone(),
         })

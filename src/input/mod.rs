@@ -188,6 +188,9 @@ pub struct Loaded {
     pub sources: Vec<SourceInfo>,
     /// Header of the free-text reason column, if one is read.
     pub text_column: Option<String>,
+    /// Per file (as `sources`): the header its free text is read from, when it has one (files
+    /// combined may name it differently).
+    pub text_columns: Vec<Option<String>>,
     /// Headers of the coded columns read, left to right.
     pub code_columns: Vec<String>,
     /// Headers of the extra columns, in the order asked for.
@@ -403,6 +406,8 @@ struct Plan {
     path: String,
     /// The union of the files' columns, in order of first appearance.
     headers: Vec<String>,
+    /// Per table: the header its free text is read from, if any.
+    text_columns: Vec<Option<String>>,
     /// Per table: the table's column for each of `headers`.
     maps: Vec<Vec<Option<usize>>>,
     chosen: Chosen,
@@ -478,7 +483,7 @@ fn plan(
             }
         }
     }
-    let maps: Vec<Vec<Option<usize>>> = tables
+    let mut maps: Vec<Vec<Option<usize>>> = tables
         .iter()
         .map(|t| {
             headers
@@ -487,23 +492,6 @@ fn plan(
                 .collect()
         })
         .collect();
-    if several {
-        for (t, map) in tables.iter().zip(&maps) {
-            let missing: Vec<String> = headers
-                .iter()
-                .zip(map)
-                .filter(|(_, m)| m.is_none())
-                .map(|(h, _)| format!("`{}`", shown(h)))
-                .collect();
-            if !missing.is_empty() {
-                notes.push(format!(
-                    "`{}` has no {} (left blank); files are combined by column name",
-                    shown(&t.name),
-                    clip(&missing.join(", "), 200)
-                ));
-            }
-        }
-    }
 
     // A sample of rows for recognising coded columns by their values.
     let mut sample: Vec<(usize, csv::StringRecord)> = Vec::new();
@@ -577,6 +565,18 @@ fn plan(
         }
         anyhow::anyhow!(msg)
     })?;
+    if several && options.reason_col.is_none() {
+        let found = Found {
+            tables,
+            sample: &sample,
+            taxonomy,
+            classifier,
+        };
+        align_text_columns(&found, &headers, chosen.text, &mut maps, &mut notes);
+    }
+    if several {
+        note_missing_columns(tables, &headers, &maps, &mut notes);
+    }
     if headers.len() == 1
         && options.reason_col.is_none()
         && options.code_cols.is_empty()
@@ -610,9 +610,18 @@ fn plan(
     for f in &read.filters {
         filters.push((columns::named(&headers, "--where", &f.column)?, f.clone()));
     }
+    let text_columns = tables
+        .iter()
+        .zip(&maps)
+        .map(|(t, map)| {
+            let j = map[chosen.text?]?;
+            Some(t.headers[j].clone())
+        })
+        .collect();
     Ok(Plan {
         path,
         headers,
+        text_columns,
         maps,
         chosen,
         extra,
@@ -620,6 +629,84 @@ fn plan(
         filters,
         notes,
     })
+}
+
+/// What finding a file's own columns needs: the tables, a sample of their rows (table index,
+/// record) and the taxonomy.
+struct Found<'a> {
+    tables: &'a [&'a Table],
+    sample: &'a [(usize, csv::StringRecord)],
+    taxonomy: &'a Taxonomy,
+    classifier: &'a Classifier,
+}
+
+/// Files combined by column name whose free-text answers are under different headers
+/// (`reason` in one, `Why did you cancel?` in another): a file without the chosen column reads
+/// its own reason column in its place, with a note, so that its answers are not counted as
+/// blank.
+fn align_text_columns(
+    found: &Found<'_>,
+    headers: &[String],
+    text: Option<usize>,
+    maps: &mut [Vec<Option<usize>>],
+    notes: &mut Vec<String>,
+) {
+    let Some(text) = text else { return };
+    for (k, t) in found.tables.iter().enumerate() {
+        if maps[k][text].is_some() {
+            continue;
+        }
+        let values = |j: usize| -> Vec<String> {
+            found
+                .sample
+                .iter()
+                .filter(|(f, _)| *f == k)
+                .filter_map(|(_, r)| r.get(j).map(str::to_string))
+                .collect()
+        };
+        let own = columns::choose(
+            &t.headers,
+            &values,
+            found.classifier,
+            &found.taxonomy.code_maps,
+            None,
+            &[],
+        );
+        if let Ok(columns::Chosen { text: Some(j), .. }) = own {
+            maps[k][text] = Some(j);
+            notes.push(format!(
+                "`{}` has no `{}`; its answers are read from `{}` instead (files are combined by \
+                 column name, and each file's reason column is read as one)",
+                shown(&t.name),
+                shown(&headers[text]),
+                shown(&t.headers[j])
+            ));
+        }
+    }
+}
+
+/// Say which columns of the combined header each file lacks (left blank for its rows).
+fn note_missing_columns(
+    tables: &[&Table],
+    headers: &[String],
+    maps: &[Vec<Option<usize>>],
+    notes: &mut Vec<String>,
+) {
+    for (t, map) in tables.iter().zip(maps) {
+        let missing: Vec<String> = headers
+            .iter()
+            .zip(map)
+            .filter(|(_, m)| m.is_none())
+            .map(|(h, _)| format!("`{}`", shown(h)))
+            .collect();
+        if !missing.is_empty() {
+            notes.push(format!(
+                "`{}` has no {} (left blank); files are combined by column name",
+                shown(&t.name),
+                clip(&missing.join(", "), 200)
+            ));
+        }
+    }
 }
 
 /// Read the inputs like [`load`], handing the answers of every row kept, in runs, to `map` (with
@@ -892,6 +979,7 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
         path: plan.path,
         sources: read.sources,
         text_column: plan.chosen.text.map(|i| headers[i].clone()),
+        text_columns: plan.text_columns,
         code_columns: plan
             .chosen
             .codes

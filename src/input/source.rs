@@ -63,7 +63,45 @@ pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
             bail!("`{}` is given twice; each file is read once", shown(name));
         }
     }
+    no_file_twice(&out)?;
     Ok(out)
+}
+
+/// What a file is, whatever path reaches it: its device and inode (a link, `./x.csv` and
+/// `x.csv` are one file), or where its path leads elsewhere.
+fn identity(name: &str) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(name).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        let path = std::fs::canonicalize(name).ok()?;
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&path, &mut h);
+        Some((0, std::hash::Hasher::finish(&h)))
+    }
+}
+
+/// Fail when two names reach the same file (`s.csv ./s.csv`, a symbolic link, a glob and a
+/// path), which would count its rows twice.
+fn no_file_twice(names: &[String]) -> Result<()> {
+    let mut seen: std::collections::HashMap<(u64, u64), &str> = std::collections::HashMap::new();
+    for name in names.iter().filter(|n| *n != "-") {
+        let Some(id) = identity(name) else { continue };
+        if let Some(first) = seen.insert(id, name) {
+            bail!(
+                "`{}` and `{}` are the same file; each file is read once\n  help: give it once \
+                 (a glob and a path, or a link and its target, can name one file twice)",
+                shown(first),
+                shown(name)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A file opened to be read as it is needed, decompressed on the way.

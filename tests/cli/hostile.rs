@@ -229,3 +229,73 @@ fn one_long_word_costs_little_memory() {
     assert_eq!(v["rows"]["unclassified"], 1);
     assert_eq!(v["rows"]["tagged"], 1);
 }
+
+/// JSON and stderr of a successful `analyze --format json` run in `dir`.
+fn analyze_in(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
+    let out = run_in(dir, &[&["analyze"], args, &["--format", "json"]].concat());
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    let v = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    (v, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn files_whose_reason_columns_are_named_differently_are_read_whole() {
+    // The demo twice, its free-text column renamed in the second copy: every answer counts.
+    let demo = std::fs::read_to_string(crate::root().join("fixtures/demo/surveys.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), &demo).unwrap();
+    let renamed = demo.replacen("Why did you cancel?", "Reason for leaving", 1);
+    std::fs::write(dir.path().join("b.csv"), renamed).unwrap();
+    let one = crate::json_of(&["analyze", "fixtures/demo/surveys.csv"]);
+    for block in ["0", "64"] {
+        let out = churn()
+            .current_dir(dir.path())
+            .env("CHURN_BLOCK_BYTES", block)
+            .args(["analyze", "a.csv", "b.csv", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let both: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for key in ["read", "tagged", "unclassified", "no_answer"] {
+            let twice = one["rows"][key].as_u64().unwrap() * 2;
+            assert_eq!(both["rows"][key], twice, "{key} (block {block})");
+        }
+        for (a, b) in one["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(both["reasons"].as_array().unwrap())
+        {
+            assert_eq!(
+                b["count"].as_f64().unwrap(),
+                a["count"].as_f64().unwrap() * 2.0
+            );
+        }
+        assert_eq!(both["inputs"][0]["text_column"], "Why did you cancel?");
+        assert_eq!(both["inputs"][1]["text_column"], "Reason for leaving");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("its answers are read from `"), "{err}");
+    }
+}
+
+#[test]
+fn one_file_named_twice_is_refused_not_counted_twice() {
+    let (dir, _) = crate::temp_file("s.csv", "id,reason\n1,too expensive\n");
+    let d = dir.path();
+    std::os::unix::fs::symlink("s.csv", d.join("link.csv")).unwrap();
+    for args in [
+        vec!["analyze", "s.csv", "./s.csv"],
+        vec!["analyze", "s.csv", "link.csv"],
+        vec!["analyze", "*.csv", "s.csv"],
+        vec!["check", "s.csv", "./s.csv"],
+        vec!["tag", "s.csv", "./s.csv"],
+    ] {
+        let out = run_in(d, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("the same file") || err.contains("given twice"),
+            "{args:?}: {err}"
+        );
+    }
+}
