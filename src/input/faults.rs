@@ -99,3 +99,28 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
          them as rejected and go on"
     ))
 }
+
+/// The error for a stray quote (see [`super::records::parse_records`]), read without
+/// `--skip-bad-rows`.
+pub(super) fn stray_quote_error(
+    table: &Table,
+    line: u64,
+    stray: super::records::Stray,
+) -> anyhow::Error {
+    let column = table
+        .headers
+        .get(stray.field)
+        .map(|h| format!(" (`{}`)", clip(&one_line(h), 40)))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "line {line}: the `\"` that opens field {}{column} closes on line {} and text follows \
+         it there, so lines {line}-{} would read as one answer: a stray quote\n  help: fix the \
+         quote (a `\"` inside an answer is written `\"\"`; a quoted answer ends with `\"` right \
+         before the delimiter or the line end), or say --skip-bad-rows to count line {line} \
+         as rejected and read on from line {}",
+        stray.field + 1,
+        stray.closed_on,
+        stray.closed_on,
+        line + 1
+    )
+}

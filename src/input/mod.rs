@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::taxonomy::Taxonomy;
 pub use columns::{squash, Chosen, ColumnError};
-use faults::{bad_row_error, clip};
+use faults::{bad_row_error, clip, stray_quote_error};
 pub use filter::Filter;
 pub use source::Source;
 pub use table::{ReadOptions, Table};
@@ -174,6 +174,9 @@ pub struct RejectedRow {
     pub line: u64,
     pub expected_fields: usize,
     pub found_fields: usize,
+    /// Why: `field_count` (not as many fields as the header) or `stray_quote` (a quote that
+    /// would swallow the lines after it; the row is its first line).
+    pub cause: &'static str,
     /// Its fields as read, for `churn tag` to write back.
     #[serde(skip)]
     pub fields: Vec<String>,
@@ -498,8 +501,16 @@ fn plan(
     let mut any_record = false;
     for (k, t) in tables.iter().enumerate() {
         let mut bad: Option<(u64, usize)> = None;
+        let mut stray = None;
         t.records(|r| {
             any_record = true;
+            if let Some(s) = r.stray {
+                if !read.skip_bad_rows {
+                    stray = Some((r.line, s));
+                    return Ok(false);
+                }
+                return Ok(true);
+            }
             if r.fields.len() != t.headers.len() {
                 if !read.skip_bad_rows {
                     bad = Some((r.line, r.fields.len()));
@@ -511,6 +522,10 @@ fn plan(
             Ok(sample.len() < SAMPLE_ROWS)
         })
         .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+        if let Some((line, s)) = stray {
+            let err = stray_quote_error(t, line, s);
+            return Err(err.context(format!("failed to load `{}`", shown(&t.name))));
+        }
         if let Some((line, found)) = bad {
             let err = bad_row_error(t, line, found)
                 .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
@@ -837,9 +852,12 @@ fn fill(
         let mut info = SourceInfo::of(t);
         t.records(|r| {
             info.rows += 1;
-            if r.fields.len() != t.headers.len() {
+            if r.stray.is_some() || r.fields.len() != t.headers.len() {
                 if !read.skip_bad_rows {
-                    return Err(bad_row_error(t, r.line, r.fields.len())?);
+                    return Err(match r.stray {
+                        Some(s) => stray_quote_error(t, r.line, s),
+                        None => bad_row_error(t, r.line, r.fields.len())?,
+                    });
                 }
                 info.rejected += 1;
                 rejected.push(RejectedRow {
@@ -848,6 +866,11 @@ fn fill(
                     line: r.line,
                     expected_fields: t.headers.len(),
                     found_fields: r.fields.len(),
+                    cause: if r.stray.is_some() {
+                        "stray_quote"
+                    } else {
+                        "field_count"
+                    },
                     fields: if options.keep_all {
                         r.fields.iter().map(str::to_string).collect()
                     } else {

@@ -80,6 +80,17 @@ pub struct Record<'a> {
     /// The line (CSV) or row (sheet, Parquet) it starts on, 1-based, the header counted.
     pub line: u64,
     pub fields: Fields<'a>,
+    /// A quote that runs over line ends and is followed by text when it closes (see
+    /// [`parse_records`]); the fields are then those of the record's first line alone.
+    pub stray: Option<Stray>,
+}
+
+/// A stray quote: the `"` opening field `field` (0-based) of a record closes on line
+/// `closed_on` and text follows it there, so the lines between would read as one answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stray {
+    pub field: usize,
+    pub closed_on: u64,
 }
 
 /// How parsing a run of bytes ended.
@@ -110,6 +121,34 @@ pub fn parse(
     bytes: &[u8],
     delimiter: u8,
     first_line: u64,
+    visit: impl FnMut(Record<'_>) -> Result<bool>,
+) -> Result<Parsed> {
+    parse_with(bytes, delimiter, first_line, false, visit)
+}
+
+/// Like [`parse`], but a stray quote does not swallow the rows after it. csv_core reads
+/// `1,"too slow` (a quote never meant to open a field) up to the next `"` in the file, say the
+/// one of `4,"price"`, as one field, and the text after that quote (`price"`) as more of it:
+/// five customers become two. A quoted field that runs over line ends and is followed by text
+/// other than spaces when it closes is taken for such a quote: the record is visited with
+/// [`Record::stray`] set and the fields of its first line alone (the quote left open to the
+/// line's end), and reading goes on at the next line. A quoted answer with line breaks that
+/// closes right before a delimiter or a line end, as every CSV writer writes it, is read as
+/// always.
+pub fn parse_records(
+    bytes: &[u8],
+    delimiter: u8,
+    first_line: u64,
+    visit: impl FnMut(Record<'_>) -> Result<bool>,
+) -> Result<Parsed> {
+    parse_with(bytes, delimiter, first_line, true, visit)
+}
+
+fn parse_with(
+    bytes: &[u8],
+    delimiter: u8,
+    first_line: u64,
+    strays: bool,
     mut visit: impl FnMut(Record<'_>) -> Result<bool>,
 ) -> Result<Parsed> {
     assert!(
@@ -140,7 +179,18 @@ pub fn parse(
             });
         }
         let start = pos;
-        let (end, terminated, lines) = record(bytes, pos, &mut ends, &mut side, &mut spans);
+        let (mut end, mut terminated, mut lines, stray) =
+            record(bytes, pos, &mut ends, &mut side, &mut spans);
+        let stray = stray.filter(|_| strays).map(|(field, within)| {
+            // The first line alone, its quote left open to the line's end.
+            let line_end = start + memchr::memchr2(b'\n', b'\r', &bytes[start..]).unwrap_or(0);
+            (end, _, _, _) = record(&bytes[..line_end], start, &mut ends, &mut side, &mut spans);
+            (terminated, lines) = (true, 0);
+            Stray {
+                field,
+                closed_on: line + within,
+            }
+        });
         pos = end;
         last = Some((line, start));
         let record = Record {
@@ -150,6 +200,7 @@ pub fn parse(
                 side: &side,
                 spans: &spans,
             },
+            stray,
         };
         if !visit(record)? {
             return Ok(Parsed {
@@ -170,21 +221,23 @@ pub fn parse(
 }
 
 /// Read the record starting at `bytes[pos]` into `spans` (and `side`): where it ends (past its
-/// line end), whether it had one (a record cut off by the end of `bytes` has none), and the
-/// `\n` bytes in it.
+/// line end), whether it had one (a record cut off by the end of `bytes` has none), the `\n`
+/// bytes in it, and the first field whose quote runs over a line end and is followed by text
+/// when it closes, with the `\n` bytes before that quote.
 fn record(
     bytes: &[u8],
     mut pos: usize,
     ends: &mut Ends,
     side: &mut Vec<u8>,
     spans: &mut Vec<(usize, usize)>,
-) -> (usize, bool, u64) {
+) -> (usize, bool, u64, Option<(usize, u64)>) {
     side.clear();
     spans.clear();
     let delimiter = ends.delimiter;
     let ends_field = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
     let newlines = |b: &[u8]| b.iter().filter(|&&b| b == b'\n').count() as u64;
     let mut lines = 0;
+    let mut stray = None;
     loop {
         // The field is `bytes[start..end]`, or from `in_side` to the end of `side`.
         let mut in_side: Option<usize> = None;
@@ -224,6 +277,11 @@ fn record(
             }
             // Text after the closing quote, up to a delimiter or a line end, is data too.
             if bytes.get(pos).is_some_and(|&b| !ends_field(b)) {
+                let spanned = newlines(&bytes[start..end]) > 0;
+                let after = &bytes[pos..ends.next(bytes, pos)];
+                if spanned && stray.is_none() && !after.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                    stray = Some((spans.len(), lines));
+                }
                 if in_side.is_none() {
                     in_side = Some(side.len());
                     side.extend_from_slice(&bytes[start..end]);
@@ -242,9 +300,9 @@ fn record(
             None => (start, end),
         });
         match bytes.get(pos) {
-            None => return (pos, false, lines),
+            None => return (pos, false, lines, stray),
             Some(&b) if b == delimiter => pos += 1,
-            Some(&b) => return (pos + 1, true, lines + u64::from(b == b'\n')),
+            Some(&b) => return (pos + 1, true, lines + u64::from(b == b'\n'), stray),
         }
     }
 }
@@ -421,5 +479,61 @@ mod tests {
         assert_eq!(seen[0].1.len(), 101);
         assert_eq!(seen[0].1[0], long);
         assert!(clean);
+    }
+}
+
+#[cfg(test)]
+mod stray_tests {
+    use super::*;
+
+    /// Each record's line, fields and stray quote, read with [`parse_records`].
+    fn strict(text: &str) -> Vec<(u64, Vec<String>, Option<Stray>)> {
+        let mut seen = Vec::new();
+        parse_records(text.as_bytes(), b',', 1, |r| {
+            seen.push((
+                r.line,
+                r.fields.iter().map(str::to_string).collect(),
+                r.stray,
+            ));
+            Ok(true)
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn a_stray_quote_is_its_first_line_and_reading_goes_on() {
+        let seen = strict("1,\"too slow\n2,moved\n3,\"price\"\n4,ok\n");
+        let stray = Some(Stray {
+            field: 1,
+            closed_on: 3,
+        });
+        assert_eq!(seen[0], (1, vec!["1".into(), "too slow".into()], stray));
+        let rest: Vec<(u64, String)> = seen[1..]
+            .iter()
+            .map(|(l, f, _)| (*l, f[1].clone()))
+            .collect();
+        assert_eq!(
+            rest,
+            [(2, "moved".into()), (3, "price".into()), (4, "ok".into())]
+        );
+        assert!(seen[1..].iter().all(|(_, _, s)| s.is_none()));
+    }
+
+    #[test]
+    fn quoted_answers_as_writers_write_them_are_not_strays() {
+        for text in [
+            "1,\"too slow\nand pricey\"\n2,x\n",
+            "1,\"too slow\nand pricey\" \n2,x\n",
+            "1,\"say \"\"hi\"\"\nthere\",3\n2,x\n",
+            "1,\"ab\"cd,3\n2,x\n",
+        ] {
+            let seen = strict(text);
+            assert!(
+                seen.iter().all(|(_, _, s)| s.is_none()),
+                "{text:?}: {seen:?}"
+            );
+            assert_eq!(seen.len(), 2, "{text:?}");
+        }
     }
 }

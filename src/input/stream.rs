@@ -19,7 +19,7 @@ use encoding_rs::{Encoding, UTF_8};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunkedBuilder};
 
 use super::decode::utf16_without_bom;
-use super::records::{newlines, parse};
+use super::records::{newlines, parse, parse_records};
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
@@ -338,13 +338,18 @@ fn process<S, T>(
     let mut header = block.header;
     let mut bad = false;
     let mut last_data = None;
-    let parsed = parse(bytes, spec.delimiter, 0, |r| {
+    let parsed = parse_records(bytes, spec.delimiter, 0, |r| {
         if std::mem::take(&mut header) {
             return Ok(true);
         }
         last_data = Some(r.line);
         done.rows += 1;
         let fields = r.fields;
+        if r.stray.is_some() {
+            // Block cuts assume quotes pair up; the whole-file reader says what is wrong.
+            bad = true;
+            return Ok(false);
+        }
         if fields.len() != spec.expected {
             if !skip_bad_rows {
                 bad = true;
@@ -356,6 +361,7 @@ fn process<S, T>(
                 line: r.line,
                 expected_fields: spec.expected,
                 found_fields: fields.len(),
+                cause: "field_count",
                 fields: Vec::new(),
             });
             return Ok(true);
@@ -432,7 +438,7 @@ pub(super) fn run<S, T: Send>(
             let mut bad = false;
             h.table.records(|r| {
                 seen += 1;
-                bad |= r.fields.len() != h.table.headers.len();
+                bad |= r.fields.len() != h.table.headers.len() || r.stray.is_some();
                 Ok(!bad && seen < SAMPLE_ROWS)
             })?;
             if bad {

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use csv::StringRecord;
 
 use super::decode::{self, Decoded};
-use super::records::parse;
+use super::records::{parse, parse_records};
 pub use super::records::{Fields, Record};
 use super::sniff;
 use super::source::{Format, Source};
@@ -316,7 +316,7 @@ impl Table {
             Body::Text(text, delimiter) => {
                 let mut header = true;
                 let mut last_data = None;
-                let parsed = parse(text.as_bytes(), *delimiter, 1, |r| {
+                let parsed = parse_records(text.as_bytes(), *delimiter, 1, |r| {
                     if std::mem::take(&mut header) {
                         return Ok(true);
                     }
@@ -335,6 +335,7 @@ impl Table {
                     if !visit(Record {
                         line: *line,
                         fields: Fields::Row(fields),
+                        stray: None,
                     })? {
                         break;
                     }

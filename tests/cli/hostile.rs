@@ -299,3 +299,48 @@ fn one_file_named_twice_is_refused_not_counted_twice() {
         );
     }
 }
+
+#[test]
+fn a_stray_quote_does_not_swallow_the_rows_after_it() {
+    let text = "id,reason\n1,\"too slow\n2,moved away\n3,bad support\n4,\"price\"\n5,ok\n";
+    let (dir, _) = crate::temp_file("stray.csv", text);
+    let d = dir.path();
+    for block in ["0", "16"] {
+        // Without --skip-bad-rows: an error naming the line, the field and where it closes.
+        let out = churn()
+            .current_dir(d)
+            .env("CHURN_BLOCK_BYTES", block)
+            .args(["analyze", "stray.csv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("line 2: the `\"` that opens field 2 (`reason`) closes on line 5"),
+            "{err}"
+        );
+        assert!(err.contains("--skip-bad-rows"), "{err}");
+    }
+    // With it: line 2 alone is rejected, and the four other customers are read.
+    let (v, _) = analyze_in(d, &["stray.csv", "--skip-bad-rows"]);
+    assert_eq!(v["rows"]["read"], 5);
+    assert_eq!(v["rows"]["rejected"], 1);
+    assert_eq!(v["rejected_rows"][0]["line"], 2);
+    assert_eq!(v["rejected_rows"][0]["cause"], "stray_quote");
+    let tag = crate::stdout_of(&[
+        "tag",
+        &format!("{}/stray.csv", d.display()),
+        "--skip-bad-rows",
+    ]);
+    let tag = String::from_utf8(tag).unwrap();
+    assert_eq!(tag.lines().count(), 6, "{tag}");
+    // A quoted answer over several lines, closed as writers close it, is one answer as always.
+    std::fs::write(
+        d.join("fine.csv"),
+        "id,reason\n1,\"too slow\nand pricey\" \n2,moved\n",
+    )
+    .unwrap();
+    let (v, _) = analyze_in(d, &["fine.csv"]);
+    assert_eq!(v["rows"]["read"], 2);
+    assert_eq!(v["rows"]["tagged"], 2);
+}
