@@ -362,7 +362,7 @@ pub fn load(
     }
     let mut sources = Vec::with_capacity(names.len());
     for name in &names {
-        sources.push(source::read(name)?);
+        sources.push(source::read(name, read.encoding)?);
     }
     load_sources(sources, read, options, taxonomy, classifier)
 }
@@ -744,22 +744,54 @@ pub fn scan<S, T: Send>(
         bail!("`-` (standard input) can be given once");
     }
     anyhow::ensure!(!names.is_empty(), "no input file given");
+    let mut fallback = None;
     if !options.keep_all && read.block_bytes != Some(0) {
-        if let Some(heads) = stream::open(&names, read)? {
-            if let Some(done) = stream::run(
+        fallback = match stream::open(&names, read)? {
+            Ok(heads) => match stream::run(
                 heads, read, options, taxonomy, classifier, init, map, progress,
             )? {
-                return Ok(done);
-            }
-        }
+                Ok(done) => return Ok(done),
+                Err(why) => Some(why),
+            },
+            Err(why) => Some(why),
+        };
     }
     let mut sources = Vec::with_capacity(names.len());
     for name in &names {
-        sources.push(source::read(name)?);
+        sources.push(source::read(name, read.encoding)?);
     }
-    let loaded = load_sources(sources, read, options, taxonomy, classifier)?;
+    let mut loaded = load_sources(sources, read, options, taxonomy, classifier)?;
+    if let Some((k, why)) = fallback {
+        note_read_whole(&mut loaded, &names[k], why);
+    }
     let parts = map_in_runs(&loaded.answers(), init, map, progress);
     Ok((loaded, parts))
+}
+
+/// Files at least this large are worth a note when they are read whole rather than streamed
+/// (`CHURN_LARGE_BYTES` says otherwise, for tests).
+const LARGE: u64 = 64 << 20;
+
+/// Say that a large file was read whole, why, and what it costs.
+fn note_read_whole(loaded: &mut Loaded, name: &str, why: &str) {
+    let size = std::fs::metadata(name).map_or(0, |m| m.len());
+    let large = std::env::var("CHURN_LARGE_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(LARGE);
+    if size >= large {
+        loaded.notes.push(format!(
+            "`{}` ({}) is read whole rather than streamed, because {why}: that takes about \
+             three times its size in memory{}",
+            shown(name),
+            source::size_text(size),
+            if why.contains("UTF-8") {
+                " (converted to UTF-8, with `iconv -t UTF-8`, it is streamed)"
+            } else {
+                ""
+            }
+        ));
+    }
 }
 
 /// Rows per run handed to `map` when the rows are in memory.

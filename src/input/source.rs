@@ -6,7 +6,7 @@ use crate::escape::shown;
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 /// What kind of file a source holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,7 @@ pub fn open_stream(name: &str) -> Option<Stream> {
             Box::new(flate2::read::MultiGzDecoder::new(buffered)),
             Some("gzip"),
         )
-    } else if head.starts_with(ZSTD) {
+    } else if is_zstd(head) {
         (
             Box::new(zstd::stream::read::Decoder::with_buffer(buffered).ok()?),
             Some("zstd"),
@@ -176,15 +176,38 @@ pub fn open_stream(name: &str) -> Option<Stream> {
     })
 }
 
-/// The file's bytes: stdin for `-`.
-fn read_bytes(name: &str) -> Result<Vec<u8>> {
+/// The most bytes (after decompression) one input is read whole: standard input, a workbook or
+/// Parquet file, a CSV file that is not UTF-8 or that the streamed reader hands back. Reading
+/// whole costs about three times the bytes in memory; a larger CSV file is streamed instead.
+/// `CHURN_WHOLE_LIMIT` (bytes) lowers it, for tests.
+pub const WHOLE_LIMIT: u64 = 2 << 30;
+
+/// [`WHOLE_LIMIT`], or what `CHURN_WHOLE_LIMIT` says.
+pub fn whole_limit() -> u64 {
+    std::env::var("CHURN_WHOLE_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(WHOLE_LIMIT)
+}
+
+/// How much of the start of an input is looked at before the rest is read.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A size for people: "2 GiB", "64 KiB", "512 bytes".
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.0} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// The input's raw bytes as a reader: stdin for `-`.
+fn open_raw(name: &str) -> Result<Box<dyn Read>> {
     if name == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
-        return Ok(bytes);
+        return Ok(Box::new(std::io::stdin()));
     }
     let path = Path::new(name);
     if path.is_dir() {
@@ -194,7 +217,7 @@ fn read_bytes(name: &str) -> Result<Vec<u8>> {
             shown(name.trim_end_matches('/'))
         );
     }
-    std::fs::read(path).map_err(|e| {
+    let file = std::fs::File::open(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => {
@@ -203,7 +226,81 @@ fn read_bytes(name: &str) -> Result<Vec<u8>> {
             _ => e.to_string(),
         };
         anyhow::anyhow!("cannot read `{}`: {why}", shown(name))
-    })
+    })?;
+    Ok(Box::new(file))
+}
+
+/// Why reading an input whole stopped: the reader failed (a damaged file or stream), or the
+/// bytes are refused.
+enum Stopped {
+    Io(std::io::Error),
+    Refused(anyhow::Error),
+}
+
+/// Read `reader` to its end, at most `limit` bytes; past that, an error that says what to do.
+/// `check_head` looks at the first bytes (or all, if fewer) once, so that endless or binary
+/// input (`/dev/zero`, a gzip of zeros) stops at once rather than at the limit.
+fn read_capped(
+    name: &str,
+    mut reader: impl Read,
+    limit: u64,
+    check_head: impl FnOnce(&[u8]) -> Result<()>,
+) -> std::result::Result<Vec<u8>, Stopped> {
+    let mut bytes = Vec::new();
+    let mut check_head = Some(check_head);
+    loop {
+        let want = if check_head.is_some() {
+            HEAD_BYTES as u64
+        } else {
+            limit + 1
+        };
+        let before = bytes.len();
+        (&mut reader)
+            .take(want.saturating_sub(before as u64))
+            .read_to_end(&mut bytes)
+            .map_err(Stopped::Io)?;
+        let ended = (bytes.len() as u64) < want;
+        if let Some(check) = check_head.take() {
+            check(&bytes).map_err(Stopped::Refused)?;
+            if !ended {
+                continue;
+            }
+        }
+        if bytes.len() as u64 > limit {
+            return Err(Stopped::Refused(anyhow::anyhow!(
+                "`{}` holds more than {} (decompressed), the most churn reads whole\n  help: a \
+                 UTF-8 CSV file is streamed at any size: give the export as a file (not standard \
+                 input), as CSV (not a workbook), in UTF-8 (`iconv -t UTF-8`)",
+                shown(name),
+                size_text(limit)
+            )));
+        }
+        return Ok(bytes);
+    }
+}
+
+impl Stopped {
+    /// The error for people: a failed read of a compressed input says it cannot be
+    /// decompressed.
+    fn error(self, name: &str, compression: Option<&str>) -> anyhow::Error {
+        match (self, compression) {
+            (Stopped::Refused(e), _) => e,
+            (Stopped::Io(e), Some(kind)) => anyhow::anyhow!(
+                "`{}` looks {kind}-compressed but cannot be decompressed: {e}",
+                shown(name)
+            ),
+            (Stopped::Io(e), None) => read_error(name, &e),
+        }
+    }
+}
+
+/// Why reading failed, for people.
+fn read_error(name: &str, e: &std::io::Error) -> anyhow::Error {
+    if name == "-" {
+        anyhow::anyhow!("cannot read standard input: {e}")
+    } else {
+        anyhow::anyhow!("cannot read `{}`: {e}", shown(name))
+    }
 }
 
 const GZIP: &[u8] = &[0x1f, 0x8b];
@@ -232,30 +329,31 @@ const NOT_EXPORTS: &[(&[u8], &str)] = &[
     ),
 ];
 
-/// Decompress gzip or zstd bytes (told by their first bytes); other bytes pass through.
+/// Whether bytes start a zstd stream: a frame, or a skippable frame (as pzstd writes first).
+fn is_zstd(head: &[u8]) -> bool {
+    head.starts_with(ZSTD)
+        || (head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18])
+}
+
+/// Decompress gzip or zstd bytes (told by their first bytes); other bytes pass through. At
+/// most [`whole_limit`] bytes come out.
 pub fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {
-    if bytes.starts_with(GZIP) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "`{}` looks gzip-compressed but cannot be decompressed: {e}",
-                    shown(name)
-                )
-            })?;
-        Ok((out, Some("gzip")))
-    } else if bytes.starts_with(ZSTD) {
-        let out = zstd::stream::decode_all(bytes.as_slice()).map_err(|e| {
-            anyhow::anyhow!(
-                "`{}` looks zstd-compressed but cannot be decompressed: {e}",
-                shown(name)
-            )
-        })?;
-        Ok((out, Some("zstd")))
+    let limit = whole_limit();
+    let (reader, kind): (Box<dyn Read>, _) = if bytes.starts_with(GZIP) {
+        (
+            Box::new(flate2::read::MultiGzDecoder::new(bytes.as_slice())),
+            "gzip",
+        )
+    } else if is_zstd(&bytes) {
+        let decoder = zstd::stream::read::Decoder::new(bytes.as_slice())
+            .map_err(|e| Stopped::Io(e).error(name, Some("zstd")))?;
+        (Box::new(decoder), "zstd")
     } else {
-        Ok((bytes, None))
-    }
+        return Ok((bytes, None));
+    };
+    let out =
+        read_capped(name, reader, limit, |_| Ok(())).map_err(|e| e.error(name, Some(kind)))?;
+    Ok((out, Some(kind)))
 }
 
 /// What the bytes are, or why they cannot be an export.
@@ -278,10 +376,37 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
     Ok(Format::Csv)
 }
 
-/// Read one input: its bytes, decompressed, and its format.
-pub fn read(name: &str) -> Result<Source> {
-    let bytes = read_bytes(name)?;
-    let (bytes, compression) = decompress(name, bytes)?;
+/// Read one input whole: its bytes, decompressed (at most [`whole_limit`] bytes), and its
+/// format. Binary data where a CSV file is expected is refused from its first bytes, unless
+/// `encoding` was named (the user knows better).
+pub fn read(name: &str, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Source> {
+    use std::io::BufRead;
+    let mut raw = std::io::BufReader::with_capacity(HEAD_BYTES, open_raw(name)?);
+    let head = raw.fill_buf().map_err(|e| read_error(name, &e))?;
+    let (reader, compression): (Box<dyn Read>, _) = if head.starts_with(GZIP) {
+        (
+            Box::new(flate2::read::MultiGzDecoder::new(raw)),
+            Some("gzip"),
+        )
+    } else if is_zstd(head) {
+        let decoder = zstd::stream::read::Decoder::with_buffer(raw)
+            .map_err(|e| Stopped::Io(e).error(name, Some("zstd")))?;
+        (Box::new(decoder), Some("zstd"))
+    } else {
+        (Box::new(raw), None)
+    };
+    let check = |head: &[u8]| -> Result<()> {
+        if encoding.is_none() && format_of(name, head)? == Format::Csv && head.contains(&0) {
+            if let Err(e @ super::decode::DecodeError::Binary { .. }) =
+                super::decode::decode(head.to_vec(), None)
+            {
+                bail!("failed to load `{}`: {e}", shown(name));
+            }
+        }
+        Ok(())
+    };
+    let bytes =
+        read_capped(name, reader, whole_limit(), check).map_err(|e| e.error(name, compression))?;
     let format = format_of(name, &bytes)?;
     Ok(Source {
         name: name.to_string(),

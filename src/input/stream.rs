@@ -33,6 +33,14 @@ use crate::taxonomy::Taxonomy;
 const BLOCK: usize = 1 << 20;
 /// Bytes of a file read before its dialect is sniffed (as much as the sniffer looks at).
 const HEAD: usize = 256 * 1024;
+/// The most read ahead for the first records (the sample the columns are chosen from), and
+/// the longest record a block may hold: a file with longer rows is read whole, within the
+/// limit of what is read whole.
+const MAX_AHEAD: usize = 64 << 20;
+
+/// Why a file is read whole rather than streamed: the file (index into the inputs) and a reason
+/// for people.
+pub(super) type Fallback = (usize, &'static str);
 
 /// A file opened for streaming: its table (the header and the first records, from the head)
 /// and the rest of its bytes.
@@ -78,55 +86,69 @@ fn complete_records(bytes: &[u8], delimiter: u8, enough: usize) -> usize {
     }
 }
 
-/// Open every input for streaming, or `None` when one of them must be read whole.
-pub(super) fn open(names: &[String], read: &ReadOptions) -> Result<Option<Vec<Head>>> {
+/// Open every input for streaming, or say which must be read whole and why.
+pub(super) fn open(
+    names: &[String],
+    read: &ReadOptions,
+) -> Result<std::result::Result<Vec<Head>, Fallback>> {
     let mut heads = Vec::with_capacity(names.len());
-    for name in names {
+    for (k, name) in names.iter().enumerate() {
         match head(name, read) {
-            Some(h) => heads.push(h),
-            None => return Ok(None),
+            Ok(h) => heads.push(h),
+            Err(why) => return Ok(Err((k, why))),
         }
     }
-    Ok(Some(heads))
+    Ok(Ok(heads))
 }
 
-fn head(name: &str, read: &ReadOptions) -> Option<Head> {
+fn head(name: &str, read: &ReadOptions) -> std::result::Result<Head, &'static str> {
+    const NOT_UTF8: &str = "it is not in UTF-8";
     if read.encoding.is_some_and(|e| e != UTF_8) {
-        return None;
+        return Err(NOT_UTF8);
     }
-    let mut stream = source::open_stream(name)?;
+    let mut stream = source::open_stream(name).ok_or("it is standard input or not a plain file")?;
     let mut bytes = Vec::new();
     let mut want = HEAD;
     loop {
-        let eof = fill(&mut stream.reader, &mut bytes, want).ok()?;
-        if source::format_of(name, &bytes).ok()? != Format::Csv {
-            return None;
+        let eof = fill(&mut stream.reader, &mut bytes, want).map_err(|_| "it cannot be read")?;
+        if source::format_of(name, &bytes).ok() != Some(Format::Csv) {
+            return Err("it is not a CSV file");
         }
         let bom = match Encoding::for_bom(&bytes) {
             Some((e, n)) if e == UTF_8 => n,
-            Some(_) => return None,
-            None if utf16_without_bom(&bytes).is_some() => return None,
+            Some(_) => return Err(NOT_UTF8),
+            None if utf16_without_bom(&bytes).is_some() => return Err(NOT_UTF8),
             None => 0,
         };
         let valid = match simdutf8::compat::from_utf8(&bytes[bom..]) {
             Ok(_) => bytes.len() - bom,
             // A character cut by the end of what was read so far.
             Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
-            Err(_) => return None,
+            Err(_) => return Err(NOT_UTF8),
         };
         let text = &bytes[bom..bom + valid];
         if memchr::memchr(0, text).is_some() {
-            return None;
+            return Err("it holds a NUL byte");
         }
-        let start = std::str::from_utf8(text).ok()?.trim_start();
+        // Lines ended by a lone `\r` only: blocks are cut at `\n`, and the whole-file reader
+        // reads such line ends as lines.
+        if memchr::memchr(b'\n', text).is_none() && memchr::memchr(b'\r', text).is_some() {
+            return Err("its lines end with a lone carriage return");
+        }
+        let start = std::str::from_utf8(text)
+            .map_err(|_| NOT_UTF8)?
+            .trim_start();
         if start.is_empty() || start.starts_with(['{', '[', '<']) {
-            return None;
+            return Err("it is not a CSV file");
         }
         let delimiter = read
             .delimiter
             .unwrap_or_else(|| super::sniff::sniff(std::str::from_utf8(text).unwrap_or("")));
         if !eof && complete_records(text, delimiter, SAMPLE_ROWS + 2) <= SAMPLE_ROWS + 1 {
-            want = bytes.len() * 2;
+            if bytes.len() >= MAX_AHEAD {
+                return Err("its first rows run past 64 MiB");
+            }
+            want = (bytes.len() * 2).min(MAX_AHEAD);
             continue;
         }
         let table = Table::open(
@@ -138,9 +160,9 @@ fn head(name: &str, read: &ReadOptions) -> Option<Head> {
             },
             read,
         )
-        .ok()?;
+        .map_err(|_| "it is not a CSV file")?;
         bytes.drain(..bom);
-        return Some(Head {
+        return Ok(Head {
             table,
             stream,
             bytes,
@@ -203,9 +225,10 @@ fn read_blocks(
             } else {
                 match cut(&buf[..want.min(buf.len())]) {
                     Some(at) => at,
+                    None if want >= MAX_AHEAD => return Err(()),
                     None => {
                         // One record longer than a block: read on.
-                        want *= 2;
+                        want = (want * 2).min(MAX_AHEAD);
                         continue;
                     }
                 }
@@ -301,7 +324,7 @@ fn is_blank(v: &[u8]) -> bool {
     simdutf8::basic::from_utf8(v).is_ok_and(|s| s.trim().is_empty())
 }
 
-/// Parse and map one block; `Err` when the file must be read whole.
+/// Parse and map one block; `Err` when the file must be read whole, with why.
 #[allow(clippy::too_many_arguments)]
 fn process<S, T>(
     block: &Block,
@@ -312,10 +335,14 @@ fn process<S, T>(
     scratch: &mut Scratch,
     state: &mut S,
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
-) -> std::result::Result<Done<T>, ()> {
+) -> std::result::Result<Done<T>, &'static str> {
+    const ROWS: &str = "a row has the wrong number of fields or a stray quote";
     let bytes = &block.bytes;
-    if simdutf8::basic::from_utf8(bytes).is_err() || memchr::memchr(0, bytes).is_some() {
-        return Err(());
+    if simdutf8::basic::from_utf8(bytes).is_err() {
+        return Err("it is not all UTF-8");
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("it holds a NUL byte");
     }
     let width = spec.codes.len();
     let Scratch { cells, ranges } = scratch;
@@ -393,9 +420,9 @@ fn process<S, T>(
         }
         Ok(true)
     })
-    .map_err(|_| ())?;
+    .map_err(|_| ROWS)?;
     if bad || (!block.last && !parsed.clean) {
-        return Err(());
+        return Err(ROWS);
     }
     // Line breaks to the end: those before the last record's start, and from there on.
     done.newlines = match parsed.last {
@@ -404,12 +431,12 @@ fn process<S, T>(
     };
     if block.last {
         if let (Some(line), Some((_, start))) = (last_data, parsed.last) {
-            let rest = std::str::from_utf8(&bytes[start..]).map_err(|_| ())?;
-            unclosed_quote_check(rest, line).map_err(|_| ())?;
+            let rest = std::str::from_utf8(&bytes[start..]).map_err(|_| "it is not all UTF-8")?;
+            unclosed_quote_check(rest, line).map_err(|_| "a quote is never closed")?;
         }
     }
     // The cells are UTF-8 (the block is, and a field is the block's bytes less some `"`).
-    let text = simdutf8::basic::from_utf8(cells).map_err(|_| ())?;
+    let text = simdutf8::basic::from_utf8(cells).map_err(|_| "it is not all UTF-8")?;
     let at = |r: Option<(u32, u32)>| r.and_then(|(a, b)| text.get(a as usize..b as usize));
     let mut answers = Answers::new(width);
     for row in ranges.chunks(width + 1) {
@@ -419,7 +446,7 @@ fn process<S, T>(
     Ok(Done { counts: done, part })
 }
 
-/// Stream the files through `map`; `None` when they must be read whole after all.
+/// Stream the files through `map`, or say which must be read whole after all, and why.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run<S, T: Send>(
     heads: Vec<Head>,
@@ -430,11 +457,11 @@ pub(super) fn run<S, T: Send>(
     init: &(dyn Fn() -> S + Sync),
     map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<Option<(Loaded, Vec<T>)>> {
+) -> Result<std::result::Result<(Loaded, Vec<T>), Fallback>> {
     // A bad row among the first ones: the whole-file path says what is wrong with the file.
     if !read.skip_bad_rows {
         let mut seen = 0;
-        for h in &heads {
+        for (k, h) in heads.iter().enumerate() {
             let mut bad = false;
             h.table.records(|r| {
                 seen += 1;
@@ -442,7 +469,10 @@ pub(super) fn run<S, T: Send>(
                 Ok(!bad && seen < SAMPLE_ROWS)
             })?;
             if bad {
-                return Ok(None);
+                return Ok(Err((
+                    k,
+                    "a row has the wrong number of fields or a stray quote",
+                )));
             }
             if seen >= SAMPLE_ROWS {
                 break;
@@ -486,7 +516,8 @@ pub(super) fn run<S, T: Send>(
     let stop = AtomicBool::new(false);
     let (block_tx, block_rx) = mpsc::sync_channel::<Block>(workers * 2);
     let block_rx = Mutex::new(block_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, std::result::Result<Done<T>, ()>)>();
+    let (done_tx, done_rx) =
+        mpsc::channel::<(usize, usize, std::result::Result<Done<T>, &'static str>)>();
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     let skip_bad_rows = read.skip_bad_rows;
     let block_bytes = read.block_bytes.unwrap_or(BLOCK).max(1);
@@ -504,7 +535,7 @@ pub(super) fn run<S, T: Send>(
         vec![0usize; plan.chosen.codes.len()],
     );
     let mut rows = 0usize;
-    let mut failed = false;
+    let mut failed: Option<Fallback> = None;
 
     std::thread::scope(|scope| {
         let stop = &stop;
@@ -542,7 +573,7 @@ pub(super) fn run<S, T: Send>(
                     );
                     // The reader may be gone already; then the buffer is simply dropped.
                     let _ = spare_tx.send(block.bytes);
-                    if done_tx.send((block.seq, result)).is_err() {
+                    if done_tx.send((block.seq, block.file, result)).is_err() {
                         return;
                     }
                 }
@@ -555,17 +586,20 @@ pub(super) fn run<S, T: Send>(
         let mut file = 0usize;
         let mut waiting = BTreeMap::new();
         let mut next = 0;
-        for (seq, result) in done_rx.iter() {
-            if failed {
+        for (seq, in_file, result) in done_rx.iter() {
+            if failed.is_some() {
                 continue;
             }
-            waiting.insert(seq, result);
-            while let Some(result) = waiting.remove(&next) {
+            waiting.insert(seq, (in_file, result));
+            while let Some((in_file, result)) = waiting.remove(&next) {
                 next += 1;
-                let Ok(Done { counts: d, part }) = result else {
-                    failed = true;
-                    stop.store(true, Ordering::Relaxed);
-                    break;
+                let Done { counts: d, part } = match result {
+                    Ok(done) => done,
+                    Err(why) => {
+                        failed = Some((in_file, why));
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
                 };
                 if d.file != file {
                     (file, base) = (d.file, 1);
@@ -605,12 +639,12 @@ pub(super) fn run<S, T: Send>(
                 progress(read, total);
             }
         }
-        if reader.join().map_or(true, |r| r.is_err()) {
-            failed = true;
+        if reader.join().map_or(true, |r| r.is_err()) && failed.is_none() {
+            failed = Some((file, "a row runs past 64 MiB, or the file cannot be read"));
         }
     });
-    if failed {
-        return Ok(None);
+    if let Some(why) = failed {
+        return Ok(Err(why));
     }
     let filtered_out = infos.iter().map(|i| i.filtered_out).sum();
     something_left(&plan.path, rows, &rejected, filtered_out, read)?;
@@ -630,5 +664,5 @@ pub(super) fn run<S, T: Send>(
         long,
         streamed: true,
     };
-    Ok(Some((assemble(plan, read), parts)))
+    Ok(Ok((assemble(plan, read), parts)))
 }

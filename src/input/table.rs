@@ -148,11 +148,16 @@ impl Table {
 
     fn csv(source: Source, options: &ReadOptions) -> Result<Table> {
         let Decoded {
-            text,
+            mut text,
             encoding,
             bom,
             note,
         } = decode::decode(source.bytes, options.encoding)?;
+        // Line ends of a lone `\r` (old Mac, Excel for Mac's "CSV (Macintosh)") end records as
+        // any line end does; read as `\n`, they also count as lines in messages.
+        if text.contains('\r') && !text.contains('\n') {
+            text = text.replace('\r', "\n");
+        }
         if text.trim().is_empty() {
             bail!("the file is empty; expected a header row and one row per response");
         }

@@ -344,3 +344,101 @@ fn a_stray_quote_does_not_swallow_the_rows_after_it() {
     assert_eq!(v["rows"]["read"], 2);
     assert_eq!(v["rows"]["tagged"], 2);
 }
+
+#[test]
+fn lines_ended_by_a_lone_carriage_return_are_counted() {
+    // Excel for Mac's "CSV (Macintosh)": every line used to be reported as line 1.
+    let (dir, _) = crate::temp_file("mac.csv", "id,reason\r1,too expensive\r2,a,b\r3,moved\r");
+    let out = run_in(dir.path(), &["analyze", "mac.csv"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 3: expected 2 fields"), "{err}");
+    let (v, _) = analyze_in(dir.path(), &["mac.csv", "--skip-bad-rows"]);
+    assert_eq!(v["rejected_rows"][0]["line"], 3);
+    assert_eq!(v["rows"]["tagged"], 2);
+}
+
+#[test]
+fn pzstd_output_with_a_skippable_frame_is_read() {
+    // pzstd starts its output with a skippable frame (magic 0x184D2A50) holding frame sizes.
+    let csv = b"id,reason\n1,too expensive\n2,moved abroad\n";
+    let mut bytes = vec![0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 0, 0, 0, 0];
+    bytes.extend(zstd::stream::encode_all(&csv[..], 3).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv.zst"), &bytes).unwrap();
+    for block in ["0", "1024"] {
+        let out = churn()
+            .current_dir(dir.path())
+            .env("CHURN_BLOCK_BYTES", block)
+            .args(["analyze", "p.csv.zst", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["rows"]["tagged"], 2);
+        assert_eq!(v["inputs"][0]["compression"], "zstd");
+    }
+}
+
+#[test]
+fn endless_or_huge_input_stops_with_a_message() {
+    // /dev/zero and a gzip of zeros: binary from their first bytes, refused at once.
+    let out = churn().args(["analyze", "/dev/zero"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("binary data"), "{err}");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![0u8; 50 << 20]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("zeros.csv.gz"), gz.finish().unwrap()).unwrap();
+    let out = run_in(dir.path(), &["analyze", "zeros.csv.gz"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("binary data"), "{err}");
+    // Text past the limit of what is read whole (lowered here): standard input, or a file the
+    // streamed reader cannot take.
+    let big = "id,reason\n".to_string() + &"1,too expensive\n".repeat(10_000);
+    let out = churn()
+        .env("CHURN_WHOLE_LIMIT", "65536")
+        .args(["analyze", "-"])
+        .write_stdin(big.clone())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("holds more than 64 KiB"), "{err}");
+    // The same as a file is streamed, whatever its size.
+    std::fs::write(dir.path().join("big.csv"), &big).unwrap();
+    let out = churn()
+        .current_dir(dir.path())
+        .env("CHURN_WHOLE_LIMIT", "65536")
+        .args(["analyze", "big.csv", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn a_large_file_read_whole_says_so_and_why() {
+    // One byte that is not UTF-8, at the end: the file cannot be streamed.
+    let mut bytes = b"id,reason\n".to_vec();
+    for i in 0..20_000 {
+        bytes.extend(format!("{i},too expensive\n").as_bytes());
+    }
+    bytes.extend(b"20000,d\xe9m\xe9nag\xe9\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.csv"), &bytes).unwrap();
+    let out = churn()
+        .current_dir(dir.path())
+        .env("CHURN_BLOCK_BYTES", "4096")
+        .env("CHURN_LARGE_BYTES", "10000")
+        .args(["analyze", "big.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("is read whole rather than streamed, because it is not all UTF-8"),
+        "{err}"
+    );
+}
