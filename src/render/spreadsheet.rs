@@ -3,20 +3,31 @@
 //! injection); OWASP's advice is to prefix such a cell with a single quote, which the
 //! spreadsheet shows as text. Every CSV that `churn` writes goes through [`guard`].
 //!
+//! Spreadsheets differ in what they skip before looking for a formula, and some read the
+//! full-width forms `＝＋－＠` (typed with an East Asian input method) as the ASCII ones. So the
+//! guard looks at the first character after any white space (spaces, no-break spaces, the
+//! ideographic space) and takes the full-width forms for the ASCII ones.
+//!
 //! Two exceptions, so that exports keep their data: a cell that is a plain number such as
-//! `-12.50` or `+3`, and a lone `-` (a common "no answer"), cannot run anything and are left
-//! alone.
+//! `-12.50` or `+3` (spaces around it allowed), and a lone `-` (a common "no answer"), cannot
+//! run anything and are left alone.
 
 use std::borrow::Cow;
 use std::io::Write;
 
 /// `cell`, neutralized when a spreadsheet could take it for a formula.
 pub fn guard(cell: &str) -> Cow<'_, str> {
-    let risky = cell
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
-    if risky && cell != "-" && !plain_number(cell) {
+    let starts_control = cell.starts_with(['\t', '\r']);
+    let body = cell.trim_start();
+    let risky = starts_control
+        || body.chars().next().is_some_and(|c| {
+            matches!(
+                c,
+                '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'
+            )
+        });
+    let harmless = !starts_control && (body.trim_end() == "-" || plain_number(body.trim_end()));
+    if risky && !harmless {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -81,6 +92,15 @@ mod tests {
             "-inf",
             "-1e",
             "-.",
+            " =1+1",
+            "\u{a0}=1+1",
+            "\u{3000}@SUM(A1)",
+            "＝1+1",
+            "＋cmd",
+            "－1＋1",
+            "＠SUM(A1)",
+            " \u{a0}＝HYPERLINK(\"x\")",
+            "\t-1",
         ] {
             assert_eq!(guard(cell), format!("'{cell}"), "{cell:?}");
         }
@@ -99,6 +119,9 @@ mod tests {
             "-.5",
             "5.",
             "a@b.c",
+            " -12 ",
+            " - ",
+            "price ＝ too high",
         ] {
             assert_eq!(guard(cell), cell, "{cell:?}");
         }
