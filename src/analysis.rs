@@ -44,7 +44,7 @@ pub struct Measured {
 
 fn measure(
     tags: &Tags,
-    rows: &[u32],
+    rows: Option<&[u32]>,
     weights: Option<&[f64]>,
     group_of: &[Option<usize>],
     k: usize,
@@ -57,9 +57,11 @@ fn measure(
 
 /// Measure several groupings ("views") of the same rows at once: with weights, one bootstrap
 /// covers them all (each resample counts every view), which is what makes `--weight` affordable.
+/// `rows` are the tagged rows measured; `None` is every tagged row (then, unweighted, the rows'
+/// tags need not have been kept).
 fn measure_views(
     tags: &Tags,
-    rows: &[u32],
+    rows: Option<&[u32]>,
     weights: Option<&[f64]>,
     views: &[(&[Option<usize>], usize, CiMethod)],
     s: &Settings,
@@ -67,16 +69,22 @@ fn measure_views(
     let total_k: usize = views.iter().map(|v| v.1).sum();
     let mut counts: Vec<Vec<f64>> = views.iter().map(|v| vec![0.0; v.1]).collect();
     let mut outside = vec![0.0; views.len()];
-    let mut credits: Vec<Credit> =
-        Vec::with_capacity(if weights.is_some() { rows.len() } else { 0 });
+    let n_rows = rows.map_or(tags.tagged() as usize, <[u32]>::len);
+    let mut credits: Vec<Credit> = Vec::with_capacity(if weights.is_some() { n_rows } else { 0 });
     let mut buf = Vec::new();
     if weights.is_none() {
         // Unweighted, only how often each distinct tag occurs matters: credit each once.
-        let mut times = vec![0u64; tags.distinct_len()];
-        for &i in rows {
-            let id = tags.id_of(i as usize).expect("measured rows are tagged");
-            times[id as usize] += 1;
-        }
+        let times: Vec<u64> = match rows {
+            None => tags.counts().map(|(_, n)| n).collect(),
+            Some(rows) => {
+                let mut times = vec![0u64; tags.distinct_len()];
+                for &i in rows {
+                    let id = tags.id_of(i as usize).expect("measured rows are tagged");
+                    times[id as usize] += 1;
+                }
+                times
+            }
+        };
         for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
             let tag = tags.distinct(id as u32);
             for (v, (group_of, _, _)) in views.iter().enumerate() {
@@ -89,7 +97,7 @@ fn measure_views(
         }
     } else {
         // Weighted: each row's credit in every view, kept for the weighted shares.
-        for &i in rows {
+        for &i in rows.expect("weighted measures name their rows") {
             let tag = tags.get(i as usize).expect("measured rows are tagged");
             let mut combined: Credit = Vec::new();
             let mut base = 0;
@@ -105,7 +113,7 @@ fn measure_views(
             credits.push(combined);
         }
     }
-    let n = rows.len() as f64;
+    let n = n_rows as f64;
     let Some(all) = weights else {
         return views
             .iter()
@@ -115,11 +123,12 @@ fn measure_views(
                 estimates: estimates(&counts, n, s.attribution, &StatOptions { ci, ..s.stats }),
                 counts,
                 outside,
-                rows: rows.len(),
+                rows: n_rows,
                 weighted: None,
             })
             .collect();
     };
+    let rows = rows.expect("weighted measures name their rows");
     let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
     let total: f64 = w.iter().sum();
     let shares = weighted_shares(&w, &credits, total_k);
@@ -257,7 +266,9 @@ fn tagged_rows(tags: &Tags) -> Vec<u32> {
 /// Analyze every tagged row. `weights` (one per row read; only tagged rows are read) gives
 /// shares of revenue.
 pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
-    let rows = tagged_rows(tags);
+    // Which rows are tagged matters only with weights.
+    let rows = weights.map(|_| tagged_rows(tags));
+    let n = rows.as_ref().map_or(tags.tagged() as usize, Vec::len);
     let k = s.taxonomy.reasons.len();
     let bucket_of = s.benchmark.assign(s.taxonomy);
     let control: Vec<Option<usize>> = s
@@ -272,7 +283,7 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         (bucket_of.as_slice(), s.benchmark.buckets.len(), s.stats.ci),
         (control.as_slice(), 2, CiMethod::Wilson),
     ];
-    let mut measured = measure_views(tags, &rows, weights, &views, s).into_iter();
+    let mut measured = measure_views(tags, rows.as_deref(), weights, &views, s).into_iter();
     let (reasons, buckets, rollup) = (
         measured.next().expect("reasons"),
         measured.next().expect("buckets"),
@@ -285,12 +296,14 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
             s.benchmark,
             &buckets.counts,
             buckets.outside,
-            rows.len() as f64,
+            n as f64,
             s.attribution,
             &s.stats,
         )
     };
-    let kish = weights.map(|w| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
+    let kish = weights
+        .zip(rows.as_ref())
+        .map(|(w, rows)| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
     Analysis {
         reasons,
         bucket_of,
@@ -323,7 +336,7 @@ pub fn breakdown(
     let mut groups: Vec<(Option<&str>, Group)> = by_key
         .into_iter()
         .map(|(key, (read, rows))| {
-            let measured = measure(tags, &rows, weights, &identity(k), k, s);
+            let measured = measure(tags, Some(&rows), weights, &identity(k), k, s);
             let group = Group {
                 key: key.unwrap_or(missing).to_string(),
                 rows: read,
@@ -408,8 +421,8 @@ pub fn change(before: &Tags, after: &Tags, s: &Settings) -> Change {
         },
         ..*s
     };
-    let b = measure(before, &tagged_rows(before), None, &identity(k), k, &wilson);
-    let a = measure(after, &tagged_rows(after), None, &identity(k), k, &wilson);
+    let b = measure(before, None, None, &identity(k), k, &wilson);
+    let a = measure(after, None, None, &identity(k), k, &wilson);
     let (nb, na) = (b.rows as f64, a.rows as f64);
     let changes = (0..k)
         .map(|r| {

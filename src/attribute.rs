@@ -10,24 +10,66 @@ use crate::classify::{Classifier, Outcome, Scratch, Source, Tag};
 use crate::config::Attribution;
 use crate::input::{Answers, Loaded};
 
-/// Each row's tag (or none), kept compactly: the distinct tags once, and a 4-byte index per
-/// row. Ten million rows take 40 MB.
-#[derive(Debug, Clone, Default)]
+/// Each row's tag (or none), kept compactly: the distinct tags once with how many rows carry
+/// each, and, when a later step needs to know which rows (segments, periods, weights), a 4-byte
+/// index per row: ten million rows take 40 MB then, and nothing per row otherwise
+/// ([`Tags::forget_rows`]).
+#[derive(Debug, Clone)]
 pub struct Tags {
     distinct: Vec<Tag>,
     index: HashMap<Tag, u32, foldhash::fast::FixedState>,
-    rows: Vec<u32>,
+    /// Per distinct tag, the rows that carry it.
+    times: Vec<u64>,
+    /// Rows, tagged or not.
+    len: usize,
+    /// Each row's index into `distinct` ([`UNTAGGED`] for none), unless forgotten.
+    rows: Option<Vec<u32>>,
 }
 
 /// The index of a row without a tag.
 const UNTAGGED: u32 = u32::MAX;
 
+impl Default for Tags {
+    fn default() -> Tags {
+        Tags::with_capacity(0)
+    }
+}
+
 impl Tags {
     pub fn with_capacity(rows: usize) -> Tags {
         Tags {
-            rows: Vec::with_capacity(rows),
-            ..Tags::default()
+            distinct: Vec::new(),
+            index: HashMap::default(),
+            times: Vec::new(),
+            len: 0,
+            rows: Some(Vec::with_capacity(rows)),
         }
+    }
+
+    /// Keep only how many rows carry each tag, not which rows.
+    pub fn forget_rows(&mut self) {
+        self.rows = None;
+    }
+
+    /// Whether which row carries which tag is known (see [`Tags::forget_rows`]).
+    pub fn keeps_rows(&self) -> bool {
+        self.rows.is_some()
+    }
+
+    fn row_ids(&self) -> &[u32] {
+        self.rows
+            .as_deref()
+            .expect("the rows' tags were kept (Tags::forget_rows was not called)")
+    }
+
+    /// Each distinct tag with how many rows carry it, in the order first met.
+    pub fn counts(&self) -> impl Iterator<Item = (&Tag, u64)> + '_ {
+        self.distinct.iter().zip(self.times.iter().copied())
+    }
+
+    /// Tagged rows.
+    pub fn tagged(&self) -> u64 {
+        self.times.iter().sum()
     }
 
     fn id(&mut self, tag: Tag) -> u32 {
@@ -37,43 +79,60 @@ impl Tags {
         let id = self.distinct.len() as u32;
         self.distinct.push(tag);
         self.index.insert(tag, id);
+        self.times.push(0);
         id
     }
 
     pub fn push(&mut self, tag: Option<Tag>) {
         let id = match tag {
-            Some(tag) => self.id(tag),
+            Some(tag) => {
+                let id = self.id(tag);
+                self.times[id as usize] += 1;
+                id
+            }
             None => UNTAGGED,
         };
-        self.rows.push(id);
+        self.len += 1;
+        if let Some(rows) = &mut self.rows {
+            rows.push(id);
+        }
     }
 
-    /// Append another run of rows after these.
+    /// Append another run of rows after these. The rows' tags stay known only if they are in
+    /// both.
     pub fn extend(&mut self, other: Tags) {
         let map: Vec<u32> = other.distinct.iter().map(|&t| self.id(t)).collect();
-        self.rows.extend(
-            other
-                .rows
-                .iter()
-                .map(|&i| if i == UNTAGGED { i } else { map[i as usize] }),
-        );
+        for (&id, &n) in map.iter().zip(&other.times) {
+            self.times[id as usize] += n;
+        }
+        self.len += other.len;
+        match (&mut self.rows, other.rows) {
+            (Some(rows), Some(theirs)) => {
+                rows.extend(
+                    theirs
+                        .iter()
+                        .map(|&i| if i == UNTAGGED { i } else { map[i as usize] }),
+                )
+            }
+            _ => self.rows = None,
+        }
     }
 
-    /// Row `i`'s tag.
+    /// Row `i`'s tag (the rows' tags must be kept).
     pub fn get(&self, i: usize) -> Option<&Tag> {
-        match self.rows[i] {
+        match self.row_ids()[i] {
             UNTAGGED => None,
             id => Some(&self.distinct[id as usize]),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.len
     }
 
     /// Row `i`'s tag as an index into the distinct tags (see [`Tags::distinct`]).
     pub fn id_of(&self, i: usize) -> Option<u32> {
-        Some(self.rows[i]).filter(|&id| id != UNTAGGED)
+        Some(self.row_ids()[i]).filter(|&id| id != UNTAGGED)
     }
 
     /// The distinct tag with index `id`.
@@ -87,17 +146,29 @@ impl Tags {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len == 0
     }
 
+    /// Each row's tag, in order (the rows' tags must be kept).
     pub fn iter(&self) -> impl Iterator<Item = Option<&Tag>> + '_ {
-        (0..self.rows.len()).map(|i| self.get(i))
+        (0..self.row_ids().len()).map(|i| self.get(i))
+    }
+
+    /// How many rows carry each tag, sorted, for comparing tallies however they were built.
+    fn histogram(&self) -> Vec<(&Tag, u64)> {
+        let mut h: Vec<(&Tag, u64)> = self.counts().filter(|(_, n)| *n > 0).collect();
+        h.sort_unstable();
+        h
     }
 }
 
 impl PartialEq for Tags {
     fn eq(&self, other: &Tags) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.len() == other.len()
+            && match (self.keeps_rows(), other.keeps_rows()) {
+                (true, true) => self.iter().eq(other.iter()),
+                _ => self.histogram() == other.histogram(),
+            }
     }
 }
 
@@ -273,19 +344,20 @@ pub fn merge(
         }
         t.tags.extend(p.tags);
     }
-    // Credit in row order, whatever the chunks were.
-    for tag in t.tags.iter().flatten() {
-        let k = tag.reasons.len();
+    // Credit per distinct tag, in the order first met (the row order), whatever the chunks
+    // were.
+    for (tag, n) in t.tags.counts() {
+        let (k, n) = (tag.reasons.len(), n as f64);
         match attribution {
-            Attribution::Primary => t.by_reason[tag.primary] += 1.0,
+            Attribution::Primary => t.by_reason[tag.primary] += n,
             Attribution::Split => {
                 for r in tag.reasons.iter() {
-                    t.by_reason[r] += 1.0 / k as f64;
+                    t.by_reason[r] += n / k as f64;
                 }
             }
             Attribution::All => {
                 for r in tag.reasons.iter() {
-                    t.by_reason[r] += 1.0;
+                    t.by_reason[r] += n;
                 }
             }
         }
@@ -475,6 +547,40 @@ mod tests {
                 assert_eq!(many, one, "{runs} runs, {attribution:?}");
             }
             assert!(one.balanced(attribution));
+        }
+    }
+
+    #[test]
+    fn counts_alone_give_the_same_tally_without_a_cost_per_row() {
+        let tax = Taxonomy::builtin();
+        let c = Classifier::new(&tax).unwrap();
+        let texts = [
+            Some("rude staff and too expensive"),
+            Some("moved"),
+            Some("zz"),
+            None,
+        ];
+        let rows: Vec<_> = (0..999).map(|i| row(texts[i % 4], None)).collect();
+        let rows = answers(&rows);
+        let k = tax.reasons.len();
+        for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
+            let kept = tally_in_runs(3, &c, k, attribution, false, &rows);
+            let parts = (0..3).map(|r| {
+                let mut p = classify_answers(
+                    &c,
+                    k,
+                    false,
+                    &rows.slice(r * 333..r * 333 + 333),
+                    &mut Scratch::new(),
+                );
+                p.tags.forget_rows();
+                p
+            });
+            let counted = merge(parts, k, attribution);
+            assert!(!counted.tags.keeps_rows() && kept.tags.keeps_rows());
+            assert_eq!(counted, kept, "{attribution:?}");
+            assert_eq!(counted.tags.len(), 999);
+            assert_eq!(counted.tags.tagged() as usize, counted.tagged);
         }
     }
 

@@ -38,7 +38,7 @@ pub enum Source {
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ReasonSet(u128);
 
 /// The most reasons a taxonomy may have.
@@ -74,7 +74,7 @@ impl ReasonSet {
 }
 
 /// A tagged row: its primary reason (stated first) and every reason it states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tag {
     pub primary: usize,
     pub reasons: ReasonSet,

@@ -72,7 +72,10 @@ pub fn analyze_export(
         taxonomy,
         &classifier,
         attribution,
-        args.show_unclassified.is_some(),
+        super::Keep {
+            unclassified: args.show_unclassified.is_some(),
+            rows: !args.by.is_empty() || args.period.is_some() || args.weight.is_some(),
+        },
     )?;
 
     let settings = Settings {

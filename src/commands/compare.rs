@@ -79,7 +79,7 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
             taxonomy,
             &classifier,
             attribution,
-            false,
+            super::Keep::default(),
         )?;
         Ok((loaded.path, t))
     };

@@ -31,6 +31,16 @@ pub fn load(
     Ok(loaded)
 }
 
+/// What a tally keeps besides the counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// The unclassified answers, for `--show-unclassified`.
+    pub unclassified: bool,
+    /// Which row has which tag, for segments, periods and weights; without it memory does not
+    /// grow with the rows.
+    pub rows: bool,
+}
+
 /// Load the exports a command was given and classify every row as it is read (the answers are
 /// not kept: see [`input::scan`]); say the loader's notes on stderr. The tally covers every row
 /// read.
@@ -41,11 +51,16 @@ pub fn tally(
     taxonomy: &Taxonomy,
     classifier: &Classifier,
     attribution: Attribution,
-    keep_unclassified: bool,
+    keep: Keep,
 ) -> Result<(Loaded, Tally)> {
     let reasons = taxonomy.reasons.len();
     let classify = |scratch: &mut Scratch, answers: &input::Answers<'_>| {
-        attribute::classify_answers(classifier, reasons, keep_unclassified, answers, scratch)
+        let mut part =
+            attribute::classify_answers(classifier, reasons, keep.unclassified, answers, scratch);
+        if !keep.rows {
+            part.tags.forget_rows();
+        }
+        part
     };
     let bar = crate::diag::Progress::new("reading and tagging");
     let (loaded, parts) = input::scan(
