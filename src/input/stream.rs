@@ -162,6 +162,12 @@ fn head(name: &str, read: &ReadOptions) -> std::result::Result<Head, &'static st
         )
         .map_err(|_| "it is not a CSV file")?;
         bytes.drain(..bom);
+        // Many small files are opened at once: one read whole keeps neither its file nor its
+        // read buffer, and no more memory than its bytes.
+        bytes.shrink_to_fit();
+        if eof {
+            stream.reader = Box::new(std::io::empty());
+        }
         return Ok(Head {
             table,
             stream,

@@ -442,3 +442,32 @@ fn a_large_file_read_whole_says_so_and_why() {
         "{err}"
     );
 }
+
+#[test]
+fn many_small_files_cost_little_memory_each() {
+    // Each file streamed used to hold a 256 KiB read buffer and a 256 KiB head until the end:
+    // 2,000 small files took 1 GB.
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = (0..20).map(|i| format!("{i},too expensive\n")).collect();
+    for k in 0..2000 {
+        std::fs::write(
+            dir.path().join(format!("f{k:04}.csv")),
+            format!("id,reason\n{body}"),
+        )
+        .unwrap();
+    }
+    let out = std::process::Command::new("prlimit")
+        .args(["--as=1073741824", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("churn"))
+        .current_dir(dir.path())
+        .args(["analyze", "*.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"]["tagged"], 40_000);
+}
