@@ -254,12 +254,7 @@ fn read_capped(
         } else {
             limit + 1
         };
-        let before = bytes.len();
-        (&mut reader)
-            .take(want.saturating_sub(before as u64))
-            .read_to_end(&mut bytes)
-            .map_err(Stopped::Io)?;
-        let ended = (bytes.len() as u64) < want;
+        let ended = read_up_to(name, &mut reader, &mut bytes, want)?;
         if let Some(check) = check_head.take() {
             check(&bytes).map_err(Stopped::Refused)?;
             if !ended {
@@ -276,6 +271,54 @@ fn read_capped(
             )));
         }
         return Ok(bytes);
+    }
+}
+
+/// Read into `bytes` until it holds `want` bytes or the input ends (then `true`). The buffer
+/// grows by half at a time and never past `want`, asking for memory it may not get: when none
+/// is left, an error rather than an abort.
+fn read_up_to(
+    name: &str,
+    reader: &mut impl Read,
+    bytes: &mut Vec<u8>,
+    want: u64,
+) -> std::result::Result<bool, Stopped> {
+    const CHUNK: usize = 1 << 20;
+    loop {
+        let room = (want - bytes.len() as u64).min(CHUNK as u64) as usize;
+        if room == 0 {
+            return Ok(false);
+        }
+        if bytes.capacity() - bytes.len() < room {
+            let grown = (bytes.capacity() / 2)
+                .max(room)
+                .min((want as usize) - bytes.len());
+            bytes.try_reserve_exact(grown).map_err(|_| {
+                Stopped::Refused(anyhow::anyhow!(
+                    "not enough memory to read `{}` whole ({} read so far)\n  help: a UTF-8 \
+                     CSV file is streamed in little memory: give the export as a file, as CSV, \
+                     in UTF-8",
+                    shown(name),
+                    size_text(bytes.len() as u64)
+                ))
+            })?;
+        }
+        let start = bytes.len();
+        bytes.resize(start + room, 0);
+        let n = loop {
+            match reader.read(&mut bytes[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    bytes.truncate(start);
+                    return Err(Stopped::Io(e));
+                }
+            }
+        };
+        bytes.truncate(start + n);
+        if n == 0 {
+            return Ok(true);
+        }
     }
 }
 

@@ -471,3 +471,31 @@ fn many_small_files_cost_little_memory_each() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["rows"]["tagged"], 40_000);
 }
+
+#[test]
+fn a_gzip_of_one_endless_line_stops_within_its_limit() {
+    // One 300 MB line, gzipped to a few hundred KB: the streamed reader gives up at 64 MiB,
+    // the whole-file reader at its limit (lowered here to 128 MiB), under a 1 GiB memory cap.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, b"id,reason\n1,").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..300 {
+        std::io::Write::write_all(&mut gz, &chunk).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("line.csv.gz"), gz.finish().unwrap()).unwrap();
+    let out = std::process::Command::new("prlimit")
+        .args(["--as=1073741824", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("churn"))
+        .current_dir(dir.path())
+        .env("CHURN_WHOLE_LIMIT", (128u64 << 20).to_string())
+        .args(["analyze", "line.csv.gz"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("holds more than 128 MiB (decompressed)"),
+        "{err}"
+    );
+}
