@@ -121,7 +121,9 @@ fn measure_views(
             .collect();
     };
     let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
+    // Finite: `values::weights` refuses weights whose sum overflows.
     let total: f64 = w.iter().sum();
+    debug_assert!(total.is_finite(), "weights sum to {total}");
     let shares = weighted_shares(&w, &credits, total_k);
     let cis = bootstrap_shares(
         &w,
@@ -163,17 +165,23 @@ fn measure_views(
 fn compare_weighted(benchmark: &Benchmark, m: &Measured) -> Comparison {
     let (weighted, total) = m.weighted.clone().expect("weighted");
     let covered: f64 = weighted.iter().sum();
+    // Shares of the covered weight, as the unweighted comparison: divided by the covered
+    // fraction of the weight (multiplying by `total / covered` would overflow when the covered
+    // weight is tiny beside the total).
+    let fraction = if covered > 0.0 && total > 0.0 {
+        (covered / total).min(1.0)
+    } else {
+        1.0
+    };
     let buckets = benchmark
         .buckets
         .iter()
         .zip(&m.estimates)
         .map(|(b, e)| {
-            // Shares of the covered weight, as the unweighted comparison.
-            let scale = if covered > 0.0 { total / covered } else { 1.0 };
-            let share = e.share.map(|x| x * scale);
+            let share = e.share.map(|x| x / fraction);
             let ci = e.ci.map(|c| crate::stats::intervals::Interval {
-                lower: (c.lower * scale).min(1.0),
-                upper: (c.upper * scale).min(1.0),
+                lower: (c.lower / fraction).min(1.0),
+                upper: (c.upper / fraction).min(1.0),
             });
             let verdict = ci.map(|c| {
                 if c.lower > b.share {

@@ -20,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod stats;
 pub mod taxonomy;
+pub mod text;
 
 use std::io::{IsTerminal, Write};
 

@@ -8,6 +8,7 @@ mod errors;
 mod evaluate;
 mod formats;
 mod input;
+mod limits;
 mod properties;
 mod stats;
 mod tagging;

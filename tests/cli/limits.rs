@@ -1,0 +1,120 @@
+//! Numbers and limits: hostile values (weights that overflow, `nan` in the config, a baseline
+//! of 1e300), rules judged on no evidence, inputs that are huge or built to be slow, and
+//! messages that must say the right thing. Inputs are generated here or read from
+//! `fixtures/hostile/` (listed in its README).
+
+use std::fmt::Write as _;
+
+use super::{churn, failure, temp_file};
+
+/// Text that must not hold a non-finite number or a negative zero, in any output.
+fn assert_clean_numbers(what: &str, text: &str) {
+    let words = text.split(|c: char| !c.is_alphanumeric());
+    for word in words {
+        let w = word.to_lowercase();
+        let bad = ["nan", "inf", "infinity"].contains(&w.as_str());
+        assert!(!bad, "{what}: `{word}` in\n{text}");
+    }
+    assert!(
+        negative_zero(text).is_none(),
+        "{what}: `{}` in\n{text}",
+        negative_zero(text).unwrap_or_default()
+    );
+}
+
+/// The first negative zero in `text` ("-0", "-0.0", "-0.00%"), not counting the dash of a
+/// range ("0.0-0.0"), which follows a digit.
+fn negative_zero(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len()).find_map(|i| {
+        if b[i] != b'-' || (i > 0 && b[i - 1].is_ascii_digit()) {
+            return None;
+        }
+        let end = (i + 1..b.len())
+            .find(|&j| !(b[j].is_ascii_digit() || b[j] == b'.'))
+            .unwrap_or(b.len());
+        let number = &text[i + 1..end];
+        let zero = !number.is_empty()
+            && number.starts_with('0')
+            && number.bytes().all(|c| c == b'0' || c == b'.');
+        zero.then(|| text[i..end].to_string())
+    })
+}
+
+#[test]
+fn the_negative_zero_finder_finds_only_negative_zeros() {
+    assert_eq!(negative_zero("Δ -0.0 pp").as_deref(), Some("-0.0"));
+    assert_eq!(
+        negative_zero("\"delta_pp\": -0.0,").as_deref(),
+        Some("-0.0")
+    );
+    assert_eq!(negative_zero("is -0% of").as_deref(), Some("-0"));
+    assert_eq!(negative_zero("(0.0-0.0) -1.0 -0.05 2024-01"), None);
+}
+
+/// stdout and stderr of a run that exits with `code`.
+fn run(args: &[&str], code: i32) -> (String, String) {
+    let out = churn().args(args).assert().code(code).get_output().clone();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A decimal number of `digits` digits: 1 followed by zeros (1e308 has 309 digits).
+fn power_of_ten(digits: usize) -> String {
+    let mut s = String::from("1");
+    s.push_str(&"0".repeat(digits - 1));
+    s
+}
+
+#[test]
+fn weights_whose_sum_overflows_are_an_error_naming_the_lines() {
+    let err = failure(&[
+        "analyze",
+        "fixtures/hostile/weights_overflow.csv",
+        "--weight",
+        "mrr",
+    ]);
+    assert!(err.contains("too large to add up"), "{err}");
+    assert!(
+        err.contains("3 rows hold huge weights (line 2: `1000")
+            && err.contains("line 3: `")
+            && err.contains("line 5: `"),
+        "{err}"
+    );
+    // The ordinary weight is not blamed.
+    assert!(!err.contains("line 4"), "{err}");
+    assert_clean_numbers("stderr", &err);
+}
+
+#[test]
+fn huge_and_subnormal_weights_that_add_up_give_finite_numbers() {
+    let huge = format!("15{}", "0".repeat(307));
+    let tiny = format!("0.{}1", "0".repeat(312));
+    for (name, heavy, light) in [
+        ("huge", huge.as_str(), "1"),
+        ("tiny", tiny.as_str(), tiny.as_str()),
+    ] {
+        let text = format!(
+            "id,reason,mrr\n1,too expensive,{heavy}\n2,rude staff,{light}\n3,moved away,{light}\n4,too expensive,{light}\n"
+        );
+        let (_dir, path) = temp_file("w.csv", &text);
+        for format in ["table", "json", "csv", "markdown"] {
+            let (out, err) = run(
+                &["analyze", &path, "--weight", "mrr", "--format", format],
+                0,
+            );
+            assert_clean_numbers(&format!("{name} {format}"), &out);
+            assert_clean_numbers(&format!("{name} {format} stderr"), &err);
+        }
+        let (json, _) = run(
+            &["analyze", &path, "--weight", "mrr", "--format", "json"],
+            0,
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let n = v["weight"]["effective_n"].as_f64().expect("a number");
+        let expected = if name == "huge" { 1.0 } else { 4.0 };
+        assert!((n - expected).abs() < 0.01, "{name}: effective n {n}");
+    }
+}
