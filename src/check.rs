@@ -97,14 +97,18 @@ pub fn parse_fraction(s: &str) -> Result<f64, String> {
         .parse()
         .map_err(|_| format!("`{s}` is not a percentage; write it as 30% or 0.3"))?;
     let x = if percent { x / 100.0 } else { x };
-    if !x.is_finite() || !(0.0..=1.0).contains(&x) {
+    if !x.is_finite() {
+        return Err(format!("`{s}` is not a number; write it as 30% or 0.3"));
+    }
+    if !(0.0..=1.0).contains(&x) {
         return Err(if !percent && x > 1.0 {
             format!("`{s}` is ambiguous; write {s}% for a percentage, or a fraction from 0 to 1")
         } else {
             format!("`{s}` is not between 0% and 100%")
         });
     }
-    Ok(x)
+    // `-0%` is 0, and must not print as "-0%" in the limit.
+    Ok(crate::text::no_negative_zero(x))
 }
 
 /// `REASON=PCT`, as in `--max-share price=30%`.
@@ -546,6 +550,18 @@ mod tests {
         assert_eq!(parse_share("price = 30%"), Ok(("price".into(), 0.3)));
         assert!(parse_share("=30%").is_err());
         assert!(parse_share("price").is_err());
+    }
+
+    #[test]
+    fn non_finite_and_negative_zero_limits_are_read_as_they_should_be() {
+        for s in ["nan", "NaN%", "inf", "-inf%", "infinity"] {
+            let err = parse_fraction(s).unwrap_err();
+            assert!(err.contains("is not a number"), "{s}: {err}");
+        }
+        // -0% is 0%, printed as `0%`, never `-0%`.
+        let zero = parse_fraction("-0%").unwrap();
+        assert_eq!(percent(zero), "0%");
+        assert!(zero.is_sign_positive());
     }
 
     #[test]

@@ -468,41 +468,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
 
     for b in &file.benchmark {
         let name = b.name.get_ref().clone();
-        let total: f64 = b.shares.values().sum();
-        if (total - 100.0).abs() > 0.01 {
-            reader.error(
-                &b.name,
-                format!("benchmark `{name}` sums to {total}%, not 100%"),
-            );
-        }
-        if b.shares.values().any(|s| *s <= 0.0) {
-            reader.error(
-                &b.name,
-                format!(
-                    "benchmark `{name}` has a share of 0 or less; every bucket needs a positive \
-                     share (leave a reason out, or put it in `rest`)"
-                ),
-            );
-        }
-        for group in b.groups.keys() {
-            if !b.shares.contains_key(group) {
-                reader.error(
-                    &b.name,
-                    format!("benchmark `{name}`: group `{group}` has no share"),
-                );
-            }
-        }
-        if let Some(rest) = &b.rest {
-            if !b.shares.contains_key(rest.get_ref()) || b.groups.contains_key(rest.get_ref()) {
-                reader.error(
-                    rest,
-                    format!(
-                        "benchmark `{name}`: `rest = \"{}\"` must name a share that is not a group",
-                        rest.get_ref()
-                    ),
-                );
-            }
-        }
+        benchmark_checks(reader, b);
         let bench = benchmark_of(b, &config.taxonomy);
         match config.benchmarks.iter_mut().find(|x| x.name == name) {
             Some(slot) => *slot = bench,
@@ -530,6 +496,61 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     Some(config)
 }
 
+/// A benchmark set's own numbers and names: every share a finite percentage above 0 (TOML
+/// allows `nan` and `inf`, which would compare as neither too small nor too large), the shares
+/// summing to 100, groups and `rest` naming shares.
+fn benchmark_checks(reader: &mut Reader, b: &file::BenchmarkFile) {
+    let name = b.name.get_ref();
+    let mut finite = true;
+    for (id, share) in &b.shares {
+        let x = *share.get_ref();
+        if !x.is_finite() {
+            finite = false;
+            reader.error(
+                share,
+                format!(
+                    "benchmark `{name}`: the share of `{id}` is `{x}`, not a number; write a \
+                     percentage above 0, such as 14"
+                ),
+            );
+        } else if x <= 0.0 {
+            reader.error(
+                share,
+                format!(
+                    "benchmark `{name}`: the share of `{id}` is {x}; every bucket needs a share \
+                     above 0 (leave a reason out, or put it in `rest`)"
+                ),
+            );
+        }
+    }
+    let total: f64 = b.shares.values().map(|s| *s.get_ref()).sum();
+    if finite && (total - 100.0).abs() > 0.01 {
+        reader.error(
+            &b.name,
+            format!("benchmark `{name}` sums to {total}%, not 100%"),
+        );
+    }
+    for group in b.groups.keys() {
+        if !b.shares.contains_key(group) {
+            reader.error(
+                &b.name,
+                format!("benchmark `{name}`: group `{group}` has no share"),
+            );
+        }
+    }
+    if let Some(rest) = &b.rest {
+        if !b.shares.contains_key(rest.get_ref()) || b.groups.contains_key(rest.get_ref()) {
+            reader.error(
+                rest,
+                format!(
+                    "benchmark `{name}`: `rest = \"{}\"` must name a share that is not a group",
+                    rest.get_ref()
+                ),
+            );
+        }
+    }
+}
+
 /// The directory a config file's relative paths are read from.
 fn origin_dir(origin: &Origin) -> std::path::PathBuf {
     match origin.path() {
@@ -550,7 +571,15 @@ fn check_rules(
 ) -> crate::check::Rules {
     let mut fraction = |value: &Spanned<file::Fraction>, what: &str| -> Option<f64> {
         let parsed = match value.get_ref() {
-            file::Fraction::Number(x) if (0.0..=1.0).contains(x) => Ok(*x),
+            file::Fraction::Number(x) if (0.0..=1.0).contains(x) => {
+                Ok(crate::text::no_negative_zero(*x))
+            }
+            file::Fraction::Number(x) if !x.is_finite() => Err(format!(
+                "`{x}` is not a number; write a fraction from 0 to 1 (0.3) or a percentage (\"30%\")"
+            )),
+            file::Fraction::Number(x) if *x < 0.0 => Err(format!(
+                "{x} is below 0; write a fraction from 0 to 1 (0.3) or a percentage (\"30%\")"
+            )),
             file::Fraction::Number(x) => Err(format!(
                 "{x} is not a fraction from 0 to 1; write \"{x}%\" for a percentage"
             )),
@@ -763,7 +792,7 @@ fn benchmark_of(b: &file::BenchmarkFile, taxonomy: &Taxonomy) -> Benchmark {
             Bucket {
                 id: id.clone(),
                 label,
-                share: share / 100.0,
+                share: share.get_ref() / 100.0,
                 members,
             }
         })
@@ -993,7 +1022,10 @@ rest = "elsewhere"
         let checked = check(text, Origin::Builtin);
         let errors: Vec<String> = checked.errors().map(|d| d.message.clone()).collect();
         let all = errors.join("\n");
-        assert!(all.contains("share of 0 or less"), "{all}");
+        assert!(
+            all.contains("the share of `other` is 0; every bucket needs a share above 0"),
+            "{all}"
+        );
         assert!(all.contains("puts reason `moved` in both"), "{all}");
         assert!(
             all.contains("`rest = \"elsewhere\"` must name a share"),

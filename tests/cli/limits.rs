@@ -118,3 +118,71 @@ fn huge_and_subnormal_weights_that_add_up_give_finite_numbers() {
         assert!((n - expected).abs() < 0.01, "{name}: effective n {n}");
     }
 }
+
+#[test]
+fn a_benchmark_share_of_nan_or_inf_is_an_error_with_line_and_column() {
+    let (out, _) = run(
+        &[
+            "taxonomy",
+            "validate",
+            "fixtures/hostile/benchmark_nan.toml",
+        ],
+        1,
+    );
+    for needle in [
+        "error: line 6, column 19: benchmark `nan_share`: the share of `died` is `NaN`, not a number",
+        "error: line 10, column 19: benchmark `infinite_shares`: the share of `died` is `inf`, not a number",
+        "error: line 10, column 32: benchmark `infinite_shares`: the share of `moved` is `-inf`, not a number",
+        "invalid: 3 errors",
+    ] {
+        assert!(out.contains(needle), "{needle}\n{out}");
+    }
+    // The file is refused wherever it is used, not only by `validate`.
+    let err = failure(&[
+        "--config",
+        "fixtures/hostile/benchmark_nan.toml",
+        "analyze",
+        "fixtures/demo/surveys.csv",
+        "--benchmark",
+        "nan_share",
+    ]);
+    assert!(err.contains("the share of `died` is `NaN`"), "{err}");
+}
+
+#[test]
+fn check_limits_that_are_not_numbers_or_below_zero_are_errors() {
+    let (out, _) = run(
+        &[
+            "taxonomy",
+            "validate",
+            "fixtures/hostile/check_limits_nan.toml",
+        ],
+        1,
+    );
+    for needle in [
+        "line 5, column 20: [check] max_unclassified: `NaN` is not a number",
+        "line 6, column 17: [check] max_no_answer: -0.5 is below 0",
+        "line 7, column 22: [check] max_share: `inf` is not a number",
+        "line 8, column 23: [check] min_share: `nan%` is not a number",
+    ] {
+        assert!(out.contains(needle), "{needle}\n{out}");
+    }
+    // No advice to write `NaN%`.
+    assert!(!out.contains("NaN%") && !out.contains("-0.5%"), "{out}");
+    let err = failure(&[
+        "check",
+        "fixtures/demo/surveys.csv",
+        "--max-share",
+        "died=nan%",
+    ]);
+    assert!(err.contains("`nan%` is not a number"), "{err}");
+    let err = failure(&[
+        "evaluate",
+        "fixtures/corpus/labelled.csv",
+        "--truth-col",
+        "label",
+        "--min-kappa",
+        "nan",
+    ]);
+    assert!(err.contains("not a score from -1 to 1"), "{err}");
+}
