@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod attribute;
+pub mod bounded;
 pub mod check;
 pub mod classify;
 pub mod cli;

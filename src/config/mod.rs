@@ -856,6 +856,17 @@ pub fn check(text: &str, origin: Origin) -> Checked {
     }
 }
 
+/// The text of a configuration file, refused past [`crate::bounded::CONFIG_BYTES`] (so that
+/// `--config /dev/zero` is an error, not a machine out of memory).
+pub fn read_config(path: &Path) -> anyhow::Result<String> {
+    crate::bounded::read_text(
+        path,
+        crate::bounded::CONFIG_BYTES,
+        "config",
+        "a churn.toml is TOML text of a few KiB to a few MiB (`churn taxonomy init` writes one)",
+    )
+}
+
 impl Config {
     /// The built-in configuration.
     pub fn builtin() -> Config {
@@ -877,8 +888,7 @@ impl Config {
 
     /// Read a configuration file; any error fails with every finding listed.
     pub fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read config `{}`: {e}", path.display()))?;
+        let text = read_config(path)?;
         let checked = check(&text, Origin::File(path.to_path_buf()));
         match checked.config {
             Some(c) => Ok(c),
