@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::report::{Rows, Tool};
+use crate::text::{fixed, plural};
 
 /// The result of `churn check`, as one serializable value: its serde shape is the JSON contract
 /// (`schema_version` 1, docs/schema/check.v1.json).
@@ -406,11 +407,39 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
         }
     }
 
-    let share_of = |reason: &str| m.shares.get(reason).copied().flatten();
+    share_checks(rules, m, &mut out);
+    benchmark_checks(rules, m, &mut out);
+    if let Some(base) = &m.baseline {
+        out.push(baseline_check(base, m.confidence));
+    }
+    out
+}
+
+/// Why a rule about shares cannot be judged: no tagged row, so no share to compare. Such a
+/// rule fails: passing it would pass an export whose every answer was unclassified or blank.
+fn no_tagged_rows(m: &Measures) -> String {
+    format!(
+        "nothing was tagged ({} of {} read: {} unclassified, {} no answer), so there is no \
+         share to judge; this counts as a failure",
+        m.tagged,
+        plural(m.read, "row", "rows"),
+        m.unclassified,
+        m.no_answer
+    )
+}
+
+/// `--max-share` and `--min-share`, reason by reason.
+fn share_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
+    let share_of = |reason: &str| {
+        m.shares
+            .get(reason)
+            .copied()
+            .flatten()
+            .filter(|_| m.tagged > 0)
+    };
     for (reason, max) in &rules.max_share {
         let share = share_of(reason);
-        let x = share.unwrap_or(0.0);
-        let passed = x <= max + 1e-12;
+        let passed = share.is_some_and(|x| x <= max + 1e-12);
         out.push(Check {
             rule: "max-share",
             target: Some(reason.clone()),
@@ -425,7 +454,7 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     if passed { "within" } else { "above" },
                     percent(*max)
                 ),
-                None => "no row was tagged".to_string(),
+                None => no_tagged_rows(m),
             },
             line: None,
         });
@@ -451,26 +480,31 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     },
                     percent(*min)
                 ),
-                None => "no row was tagged".to_string(),
+                None => no_tagged_rows(m),
             },
             line: None,
         });
     }
+}
 
+/// `--above-benchmark`, bucket by bucket. A bucket with no interval (nothing tagged, or no
+/// tagged row in any bucket of the benchmark) cannot be judged, and fails.
+fn benchmark_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
     let level = percent(m.confidence);
     for id in &rules.above_benchmark {
         let Some(b) = m.buckets.iter().find(|b| &b.id == id) else {
             continue;
         };
-        let passed = b.lower.is_none_or(|lower| lower <= b.benchmark);
+        let lower = b.lower.filter(|_| m.tagged > 0);
+        let passed = lower.is_some_and(|lower| lower <= b.benchmark);
         out.push(Check {
             rule: "above-benchmark",
             target: Some(id.clone()),
             passed,
-            measured: b.lower,
+            measured: lower,
             limit: Some(b.benchmark),
             unit: Unit::Fraction,
-            message: match (b.share, b.lower) {
+            message: match (b.share, lower) {
                 (Some(share), Some(lower)) => format!(
                     "`{id}` is {} of tagged churn; the lower end of its {level} interval, {}, \
                      is {} `{}`'s {}",
@@ -480,48 +514,80 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     m.benchmark,
                     percent(b.benchmark)
                 ),
-                _ => "no row was tagged".to_string(),
-            },
-            line: None,
-        });
-    }
-
-    if let Some(base) = &m.baseline {
-        let alpha = 1.0 - m.confidence;
-        let alpha = (alpha * 1e9).round() / 1e9;
-        let passed = base.p_value.is_none_or(|p| p > alpha);
-        out.push(Check {
-            rule: "baseline",
-            target: Some(base.path.clone()),
-            passed,
-            measured: base.p_value,
-            limit: Some(alpha),
-            unit: Unit::PValue,
-            message: match (base.p_value, base.statistic, base.df, base.cramers_v) {
-                (Some(p), Some(x2), Some(df), Some(v)) => format!(
-                    "reason mix against the baseline ({} tagged then, {} now): chi-square = \
-                     {x2:.2}, df = {df}, p {}, Cramér's V = {v:.3}; {}",
-                    base.tagged_before,
-                    base.tagged_now,
-                    p_text(p),
-                    if passed {
-                        format!("no change beyond chance at the {} level", percent(alpha))
-                    } else {
-                        format!(
-                            "the mix changed more than chance explains at the {} level",
-                            percent(alpha)
-                        )
-                    }
-                ),
+                _ if m.tagged == 0 => no_tagged_rows(m),
                 _ => format!(
-                    "nothing to test against the baseline ({} tagged then, {} now)",
-                    base.tagged_before, base.tagged_now
+                    "none of the {} tagged rows is in a bucket of `{}`, so there is no share to \
+                     judge; this counts as a failure",
+                    m.tagged, m.benchmark
                 ),
             },
             line: None,
         });
     }
-    out
+}
+
+/// `--baseline`: the homogeneity test of this export against the baseline's counts. With no
+/// tagged row on either side there is nothing to compare, and the check fails; with one reason
+/// on both sides the mixes are the same, and it passes.
+fn baseline_check(base: &BaselineMeasure, confidence: f64) -> Check {
+    let alpha = 1.0 - confidence;
+    let alpha = (alpha * 1e9).round() / 1e9;
+    let empty = base.tagged_before <= 0.0 || base.tagged_now <= 0.0;
+    let passed = !empty && base.p_value.is_none_or(|p| p > alpha);
+    let counts = format!(
+        "{} tagged then, {} now",
+        fmt_count(base.tagged_before),
+        fmt_count(base.tagged_now)
+    );
+    let message = match (base.p_value, base.statistic, base.df, base.cramers_v) {
+        _ if empty => format!(
+            "reason mix against the baseline ({counts}): {} no tagged row, so there is nothing to \
+             compare; this counts as a failure",
+            if base.tagged_now <= 0.0 {
+                "this export has"
+            } else {
+                "the baseline has"
+            }
+        ),
+        (Some(p), Some(x2), Some(df), Some(v)) => format!(
+            "reason mix against the baseline ({counts}): chi-square = {}, df = {df}, p {}, \
+             Cramér's V = {}; {}",
+            fixed(x2, 2),
+            p_text(p),
+            fixed(v, 3),
+            if passed {
+                format!("no change beyond chance at the {} level", percent(alpha))
+            } else {
+                format!(
+                    "the mix changed more than chance explains at the {} level",
+                    percent(alpha)
+                )
+            }
+        ),
+        _ => format!(
+            "reason mix against the baseline ({counts}): every tagged row, then and now, has the \
+             same reason, so the mix is the same"
+        ),
+    };
+    Check {
+        rule: "baseline",
+        target: Some(base.path.clone()),
+        passed,
+        measured: base.p_value,
+        limit: Some(alpha),
+        unit: Unit::PValue,
+        message,
+        line: None,
+    }
+}
+
+/// A count of rows, whole or split (`--attribution split` gives halves and thirds).
+fn fmt_count(x: f64) -> String {
+    if x.fract() == 0.0 {
+        fixed(x, 0)
+    } else {
+        fixed(x, 1)
+    }
 }
 
 /// "< 0.001" or "= 0.043".
@@ -608,6 +674,88 @@ mod tests {
         let d = duplicates("id", &ids, &[2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(d.count, 3);
         assert_eq!(d.lines, vec![4, 7, 8]);
+    }
+
+    /// Measures of an export where nothing was tagged.
+    fn nothing_tagged() -> Measures {
+        Measures {
+            read: 4,
+            unclassified: 3,
+            no_answer: 1,
+            tagged: 0,
+            headers: vec![],
+            reason_columns: vec![],
+            unknown_codes: 0,
+            duplicates: vec![],
+            shares: [("a".to_string(), None)].into(),
+            buckets: vec![BucketMeasure {
+                id: "a".into(),
+                share: None,
+                lower: None,
+                benchmark: 0.68,
+            }],
+            benchmark: "k".into(),
+            confidence: 0.95,
+            baseline: Some(BaselineMeasure {
+                path: "b.json".into(),
+                p_value: None,
+                statistic: None,
+                df: None,
+                cramers_v: None,
+                tagged_before: 58.0,
+                tagged_now: 0.0,
+            }),
+        }
+    }
+
+    #[test]
+    fn share_rules_fail_when_nothing_was_tagged() {
+        let rules = Rules {
+            max_share: [("a".to_string(), 0.3)].into(),
+            min_share: [("a".to_string(), 0.0)].into(),
+            above_benchmark: vec!["a".into()],
+            ..Rules::default()
+        };
+        let checks = evaluate(&rules, &nothing_tagged());
+        let rules_seen: Vec<&str> = checks.iter().map(|c| c.rule).collect();
+        assert_eq!(
+            rules_seen,
+            ["max-share", "min-share", "above-benchmark", "baseline"]
+        );
+        for c in &checks {
+            assert!(!c.passed, "{c:?}");
+            assert_eq!(c.measured, None, "{c:?}");
+        }
+        for c in &checks[..3] {
+            assert!(
+                c.message.starts_with(
+                    "nothing was tagged (0 of 4 rows read: 3 unclassified, 1 no answer)"
+                ),
+                "{}",
+                c.message
+            );
+        }
+        assert!(
+            checks[3].message.contains("this export has no tagged row"),
+            "{}",
+            checks[3].message
+        );
+    }
+
+    #[test]
+    fn a_baseline_with_one_reason_on_both_sides_passes_and_an_empty_one_fails() {
+        let mut m = nothing_tagged();
+        m.tagged = 5;
+        let base = m.baseline.as_mut().unwrap();
+        base.tagged_now = 5.0;
+        let c = baseline_check(base, 0.95);
+        assert!(c.passed && c.message.contains("same reason"), "{c:?}");
+        base.tagged_before = 0.0;
+        let c = baseline_check(base, 0.95);
+        assert!(
+            !c.passed && c.message.contains("the baseline has no tagged row"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -53,6 +53,9 @@ fn measured(c: &Check) -> String {
         ("require-col", _) => if c.passed { "present" } else { "missing" }.to_string(),
         ("above-benchmark", Some(x)) => format!("lower {}", value(x, c.unit)),
         (_, Some(x)) => value(x, c.unit),
+        // A share rule judged on nothing: it failed for want of tagged rows.
+        ("max-share" | "min-share" | "above-benchmark", None) => "no share".to_string(),
+        ("baseline", None) if !c.passed => "no test".to_string(),
         (_, None) => "–".to_string(),
     }
 }

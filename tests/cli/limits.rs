@@ -3,8 +3,6 @@
 //! messages that must say the right thing. Inputs are generated here or read from
 //! `fixtures/hostile/` (listed in its README).
 
-use std::fmt::Write as _;
-
 use super::{churn, failure, temp_file};
 
 /// Text that must not hold a non-finite number or a negative zero, in any output.
@@ -59,13 +57,6 @@ fn run(args: &[&str], code: i32) -> (String, String) {
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-/// A decimal number of `digits` digits: 1 followed by zeros (1e308 has 309 digits).
-fn power_of_ten(digits: usize) -> String {
-    let mut s = String::from("1");
-    s.push_str(&"0".repeat(digits - 1));
-    s
 }
 
 #[test]
@@ -185,4 +176,136 @@ fn check_limits_that_are_not_numbers_or_below_zero_are_errors() {
         "nan",
     ]);
     assert!(err.contains("not a score from -1 to 1"), "{err}");
+}
+
+#[test]
+fn a_baseline_count_of_1e300_is_an_error_naming_the_file_and_field() {
+    let err = failure(&[
+        "check",
+        "fixtures/check/pass.csv",
+        "--baseline",
+        "fixtures/hostile/baseline_1e300.json",
+    ]);
+    assert!(
+        err.contains(
+            "baseline `fixtures/hostile/baseline_1e300.json`: reasons[0].count (`died`) is 1e300; \
+             a count of rows must be from 0 to 10^15"
+        ),
+        "{err}"
+    );
+    assert_clean_numbers("stderr", &err);
+    // Below 0 and a repeated id are refused too.
+    let base = std::fs::read_to_string(super::root().join("fixtures/check/baseline.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&base).unwrap();
+    v["reasons"][2]["count"] = serde_json::json!(-3);
+    let (_dir, path) = temp_file("negative.json", &v.to_string());
+    let err = failure(&["check", "fixtures/check/pass.csv", "--baseline", &path]);
+    assert!(
+        err.contains("reasons[2].count (`friend_referral`) is -3"),
+        "{err}"
+    );
+    v["reasons"][2]["count"] = serde_json::json!(3);
+    v["reasons"][3]["id"] = serde_json::json!("died");
+    let (_dir, path) = temp_file("twice.json", &v.to_string());
+    let err = failure(&["check", "fixtures/check/pass.csv", "--baseline", &path]);
+    assert!(err.contains("reasons[3].id `died` appears twice"), "{err}");
+}
+
+#[test]
+fn an_endless_baseline_or_config_is_refused_at_a_size_cap() {
+    let err = failure(&[
+        "check",
+        "fixtures/check/pass.csv",
+        "--baseline",
+        "/dev/zero",
+    ]);
+    assert!(
+        err.contains("baseline `/dev/zero` is larger than 64 MiB"),
+        "{err}"
+    );
+    let err = failure(&[
+        "--config",
+        "/dev/zero",
+        "analyze",
+        "fixtures/check/pass.csv",
+    ]);
+    assert!(
+        err.contains("config `/dev/zero` is larger than 16 MiB"),
+        "{err}"
+    );
+    let out = churn()
+        .args(["taxonomy", "validate"])
+        .env("CHURN_CONFIG", "/dev/zero")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("config `/dev/zero` is larger than 16 MiB"),
+        "{err}"
+    );
+    let err = failure(&["taxonomy", "validate", "/dev/zero"]);
+    assert!(
+        err.contains("config `/dev/zero` is larger than 16 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn share_rules_fail_when_nothing_was_tagged() {
+    let (out, _) = run(
+        &[
+            "check",
+            "fixtures/hostile/nothing_tagged.csv",
+            "--max-share",
+            "dissatisfaction=30%",
+            "--min-share",
+            "died=0%",
+            "--above-benchmark",
+            "indifference",
+        ],
+        1,
+    );
+    for rule in [
+        "max-share dissatisfaction",
+        "min-share died",
+        "above-benchmark indifference",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "FAIL {rule}: nothing was tagged (0 of 6 rows read: 3 unclassified, 3 no answer)"
+            )),
+            "{rule}\n{out}"
+        );
+    }
+    assert!(out.contains("3 of 4 checks failed"), "{out}");
+    let (json, _) = run(
+        &[
+            "check",
+            "fixtures/hostile/nothing_tagged.csv",
+            "--max-share",
+            "dissatisfaction=30%",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let share = &v["checks"][1];
+    assert_eq!(share["rule"], "max-share");
+    assert_eq!(share["passed"], false);
+    assert!(share["measured"].is_null(), "{share}");
+    // A baseline cannot pass on an export with nothing tagged either.
+    let (out, _) = run(
+        &[
+            "check",
+            "fixtures/hostile/nothing_tagged.csv",
+            "--baseline",
+            "fixtures/check/baseline.json",
+        ],
+        1,
+    );
+    assert!(out.contains("this export has no tagged row"), "{out}");
 }
