@@ -3,6 +3,8 @@
 //! messages that must say the right thing. Inputs are generated here or read from
 //! `fixtures/hostile/` (listed in its README).
 
+use std::fmt::Write as _;
+
 use super::{churn, failure, temp_file};
 
 /// Text that must not hold a non-finite number or a negative zero, in any output.
@@ -308,4 +310,47 @@ fn share_rules_fail_when_nothing_was_tagged() {
         1,
     );
     assert!(out.contains("this export has no tagged row"), "{out}");
+}
+
+#[test]
+fn a_config_of_a_hundred_thousand_reasons_is_refused_at_the_limit() {
+    // Every reason was looked up by scanning the ones before it: this file ran for minutes.
+    let mut text = String::new();
+    for i in 0..100_000 {
+        writeln!(text, "[[reason]]\nid = \"r{i}\"\nphrases.en = [\"w{i}\"]\n").unwrap();
+    }
+    let (_dir, path) = temp_file("reasons.toml", &text);
+    let (out, _) = run(&["taxonomy", "validate", &path], 1);
+    // The 129th reason is on line 4 * 128 + 1, its id on the next line.
+    assert!(
+        out.contains("error: line 514, column 6: this file defines 100000 reasons; at most 128 are supported"),
+        "{}",
+        &out[..out.len().min(2000)]
+    );
+}
+
+#[test]
+fn a_config_of_a_hundred_thousand_phrases_loads_and_tags() {
+    let mut text =
+        String::from("extends = \"builtin\"\n\n[[reason]]\nid = \"price\"\nphrases.any = [\n");
+    for i in 0..100_000 {
+        writeln!(text, "  \"pricecode{i}\",").unwrap();
+    }
+    text.push_str("]\n");
+    let (_dir, config) = temp_file("big.toml", &text);
+    let (export_dir, export) =
+        temp_file("e.csv", "id,reason\n1,it was pricecode77777\n2,too slow\n");
+    let (out, _) = run(
+        &["--config", &config, "analyze", &export, "--format", "json"],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let price = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "price")
+        .unwrap();
+    assert_eq!(price["count"], 1);
+    drop(export_dir);
 }
