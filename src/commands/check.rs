@@ -205,12 +205,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
                 _ => bail!(
                     "--max-duplicate-ids: no id column found (response id, respondent id, \
                      customer id, id, email, ...)\n  columns: {}\n  help: name it with --id-col NAME",
-                    loaded
-                        .headers
-                        .iter()
-                        .map(|h| format!("`{h}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::input::columns::list(&loaded.headers)
                 ),
             }
         } else {
