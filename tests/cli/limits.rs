@@ -414,3 +414,60 @@ fn a_hundred_thousand_columns_are_combined_quickly() {
     assert!(err.contains("`c39`, and 99960 more"), "{err}");
     assert!(err.len() < 2000, "{} bytes", err.len());
 }
+
+/// An export of `n` rows with a distinct `id`, a reason, a `plan` of two values and a `date`
+/// one week after the row before.
+fn export_of(n: usize) -> String {
+    let reasons = [
+        "too expensive",
+        "support was rude",
+        "we moved",
+        "found a better tool",
+    ];
+    let mut text = String::from("id,reason,plan,date\n");
+    let start = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+    for i in 0..n {
+        let date = start + chrono::Duration::weeks(i as i64);
+        let plan = if i % 3 == 0 { "pro" } else { "basic" };
+        writeln!(text, "{i},{},{plan},{date}", reasons[i % 4]).unwrap();
+    }
+    text
+}
+
+#[test]
+fn a_breakdown_by_a_column_of_ids_is_refused_past_ten_thousand_groups() {
+    // `--by id` on a million rows took 2.6 GB: a group (shares, intervals, a row) per id.
+    let (_dir, path) = temp_file("ids.csv", &export_of(10_001));
+    let err = failure(&["analyze", &path, "--by", "id"]);
+    assert!(
+        err.contains("--by `id`: more than 10000 groups (distinct values)")
+            && err.contains("help: break down by a column with fewer values"),
+        "{err}"
+    );
+    let err = failure(&["analyze", &path, "--period", "week"]);
+    assert!(
+        err.contains("--period week: the dates of `date` span more than 10000 periods (1900-01-01 to 2091-08-27)")
+            && err.contains("choose a longer period"),
+        "{err}"
+    );
+    // The same export by plan, or by year, is fine.
+    run(&["analyze", &path, "--by", "plan", "--period", "year"], 0);
+}
+
+#[test]
+fn a_breakdown_with_groups_too_small_to_compare_is_a_warning() {
+    let (_dir, path) = temp_file("ids.csv", &export_of(300));
+    let (out, err) = run(&["analyze", &path, "--by", "id", "--format", "json"], 0);
+    assert!(
+        err.contains(
+            "warning: --by `id`: 300 groups for 300 tagged rows: at most 15 of them can have the \
+             20 tagged rows (--min-group) a group needs to be compared"
+        ),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["segments"]["groups"].as_array().unwrap().len(), 300);
+    // Groups that can all be big enough: no warning.
+    let (_, err) = run(&["analyze", &path, "--by", "plan"], 0);
+    assert!(!err.contains("warning"), "{err}");
+}
