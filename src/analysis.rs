@@ -14,6 +14,7 @@ use crate::config::Attribution;
 use crate::stats::hypothesis::{homogeneity, Homogeneity};
 use crate::stats::resample::{bootstrap_shares, kish, weighted_shares, Credit};
 use crate::taxonomy::Taxonomy;
+use crate::text::plural;
 
 /// What the analysis needs besides the rows.
 #[derive(Debug, Clone, Copy)]
@@ -121,9 +122,7 @@ fn measure_views(
             .collect();
     };
     let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
-    // Finite: `values::weights` refuses weights whose sum overflows.
-    let total: f64 = w.iter().sum();
-    debug_assert!(total.is_finite(), "weights sum to {total}");
+    let total: f64 = w.iter().sum(); // `values::weights` refuses a sum that is not finite.
     let shares = weighted_shares(&w, &credits, total_k);
     let cis = bootstrap_shares(
         &w,
@@ -254,9 +253,11 @@ pub fn too_fine(groups: usize, tagged: usize, min_group: usize) -> Option<String
         n => format!("at most {n} of them can"),
     };
     Some(format!(
-        "{groups} groups for {tagged} tagged rows: {most} have the {min_group} tagged rows \
-         (--min-group) a group needs to be compared, so the others are shown but left out of the \
-         test"
+        "{} for {}: {most} have the {} (--min-group) a group needs to be compared, so the \
+         others are shown but left out of the test",
+        plural(groups, "group", "groups"),
+        plural(tagged, "tagged row", "tagged rows"),
+        plural(min_group, "tagged row", "tagged rows"),
     ))
 }
 
@@ -402,8 +403,8 @@ pub fn breakdown(
         .collect();
     if !small.is_empty() {
         notes.push(format!(
-            "left out of the test (fewer than {} tagged rows, or no value): {}",
-            s.min_group,
+            "left out of the test (fewer than {}, or no value): {}",
+            plural(s.min_group, "tagged row", "tagged rows"),
             small.join(", ")
         ));
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::report::{Rows, Tool};
-use crate::text::{fixed, plural};
+use crate::text::{fixed, noun, plural};
 
 /// The result of `churn check`, as one serializable value: its serde shape is the JSON contract
 /// (`schema_version` 1, docs/schema/check.v1.json).
@@ -248,9 +248,9 @@ impl Check {
 pub fn percent(x: f64) -> String {
     let p = x * 100.0;
     if (p - p.round()).abs() < 1e-9 {
-        format!("{p:.0}%")
+        format!("{}%", fixed(p, 0))
     } else {
-        let s = format!("{p:.2}");
+        let s = fixed(p, 2);
         format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
     }
 }
@@ -267,7 +267,23 @@ fn of_read(part: usize, read: usize) -> f64 {
 /// (always), then the rules in the order of `churn check --help`.
 pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
     let mut out = Vec::new();
+    column_checks(m, &mut out);
+    count_checks(rules, m, &mut out);
+    share_checks(rules, m, &mut out);
+    benchmark_checks(rules, m, &mut out);
+    if let Some(base) = &m.baseline {
+        out.push(baseline_check(base, m.confidence));
+    }
+    out
+}
 
+/// "1 row" or "60 rows", for messages.
+fn rows(n: usize) -> String {
+    plural(n, "row", "rows")
+}
+
+/// The reason column: always checked.
+fn column_checks(m: &Measures, out: &mut Vec<Check>) {
     for (column, filled) in &m.reason_columns {
         let passed = *filled > 0 || m.read == 0;
         out.push(Check {
@@ -278,7 +294,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(1.0),
             unit: Unit::Rows,
             message: if passed {
-                format!("`{column}` has an answer in {filled} of {} rows", m.read)
+                format!("`{column}` has an answer in {filled} of {}", rows(m.read))
+            } else if m.read == 1 {
+                format!(
+                    "`{column}` is empty in the only row: the export may have dropped the field"
+                )
             } else {
                 format!(
                     "`{column}` is empty in every one of the {} rows: the export may have dropped \
@@ -289,7 +309,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             line: (!passed).then_some(1),
         });
     }
+}
 
+/// `--min-responses`, `--max-unclassified`, `--max-no-answer`, `--require-col`,
+/// `--max-unknown-codes` and `--max-duplicate-ids`, in this order.
+fn count_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
     if let Some(min) = rules.min_responses {
         let passed = m.read as u64 >= min;
         out.push(Check {
@@ -300,15 +324,20 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(min as f64),
             unit: Unit::Rows,
             message: if passed {
-                format!("{} responses, at least {min} as required", m.read)
+                format!(
+                    "{}, at least {min} as required",
+                    plural(m.read, "response", "responses")
+                )
             } else {
-                format!("{} responses, fewer than the {min} required", m.read)
+                format!(
+                    "{}, fewer than the {min} required",
+                    plural(m.read, "response", "responses")
+                )
             },
             line: None,
         });
     }
-
-    let mut fraction_rule = |rule: &'static str, what: &str, part: usize, max: Option<f64>| {
+    let mut fraction_rule = |rule: &'static str, what: [&str; 2], part: usize, max: Option<f64>| {
         if let Some(max) = max {
             let x = of_read(part, m.read);
             let passed = x <= max + 1e-12;
@@ -320,8 +349,9 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                 limit: Some(max),
                 unit: Unit::Fraction,
                 message: format!(
-                    "{part} of {} rows {what} ({}), {} the limit of {}",
-                    m.read,
+                    "{part} of {} {} ({}), {} the limit of {}",
+                    rows(m.read),
+                    noun(part, what[0], what[1]),
                     percent(x),
                     if passed { "within" } else { "above" },
                     percent(max)
@@ -332,17 +362,16 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
     };
     fraction_rule(
         "max-unclassified",
-        "are unclassified",
+        ["is unclassified", "are unclassified"],
         m.unclassified,
         rules.max_unclassified,
     );
     fraction_rule(
         "max-no-answer",
-        "have no answer",
+        ["has no answer", "have no answer"],
         m.no_answer,
         rules.max_no_answer,
     );
-
     for name in &rules.require_cols {
         let found = crate::input::columns::find(&m.headers, name);
         out.push(Check {
@@ -359,7 +388,6 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             line: found.is_none().then_some(1),
         });
     }
-
     if let Some(max) = rules.max_unknown_codes {
         let passed = m.unknown_codes as u64 <= max;
         out.push(Check {
@@ -370,49 +398,46 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(max as f64),
             unit: Unit::Rows,
             message: format!(
-                "{} coded values no code map knows, {} the limit of {max}",
-                m.unknown_codes,
+                "{} no code map knows, {} the limit of {max}",
+                plural(m.unknown_codes, "coded value", "coded values"),
                 if passed { "within" } else { "above" }
             ),
             line: None,
         });
     }
-
     if let Some(max) = rules.max_duplicate_ids {
         for d in &m.duplicates {
-            let passed = d.count as u64 <= max;
-            let shown: Vec<String> = d.lines.iter().take(10).map(u64::to_string).collect();
-            let more = if d.lines.len() > 10 { ", ..." } else { "" };
-            out.push(Check {
-                rule: "max-duplicate-ids",
-                target: Some(d.column.clone()),
-                passed,
-                measured: Some(d.count as f64),
-                limit: Some(max as f64),
-                unit: Unit::Rows,
-                message: if d.count == 0 {
-                    format!("no id in `{}` repeats", d.column)
-                } else {
-                    format!(
-                        "{} rows repeat an earlier id in `{}` (lines {}{more}), {} the limit of \
-                         {max}",
-                        d.count,
-                        d.column,
-                        shown.join(", "),
-                        if passed { "within" } else { "above" }
-                    )
-                },
-                line: d.lines.first().copied(),
-            });
+            out.push(duplicate_check(d, max));
         }
     }
+}
 
-    share_checks(rules, m, &mut out);
-    benchmark_checks(rules, m, &mut out);
-    if let Some(base) = &m.baseline {
-        out.push(baseline_check(base, m.confidence));
+/// `--max-duplicate-ids` for one id column.
+fn duplicate_check(d: &Duplicates, max: u64) -> Check {
+    let passed = d.count as u64 <= max;
+    let shown: Vec<String> = d.lines.iter().take(10).map(u64::to_string).collect();
+    let more = if d.lines.len() > 10 { ", ..." } else { "" };
+    Check {
+        rule: "max-duplicate-ids",
+        target: Some(d.column.clone()),
+        passed,
+        measured: Some(d.count as f64),
+        limit: Some(max as f64),
+        unit: Unit::Rows,
+        message: if d.count == 0 {
+            format!("no id in `{}` repeats", d.column)
+        } else {
+            format!(
+                "{} an earlier id in `{}` ({} {}{more}), {} the limit of {max}",
+                plural(d.count, "row repeats", "rows repeat"),
+                d.column,
+                noun(d.lines.len(), "line", "lines"),
+                shown.join(", "),
+                if passed { "within" } else { "above" }
+            )
+        },
+        line: d.lines.first().copied(),
     }
-    out
 }
 
 /// Why a rule about shares cannot be judged: no tagged row, so no share to compare. Such a
@@ -516,9 +541,14 @@ fn benchmark_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
                 ),
                 _ if m.tagged == 0 => no_tagged_rows(m),
                 _ => format!(
-                    "none of the {} tagged rows is in a bucket of `{}`, so there is no share to \
-                     judge; this counts as a failure",
-                    m.tagged, m.benchmark
+                    "{} in a bucket of `{}`, so there is no share to judge; this counts as a \
+                     failure",
+                    if m.tagged == 1 {
+                        "the only tagged row is not".to_string()
+                    } else {
+                        format!("none of the {} tagged rows is", m.tagged)
+                    },
+                    m.benchmark
                 ),
             },
             line: None,

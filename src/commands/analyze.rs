@@ -273,10 +273,10 @@ fn low_match_hint(report: &Report) -> Option<String> {
     }
     let column = report.inputs.first()?.text_column.as_deref()?;
     Some(format!(
-        "only {} of {answered} answers matched a reason; is `{column}` the column \
-         with the reasons? Name another with --reason-col NAME, or see what was missed with \
-         --show-unclassified 20.",
-        rows.tagged
+        "only {} of {} matched a reason; is `{column}` the column with the reasons? Name \
+         another with --reason-col NAME, or see what was missed with --show-unclassified 20.",
+        rows.tagged,
+        crate::text::plural(answered, "answer", "answers")
     ))
 }
 
@@ -299,11 +299,11 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
             .map(|i| i.source.path.as_str())
             .collect();
         anyhow::bail!(
-            "`{}`: the reason column {} is blank in every row ({kept} rows), so there is \
-             nothing to analyze\n  help: is it the right column? Name another with \
-             --reason-col NAME",
+            "`{}`: the reason column {} is blank in every row ({}), so there is nothing to \
+             analyze\n  help: is it the right column? Name another with --reason-col NAME",
             paths.join(", "),
-            columns.join(" and ")
+            columns.join(" and "),
+            crate::text::plural(kept, "row", "rows")
         );
     }
     if let Some(hint) = low_match_hint(&report) {

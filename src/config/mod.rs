@@ -252,6 +252,20 @@ fn phrases_of(
 /// Where each user-written phrase is, to point warnings at it.
 type PhrasePlaces = HashMap<(String, String), Spanned<String>>;
 
+/// An error at the first reason past [`MAX_REASONS`]. Past the limit nothing more is read:
+/// 100,000 reasons would only make every later check slow, and the file is refused anyway.
+fn too_many_reasons(reader: &mut Reader, file: &File) {
+    if let Some(past) = file.reason.get(MAX_REASONS) {
+        reader.error(
+            &past.id,
+            format!(
+                "this file defines {} reasons; at most {MAX_REASONS} are supported",
+                file.reason.len()
+            ),
+        );
+    }
+}
+
 /// The file's `[[reason]]` entries, added to `t` (or changing the reason of the same id), and
 /// where each phrase is written. Ids are looked up in maps, not scanned: a file of 100,000
 /// reasons is refused at the 129th, quickly.
@@ -265,17 +279,7 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
-    if let Some(past) = file.reason.get(MAX_REASONS) {
-        // Past the limit nothing more is read: 100,000 reasons would only make every later
-        // check slow, and the file is refused anyway.
-        reader.error(
-            &past.id,
-            format!(
-                "this file defines {} reasons; at most {MAX_REASONS} are supported",
-                file.reason.len()
-            ),
-        );
-    }
+    too_many_reasons(reader, file);
     for r in file.reason.iter().take(MAX_REASONS) {
         let id = r.id.get_ref().clone();
         if !valid_id(&id) {

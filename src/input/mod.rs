@@ -861,10 +861,13 @@ fn something_left(
     read: &ReadOptions,
 ) -> Result<()> {
     if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
+        let all = match rejected.len() {
+            1 => "the only row has".to_string(),
+            n => format!("all {n} rows have"),
+        };
         bail!(
-            "failed to load `{path}`: all {} rows have the wrong number of fields (the header \
-             has {}); nothing is left to analyze",
-            rejected.len(),
+            "failed to load `{path}`: {all} the wrong number of fields (the header has {}); \
+             nothing is left to analyze",
             rejected[0].expected_fields
         );
     }
@@ -874,9 +877,18 @@ fn something_left(
             .iter()
             .map(|f| format!("`{}`", f.text))
             .collect();
+        let none = match filtered_out {
+            1 => "the only row".to_string(),
+            n => format!("none of the {n} rows"),
+        };
+        let left = if filtered_out == 1 {
+            "filtered out"
+        } else {
+            "left"
+        };
         bail!(
-            "--where {} left none of the {filtered_out} rows; values are compared trimmed and \
-             ignoring case (see them with `churn tag FILE`)",
+            "--where {} {left} {none}; values are compared trimmed and ignoring case (see them \
+             with `churn tag FILE`)",
             shown.join(" and ")
         );
     }

@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use chrono::{DateTime, Datelike, NaiveDate};
 
-use crate::text::plural;
+use crate::text::{noun, plural};
 
 /// How many bad values an error lists before it only counts the rest.
 const SHOWN: usize = 5;
@@ -95,11 +95,13 @@ pub fn weights(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} of the {} tagged rows have a weight that is not a number of 0 or more ({}); \
-             fix or remove those rows (weights may look like 49, 1,234.50, $49 or 49.00 USD; a decimal comma is not read)",
+            "`{path}`, column `{column}`: {} of the {} {} a weight that is not a number of 0 or more ({}); \
+             fix or remove {} (weights may look like 49, 1,234.50, $49 or 49.00 USD; a decimal comma is not read)",
             bad.len(),
-            rows.len(),
-            listing(&bad)
+            plural(rows.len(), "tagged row", "tagged rows"),
+            noun(bad.len(), "has", "have"),
+            listing(&bad),
+            noun(bad.len(), "that row", "those rows")
         );
     }
     check_sum(path, column, cells, place, rows, &out)?;
@@ -323,10 +325,11 @@ pub fn dates(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} values are not dates ({}); dates may be ISO \
+            "`{path}`, column `{column}`: {} not {} ({}); dates may be ISO \
              (2024-01-31), day-first (31/01/2024), month-first (01/31/2024), Unix time, or any \
              form given with --date-format '%d %b %Y'",
-            bad.len(),
+            plural(bad.len(), "value is", "values are"),
+            noun(bad.len(), "a date", "dates"),
             listing(&bad)
         );
     }

@@ -33,9 +33,9 @@ fn value(x: f64, unit: Unit) -> String {
         Unit::Fraction => {
             let p = x * 100.0;
             if (p - p.round()).abs() < 1e-9 {
-                format!("{p:.0}%")
+                format!("{}%", crate::text::fixed(p, 0))
             } else {
-                format!("{p:.1}%")
+                format!("{}%", crate::text::fixed(p, 1))
             }
         }
         Unit::PValue => {
@@ -99,9 +99,9 @@ fn table(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Result<(
     let r = &report.rows;
     writeln!(
         out,
-        "{}: {} rows ({})",
+        "{}: {} ({})",
         report.input,
-        r.read,
+        crate::text::plural(r.read, "row", "rows"),
         super::accounting(r)
     )?;
     writeln!(out)?;

@@ -471,3 +471,88 @@ fn a_breakdown_with_groups_too_small_to_compare_is_a_warning() {
     let (_, err) = run(&["analyze", &path, "--by", "plan"], 0);
     assert!(!err.contains("warning"), "{err}");
 }
+
+#[test]
+fn counts_of_one_take_a_singular_noun() {
+    // One bad date: the message said "1 values are not dates".
+    let (_dir, path) = temp_file(
+        "d.csv",
+        "id,reason,date\n1,too expensive,2024-01-05\n2,we moved,yesterday\n",
+    );
+    let err = failure(&["analyze", &path, "--period", "month"]);
+    assert!(
+        err.contains("column `date`: 1 value is not a date (line 3: `yesterday`)"),
+        "{err}"
+    );
+    // One bad weight among one tagged row.
+    let (_dir, path) = temp_file("w.csv", "id,reason,mrr\n1,too expensive,x\n");
+    let err = failure(&["analyze", &path, "--weight", "mrr"]);
+    assert!(
+        err.contains("1 of the 1 tagged row has a weight that is not a number of 0 or more")
+            && err.contains("fix or remove that row"),
+        "{err}"
+    );
+    // One row read, one of them unclassified.
+    let (_dir, path) = temp_file("one.csv", "id,reason\n1,zzz qqq\n");
+    let (out, _) = run(&["check", &path, "--max-unclassified", "0%"], 1);
+    assert!(out.starts_with(&format!("{path}: 1 row (")), "{out}");
+    assert!(
+        out.contains("1 of 1 row is unclassified (100%), above the limit of 0%"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("1 rows") && !out.contains("1 values"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_change_that_rounds_to_zero_prints_without_a_sign() {
+    // 6 of 43 is 13.95%, 0.05 pp below kennedy's 14%: the table printed `-0.0`.
+    let (out, _) = run(&["analyze", "fixtures/hostile/delta_rounds_to_zero.csv"], 0);
+    assert_clean_numbers("table", &out);
+    assert!(out.contains("┆   0.0 ┆"), "{out}");
+    // 1 of 3 before, 333 of 1000 after: the change printed `-0.0` and `+0.0`.
+    let mut after = String::from("id,reason\n");
+    for i in 0..1000 {
+        let reason = if i < 333 {
+            "too expensive"
+        } else {
+            "support was rude"
+        };
+        writeln!(after, "{i},{reason}").unwrap();
+    }
+    let (dir, before) = temp_file(
+        "before.csv",
+        "id,reason\n1,too expensive\n2,rude staff\n3,rude staff\n",
+    );
+    let after_path = dir.path().join("after.csv");
+    std::fs::write(&after_path, after).unwrap();
+    let after_path = after_path.to_str().unwrap();
+    for format in ["table", "json"] {
+        let (out, _) = run(&["compare", &before, after_path, "--format", format], 0);
+        assert_clean_numbers(format, &out);
+    }
+    let (out, _) = run(&["compare", &before, after_path], 0);
+    assert!(
+        !out.contains("+0.0") && out.contains("┆         0.0 ┆"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_encoding_error_says_leave_out_encoding_only_when_it_was_given() {
+    let err = failure(&["analyze", "fixtures/hostile/utf8_bom_bad_byte.csv"]);
+    assert!(!err.contains("leave out --encoding"), "{err}");
+    assert!(
+        err.contains("line 3, character 7: not valid UTF-8, though the file starts with the byte-order mark of UTF-8"),
+        "{err}"
+    );
+    let err = failure(&[
+        "analyze",
+        "fixtures/hostile/utf8_bom_bad_byte.csv",
+        "--encoding",
+        "utf-8",
+    ]);
+    assert!(err.contains("leave out --encoding"), "{err}");
+}
