@@ -14,6 +14,7 @@ use crate::config::Attribution;
 use crate::stats::hypothesis::{homogeneity, Homogeneity};
 use crate::stats::resample::{bootstrap_shares, kish, weighted_shares, Credit};
 use crate::taxonomy::Taxonomy;
+use crate::text::plural;
 
 /// What the analysis needs besides the rows.
 #[derive(Debug, Clone, Copy)]
@@ -130,7 +131,7 @@ fn measure_views(
     };
     let rows = rows.expect("weighted measures name their rows");
     let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
-    let total: f64 = w.iter().sum();
+    let total: f64 = w.iter().sum(); // `values::weights` refuses a sum that is not finite.
     let shares = weighted_shares(&w, &credits, total_k);
     let cis = bootstrap_shares(
         &w,
@@ -172,17 +173,23 @@ fn measure_views(
 fn compare_weighted(benchmark: &Benchmark, m: &Measured) -> Comparison {
     let (weighted, total) = m.weighted.clone().expect("weighted");
     let covered: f64 = weighted.iter().sum();
+    // Shares of the covered weight, as the unweighted comparison: divided by the covered
+    // fraction of the weight (multiplying by `total / covered` would overflow when the covered
+    // weight is tiny beside the total).
+    let fraction = if covered > 0.0 && total > 0.0 {
+        (covered / total).min(1.0)
+    } else {
+        1.0
+    };
     let buckets = benchmark
         .buckets
         .iter()
         .zip(&m.estimates)
         .map(|(b, e)| {
-            // Shares of the covered weight, as the unweighted comparison.
-            let scale = if covered > 0.0 { total / covered } else { 1.0 };
-            let share = e.share.map(|x| x * scale);
+            let share = e.share.map(|x| x / fraction);
             let ci = e.ci.map(|c| crate::stats::intervals::Interval {
-                lower: (c.lower * scale).min(1.0),
-                upper: (c.upper * scale).min(1.0),
+                lower: (c.lower / fraction).min(1.0),
+                upper: (c.upper / fraction).min(1.0),
             });
             let verdict = ci.map(|c| {
                 if c.lower > b.share {
@@ -217,6 +224,50 @@ fn compare_weighted(benchmark: &Benchmark, m: &Measured) -> Comparison {
             vec!["the weights of the tagged rows sum to 0, so there are no shares of weight".into()]
         },
     }
+}
+
+/// The most groups a breakdown (`--by`, `--period`) may have. Each group costs its shares,
+/// intervals and a table row; past ten thousand no one reads them, no group is big enough to
+/// test, and `--by id` on a million rows took 2.6 GB. A breakdown past it is refused.
+pub const MAX_GROUPS: usize = 10_000;
+
+/// How many distinct keys there are, counted up to `cap + 1`: a column of a million distinct
+/// values is known to be too many after `cap + 1` of them, and no more are kept.
+pub fn distinct_up_to<K: Eq + std::hash::Hash>(
+    keys: impl IntoIterator<Item = K>,
+    cap: usize,
+) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for key in keys {
+        seen.insert(key);
+        if seen.len() > cap {
+            break;
+        }
+    }
+    seen.len()
+}
+
+/// Why a breakdown of `groups` groups over `tagged` tagged rows will show little: at most
+/// `tagged / min_group` groups can have the `min_group` tagged rows a group needs to be tested,
+/// so with more groups than that some are sure to be too small (with `--by id`, all). `None`
+/// when every group could be big enough.
+pub fn too_fine(groups: usize, tagged: usize, min_group: usize) -> Option<String> {
+    let can = tagged / min_group.max(1);
+    if groups <= can {
+        return None;
+    }
+    let most = match can {
+        0 => "none of them can".to_string(),
+        1 => "at most 1 of them can".to_string(),
+        n => format!("at most {n} of them can"),
+    };
+    Some(format!(
+        "{} for {}: {most} have the {} (--min-group) a group needs to be compared, so the \
+         others are shown but left out of the test",
+        plural(groups, "group", "groups"),
+        plural(tagged, "tagged row", "tagged rows"),
+        plural(min_group, "tagged row", "tagged rows"),
+    ))
 }
 
 /// A breakdown of the tagged rows by segment or period.
@@ -365,8 +416,8 @@ pub fn breakdown(
         .collect();
     if !small.is_empty() {
         notes.push(format!(
-            "left out of the test (fewer than {} tagged rows, or no value): {}",
-            s.min_group,
+            "left out of the test (fewer than {}, or no value): {}",
+            plural(s.min_group, "tagged row", "tagged rows"),
             small.join(", ")
         ));
     }
@@ -447,5 +498,36 @@ pub fn change(before: &Tags, after: &Tags, s: &Settings) -> Change {
         after: a,
         changes,
         test,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_keys_are_counted_only_up_to_one_past_the_cap() {
+        assert_eq!(distinct_up_to(["a", "b", "a"], 10), 2);
+        assert_eq!(distinct_up_to(0..1_000_000, 10), 11);
+        assert_eq!(distinct_up_to(std::iter::repeat_n("x", 5), 0), 1);
+    }
+
+    #[test]
+    fn a_breakdown_finer_than_the_tagged_rows_allow_is_named() {
+        assert_eq!(too_fine(3, 410, 20), None);
+        assert_eq!(too_fine(20, 400, 20), None);
+        let one_each = too_fine(1000, 1000, 20).unwrap();
+        assert!(
+            one_each.starts_with(
+                "1000 groups for 1000 tagged rows: at most 50 of them can have the 20 tagged rows"
+            ),
+            "{one_each}"
+        );
+        assert!(too_fine(2, 8, 20)
+            .unwrap()
+            .contains("none of them can have"));
+        assert!(too_fine(3, 25, 20)
+            .unwrap()
+            .contains("at most 1 of them can have"));
     }
 }

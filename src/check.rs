@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::report::{Rows, Tool};
+use crate::text::{fixed, noun, plural};
 
 /// The result of `churn check`, as one serializable value: its serde shape is the JSON contract
 /// (`schema_version` 1, docs/schema/check.v1.json).
@@ -97,14 +98,18 @@ pub fn parse_fraction(s: &str) -> Result<f64, String> {
         .parse()
         .map_err(|_| format!("`{s}` is not a percentage; write it as 30% or 0.3"))?;
     let x = if percent { x / 100.0 } else { x };
-    if !x.is_finite() || !(0.0..=1.0).contains(&x) {
+    if !x.is_finite() {
+        return Err(format!("`{s}` is not a number; write it as 30% or 0.3"));
+    }
+    if !(0.0..=1.0).contains(&x) {
         return Err(if !percent && x > 1.0 {
             format!("`{s}` is ambiguous; write {s}% for a percentage, or a fraction from 0 to 1")
         } else {
             format!("`{s}` is not between 0% and 100%")
         });
     }
-    Ok(x)
+    // `-0%` is 0, and must not print as "-0%" in the limit.
+    Ok(crate::text::no_negative_zero(x))
 }
 
 /// `REASON=PCT`, as in `--max-share price=30%`.
@@ -243,9 +248,9 @@ impl Check {
 pub fn percent(x: f64) -> String {
     let p = x * 100.0;
     if (p - p.round()).abs() < 1e-9 {
-        format!("{p:.0}%")
+        format!("{}%", fixed(p, 0))
     } else {
-        let s = format!("{p:.2}");
+        let s = fixed(p, 2);
         format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
     }
 }
@@ -262,7 +267,23 @@ fn of_read(part: usize, read: usize) -> f64 {
 /// (always), then the rules in the order of `churn check --help`.
 pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
     let mut out = Vec::new();
+    column_checks(m, &mut out);
+    count_checks(rules, m, &mut out);
+    share_checks(rules, m, &mut out);
+    benchmark_checks(rules, m, &mut out);
+    if let Some(base) = &m.baseline {
+        out.push(baseline_check(base, m.confidence));
+    }
+    out
+}
 
+/// "1 row" or "60 rows", for messages.
+fn rows(n: usize) -> String {
+    plural(n, "row", "rows")
+}
+
+/// The reason column: always checked.
+fn column_checks(m: &Measures, out: &mut Vec<Check>) {
     for (column, filled) in &m.reason_columns {
         let passed = *filled > 0 || m.read == 0;
         out.push(Check {
@@ -273,7 +294,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(1.0),
             unit: Unit::Rows,
             message: if passed {
-                format!("`{column}` has an answer in {filled} of {} rows", m.read)
+                format!("`{column}` has an answer in {filled} of {}", rows(m.read))
+            } else if m.read == 1 {
+                format!(
+                    "`{column}` is empty in the only row: the export may have dropped the field"
+                )
             } else {
                 format!(
                     "`{column}` is empty in every one of the {} rows: the export may have dropped \
@@ -284,7 +309,11 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             line: (!passed).then_some(1),
         });
     }
+}
 
+/// `--min-responses`, `--max-unclassified`, `--max-no-answer`, `--require-col`,
+/// `--max-unknown-codes` and `--max-duplicate-ids`, in this order.
+fn count_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
     if let Some(min) = rules.min_responses {
         let passed = m.read as u64 >= min;
         out.push(Check {
@@ -295,15 +324,20 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(min as f64),
             unit: Unit::Rows,
             message: if passed {
-                format!("{} responses, at least {min} as required", m.read)
+                format!(
+                    "{}, at least {min} as required",
+                    plural(m.read, "response", "responses")
+                )
             } else {
-                format!("{} responses, fewer than the {min} required", m.read)
+                format!(
+                    "{}, fewer than the {min} required",
+                    plural(m.read, "response", "responses")
+                )
             },
             line: None,
         });
     }
-
-    let mut fraction_rule = |rule: &'static str, what: &str, part: usize, max: Option<f64>| {
+    let mut fraction_rule = |rule: &'static str, what: [&str; 2], part: usize, max: Option<f64>| {
         if let Some(max) = max {
             let x = of_read(part, m.read);
             let passed = x <= max + 1e-12;
@@ -315,8 +349,9 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                 limit: Some(max),
                 unit: Unit::Fraction,
                 message: format!(
-                    "{part} of {} rows {what} ({}), {} the limit of {}",
-                    m.read,
+                    "{part} of {} {} ({}), {} the limit of {}",
+                    rows(m.read),
+                    noun(part, what[0], what[1]),
                     percent(x),
                     if passed { "within" } else { "above" },
                     percent(max)
@@ -327,17 +362,16 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
     };
     fraction_rule(
         "max-unclassified",
-        "are unclassified",
+        ["is unclassified", "are unclassified"],
         m.unclassified,
         rules.max_unclassified,
     );
     fraction_rule(
         "max-no-answer",
-        "have no answer",
+        ["has no answer", "have no answer"],
         m.no_answer,
         rules.max_no_answer,
     );
-
     for name in &rules.require_cols {
         let found = crate::input::columns::find(&m.headers, name);
         out.push(Check {
@@ -354,7 +388,6 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             line: found.is_none().then_some(1),
         });
     }
-
     if let Some(max) = rules.max_unknown_codes {
         let passed = m.unknown_codes as u64 <= max;
         out.push(Check {
@@ -365,48 +398,73 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
             limit: Some(max as f64),
             unit: Unit::Rows,
             message: format!(
-                "{} coded values no code map knows, {} the limit of {max}",
-                m.unknown_codes,
+                "{} no code map knows, {} the limit of {max}",
+                plural(m.unknown_codes, "coded value", "coded values"),
                 if passed { "within" } else { "above" }
             ),
             line: None,
         });
     }
-
     if let Some(max) = rules.max_duplicate_ids {
         for d in &m.duplicates {
-            let passed = d.count as u64 <= max;
-            let shown: Vec<String> = d.lines.iter().take(10).map(u64::to_string).collect();
-            let more = if d.lines.len() > 10 { ", ..." } else { "" };
-            out.push(Check {
-                rule: "max-duplicate-ids",
-                target: Some(d.column.clone()),
-                passed,
-                measured: Some(d.count as f64),
-                limit: Some(max as f64),
-                unit: Unit::Rows,
-                message: if d.count == 0 {
-                    format!("no id in `{}` repeats", d.column)
-                } else {
-                    format!(
-                        "{} rows repeat an earlier id in `{}` (lines {}{more}), {} the limit of \
-                         {max}",
-                        d.count,
-                        d.column,
-                        shown.join(", "),
-                        if passed { "within" } else { "above" }
-                    )
-                },
-                line: d.lines.first().copied(),
-            });
+            out.push(duplicate_check(d, max));
         }
     }
+}
 
-    let share_of = |reason: &str| m.shares.get(reason).copied().flatten();
+/// `--max-duplicate-ids` for one id column.
+fn duplicate_check(d: &Duplicates, max: u64) -> Check {
+    let passed = d.count as u64 <= max;
+    let shown: Vec<String> = d.lines.iter().take(10).map(u64::to_string).collect();
+    let more = if d.lines.len() > 10 { ", ..." } else { "" };
+    Check {
+        rule: "max-duplicate-ids",
+        target: Some(d.column.clone()),
+        passed,
+        measured: Some(d.count as f64),
+        limit: Some(max as f64),
+        unit: Unit::Rows,
+        message: if d.count == 0 {
+            format!("no id in `{}` repeats", d.column)
+        } else {
+            format!(
+                "{} an earlier id in `{}` ({} {}{more}), {} the limit of {max}",
+                plural(d.count, "row repeats", "rows repeat"),
+                d.column,
+                noun(d.lines.len(), "line", "lines"),
+                shown.join(", "),
+                if passed { "within" } else { "above" }
+            )
+        },
+        line: d.lines.first().copied(),
+    }
+}
+
+/// Why a rule about shares cannot be judged: no tagged row, so no share to compare. Such a
+/// rule fails: passing it would pass an export whose every answer was unclassified or blank.
+fn no_tagged_rows(m: &Measures) -> String {
+    format!(
+        "nothing was tagged ({} of {} read: {} unclassified, {} no answer), so there is no \
+         share to judge; this counts as a failure",
+        m.tagged,
+        plural(m.read, "row", "rows"),
+        m.unclassified,
+        m.no_answer
+    )
+}
+
+/// `--max-share` and `--min-share`, reason by reason.
+fn share_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
+    let share_of = |reason: &str| {
+        m.shares
+            .get(reason)
+            .copied()
+            .flatten()
+            .filter(|_| m.tagged > 0)
+    };
     for (reason, max) in &rules.max_share {
         let share = share_of(reason);
-        let x = share.unwrap_or(0.0);
-        let passed = x <= max + 1e-12;
+        let passed = share.is_some_and(|x| x <= max + 1e-12);
         out.push(Check {
             rule: "max-share",
             target: Some(reason.clone()),
@@ -421,7 +479,7 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     if passed { "within" } else { "above" },
                     percent(*max)
                 ),
-                None => "no row was tagged".to_string(),
+                None => no_tagged_rows(m),
             },
             line: None,
         });
@@ -447,26 +505,31 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     },
                     percent(*min)
                 ),
-                None => "no row was tagged".to_string(),
+                None => no_tagged_rows(m),
             },
             line: None,
         });
     }
+}
 
+/// `--above-benchmark`, bucket by bucket. A bucket with no interval (nothing tagged, or no
+/// tagged row in any bucket of the benchmark) cannot be judged, and fails.
+fn benchmark_checks(rules: &Rules, m: &Measures, out: &mut Vec<Check>) {
     let level = percent(m.confidence);
     for id in &rules.above_benchmark {
         let Some(b) = m.buckets.iter().find(|b| &b.id == id) else {
             continue;
         };
-        let passed = b.lower.is_none_or(|lower| lower <= b.benchmark);
+        let lower = b.lower.filter(|_| m.tagged > 0);
+        let passed = lower.is_some_and(|lower| lower <= b.benchmark);
         out.push(Check {
             rule: "above-benchmark",
             target: Some(id.clone()),
             passed,
-            measured: b.lower,
+            measured: lower,
             limit: Some(b.benchmark),
             unit: Unit::Fraction,
-            message: match (b.share, b.lower) {
+            message: match (b.share, lower) {
                 (Some(share), Some(lower)) => format!(
                     "`{id}` is {} of tagged churn; the lower end of its {level} interval, {}, \
                      is {} `{}`'s {}",
@@ -476,48 +539,85 @@ pub fn evaluate(rules: &Rules, m: &Measures) -> Vec<Check> {
                     m.benchmark,
                     percent(b.benchmark)
                 ),
-                _ => "no row was tagged".to_string(),
-            },
-            line: None,
-        });
-    }
-
-    if let Some(base) = &m.baseline {
-        let alpha = 1.0 - m.confidence;
-        let alpha = (alpha * 1e9).round() / 1e9;
-        let passed = base.p_value.is_none_or(|p| p > alpha);
-        out.push(Check {
-            rule: "baseline",
-            target: Some(base.path.clone()),
-            passed,
-            measured: base.p_value,
-            limit: Some(alpha),
-            unit: Unit::PValue,
-            message: match (base.p_value, base.statistic, base.df, base.cramers_v) {
-                (Some(p), Some(x2), Some(df), Some(v)) => format!(
-                    "reason mix against the baseline ({} tagged then, {} now): chi-square = \
-                     {x2:.2}, df = {df}, p {}, Cramér's V = {v:.3}; {}",
-                    base.tagged_before,
-                    base.tagged_now,
-                    p_text(p),
-                    if passed {
-                        format!("no change beyond chance at the {} level", percent(alpha))
-                    } else {
-                        format!(
-                            "the mix changed more than chance explains at the {} level",
-                            percent(alpha)
-                        )
-                    }
-                ),
+                _ if m.tagged == 0 => no_tagged_rows(m),
                 _ => format!(
-                    "nothing to test against the baseline ({} tagged then, {} now)",
-                    base.tagged_before, base.tagged_now
+                    "{} in a bucket of `{}`, so there is no share to judge; this counts as a \
+                     failure",
+                    if m.tagged == 1 {
+                        "the only tagged row is not".to_string()
+                    } else {
+                        format!("none of the {} tagged rows is", m.tagged)
+                    },
+                    m.benchmark
                 ),
             },
             line: None,
         });
     }
-    out
+}
+
+/// `--baseline`: the homogeneity test of this export against the baseline's counts. With no
+/// tagged row on either side there is nothing to compare, and the check fails; with one reason
+/// on both sides the mixes are the same, and it passes.
+fn baseline_check(base: &BaselineMeasure, confidence: f64) -> Check {
+    let alpha = 1.0 - confidence;
+    let alpha = (alpha * 1e9).round() / 1e9;
+    let empty = base.tagged_before <= 0.0 || base.tagged_now <= 0.0;
+    let passed = !empty && base.p_value.is_none_or(|p| p > alpha);
+    let counts = format!(
+        "{} tagged then, {} now",
+        fmt_count(base.tagged_before),
+        fmt_count(base.tagged_now)
+    );
+    let message = match (base.p_value, base.statistic, base.df, base.cramers_v) {
+        _ if empty => format!(
+            "reason mix against the baseline ({counts}): {} no tagged row, so there is nothing to \
+             compare; this counts as a failure",
+            if base.tagged_now <= 0.0 {
+                "this export has"
+            } else {
+                "the baseline has"
+            }
+        ),
+        (Some(p), Some(x2), Some(df), Some(v)) => format!(
+            "reason mix against the baseline ({counts}): chi-square = {}, df = {df}, p {}, \
+             Cramér's V = {}; {}",
+            fixed(x2, 2),
+            p_text(p),
+            fixed(v, 3),
+            if passed {
+                format!("no change beyond chance at the {} level", percent(alpha))
+            } else {
+                format!(
+                    "the mix changed more than chance explains at the {} level",
+                    percent(alpha)
+                )
+            }
+        ),
+        _ => format!(
+            "reason mix against the baseline ({counts}): every tagged row, then and now, has the \
+             same reason, so the mix is the same"
+        ),
+    };
+    Check {
+        rule: "baseline",
+        target: Some(base.path.clone()),
+        passed,
+        measured: base.p_value,
+        limit: Some(alpha),
+        unit: Unit::PValue,
+        message,
+        line: None,
+    }
+}
+
+/// A count of rows, whole or split (`--attribution split` gives halves and thirds).
+fn fmt_count(x: f64) -> String {
+    if x.fract() == 0.0 {
+        fixed(x, 0)
+    } else {
+        fixed(x, 1)
+    }
 }
 
 /// "< 0.001" or "= 0.043".
@@ -546,6 +646,18 @@ mod tests {
         assert_eq!(parse_share("price = 30%"), Ok(("price".into(), 0.3)));
         assert!(parse_share("=30%").is_err());
         assert!(parse_share("price").is_err());
+    }
+
+    #[test]
+    fn non_finite_and_negative_zero_limits_are_read_as_they_should_be() {
+        for s in ["nan", "NaN%", "inf", "-inf%", "infinity"] {
+            let err = parse_fraction(s).unwrap_err();
+            assert!(err.contains("is not a number"), "{s}: {err}");
+        }
+        // -0% is 0%, printed as `0%`, never `-0%`.
+        let zero = parse_fraction("-0%").unwrap();
+        assert_eq!(percent(zero), "0%");
+        assert!(zero.is_sign_positive());
     }
 
     #[test]
@@ -592,6 +704,88 @@ mod tests {
         let d = duplicates("id", &ids, &[2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(d.count, 3);
         assert_eq!(d.lines, vec![4, 7, 8]);
+    }
+
+    /// Measures of an export where nothing was tagged.
+    fn nothing_tagged() -> Measures {
+        Measures {
+            read: 4,
+            unclassified: 3,
+            no_answer: 1,
+            tagged: 0,
+            headers: vec![],
+            reason_columns: vec![],
+            unknown_codes: 0,
+            duplicates: vec![],
+            shares: [("a".to_string(), None)].into(),
+            buckets: vec![BucketMeasure {
+                id: "a".into(),
+                share: None,
+                lower: None,
+                benchmark: 0.68,
+            }],
+            benchmark: "k".into(),
+            confidence: 0.95,
+            baseline: Some(BaselineMeasure {
+                path: "b.json".into(),
+                p_value: None,
+                statistic: None,
+                df: None,
+                cramers_v: None,
+                tagged_before: 58.0,
+                tagged_now: 0.0,
+            }),
+        }
+    }
+
+    #[test]
+    fn share_rules_fail_when_nothing_was_tagged() {
+        let rules = Rules {
+            max_share: [("a".to_string(), 0.3)].into(),
+            min_share: [("a".to_string(), 0.0)].into(),
+            above_benchmark: vec!["a".into()],
+            ..Rules::default()
+        };
+        let checks = evaluate(&rules, &nothing_tagged());
+        let rules_seen: Vec<&str> = checks.iter().map(|c| c.rule).collect();
+        assert_eq!(
+            rules_seen,
+            ["max-share", "min-share", "above-benchmark", "baseline"]
+        );
+        for c in &checks {
+            assert!(!c.passed, "{c:?}");
+            assert_eq!(c.measured, None, "{c:?}");
+        }
+        for c in &checks[..3] {
+            assert!(
+                c.message.starts_with(
+                    "nothing was tagged (0 of 4 rows read: 3 unclassified, 1 no answer)"
+                ),
+                "{}",
+                c.message
+            );
+        }
+        assert!(
+            checks[3].message.contains("this export has no tagged row"),
+            "{}",
+            checks[3].message
+        );
+    }
+
+    #[test]
+    fn a_baseline_with_one_reason_on_both_sides_passes_and_an_empty_one_fails() {
+        let mut m = nothing_tagged();
+        m.tagged = 5;
+        let base = m.baseline.as_mut().unwrap();
+        base.tagged_now = 5.0;
+        let c = baseline_check(base, 0.95);
+        assert!(c.passed && c.message.contains("same reason"), "{c:?}");
+        base.tagged_before = 0.0;
+        let c = baseline_check(base, 0.95);
+        assert!(
+            !c.passed && c.message.contains("the baseline has no tagged row"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -438,6 +438,29 @@ impl RuleArgs {
     }
 }
 
+/// A score limit from `low` to 1 (`nan` and `inf` parse as numbers, so they are refused here).
+fn score(s: &str, low: f64) -> Result<f64, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give a score such as 0.9"))?;
+    if x.is_finite() && (low..=1.0).contains(&x) {
+        Ok(crate::text::no_negative_zero(x))
+    } else {
+        Err(format!(
+            "`{s}` is not a score from {low} to 1; 0.9 is usual"
+        ))
+    }
+}
+
+fn unit_score(s: &str) -> Result<f64, String> {
+    score(s, 0.0)
+}
+
+fn kappa(s: &str) -> Result<f64, String> {
+    score(s, -1.0)
+}
+
 fn fraction(s: &str) -> Result<f64, String> {
     crate::check::parse_fraction(s)
 }
@@ -537,11 +560,11 @@ pub struct EvaluateArgs {
     pub format: Format,
 
     /// Exit with 1 when macro-F1 is below this (0 to 1), for CI.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = unit_score)]
     pub min_macro_f1: Option<f64>,
 
-    /// Exit with 1 when Cohen's kappa is below this, for CI.
-    #[arg(long, value_name = "X")]
+    /// Exit with 1 when Cohen's kappa is below this (-1 to 1), for CI.
+    #[arg(long, value_name = "X", value_parser = kappa)]
     pub min_kappa: Option<f64>,
 }
 

@@ -278,9 +278,14 @@ pub fn compare(
     let mut notes = Vec::new();
     if left_out > 0.0 {
         notes.push(format!(
-            "{} tagged rows are in reasons benchmark `{}` does not cover and are left out of the comparison",
-            fmt_count(left_out),
-            benchmark.name
+            "{} in reasons benchmark `{}` does not cover and {} left out of the comparison",
+            if left_out == 1.0 {
+                "1 tagged row is".to_string()
+            } else {
+                format!("{} tagged rows are", fmt_count(left_out))
+            },
+            benchmark.name,
+            if left_out == 1.0 { "is" } else { "are" }
         ));
     }
     let alpha = 1.0 - opts.confidence;

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod attribute;
+pub mod bounded;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod render;
 pub mod report;
 pub mod stats;
 pub mod taxonomy;
+pub mod text;
 
 use std::io::{IsTerminal, Write};
 

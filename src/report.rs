@@ -305,6 +305,11 @@ pub(crate) fn opt_whole_or_fraction<S: serde::Serializer>(
 
 pub(crate) fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
+    if (x * f).abs() >= 2f64.powi(52) || !x.is_finite() {
+        // Too large to have those decimals (and `x * f` may overflow): already as round as it
+        // can be.
+        return crate::text::no_negative_zero(x);
+    }
     let r = (x * f).round() / f;
     // Avoid "-0.0" in output.
     if r == 0.0 {
@@ -592,5 +597,13 @@ mod tests {
         assert_eq!(round(0.412_371_134_020_618_5, 6), 0.412371);
         assert_eq!(round(-0.000_000_01, 4).to_string(), "0");
         assert_eq!(round(-26.912_345, 4), -26.9123);
+    }
+
+    #[test]
+    fn rounding_a_huge_number_keeps_it_finite() {
+        // 1.5e308 * 1e6 overflows: the weight credited to a reason printed `inf`.
+        assert_eq!(round(1.5e308, 6), 1.5e308);
+        assert_eq!(round(f64::MAX, 4), f64::MAX);
+        assert_eq!(round(1e20 + 0.5, 6), 1e20);
     }
 }

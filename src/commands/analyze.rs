@@ -4,13 +4,13 @@
 use crate::escape::shown;
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
-use crate::analysis::{analyze, breakdown, Settings};
+use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
-use crate::input::values::{self, period_label, DateFormat};
+use crate::input::values::{self, period_label, DateFormat, Period};
 use crate::input::{ColumnOptions, Loaded};
 use crate::render::renderer;
 use crate::report::{Input, Parts, Report, WeightInfo};
@@ -113,57 +113,33 @@ pub fn analyze_export(
     } else {
         let columns: Vec<String> =
             loaded.extra_columns[next_extra..next_extra + args.by.len()].to_vec();
-        let cells: Vec<Vec<Option<&str>>> = (0..args.by.len())
-            .map(|j| loaded.extra_cells(next_extra + j))
-            .collect();
+        let keys = segment_keys(&loaded, next_extra, &columns, analysis.reasons.rows, args)?;
         next_extra += args.by.len();
-        let keys: Vec<Option<String>> = (0..loaded.rows())
-            .map(|i| {
-                let parts: Vec<&str> = cells
-                    .iter()
-                    .map(|c| c[i].map(str::trim).unwrap_or("(blank)"))
-                    .collect();
-                Some(parts.join(" / "))
-            })
-            .collect();
-        Some((
-            columns,
-            breakdown(
-                &tally.tags,
-                &keys,
-                "(blank)",
-                false,
-                weight_slice,
-                &settings,
-            ),
-        ))
+        let b = breakdown(
+            &tally.tags,
+            &keys,
+            "(blank)",
+            false,
+            weight_slice,
+            &settings,
+        );
+        Some((columns, b))
     };
 
     let periods = match args.period {
         None => None,
         Some(period) => {
             let column = loaded.extra_columns[next_extra].clone();
-            let cells = loaded.extra_cells(next_extra);
-            let format = DateFormat::parse(&args.date_format);
-            let (dates, used) =
-                values::dates(&loaded.path, &column, &cells, &|i| loaded.place(i), &format)?;
-            let keys: Vec<Option<String>> = dates
-                .iter()
-                .map(|d| d.map(|d| period_label(d, period)))
-                .collect();
-            Some((
-                column,
-                period,
-                used,
-                breakdown(
-                    &tally.tags,
-                    &keys,
-                    "(no date)",
-                    true,
-                    weight_slice,
-                    &settings,
-                ),
-            ))
+            let (keys, used) = period_keys(&loaded, next_extra, &column, period, args)?;
+            let b = breakdown(
+                &tally.tags,
+                &keys,
+                "(no date)",
+                true,
+                weight_slice,
+                &settings,
+            );
+            Some((column, period, used, b))
         }
     };
 
@@ -209,6 +185,89 @@ pub fn analyze_export(
     Ok((report, loaded))
 }
 
+/// The `--by` key of every row (the values of the `--by` columns, joined with ` / `; a blank
+/// cell is `(blank)`), from the extra columns from `first` on. More than
+/// [`MAX_GROUPS`] distinct keys is an error, found before a key is made; a breakdown finer
+/// than the `tagged` rows can fill is a warning.
+fn segment_keys(
+    loaded: &Loaded,
+    first: usize,
+    columns: &[String],
+    tagged: usize,
+    args: &AnalyzeArgs,
+) -> Result<Vec<Option<String>>> {
+    let cells: Vec<Vec<Option<&str>>> = (0..columns.len())
+        .map(|j| loaded.extra_cells(first + j))
+        .collect();
+    let parts = |i: usize| -> Vec<&str> {
+        cells
+            .iter()
+            .map(|c| c[i].map(str::trim).unwrap_or("(blank)"))
+            .collect()
+    };
+    let named = columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let groups = distinct_up_to((0..loaded.rows()).map(parts), MAX_GROUPS);
+    if groups > MAX_GROUPS {
+        bail!(
+            "--by {named}: more than {MAX_GROUPS} groups (distinct values), more than a breakdown \
+             can show or test; is it an id or a free-text column?\n  help: break down by a column \
+             with fewer values (a plan, a region, a country), or by time with --period"
+        );
+    }
+    if let Some(why) = too_fine(groups, tagged, args.min_group) {
+        crate::diag::warn(format!(
+            "--by {named}: {why}; a column with fewer values (a plan, a region) gives groups that \
+             can be compared"
+        ));
+    }
+    Ok((0..loaded.rows())
+        .map(|i| Some(parts(i).join(" / ")))
+        .collect())
+}
+
+/// The `--period` label of every row's date (`None` without a date), and the date format used.
+/// More than [`MAX_GROUPS`] periods (weeks over two centuries) is an error.
+fn period_keys(
+    loaded: &Loaded,
+    index: usize,
+    column: &str,
+    period: Period,
+    args: &AnalyzeArgs,
+) -> Result<(Vec<Option<String>>, String)> {
+    let cells = loaded.extra_cells(index);
+    let format = DateFormat::parse(&args.date_format);
+    let (dates, used) = values::dates(&loaded.path, column, &cells, &|i| loaded.place(i), &format)?;
+    let keys: Vec<Option<String>> = dates
+        .iter()
+        .map(|d| d.map(|d| period_label(d, period)))
+        .collect();
+    if distinct_up_to(keys.iter().flatten(), MAX_GROUPS) > MAX_GROUPS {
+        let (first, last) = (dates.iter().flatten().min(), dates.iter().flatten().max());
+        bail!(
+            "--period {}: the dates of `{column}` span more than {MAX_GROUPS} periods ({} to \
+             {}); check that the column holds the dates you mean\n  help: choose a longer period \
+             (month, quarter, year)",
+            period_name(period),
+            first.map(|d| d.to_string()).unwrap_or_default(),
+            last.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
+    Ok((keys, used))
+}
+
+fn period_name(period: Period) -> &'static str {
+    match period {
+        Period::Week => "week",
+        Period::Month => "month",
+        Period::Quarter => "quarter",
+        Period::Year => "year",
+    }
+}
+
 /// A hint for stderr when few answers matched any rule: the column found by its header may
 /// hold something else (ratings, codes of another system).
 fn low_match_hint(report: &Report) -> Option<String> {
@@ -219,10 +278,10 @@ fn low_match_hint(report: &Report) -> Option<String> {
     }
     let column = report.inputs.first()?.text_column.as_deref()?;
     Some(format!(
-        "only {} of {answered} answers matched a reason; is `{}` the column \
-         with the reasons? Name another with --reason-col NAME, or see what was missed with \
-         --show-unclassified 20.",
+        "only {} of {} matched a reason; is `{}` the column with the reasons? Name \
+         another with --reason-col NAME, or see what was missed with --show-unclassified 20.",
         rows.tagged,
+        crate::text::plural(answered, "answer", "answers"),
         shown(column)
     ))
 }
@@ -246,11 +305,11 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
             .map(|i| i.source.path.as_str())
             .collect();
         anyhow::bail!(
-            "`{}`: the reason column {} is blank in every row ({kept} rows), so there is \
-             nothing to analyze\n  help: is it the right column? Name another with \
-             --reason-col NAME",
+            "`{}`: the reason column {} is blank in every row ({}), so there is nothing to \
+             analyze\n  help: is it the right column? Name another with --reason-col NAME",
             shown(&paths.join(", ")),
-            columns.join(" and ")
+            columns.join(" and "),
+            crate::text::plural(kept, "row", "rows")
         );
     }
     if let Some(hint) = low_match_hint(&report) {

@@ -78,15 +78,26 @@ fn validate(rules: &Rules, report: &Report) -> Result<()> {
     Ok(())
 }
 
-/// The reason counts of an earlier `churn analyze --format json`.
+/// The largest reason count a baseline may hold: 10^15 rows, far past any export, and small
+/// enough that the chi-square test's products of counts stay exact and finite (a count of
+/// 1e300 made every number of the test NaN).
+const MAX_BASELINE_COUNT: f64 = 1e15;
+
+const BASELINE_HINT: &str = "give the output of `churn analyze FILE --format json`";
+
+/// The reason counts of an earlier `churn analyze --format json`, read with a size cap and
+/// checked: every count a number from 0 to [`MAX_BASELINE_COUNT`], every id once.
 fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
     let shown = path.display();
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read baseline `{shown}`"))?;
+    let text = crate::bounded::read_text(
+        path,
+        crate::bounded::BASELINE_BYTES,
+        "baseline",
+        BASELINE_HINT,
+    )?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
-            "baseline `{shown}`, line {}, column {}: not JSON ({e}); give the output of \
-             `churn analyze FILE --format json`",
+            "baseline `{shown}`, line {}, column {}: not JSON ({e}); {BASELINE_HINT}",
             e.line(),
             e.column()
         )
@@ -94,8 +105,7 @@ fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
     let version = value.get("schema_version").and_then(|v| v.as_u64());
     if version != Some(u64::from(SCHEMA_VERSION)) {
         bail!(
-            "baseline `{shown}`: schema_version is {}, this churn reads {SCHEMA_VERSION}; give the \
-             output of `churn analyze FILE --format json`",
+            "baseline `{shown}`: schema_version is {}, this churn reads {SCHEMA_VERSION}; {BASELINE_HINT}",
             version.map_or("missing".to_string(), |v| v.to_string())
         );
     }
@@ -107,13 +117,26 @@ fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
     for (i, r) in reasons.iter().enumerate() {
         let id = r.get("id").and_then(|v| v.as_str());
         let count = r.get("count").and_then(|v| v.as_f64());
-        match (id, count) {
-            (Some(id), Some(c)) if c >= 0.0 => {
-                counts.insert(id.to_string(), c);
-            }
-            _ => bail!(
-                "baseline `{shown}`: reasons[{i}] needs a string `id` and a `count` of 0 or more"
-            ),
+        let (Some(id), Some(c)) = (id, count) else {
+            bail!(
+                "baseline `{shown}`: reasons[{i}] needs a string `id` and a number `count`; \
+                 {BASELINE_HINT}"
+            );
+        };
+        if !(0.0..=MAX_BASELINE_COUNT).contains(&c) {
+            // 1e300 as `1e300`, not 301 digits.
+            let c = if c.abs() > MAX_BASELINE_COUNT {
+                format!("{c:e}")
+            } else {
+                c.to_string()
+            };
+            bail!(
+                "baseline `{shown}`: reasons[{i}].count (`{id}`) is {c}; a count of rows must be \
+                 from 0 to 10^15; {BASELINE_HINT}"
+            );
+        }
+        if counts.insert(id.to_string(), c).is_some() {
+            bail!("baseline `{shown}`: reasons[{i}].id `{id}` appears twice; {BASELINE_HINT}");
         }
     }
     Ok(counts)
@@ -123,11 +146,9 @@ fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
 fn baseline_measure(path: &Path, report: &Report) -> Result<BaselineMeasure> {
     let before = read_baseline(path)?;
     let mut ids: Vec<String> = report.reasons.iter().map(|r| r.id.clone()).collect();
-    for id in before.keys() {
-        if !ids.contains(id) {
-            ids.push(id.clone());
-        }
-    }
+    let known: std::collections::HashSet<String> = ids.iter().cloned().collect();
+    // A set: a baseline may name many reasons this taxonomy lacks.
+    ids.extend(before.keys().filter(|id| !known.contains(*id)).cloned());
     let now: BTreeMap<&str, f64> = report
         .reasons
         .iter()
@@ -184,12 +205,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
                 _ => bail!(
                     "--max-duplicate-ids: no id column found (response id, respondent id, \
                      customer id, id, email, ...)\n  columns: {}\n  help: name it with --id-col NAME",
-                    loaded
-                        .headers
-                        .iter()
-                        .map(|h| format!("`{}`", crate::escape::shown(h)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::input::columns::list(&loaded.headers)
                 ),
             }
         } else {

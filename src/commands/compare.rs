@@ -118,10 +118,10 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
                 label: r.label.clone(),
                 before: share(&c.before, i),
                 after: share(&c.after, i),
-                change_pp: d.map(|d| (d * 1e6).round() / 1e4),
+                change_pp: d.map(|d| round(d * 100.0, 4)),
                 change_ci_pp: ci.map(|x| Ci {
-                    lower: (x.lower * 1e6).round() / 1e4,
-                    upper: (x.upper * 1e6).round() / 1e4,
+                    lower: round(x.lower * 100.0, 4),
+                    upper: round(x.upper * 100.0, 4),
                     method: "newcombe",
                 }),
                 direction: ci.map(|x| {

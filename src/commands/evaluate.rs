@@ -68,7 +68,7 @@ pub struct Thresholds {
 }
 
 fn round(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+    crate::report::round(x, 6)
 }
 
 /// Evaluate the tagging of `args.files` against its truth column.

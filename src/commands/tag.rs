@@ -62,8 +62,9 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                 reasons: Vec::new(),
                 status: Status::Rejected,
                 evidence: vec![format!(
-                    "expected {} fields, found {}",
-                    r.expected_fields, r.found_fields
+                    "expected {}, found {}",
+                    crate::text::plural(r.expected_fields, "field", "fields"),
+                    r.found_fields
                 )],
             })?;
             Ok(())

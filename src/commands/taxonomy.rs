@@ -98,8 +98,7 @@ fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, C
     });
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("cannot read `{}`", p.display()))?;
+            let text = crate::config::read_config(&p)?;
             Ok((p.display().to_string(), check(&text, Origin::File(p))))
         }
         None => Ok((

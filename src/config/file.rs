@@ -126,7 +126,7 @@ pub struct CodeMapFile {
 pub struct BenchmarkFile {
     pub name: Spanned<String>,
     pub note: Option<String>,
-    pub shares: BTreeMap<String, f64>,
+    pub shares: BTreeMap<String, Spanned<f64>>,
     /// Buckets that cover several reasons: `natural_attrition = ["died", "moved"]`.
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<Spanned<String>>>,

@@ -115,12 +115,21 @@ pub enum ColumnError {
     },
 }
 
-fn list(headers: &[String]) -> String {
-    headers
+/// How many columns an error lists before it only counts the rest.
+const LISTED: usize = 40;
+
+/// The columns as a list for an error message: the first [`LISTED`], then how many more (an
+/// export of 100,000 columns made a message of 100,000 names).
+pub fn list(headers: &[String]) -> String {
+    let mut names: Vec<String> = headers
         .iter()
+        .take(LISTED)
         .map(|h| format!("`{}`", shown(h)))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    if headers.len() > LISTED {
+        names.push(format!("and {} more", headers.len() - LISTED));
+    }
+    names.join(", ")
 }
 
 impl std::fmt::Display for ColumnError {
@@ -492,6 +501,17 @@ mod tests {
                 codes: vec![1, 2]
             }
         );
+    }
+
+    #[test]
+    fn a_long_list_of_columns_is_cut() {
+        let headers: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
+        let err = named(&headers, "--reason-col", "nosuch")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`c0`, `c1`,"), "{err}");
+        assert!(err.contains("`c39`, and 99960 more"), "{err}");
+        assert!(!err.contains("`c40`"), "{err}");
     }
 
     #[test]

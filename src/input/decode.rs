@@ -15,14 +15,26 @@ pub struct Decoded {
     pub note: Option<String>,
 }
 
+/// How the encoding of a text was chosen: the help for bytes that do not fit it differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// Named with `--encoding`.
+    Named,
+    /// A byte-order mark at the start of the file.
+    Mark,
+    /// Guessed from NUL bytes beside the text (UTF-16 without a mark).
+    Guessed,
+}
+
 /// Why bytes could not be decoded. `Display` is the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
-    /// The encoding the user named does not fit the bytes.
+    /// The bytes do not fit the encoding chosen for them.
     Malformed {
         encoding: &'static str,
         line: usize,
         column: usize,
+        chosen: Chosen,
     },
     /// Binary data: a NUL character where text was expected.
     Binary { line: usize, column: usize },
@@ -35,12 +47,29 @@ impl std::fmt::Display for DecodeError {
                 encoding,
                 line,
                 column,
-            } => write!(
-                f,
-                "line {line}, character {column}: not valid {encoding}\n  help: leave out \
-                 --encoding to let churn detect it, or name the right one (utf-8, utf-16le, \
-                 utf-16be, windows-1252, latin1, ...)"
-            ),
+                chosen,
+            } => {
+                write!(f, "line {line}, character {column}: not valid {encoding}")?;
+                let names = "(utf-8, utf-16le, utf-16be, windows-1252, latin1, ...)";
+                match chosen {
+                    Chosen::Named => write!(
+                        f,
+                        "\n  help: leave out --encoding to let churn detect it, or name the right \
+                         one {names}"
+                    ),
+                    Chosen::Mark => write!(
+                        f,
+                        ", though the file starts with the byte-order mark of {encoding}\n  help: \
+                         the file is damaged or mixes encodings; export it again, or name its \
+                         encoding with --encoding NAME {names}"
+                    ),
+                    Chosen::Guessed => write!(
+                        f,
+                        " (read as {encoding} for the NUL bytes beside its text, with no \
+                         byte-order mark)\n  help: name its encoding with --encoding NAME {names}"
+                    ),
+                }
+            }
             DecodeError::Binary { line, column } => write!(
                 f,
                 "line {line}, character {column}: binary data (a NUL byte); this is not a text \
@@ -151,6 +180,11 @@ pub fn decode(
                     encoding: UTF_8.name(),
                     line,
                     column,
+                    chosen: if forced.is_some() {
+                        Chosen::Named
+                    } else {
+                        Chosen::Mark
+                    },
                 });
             }
             Err(e) => {
@@ -163,14 +197,14 @@ pub fn decode(
                      Windows-1252 (Latin-1). If accented letters look wrong, say --encoding NAME",
                     bytes[at]
                 );
-                return decode_with(&bytes, WINDOWS_1252, 0, Some(note));
+                return decode_with(&bytes, WINDOWS_1252, 0, Some(note), Chosen::Guessed);
             }
         }
     }
-    let (encoding, bom_len, note) = match (forced, bom) {
-        (Some(e), Some((b, len))) if b == e => (e, len, None),
-        (Some(e), _) => (e, 0, None),
-        (None, Some((e, len))) => (e, len, None),
+    let (encoding, bom_len, note, chosen) = match (forced, bom) {
+        (Some(e), Some((b, len))) if b == e => (e, len, None, Chosen::Named),
+        (Some(e), _) => (e, 0, None, Chosen::Named),
+        (None, Some((e, len))) => (e, len, None, Chosen::Mark),
         (None, None) => {
             let e = utf16_without_bom(&bytes).unwrap_or(WINDOWS_1252);
             let note = format!(
@@ -178,18 +212,20 @@ pub fn decode(
                  choose another",
                 e.name()
             );
-            (e, 0, Some(note))
+            (e, 0, Some(note), Chosen::Guessed)
         }
     };
-    decode_with(&bytes, encoding, bom_len, note)
+    decode_with(&bytes, encoding, bom_len, note, chosen)
 }
 
-/// Decode with a known encoding, after a byte-order mark of `bom_len` bytes.
+/// Decode with a known encoding, after a byte-order mark of `bom_len` bytes; `chosen` says how
+/// the encoding was chosen, for the help of an error.
 fn decode_with(
     bytes: &[u8],
     encoding: &'static Encoding,
     bom_len: usize,
     note: Option<String>,
+    chosen: Chosen,
 ) -> Result<Decoded, DecodeError> {
     let body = &bytes[bom_len..];
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
@@ -212,6 +248,7 @@ fn decode_with(
             encoding: encoding.name(),
             line,
             column,
+            chosen,
         });
     }
     let text = text.into_owned();
@@ -294,9 +331,11 @@ mod tests {
             DecodeError::Malformed {
                 encoding: "UTF-8",
                 line: 3,
-                column: 5
+                column: 5,
+                chosen: Chosen::Named
             }
         );
+        assert!(err.to_string().contains("leave out --encoding"), "{err}");
         let d = decode(
             b"reason\n\xE9t\xE9\n".to_vec(),
             Some(encoding_for("latin1").unwrap()),
@@ -305,6 +344,37 @@ mod tests {
         assert_eq!(d.text, "reason\n\u{e9}t\u{e9}\n");
         assert!(encoding_for("klingon").is_err());
         assert_eq!(encoding_for("cp1252").unwrap(), WINDOWS_1252);
+    }
+
+    #[test]
+    fn errors_without_encoding_do_not_say_to_leave_it_out() {
+        // A UTF-8 byte-order mark, then a byte that is not UTF-8: no --encoding was given.
+        let err = decode(b"\xEF\xBB\xBFreason\nbad \xFF\n".to_vec(), None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DecodeError::Malformed {
+                    chosen: Chosen::Mark,
+                    line: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(!text.contains("leave out"), "{text}");
+        assert!(
+            text.contains("starts with the byte-order mark of UTF-8"),
+            "{text}"
+        );
+        // A UTF-16 mark and an odd byte at the end.
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(encode("reason\nok\n", UTF_16LE));
+        bytes.extend([0x00, 0xD8, b'x', 0x00]);
+        let err = decode(bytes, None).unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("leave out"), "{text}");
+        assert!(text.contains("byte-order mark of UTF-16LE"), "{text}");
     }
 
     #[test]

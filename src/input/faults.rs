@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::sniff;
 use super::table::Table;
+use crate::text::{noun, plural};
 
 /// A shortened header or value for messages.
 pub(super) fn clip(s: &str, n: usize) -> String {
@@ -48,8 +49,8 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
                 format!("{n} of {total} rows have")
             };
             let mut msg = format!(
-                "the header (line 1) has {expected} fields but {every} {common}: the header \
-                 itself is damaged"
+                "the header (line 1) has {} but {every} {common}: the header itself is damaged",
+                plural(expected, "field", "fields")
             );
             let quoted = table.quoted_headers();
             if !quoted.is_empty() {
@@ -91,12 +92,17 @@ pub(super) fn bad_row_error(table: &Table, line: u64, found: usize) -> Result<an
         .map(|d| format!(" ({})", sniff::delimiter_name(d)))
         .unwrap_or_default();
     let wrong = total - fitting;
-    let fields = if expected == 1 { "field" } else { "fields" };
+    let fields = noun(expected, "field", "fields");
+    let (rows, has, them) = (
+        noun(total, "row", "rows"),
+        noun(wrong, "has", "have"),
+        noun(wrong, "it", "them"),
+    );
     Ok(anyhow::anyhow!(
         "{unit} {line}: expected {expected} {fields} (as in the header), found {found}; an answer \
          containing the delimiter{delimiter} or a line break must be quoted\n  help: {wrong} of \
-         {total} rows have the wrong number of fields; fix them, or say --skip-bad-rows to count \
-         them as rejected and go on"
+         {total} {rows} {has} the wrong number of fields; fix {them}, or say --skip-bad-rows to \
+         count {them} as rejected and go on"
     ))
 }
 

@@ -4,6 +4,8 @@
 use anyhow::{bail, Result};
 use chrono::{DateTime, Datelike, NaiveDate};
 
+use crate::text::{noun, plural};
+
 /// How many bad values an error lists before it only counts the rest.
 const SHOWN: usize = 5;
 
@@ -93,14 +95,64 @@ pub fn weights(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} of the {} tagged rows have a weight that is not a number of 0 or more ({}); \
-             fix or remove those rows (weights may look like 49, 1,234.50, $49 or 49.00 USD; a decimal comma is not read)",
+            "`{path}`, column `{column}`: {} of the {} {} a weight that is not a number of 0 or more ({}); \
+             fix or remove {} (weights may look like 49, 1,234.50, $49 or 49.00 USD; a decimal comma is not read)",
             bad.len(),
-            rows.len(),
-            listing(&bad)
+            plural(rows.len(), "tagged row", "tagged rows"),
+            noun(bad.len(), "has", "have"),
+            listing(&bad),
+            noun(bad.len(), "that row", "those rows")
         );
     }
+    check_sum(path, column, cells, place, rows, &out)?;
     Ok(out)
+}
+
+/// The longest a value is shown in an error before it is cut (a weight of 400 digits).
+const SHOWN_CHARS: usize = 24;
+
+fn clipped(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}… ({} characters)", &cell[..end], cell.chars().count()),
+        None => cell.to_string(),
+    }
+}
+
+/// The weights must add up to a finite number: the shares, the total and the bootstrap all
+/// divide by their sum. Past `f64::MAX` (about 1.8e308) it would be infinite and every share
+/// NaN, so that is an error naming the rows whose weights make it so (each at least
+/// `f64::MAX / n`: without one of them the sum could not overflow).
+fn check_sum(
+    path: &str,
+    column: &str,
+    cells: &[Option<&str>],
+    place: &dyn Fn(usize) -> String,
+    rows: &[usize],
+    weights: &[f64],
+) -> Result<()> {
+    if weights.iter().sum::<f64>().is_finite() {
+        return Ok(());
+    }
+    let floor = f64::MAX / weights.len() as f64;
+    let huge: Vec<(String, String)> = rows
+        .iter()
+        .zip(weights)
+        .filter(|(_, &w)| w >= floor)
+        .map(|(&i, _)| (place(i), clipped(cells[i].unwrap_or_default())))
+        .collect();
+    bail!(
+        "`{path}`, column `{column}`: the weights of the {} tagged rows are too large to add up \
+         (their sum passes 1.8e308, the largest number that can be computed with); {} ({}); \
+         check that the column holds amounts, or fix those rows",
+        rows.len(),
+        plural(
+            huge.len(),
+            "row holds a huge weight",
+            "rows hold huge weights"
+        ),
+        listing(&huge)
+    )
 }
 
 /// How dates are written.
@@ -273,10 +325,11 @@ pub fn dates(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} values are not dates ({}); dates may be ISO \
+            "`{path}`, column `{column}`: {} not {} ({}); dates may be ISO \
              (2024-01-31), day-first (31/01/2024), month-first (01/31/2024), Unix time, or any \
              form given with --date-format '%d %b %Y'",
-            bad.len(),
+            plural(bad.len(), "value is", "values are"),
+            noun(bad.len(), "a date", "dates"),
             listing(&bad)
         );
     }

@@ -34,9 +34,9 @@ fn value(x: f64, unit: Unit) -> String {
         Unit::Fraction => {
             let p = x * 100.0;
             if (p - p.round()).abs() < 1e-9 {
-                format!("{p:.0}%")
+                format!("{}%", crate::text::fixed(p, 0))
             } else {
-                format!("{p:.1}%")
+                format!("{}%", crate::text::fixed(p, 1))
             }
         }
         Unit::PValue => {
@@ -54,6 +54,9 @@ fn measured(c: &Check) -> String {
         ("require-col", _) => if c.passed { "present" } else { "missing" }.to_string(),
         ("above-benchmark", Some(x)) => format!("lower {}", value(x, c.unit)),
         (_, Some(x)) => value(x, c.unit),
+        // A share rule judged on nothing: it failed for want of tagged rows.
+        ("max-share" | "min-share" | "above-benchmark", None) => "no share".to_string(),
+        ("baseline", None) if !c.passed => "no test".to_string(),
         (_, None) => "–".to_string(),
     }
 }
@@ -97,9 +100,9 @@ fn table(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Result<(
     let r = &report.rows;
     writeln!(
         out,
-        "{}: {} rows ({})",
+        "{}: {} ({})",
         one_line(&report.input),
-        r.read,
+        crate::text::plural(r.read, "row", "rows"),
         super::accounting(r)
     )?;
     writeln!(out)?;

@@ -6,6 +6,7 @@ use comfy_table::CellAlignment;
 
 use super::plain_table;
 use crate::commands::compare::Changes;
+use crate::text::signed;
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("–".into(), super::table::pct)
@@ -16,9 +17,9 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         let r = &side.rows;
         writeln!(
             out,
-            "{name}: {} ({} rows: {})",
+            "{name}: {} ({}: {})",
             crate::escape::shown(&side.path),
-            r.read,
+            crate::text::plural(r.read, "row", "rows"),
             super::accounting(r)
         )?;
     }
@@ -34,9 +35,9 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         "".to_string(),
     ]);
     for r in &c.reasons {
-        let change = r.change_pp.map_or("–".into(), |d| format!("{d:+.1}"));
+        let change = r.change_pp.map_or("–".into(), |d| signed(d, 1));
         let ci = r.change_ci_pp.as_ref().map_or("–".into(), |x| {
-            format!("{:+.1} to {:+.1}", x.lower, x.upper)
+            format!("{} to {}", signed(x.lower, 1), signed(x.upper, 1))
         });
         let arrow = match r.direction {
             Some("up") => "▲ up",

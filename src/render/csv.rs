@@ -33,7 +33,7 @@ const HEADER: [&str; 14] = [
 fn num(x: Option<f64>) -> String {
     match x {
         Some(v) if v != 0.0 && v.abs() < 1e-4 => format!("{v:e}"),
-        Some(v) => v.to_string(),
+        Some(v) => crate::text::no_negative_zero(v).to_string(),
         None => String::new(),
     }
 }

@@ -16,9 +16,9 @@ const MISSES_SHOWN: usize = 25;
 pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{} ({} rows; text `{}`, truth `{}`)",
+        "{} ({}; text `{}`, truth `{}`)",
         shown(&e.path),
-        e.rows,
+        crate::text::plural(e.rows, "row", "rows"),
         shown(e.text_column.as_deref().unwrap_or("-")),
         shown(&e.truth_column)
     )?;
@@ -27,8 +27,10 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
     }
     writeln!(
         out,
-        "accuracy {:.3}   macro-F1 {:.3}   Cohen's kappa {:.3}",
-        e.accuracy, e.macro_f1, e.kappa
+        "accuracy {:.3}   macro-F1 {:.3}   Cohen's kappa {}",
+        e.accuracy,
+        e.macro_f1,
+        crate::text::fixed(e.kappa, 3)
     )?;
     writeln!(out)?;
     let mut t = table();
@@ -104,7 +106,10 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
             parts.push(format!("macro-F1 {:.3} (minimum {m})", e.macro_f1));
         }
         if let Some(m) = th.min_kappa {
-            parts.push(format!("kappa {:.3} (minimum {m})", e.kappa));
+            parts.push(format!(
+                "kappa {} (minimum {m})",
+                crate::text::fixed(e.kappa, 3)
+            ));
         }
         writeln!(
             out,

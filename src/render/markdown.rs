@@ -7,6 +7,7 @@ use super::table::{count, effect_words, p_phrase, pct, pp};
 use super::Render;
 use crate::compare::Verdict;
 use crate::report::{Ci, Report};
+use crate::text::fixed;
 
 pub struct Markdown;
 
@@ -51,8 +52,14 @@ fn code(s: &str) -> String {
 }
 
 fn interval(ci: Option<&Ci>) -> String {
-    ci.map(|c| format!("{:.1}–{:.1}%", c.lower * 100.0, c.upper * 100.0))
-        .unwrap_or_else(|| "–".into())
+    ci.map(|c| {
+        format!(
+            "{}–{}%",
+            fixed(c.lower * 100.0, 1),
+            fixed(c.upper * 100.0, 1)
+        )
+    })
+    .unwrap_or_else(|| "–".into())
 }
 
 fn verdict(v: Option<Verdict>) -> &'static str {
@@ -71,7 +78,12 @@ impl Render for Markdown {
         let names: Vec<String> = report.inputs.iter().map(|i| code(&i.source.path)).collect();
         writeln!(out, "## Why customers left: {}", names.join(", "))?;
         writeln!(out)?;
-        writeln!(out, "Read {} rows: {}.", r.read, super::accounting(r))?;
+        writeln!(
+            out,
+            "Read {}: {}.",
+            crate::text::plural(r.read, "row", "rows"),
+            super::accounting(r)
+        )?;
         if let Some(w) = &report.weight {
             writeln!(
                 out,

@@ -9,6 +9,7 @@ use super::Render;
 use crate::compare::Verdict;
 use crate::escape::{line, shown};
 use crate::report::{BreakdownRow, Ci, ReasonRow, Report};
+use crate::text::{fixed, noun, plural, signed};
 
 pub struct Table {
     /// Use ANSI color and bold (only when writing to a terminal that allows it).
@@ -31,17 +32,28 @@ fn bar(share: f64) -> String {
 }
 
 pub(super) fn pct(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
+    format!("{}%", fixed(share * 100.0, 1))
 }
 
+/// A change in percentage points with its sign: `+2.4`, `-1.6`; `0.0` when it rounds to zero
+/// (never `-0.0`).
 pub(super) fn pp(delta: f64) -> String {
-    format!("{delta:+.1}")
+    signed(delta, 1)
+}
+
+/// An interval in percent: "38.1-44.3".
+pub(super) fn range(c: &Ci) -> String {
+    format!(
+        "{}-{}",
+        fixed(c.lower * 100.0, 1),
+        fixed(c.upper * 100.0, 1)
+    )
 }
 
 /// A share with its interval: "41.2% (38.1-44.3)".
 fn share_ci(share: Option<f64>, ci: Option<&Ci>) -> String {
     match (share, ci) {
-        (Some(s), Some(c)) => format!("{} ({:.1}-{:.1})", pct(s), c.lower * 100.0, c.upper * 100.0),
+        (Some(s), Some(c)) => format!("{} ({})", pct(s), range(c)),
         (Some(s), None) => pct(s),
         _ => "–".into(),
     }
@@ -98,10 +110,6 @@ pub(super) fn count(x: f64) -> String {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 impl Table {
     fn bold(&self, s: &str) -> String {
         if self.color {
@@ -124,9 +132,9 @@ impl Table {
         let gap = if delta.abs() < 0.05 {
             "level with it".to_string()
         } else if delta > 0.0 {
-            format!("{:.1} pp above", delta)
+            format!("{} pp above", fixed(delta, 1))
         } else {
-            format!("{:.1} pp below", -delta)
+            format!("{} pp below", fixed(-delta, 1))
         };
         let direction = match row.verdict {
             Some(Verdict::Above) => format!("{gap}: more than chance explains"),
@@ -137,7 +145,7 @@ impl Table {
         let interval = row
             .ci
             .as_ref()
-            .map(|c| format!(" ({:.1}-{:.1})", c.lower * 100.0, c.upper * 100.0))
+            .map(|c| format!(" ({})", range(c)))
             .unwrap_or_default();
         let against = if benchmark == "kennedy" {
             "the famous".to_string()
@@ -350,11 +358,11 @@ impl Table {
             "bootstrap" => {
                 let w = report.weight.as_ref();
                 format!(
-                    "Intervals: {level} bootstrap ({} resamples, seed {}); effective sample size {:.1} of {} rows.",
+                    "Intervals: {level} bootstrap ({} resamples, seed {}); effective sample size {} of {}.",
                     w.map_or(0, |w| w.resamples),
                     w.map_or(0, |w| w.seed),
-                    w.map_or(0.0, |w| w.effective_n),
-                    report.rows.tagged
+                    fixed(w.map_or(0.0, |w| w.effective_n), 1),
+                    plural(report.rows.tagged, "row", "rows")
                 )
             }
             _ => format!("Intervals: {level} Wilson, each share on its own."),
@@ -535,7 +543,11 @@ impl Render for Table {
                     } else {
                         String::new()
                     };
-                    format!("{file}line {} ({} fields)", x.line, x.found_fields)
+                    format!(
+                        "{file}line {} ({})",
+                        x.line,
+                        plural(x.found_fields, "field", "fields")
+                    )
                 })
                 .collect();
             let more = report.rejected_rows.len().saturating_sub(20);
@@ -548,8 +560,8 @@ impl Render for Table {
                 out,
                 "{}",
                 self.dim(&format!(
-                    "Rejected rows (the header has {} fields): {}{more}",
-                    report.rejected_rows[0].expected_fields,
+                    "Rejected rows (the header has {}): {}{more}",
+                    plural(report.rejected_rows[0].expected_fields, "field", "fields"),
                     shown.join(", ")
                 ))
             )?;
@@ -606,13 +618,15 @@ impl Render for Table {
         }
         let shares = match report.attribution.mode {
             "all" => format!(
-                "Attribution `all`: each row counts for every reason it states ({} state several), so shares are of the {} tagged and may sum past 100%.",
+                "Attribution `all`: each row counts for every reason it states ({} {} several), so shares are of the {} tagged and may sum past 100%.",
                 r.multi_reason,
+                noun(r.multi_reason, "states", "state"),
                 plural(r.tagged, "row", "rows")
             ),
             "split" => format!(
-                "Attribution `split`: a row stating several reasons ({} do) is shared equally between them; shares are of the {} tagged.",
+                "Attribution `split`: a row stating several reasons ({} {}) is shared equally between them; shares are of the {} tagged.",
                 r.multi_reason,
+                noun(r.multi_reason, "does", "do"),
                 plural(r.tagged, "row", "rows")
             ),
             _ => format!(

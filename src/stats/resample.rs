@@ -7,9 +7,12 @@ use rand_pcg::Pcg64Mcg;
 use super::intervals::Interval;
 
 /// Kish's effective sample size, `(Σw)² / Σw²`: how many unweighted rows the weighted sample is
-/// worth. 0 when every weight is 0.
+/// worth. 0 when every weight is 0. The weights are first divided by the largest (the ratio
+/// does not change), so that huge weights do not overflow `w²` and tiny (subnormal) ones do
+/// not vanish in it.
 pub fn kish(weights: &[f64]) -> f64 {
-    let (s, s2) = weights
+    let scaled = relative(weights);
+    let (s, s2) = scaled
         .iter()
         .fold((0.0, 0.0), |(s, s2), &w| (s + w, s2 + w * w));
     if s2 > 0.0 {
@@ -19,12 +22,26 @@ pub fn kish(weights: &[f64]) -> f64 {
     }
 }
 
+/// The weights divided by the largest, so each is in 0..=1 and a sum of `n` of them at most
+/// `n`: shares and Kish's n are ratios, the same for any common scale, and the arithmetic then
+/// neither overflows (weights near `f64::MAX`) nor underflows (subnormal weights). Unchanged
+/// when every weight is 0.
+fn relative(weights: &[f64]) -> Vec<f64> {
+    let max = weights.iter().copied().fold(0.0, f64::max);
+    if max > 0.0 {
+        weights.iter().map(|w| w / max).collect()
+    } else {
+        weights.to_vec()
+    }
+}
+
 /// One row's credit: `(category, fraction)` pairs (one pair with fraction 1 under primary
 /// attribution).
 pub type Credit = Vec<(usize, f64)>;
 
 /// Weighted share of each of `k` categories: Σ w·credit / Σ w. `None` when the weights sum to 0.
 pub fn weighted_shares(weights: &[f64], credits: &[Credit], k: usize) -> Option<Vec<f64>> {
+    let weights = relative(weights);
     let mut totals = vec![0.0; k];
     let mut sum = 0.0;
     for (w, credit) in weights.iter().zip(credits) {
@@ -55,6 +72,9 @@ pub fn bootstrap_shares(
     if n == 0 || resamples == 0 || weights.iter().sum::<f64>() <= 0.0 {
         return None;
     }
+    // A resample may draw the heaviest row n times: scaled, its sum is at most n².
+    let scaled = relative(weights);
+    let weights = scaled.as_slice();
     // Flatten the credits (offsets into one array): the inner loop runs n x resamples times.
     let mut offsets = Vec::with_capacity(n + 1);
     let mut entries: Vec<(usize, f64)> = Vec::new();
@@ -160,6 +180,52 @@ mod tests {
         w.push(1000.0);
         assert!(kish(&w) < 1.01);
         assert_eq!(kish(&[0.0, 0.0]), 0.0);
+    }
+
+    #[test]
+    fn kish_of_huge_and_subnormal_weights_is_finite_and_right() {
+        // w² overflows past 1.3e154 and is 0 below 1.5e-154.
+        assert_eq!(kish(&[1e300; 4]), 4.0);
+        assert_eq!(kish(&[f64::MAX; 3]), 3.0);
+        assert_eq!(kish(&[1e-310; 4]), 4.0);
+        assert_eq!(kish(&[5e-324; 2]), 2.0);
+        let mixed = kish(&[1e300, 1e300, 1e-300]);
+        assert!((mixed - 2.0).abs() < 1e-12, "{mixed}");
+    }
+
+    #[test]
+    fn huge_and_subnormal_weights_give_finite_shares_and_intervals() {
+        let credits: Vec<Credit> = (0..6).map(|i| vec![(usize::from(i >= 2), 1.0)]).collect();
+        for weights in [
+            vec![f64::MAX / 6.0; 6],
+            // The sum is finite, but a resample drawing the first row twice would not be.
+            vec![1.5e308, 1.0, 1.0, 1.0, 1.0, 1.0],
+            vec![1e-310; 6],
+            vec![5e-324, 5e-324, 1e-320, 1e-320, 0.0, 1e-315],
+        ] {
+            let shares = weighted_shares(&weights, &credits, 2).unwrap();
+            assert!(
+                shares.iter().all(|s| s.is_finite()),
+                "{weights:?}: {shares:?}"
+            );
+            assert!(
+                (shares.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+                "{shares:?}"
+            );
+            let boot = bootstrap_shares(&weights, &credits, 2, 0.95, 300, 3).unwrap();
+            for c in &boot {
+                assert!(
+                    c.lower.is_finite() && c.upper.is_finite(),
+                    "{weights:?}: {boot:?}"
+                );
+                assert!(
+                    (0.0..=1.0).contains(&c.lower) && c.lower <= c.upper,
+                    "{boot:?}"
+                );
+            }
+        }
+        let equal = weighted_shares(&[1e-310; 6], &credits, 2).unwrap();
+        assert!((equal[0] - 2.0 / 6.0).abs() < 1e-12, "{equal:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod evaluate;
 mod formats;
 mod hostile;
 mod input;
+mod limits;
 mod properties;
 mod stats;
 mod tagging;

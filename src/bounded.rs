@@ -1,0 +1,95 @@
+//! Small files read whole, with a cap on their size: the configuration and a `check` baseline.
+//! Without one, `--config /dev/zero` or a baseline that never ends would take memory until
+//! the machine runs out; with it, the reading stops one byte past the cap and says why.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+
+/// The most read of a configuration file: a taxonomy of 100,000 phrases is about 2 MiB.
+pub const CONFIG_BYTES: u64 = 16 << 20;
+
+/// The most read of a baseline: the JSON of `churn analyze` is a few KiB.
+pub const BASELINE_BYTES: u64 = 64 << 20;
+
+/// "16 MiB", or "100 bytes" for a cap that is not whole MiB.
+fn size(bytes: u64) -> String {
+    if bytes > 0 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The text of `path`, at most `cap` bytes. `what` names the file in messages ("config",
+/// "baseline"); `hint` says what it should be.
+pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        anyhow::anyhow!("cannot read {what} `{shown}`: {why}")
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        bail!(
+            "{what} `{shown}` is larger than {}, the most churn reads of a {what}; {hint}",
+            size(cap)
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        anyhow::anyhow!("{what} `{shown}` is not UTF-8 text (byte {at} is not); {hint}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_past_the_cap_is_refused_after_reading_one_byte_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "x".repeat(100)).unwrap();
+        assert_eq!(read_text(&path, 100, "config", "").unwrap().len(), 100);
+        let err = read_text(&path, 99, "config", "give a churn.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("larger than 99 bytes"), "{err}");
+        assert!(err.ends_with("give a churn.toml"), "{err}");
+    }
+
+    #[test]
+    fn an_endless_file_is_refused() {
+        // /dev/zero never ends; only the cap stops the read.
+        let err = read_text(Path::new("/dev/zero"), 1 << 20, "baseline", "hint")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`/dev/zero` is larger than 1 MiB"), "{err}");
+    }
+
+    #[test]
+    fn missing_and_binary_files_say_so() {
+        let err = read_text(Path::new("/nonexistent/x"), 10, "config", "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cannot read config `/nonexistent/x`: no such file"),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        std::fs::write(&path, b"{\xff}").unwrap();
+        let err = read_text(&path, 10, "baseline", "")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not UTF-8 text (byte 1 is not)"), "{err}");
+    }
+}
