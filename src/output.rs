@@ -385,8 +385,7 @@ mod platform {
     /// look written, so on Linux the descriptor is looked at before that (see
     /// [`PROBE_STDOUT`]); elsewhere only a descriptor still closed is seen.
     pub(super) fn stdout_is_closed() -> bool {
-        STDOUT_CLOSED_AT_START.load(Ordering::Relaxed)
-            || std::io::stdout().as_fd().try_clone_to_owned().is_err()
+        STDOUT_CLOSED_AT_START.load(Ordering::Relaxed) || descriptor_1_is_closed()
     }
 
     static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
@@ -401,8 +400,14 @@ mod platform {
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
     extern "C" fn probe_stdout() {
-        let closed = std::io::stdout().as_fd().try_clone_to_owned().is_err();
-        STDOUT_CLOSED_AT_START.store(closed, Ordering::Relaxed);
+        STDOUT_CLOSED_AT_START.store(descriptor_1_is_closed(), Ordering::Relaxed);
+    }
+
+    /// Duplicating descriptor 1 fails with EBADF (9 on every Unix) when it is closed; any
+    /// other failure (too many open files) says nothing about it.
+    fn descriptor_1_is_closed() -> bool {
+        let copy = std::io::stdout().as_fd().try_clone_to_owned();
+        copy.is_err_and(|e| e.raw_os_error() == Some(9))
     }
 }
 
