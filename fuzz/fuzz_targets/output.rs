@@ -10,7 +10,7 @@
 //! reached gets the bytes through, and only that one; on error nothing changed at all. No
 //! temporary file is ever left, since any new entry but the target breaks the snapshot.
 //!
-//! The tree sits 16 folders deep in its temporary directory, and names in the input never name
+//! The tree sits 15 folders deep in its temporary directory, and names in the input never name
 //! those folders, so no `..` in a path or a link can reach outside the sandbox (at most 7
 //! levels up can be composed). Each FIFO has a reader thread; once the writer has returned,
 //! the FIFO is opened and closed (read-write, which never blocks) until its reader has seen
@@ -46,15 +46,35 @@ const NAMES: &[&str] = &[
 
 /// Link targets the input picks from, read from the link's folder (at most two `..` each).
 const LINK_TARGETS: &[&str] = &[
-    "a", "b", "r.json", "sub/a", "../a", "../../a", "sub/../a", "missing/a", "a/", "./a", "sub",
-    "..", ".", "sub2/r.json", "../sub/b", "../../sub", "b/.", "",
+    "a",
+    "b",
+    "r.json",
+    "sub/a",
+    "../a",
+    "../../a",
+    "sub/../a",
+    "missing/a",
+    "a/",
+    "./a",
+    "sub",
+    "..",
+    ".",
+    "sub2/r.json",
+    "../sub/b",
+    "../../sub",
+    "b/.",
+    "",
 ];
 
 /// Path components of the target.
-const PARTS: &[&str] = &["a", "b", "r.json", "sub", "sub2", "..", ".", "missing", "x y"];
+const PARTS: &[&str] = &[
+    "a", "b", "r.json", "sub", "sub2", "..", ".", "missing", "x y",
+];
 
 /// Modes of regular files (the writer keeps the permission bits, not set-user-ID and the like).
-const MODES: &[u32] = &[0o600, 0o644, 0o640, 0o400, 0o000, 0o755, 0o666, 0o4755, 0o1644];
+const MODES: &[u32] = &[
+    0o600, 0o644, 0o640, 0o400, 0o000, 0o755, 0o666, 0o4755, 0o1644,
+];
 
 /// The input, read a byte at a time (zeros once it is used up).
 struct Input<'a>(&'a [u8]);
@@ -76,7 +96,11 @@ impl Input<'_> {
 /// What an entry of the sandbox is, as far as the invariants care.
 #[derive(Debug, Clone, PartialEq)]
 enum Entry {
-    File { mode: u32, owner: (u32, u32), bytes: Vec<u8> },
+    File {
+        mode: u32,
+        owner: (u32, u32),
+        bytes: Vec<u8>,
+    },
     Dir,
     Link(PathBuf),
     Fifo,
@@ -169,7 +193,11 @@ fn build(input: &mut Input, work: &Path) {
         fs::set_permissions(work.join("sub"), fs::Permissions::from_mode(0o1777)).unwrap();
     }
     for _ in 0..input.byte() % 10 {
-        let folder = if input.byte() & 1 == 0 { work.to_path_buf() } else { work.join("sub") };
+        let folder = if input.byte() & 1 == 0 {
+            work.to_path_buf()
+        } else {
+            work.join("sub")
+        };
         let path = folder.join(input.pick(NAMES));
         let kind = input.byte() % 9;
         let _ = make(input, kind, &path, work);
@@ -238,7 +266,11 @@ fn target(input: &mut Input, work: &Path) -> PathBuf {
         if i > 0 {
             text.push('/');
         }
-        let part = if input.byte() & 1 == 0 { input.pick(PARTS) } else { input.pick(NAMES) };
+        let part = if input.byte() & 1 == 0 {
+            input.pick(PARTS)
+        } else {
+            input.pick(NAMES)
+        };
         text.push_str(part);
     }
     text.push_str(input.pick(&["", "", "", "/", "/.", "/.."]));
@@ -266,7 +298,11 @@ fn readers(tree: &BTreeMap<PathBuf, Entry>) -> Vec<(PathBuf, JoinHandle<Vec<u8>>
 fn drain(readers: Vec<(PathBuf, JoinHandle<Vec<u8>>)>) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut got = BTreeMap::new();
     for (path, reader) in readers {
-        assert!(entry(&path) == Entry::Fifo, "{} is no longer a FIFO", path.display());
+        assert!(
+            entry(&path) == Entry::Fifo,
+            "{} is no longer a FIFO",
+            path.display()
+        );
         while !reader.is_finished() {
             drop(fs::OpenOptions::new().read(true).write(true).open(&path));
             std::thread::yield_now();
@@ -314,7 +350,11 @@ fn check_success(
     assert_eq!(bytes, data);
     match before.get(path) {
         None => assert_eq!(*mode, new_file_mode(), "{}", path.display()),
-        Some(Entry::File { mode: old, owner: old_owner, .. }) => {
+        Some(Entry::File {
+            mode: old,
+            owner: old_owner,
+            ..
+        }) => {
             assert_eq!(*mode, old & 0o777, "{}", path.display());
             assert_eq!(owner, old_owner, "{}", path.display());
         }
@@ -342,7 +382,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(()) => check_success(&target, bytes, &before, &after, &fifos),
         Err(_) => {
             assert!(before == after, "changed on error");
-            assert!(fifos.values().all(Vec::is_empty), "a FIFO got bytes on error");
+            assert!(
+                fifos.values().all(Vec::is_empty),
+                "a FIFO got bytes on error"
+            );
         }
     }
 });
