@@ -655,7 +655,10 @@ fn exit_with(e: clap::Error) -> ! {
         e.exit();
     }
     let text = e.render().to_string();
-    eprint!("{}", crate::escape::message(&text));
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        crate::escape::message(&text).as_bytes(),
+    );
     std::process::exit(e.exit_code());
 }
 

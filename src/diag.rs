@@ -1,8 +1,9 @@
 //! Notes, warnings and the progress bar, for people, on stderr. `--quiet` silences them;
-//! errors are not diagnostics, and `main` prints those whatever the flag says.
+//! errors are not diagnostics, and `main` prints those (through [`error`]) whatever the flag
+//! says. Everything here is best effort: a closed or full stderr loses the line, never the run.
 
 use std::fmt::Display;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -18,9 +19,23 @@ pub fn set_quiet(quiet: bool) {
 /// [`crate::escape::shown`]; whatever control character is left is escaped here.
 fn emit(kind: &str, message: impl Display) {
     if !QUIET.load(Ordering::Relaxed) {
-        let message = message.to_string();
-        eprintln!("churn: {kind}: {}", crate::escape::message(&message));
+        print(kind, message);
     }
+}
+
+/// One line on stderr. Best effort: with stderr closed or full the line is lost, never a panic
+/// (as `eprintln!` would), and the exit code still tells.
+/// Values from the data in a message should be shown with [`crate::escape::shown`]; whatever
+/// control character is left is escaped here.
+fn print(kind: &str, message: impl Display) {
+    let message = message.to_string();
+    let message = crate::escape::message(&message);
+    let _ = writeln!(std::io::stderr().lock(), "churn: {kind}: {message}");
+}
+
+/// An error that ends the run, for `main`: printed whatever `--quiet` says.
+pub fn error(message: impl Display) {
+    print("error", message);
 }
 
 /// Something worth knowing that does not change the result.

@@ -18,13 +18,16 @@ pub mod diag;
 pub mod escape;
 pub mod input;
 pub mod metrics;
+pub mod output;
 pub mod render;
 pub mod report;
 pub mod stats;
 pub mod taxonomy;
 pub mod text;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
+
+use anyhow::Context;
 
 use cli::{Cli, ColorChoice, Command};
 
@@ -102,40 +105,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
     }
     match &cli.output {
-        Some(path) => write_file(path, &buffer)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&buffer)?;
-            stdout.flush()?;
-        }
+        Some(path) => output::to_file(path, &buffer).with_context(|| {
+            format!(
+                "cannot write --output `{}`",
+                escape::shown(&path.to_string_lossy())
+            )
+        })?,
+        None => output::to_stdout(&buffer)?,
     }
     Ok(if passed {
         Exit::Success
     } else {
         Exit::CheckFailed
-    })
-}
-
-/// Write `bytes` to `path` through a temporary file beside it, so that a reader never sees half
-/// a file and a failed write leaves the old one.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let shown = path.display();
-    if path.is_dir() {
-        anyhow::bail!("--output `{shown}` is a directory; give a file name");
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("--output `{shown}` is not a file name"))?;
-    let tmp = dir.join(format!(".{}.churn-tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write --output `{shown}`"))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot write --output `{shown}`: {e}")
     })
 }
 

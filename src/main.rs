@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use churn_attribution::{cli, escape, is_broken_pipe, run, Exit};
+use churn_attribution::{cli, diag, is_broken_pipe, run, Exit};
 
 fn main() -> ExitCode {
     let args = cli::parse();
@@ -10,8 +10,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let message = format!("{err:#}");
-            eprintln!("churn: error: {}", escape::message(&message));
+            diag::error(format_args!("{err:#}"));
             ExitCode::from(Exit::Error as u8)
         }
     }

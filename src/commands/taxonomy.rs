@@ -21,7 +21,8 @@ fn init(path: &str, force: bool, out: &mut dyn Write) -> Result<()> {
     if p.exists() && !force {
         bail!("`{path}` exists; pass --force to overwrite it");
     }
-    std::fs::write(p, BUILTIN_TOML).with_context(|| format!("cannot write `{path}`"))?;
+    crate::output::to_file(p, BUILTIN_TOML.as_bytes())
+        .with_context(|| format!("cannot write `{path}`"))?;
     crate::diag::note(format_args!(
         "wrote the built-in taxonomy to `{path}`; edit it, then check it with `churn taxonomy validate {path}`"
     ));

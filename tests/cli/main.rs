@@ -10,6 +10,7 @@ mod formats;
 mod hostile;
 mod input;
 mod limits;
+mod output;
 mod properties;
 mod stats;
 mod tagging;
@@ -87,6 +88,20 @@ pub fn closed_pipe(args: &[&str]) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     assert!(out.stderr.is_empty(), "{args:?}: {err}");
+}
+
+/// Run `churn ARGS` from the repository root through `sh -c SCRIPT`, where `"$@"` in the script
+/// stands for the churn command line: to close or redirect a descriptor, or set the umask.
+pub fn churn_in_sh(script: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .current_dir(root())
+        .args(["-c", script, "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("churn"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("TERM")
+        .output()
+        .unwrap()
 }
 
 /// stdout of a successful JSON run, parsed.
