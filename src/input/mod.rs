@@ -16,6 +16,7 @@ pub mod source;
 mod stream;
 pub mod table;
 pub mod values;
+pub mod workbook;
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunked, StringChunkedBuilder};
