@@ -11,6 +11,7 @@ mod input;
 mod properties;
 mod stats;
 mod tagging;
+mod workbooks;
 
 use std::path::PathBuf;
 
