@@ -280,6 +280,50 @@ fn a_damaged_xlsx_shows_its_own_fault() {
 }
 
 #[test]
+fn xls_merged_ranges_and_errors_are_read_like_xlsx() {
+    let (v, err) = analyze("merged_errors.xls");
+    assert_eq!(rows(&v), (5, 4, 0, 1));
+    assert!(
+        err.contains("1 merged range (B2:B4) gives the value"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 cell holds a spreadsheet error such as #DIV/0! or #N/A (first: B5)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn xls_files_that_would_make_the_reader_loop_or_reserve_gigabytes_are_refused() {
+    // Each aborted or ran until memory ran out.
+    for (file, expected) in [
+        (
+            "dimensions.xls",
+            "or says it does (255,000,000 cells); churn reads at most that many",
+        ),
+        (
+            "far_cells.xls",
+            "an .xls sheet spans more than 30,000,000 cells (rows times columns",
+        ),
+        (
+            "loop.xls",
+            "cannot read the .xls workbook: a chain of sectors loops",
+        ),
+        (
+            "fat_len.xls",
+            "its sector tables claim more sectors than it holds",
+        ),
+        (
+            "sst_bomb.xls",
+            "cells can hold more than 512 MiB of text (each cell that uses a shared string",
+        ),
+    ] {
+        let err = refused(file);
+        assert!(err.contains(expected), "{file}: {err}");
+    }
+}
+
+#[test]
 fn rows_keep_their_sheet_numbers_and_dates_read_as_dates() {
     let out = churn()
         .args(["tag", "fixtures/hostile/gaps.xlsx", "--format", "jsonl"])

@@ -414,18 +414,19 @@ struct Fills {
     first: Option<Merge>,
 }
 
-/// A row holding values: its 0-based number and its cells (`start..end` of the cells).
+/// A row holding values: its 0-based number and its cells (`start..end` of the cells; there
+/// are at most [`MAX_CELLS`]).
 #[derive(Debug, Clone, Copy)]
 struct RowSpan {
     row: u32,
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
 }
 
 /// The rows of sorted cells.
 fn row_spans(cells: &[Cell]) -> Vec<RowSpan> {
     let mut rows: Vec<RowSpan> = Vec::new();
-    for (i, c) in cells.iter().enumerate() {
+    for (i, c) in (0u32..).zip(cells) {
         match rows.last_mut() {
             Some(r) if r.row == c.row => r.end = i + 1,
             _ => rows.push(RowSpan {
@@ -512,7 +513,7 @@ impl Sheet {
     /// Set `walk.fields` to the row's values, merged ranges filling its blank cells.
     fn build(&self, span: &RowSpan, walk: &mut Walk) {
         walk.fields.fill((0, 0));
-        for c in &self.cells[span.start..span.end] {
+        for c in &self.cells[span.start as usize..span.end as usize] {
             walk.fields[usize::from(c.col - self.first_col)] = (c.start, c.len);
         }
         while walk.next < self.fills.len() && self.fills[walk.next].rows.0 <= span.row {
