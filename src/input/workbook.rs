@@ -26,6 +26,8 @@ pub const MAX_COLUMNS: u64 = 16_384;
 /// Cells holding values in a sheet, and cells of the table read (data rows times the header's
 /// columns): a large real export (100,000 answers to 100 questions) holds 10 million.
 pub const MAX_CELLS: u64 = 30_000_000;
+/// Merged ranges in a sheet (a real export has a handful, a formatted report thousands).
+pub const MAX_MERGES: u64 = 1_000_000;
 /// Bytes of a workbook's parts once unpacked: real survey exports unpack to under 100 MB.
 pub const MAX_UNPACKED: u64 = 512 << 20;
 /// Bytes of text in a sheet's cells, counting every cell that repeats a shared or merged one.

@@ -9,7 +9,10 @@
 use anyhow::{bail, Result};
 use csv::StringRecord;
 
-use super::{cell_name, counted, grouped, AS_CSV, MAX_CELLS, MAX_CELL_TEXT, MAX_COLUMNS, MAX_TEXT};
+use super::{
+    cell_name, counted, grouped, AS_CSV, MAX_CELLS, MAX_CELL_TEXT, MAX_COLUMNS, MAX_MERGES,
+    MAX_TEXT,
+};
 
 /// A cell holding a value: where it is, and its text (`start..start + len` of the buffer).
 #[derive(Debug, Clone, Copy)]
@@ -145,11 +148,12 @@ impl Cells {
         if first == last {
             return Ok(());
         }
-        if self.merges.len() as u64 >= MAX_CELLS {
+        if self.merges.len() as u64 >= MAX_MERGES {
             bail!(
-                "sheet `{}` has more than {} merged ranges\n{AS_CSV}",
+                "sheet `{}` has more than {} merged ranges; churn reads at most that many\n\
+                 {AS_CSV}",
                 self.sheet,
-                grouped(MAX_CELLS)
+                grouped(MAX_MERGES)
             );
         }
         self.merges.push(Merge {

@@ -66,13 +66,21 @@ pub fn kind(bytes: &[u8]) -> Result<Kind> {
         );
     };
     unpacked_size(&mut zip)?;
-    if kind == Kind::Xlsx {
-        let name = zip
-            .file_names()
-            .find(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
-            .map(str::to_string);
-        if let Some(name) = name {
-            shared_strings(&mut zip, &name)?;
+    let table = match kind {
+        Kind::Xlsx => "xl/sharedStrings.xml",
+        Kind::Xlsb => "xl/sharedStrings.bin",
+        _ => return Ok(kind),
+    };
+    let name = zip
+        .file_names()
+        .find(|n| n.eq_ignore_ascii_case(table))
+        .map(str::to_string);
+    if let Some(name) = name {
+        let part = zip.by_name(&name).map_err(damaged)?;
+        let reader = std::io::BufReader::with_capacity(64 * 1024, part.take(MAX_UNPACKED));
+        match kind {
+            Kind::Xlsx => shared_strings(reader)?,
+            _ => binary_shared_strings(reader)?,
         }
     }
     Ok(kind)
@@ -112,9 +120,6 @@ fn unpacked_size(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<()> {
             // needs the part.
             continue;
         };
-        if part.compression() != CompressionMethod::Deflated {
-            continue;
-        }
         let room = MAX_UNPACKED - total;
         let n = std::io::copy(&mut (&mut part).take(room + 1), &mut std::io::sink()).unwrap_or(0);
         total += n.min(room + 1);
@@ -142,9 +147,7 @@ fn damaged(e: zip::result::ZipError) -> anyhow::Error {
 
 /// Check the number of entries of an .xlsx's shared-string table: as it declares it (the
 /// reader reserves room for that many) and as it holds them (each `<si>`).
-fn shared_strings(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<()> {
-    let part = zip.by_name(name).map_err(damaged)?;
-    let mut reader = std::io::BufReader::with_capacity(64 * 1024, part.take(MAX_UNPACKED));
+fn shared_strings(mut reader: impl Read) -> Result<()> {
     let mut counter = SiCounter::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -155,22 +158,72 @@ fn shared_strings(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<()>
             Err(_) => break,
         };
         counter.feed(&buf[..n]);
-        let declared = counter.declared.unwrap_or(0);
-        if counter.count.max(declared) > MAX_SHARED_STRINGS {
-            bail!(
-                "the workbook's shared-string table {} {} entries; churn reads at most {}\n\
-                 {AS_CSV}",
-                if declared > counter.count {
-                    "declares"
-                } else {
-                    "holds more than"
-                },
-                grouped(counter.count.max(declared)),
-                grouped(MAX_SHARED_STRINGS)
-            );
+        too_many_strings(counter.count, counter.declared.unwrap_or(0))?;
+    }
+    Ok(())
+}
+
+fn too_many_strings(held: u64, declared: u64) -> Result<()> {
+    if held.max(declared) > MAX_SHARED_STRINGS {
+        bail!(
+            "the workbook's shared-string table {} {} entries; churn reads at most {}\n{AS_CSV}",
+            if declared > held {
+                "declares"
+            } else {
+                "holds more than"
+            },
+            grouped(held.max(declared)),
+            grouped(MAX_SHARED_STRINGS)
+        );
+    }
+    Ok(())
+}
+
+/// Count the entries (`BrtSSTItem` records) of an .xlsb's shared-string table, reading the
+/// records as calamine does: a type of one or two bytes, a length of one to four.
+fn binary_shared_strings(mut reader: impl Read) -> Result<()> {
+    let mut held = 0u64;
+    // The part ends (or is cut short, which the reader reports) where a record does not.
+    while let Some(typ) = record_type(&mut reader) {
+        let Some(len) = record_len(&mut reader) else {
+            break;
+        };
+        let skipped = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink());
+        if skipped.map_or(true, |n| n < len) {
+            break;
+        }
+        if typ == 0x13 {
+            held += 1;
+            too_many_strings(held, 0)?;
         }
     }
     Ok(())
+}
+
+fn byte(reader: &mut impl Read) -> Option<u8> {
+    let mut b = [0u8];
+    reader.read_exact(&mut b).ok().map(|_| b[0])
+}
+
+fn record_type(reader: &mut impl Read) -> Option<u16> {
+    let b = byte(reader)?;
+    Some(if b & 0x80 != 0 {
+        u16::from(b & 0x7F) | (u16::from(byte(reader)? & 0x7F) << 7)
+    } else {
+        u16::from(b)
+    })
+}
+
+fn record_len(reader: &mut impl Read) -> Option<u64> {
+    let mut len = 0u64;
+    for i in 0..4 {
+        let b = byte(reader)?;
+        len |= u64::from(b & 0x7F) << (7 * i);
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    Some(len)
 }
 
 /// Counts `<si>` elements (with any namespace prefix) in a stream of XML and reads the table's

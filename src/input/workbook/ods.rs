@@ -138,7 +138,7 @@ impl Table {
                 Event::Start(e) => match e.name().as_ref() {
                     b"table:table-row" => {
                         let repeat = count(xml, &e, b"table:number-rows-repeated")?;
-                        let row = read_row(xml)?;
+                        let row = read_row(xml, self.cells.sheet(), self.row)?;
                         self.place(&row, repeat)?;
                     }
                     b"table:table-header-rows" | b"table:table-rows" | b"table:table-row-group" => {
@@ -181,7 +181,6 @@ impl Table {
                 grouped(MAX_ODS_ROWS)
             );
         }
-        too_wide(cells.sheet(), row, first)?;
         cells.room_for(values.saturating_mul(repeat), first, 0)?;
         errors(cells, row, first, repeat);
         for r in first..first + repeat {
@@ -206,23 +205,19 @@ impl Table {
     }
 }
 
-/// Refuse a value repeated past the last column (before repeating it).
-fn too_wide(sheet: &str, row: &[OdsCell], r: u64) -> Result<()> {
-    let mut col = 0u64;
-    for c in row {
-        let end = col.saturating_add(c.repeat);
-        if matches!(c.value, Value::Text(_)) && end > MAX_COLUMNS {
-            bail!(
-                "sheet `{sheet}`: row {} repeats a value {} times across, to column {}; a sheet \
+/// Refuse a value (repeated) past the last column, before repeating it.
+fn too_wide(sheet: &str, c: &OdsCell, r: u64, col: u64) -> Result<()> {
+    let end = col.saturating_add(c.repeat);
+    if matches!(c.value, Value::Text(_)) && end > MAX_COLUMNS {
+        bail!(
+            "sheet `{sheet}`: row {} repeats a value {} times across, to column {}; a sheet \
                  has at most {} columns\n  help: the file is damaged or was not written by a \
                  spreadsheet program; save it again from one, or export the sheet as CSV",
-                grouped(r + 1),
-                grouped(c.repeat),
-                grouped(end),
-                grouped(MAX_COLUMNS)
-            );
-        }
-        col = end;
+            grouped(r + 1),
+            grouped(c.repeat),
+            grouped(end),
+            grouped(MAX_COLUMNS)
+        );
     }
     Ok(())
 }
@@ -238,9 +233,12 @@ fn errors(cells: &mut Cells, row: &[OdsCell], first: u64, repeat: u64) {
     }
 }
 
-/// The cells of one row, up to its end.
-fn read_row<R: BufRead>(xml: &mut Xml<R>) -> Result<Vec<OdsCell>> {
-    let mut row = Vec::new();
+/// The cells of one row (row `r` of `sheet`), up to its end. Runs of blank cells are kept as
+/// one, and nothing past the last column is kept (a value there is refused), so a row costs
+/// at most its 16,384 columns whatever it says.
+fn read_row<R: BufRead>(xml: &mut Xml<R>, sheet: &str, r: u64) -> Result<Vec<OdsCell>> {
+    let mut row: Vec<OdsCell> = Vec::new();
+    let mut col = 0u64;
     let mut buf = Vec::new();
     loop {
         match xml.read_event_into(&mut buf).map_err(|e| damaged(&e))? {
@@ -251,7 +249,17 @@ fn read_row<R: BufRead>(xml: &mut Xml<R>) -> Result<Vec<OdsCell>> {
                 ) =>
             {
                 let e = e.into_owned();
-                row.push(read_cell(xml, &e)?);
+                let cell = read_cell(xml, &e)?;
+                too_wide(sheet, &cell, r, col)?;
+                let start = col;
+                col = col.saturating_add(cell.repeat);
+                match row.last_mut() {
+                    _ if start >= MAX_COLUMNS => {}
+                    Some(last) if last.value == Value::Blank && cell.value == Value::Blank => {
+                        last.repeat = last.repeat.saturating_add(cell.repeat);
+                    }
+                    _ => row.push(cell),
+                }
             }
             Event::Start(e) => {
                 let name = e.name().as_ref().to_vec();
@@ -348,10 +356,8 @@ fn paragraphs<R: BufRead>(xml: &mut Xml<R>, cell: &[u8]) -> Result<String> {
                             paragraphs += 1;
                         }
                         b"text:s" => {
-                            let n = count(xml, &e, b"text:c")?.min(MAX_CELL_TEXT as u64 + 1);
-                            for _ in 0..n {
-                                push(&mut out, " ");
-                            }
+                            let n = count(xml, &e, b"text:c")?.min(MAX_CELL_TEXT as u64 + 4);
+                            push(&mut out, &" ".repeat(n as usize));
                         }
                         b"text:tab" => push(&mut out, "\t"),
                         b"text:line-break" => push(&mut out, "\n"),
@@ -538,6 +544,35 @@ mod tests {
         theirs.retain(|((r, _), _)| *r > 0);
         assert_eq!(ours, theirs);
         assert_eq!(ours[1].1, "too expensive &   slow\nsecond");
+    }
+
+    #[test]
+    fn huge_counts_cost_nothing() {
+        let spaces = "<text:s text:c=\"4000000000\"/>".repeat(2000);
+        let blanks = "<table:table-cell/>".repeat(100_000);
+        let rows = [
+            row(
+                &[cell(
+                    "office:value-type=\"string\"",
+                    "<text:p>reason</text:p>",
+                )],
+                "",
+            ),
+            row(
+                &[cell(
+                    "office:value-type=\"string\"",
+                    &format!("<text:p>a{spaces}</text:p>"),
+                )],
+                "",
+            ),
+            row(&[blanks], ""),
+        ]
+        .concat();
+        let start = std::time::Instant::now();
+        let sheet = read(&ods(&rows), None).unwrap();
+        assert!(start.elapsed().as_secs() < 10);
+        assert!(sheet.notes[0].contains("1 cell is longer than 1 MiB (first: A2)"));
+        assert_eq!(sheet.len(), 1);
     }
 
     #[test]
