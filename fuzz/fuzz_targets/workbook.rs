@@ -18,8 +18,8 @@ const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 /// A zip of `parts` (stored: fast, and the zip layer is not what is fuzzed here).
 fn zipped(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, data) in parts {
         z.start_file(*name, stored).expect("zip entry");
         z.write_all(data).expect("zip write");
@@ -33,7 +33,11 @@ fn wrapped(open: &str, body: &[u8], close: &str) -> Vec<u8> {
 
 /// An .xlsx whose sheet, shared strings, styles and workbook parts hold the given XML.
 fn xlsx(sheet: &[u8], shared: &[u8], styles: Option<&[u8]>, book: Option<&[u8]>) -> Vec<u8> {
-    let sheet = wrapped(&format!("<worksheet xmlns=\"{MAIN}\">"), sheet, "</worksheet>");
+    let sheet = wrapped(
+        &format!("<worksheet xmlns=\"{MAIN}\">"),
+        sheet,
+        "</worksheet>",
+    );
     let shared = wrapped(&format!("<sst xmlns=\"{MAIN}\">"), shared, "</sst>");
     let default_book = format!(
         "<workbook xmlns=\"{MAIN}\" xmlns:r=\"http://schemas.openxmlformats.org/\
