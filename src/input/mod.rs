@@ -16,6 +16,7 @@ pub mod source;
 mod stream;
 pub mod table;
 pub mod values;
+pub mod workbook;
 
 use crate::escape::{line, shown};
 use std::collections::{HashMap, HashSet};

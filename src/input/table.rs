@@ -10,6 +10,7 @@ use super::records::{parse, parse_records};
 pub use super::records::{Fields, Record};
 use super::sniff;
 use super::source::{Format, Source};
+use super::workbook;
 
 /// How to read the sources.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +34,10 @@ pub struct ReadOptions {
 enum Body {
     /// CSV text and its delimiter.
     Text(String, u8),
-    /// Rows read from a workbook or Parquet file, with their row numbers.
+    /// Rows read from a Parquet file, with their row numbers.
     Rows(Vec<(u64, StringRecord)>),
+    /// A workbook's sheet, its rows built as they are visited.
+    Sheet(workbook::Sheet),
 }
 
 /// A source, ready to be read record by record.
@@ -196,66 +199,8 @@ impl Table {
     }
 
     fn workbook(source: Source, options: &ReadOptions) -> Result<Table> {
-        use calamine::{Data, Reader};
-        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(source.bytes))
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot open the workbook: {e}\n  help: a .zip that is not a workbook, or a \
-                     damaged file; give a CSV, .xlsx, .xls, .ods or .parquet file"
-                )
-            })?;
-        let names = book.sheet_names();
-        let sheet = match &options.sheet {
-            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
-                anyhow::anyhow!(
-                    "--sheet: no sheet `{s}`\n  sheets: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })?,
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| anyhow::anyhow!("the workbook has no sheets"))?,
-        };
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| anyhow::anyhow!("cannot read sheet `{sheet}`: {e}"))?;
-        let first_row = range.start().map_or(0, |(r, _)| r as u64);
-        let cell = |d: &Data| -> String {
-            match d {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) => format!("{f}"),
-                Data::DateTime(dt) => match dt.as_datetime() {
-                    Some(t) if t.time() == chrono::NaiveTime::MIN => {
-                        t.date().format("%Y-%m-%d").to_string()
-                    }
-                    Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    None => dt.to_string(),
-                },
-                other => other.to_string(),
-            }
-        };
-        let mut rows = range.rows().enumerate();
-        let raw: Vec<String> = match rows.next() {
-            Some((_, r)) => r.iter().map(cell).collect(),
-            None => {
-                bail!("sheet `{sheet}` is empty; expected a header row and one row per response")
-            }
-        };
-        let (headers, renamed) = unique_headers(&raw);
-        let mut body = Vec::new();
-        for (i, r) in rows {
-            let fields: Vec<String> = r.iter().map(cell).collect();
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            body.push((first_row + i as u64 + 1, StringRecord::from(fields)));
-        }
+        let sheet = workbook::read(&source.bytes, options.sheet.as_deref())?;
+        let (headers, renamed) = unique_headers(&sheet.header);
         Ok(Table {
             name: source.name,
             format: "xlsx",
@@ -263,12 +208,12 @@ impl Table {
             encoding: None,
             bom: false,
             delimiter: None,
-            sheet: Some(sheet),
+            sheet: Some(sheet.name.clone()),
             headers,
             renamed,
-            notes: Vec::new(),
+            notes: sheet.notes.clone(),
             unit: "row",
-            body: Body::Rows(body),
+            body: Body::Sheet(sheet),
         })
     }
 
@@ -354,6 +299,13 @@ impl Table {
                     }
                 }
             }
+            Body::Sheet(sheet) => sheet.rows(|line, fields| {
+                visit(Record {
+                    line,
+                    fields: Fields::Row(fields),
+                    stray: None,
+                })
+            })?,
         }
         Ok(())
     }

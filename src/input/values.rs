@@ -13,7 +13,7 @@ fn listing(bad: &[(String, String)]) -> String {
     let mut parts: Vec<String> = bad
         .iter()
         .take(SHOWN)
-        .map(|(place, v)| format!("{place}: `{v}`"))
+        .map(|(place, v)| format!("{place}: `{}`", crate::escape::shown(v)))
         .collect();
     if bad.len() > SHOWN {
         parts.push(format!("and {} more", bad.len() - SHOWN));
@@ -95,8 +95,10 @@ pub fn weights(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} of the {} {} a weight that is not a number of 0 or more ({}); \
+            "`{}`, column `{}`: {} of the {} {} a weight that is not a number of 0 or more ({}); \
              fix or remove {} (weights may look like 49, 1,234.50, $49 or 49.00 USD; a decimal comma is not read)",
+            crate::escape::shown(path),
+            crate::escape::shown(column),
             bad.len(),
             plural(rows.len(), "tagged row", "tagged rows"),
             noun(bad.len(), "has", "have"),
@@ -142,9 +144,11 @@ fn check_sum(
         .map(|(&i, _)| (place(i), clipped(cells[i].unwrap_or_default())))
         .collect();
     bail!(
-        "`{path}`, column `{column}`: the weights of the {} tagged rows are too large to add up \
+        "`{}`, column `{}`: the weights of the {} tagged rows are too large to add up \
          (their sum passes 1.8e308, the largest number that can be computed with); {} ({}); \
          check that the column holds amounts, or fix those rows",
+        crate::escape::shown(path),
+        crate::escape::shown(column),
         rows.len(),
         plural(
             huge.len(),
@@ -294,8 +298,10 @@ pub fn dates(
         DateFormat::Auto => match resolve(cells) {
             Ok(f) => f,
             Err(why) => bail!(
-                "`{path}`, column `{column}`: {why}; say how dates are written with \
-                 --date-format dmy (31/01/2024) or --date-format mdy (01/31/2024)"
+                "`{}`, column `{}`: {why}; say how dates are written with \
+                 --date-format dmy (31/01/2024) or --date-format mdy (01/31/2024)",
+                crate::escape::shown(path),
+                crate::escape::shown(column)
             ),
         },
         f => f.clone(),
@@ -325,9 +331,11 @@ pub fn dates(
     }
     if !bad.is_empty() {
         bail!(
-            "`{path}`, column `{column}`: {} not {} ({}); dates may be ISO \
+            "`{}`, column `{}`: {} not {} ({}); dates may be ISO \
              (2024-01-31), day-first (31/01/2024), month-first (01/31/2024), Unix time, or any \
              form given with --date-format '%d %b %Y'",
+            crate::escape::shown(path),
+            crate::escape::shown(column),
             plural(bad.len(), "value is", "values are"),
             noun(bad.len(), "a date", "dates"),
             listing(&bad)

@@ -499,3 +499,57 @@ fn a_gzip_of_one_endless_line_stops_within_its_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn a_sheet_name_from_the_workbook_is_shown_not_run() {
+    // An .ods whose sheet is named with a line break, a workflow command and an escape.
+    let content = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+         <office:spreadsheet><table:table table:name=\"S&#10;::error::sheet&#27;]0;x&#7;\">\
+         <table:table-row><table:table-cell office:value-type=\"string\"><text:p>reason</text:p>\
+         </table:table-cell></table:table-row><table:table-row><table:table-cell \
+         office:value-type=\"string\"><text:p>too expensive</text:p></table:table-cell>\
+         </table:table-row></table:table></office:spreadsheet></office:body>\
+         </office:document-content>";
+    let dir = tempfile::tempdir().unwrap();
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(dir.path().join("s.ods")).unwrap());
+    z.start_file("mimetype", stored).unwrap();
+    std::io::Write::write_all(&mut z, b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    z.start_file("content.xml", stored).unwrap();
+    std::io::Write::write_all(&mut z, content.as_bytes()).unwrap();
+    z.finish().unwrap();
+    for args in [
+        vec!["analyze", "s.ods"],
+        vec!["analyze", "s.ods", "--sheet", "nope"],
+        vec![
+            "check",
+            "s.ods",
+            "--format",
+            "github",
+            "--max-unclassified",
+            "0%",
+        ],
+    ] {
+        let out = run_in(dir.path(), &args);
+        assert!(out.status.code().is_some_and(|c| c <= 2), "{out:?}");
+        assert_clean(
+            &format!("{args:?} stdout"),
+            &out.stdout,
+            &[
+                "::error file=",
+                "::notice title=",
+                "::error title=churn check::",
+            ],
+        );
+        assert_clean(&format!("{args:?} stderr"), &out.stderr, &[]);
+    }
+    let out = run_in(dir.path(), &["analyze", "s.ods"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("sheet `S\\n::error::sheet"),
+        "{out:?}"
+    );
+}

@@ -507,7 +507,12 @@ const BAD: &[(&str, &[&str], i32, &[&str])] = &[
         2,
         &["looks zstd-compressed but cannot be decompressed"],
     ),
-    ("fake.xlsx", &[], 2, &["cannot open the workbook"]),
+    (
+        "fake.xlsx",
+        &[],
+        2,
+        &["starts like a zip archive", "cannot be read as one"],
+    ),
     ("empty_sheet.xlsx", &[], 2, &["sheet `Empty` is empty"]),
     ("fake.parquet", &[], 2, &["cannot read the Parquet file"]),
     // Found by the fuzzer: the parquet crate panics on this dictionary page; the panic is

@@ -14,6 +14,7 @@ mod output;
 mod properties;
 mod stats;
 mod tagging;
+mod workbooks;
 
 use std::path::PathBuf;
 
