@@ -56,6 +56,19 @@ fn measure(
         .expect("one view")
 }
 
+/// How many of `rows` (every tagged row: `None`) carry each distinct tag.
+fn times_of(tags: &Tags, rows: Option<&[u32]>) -> Vec<u64> {
+    let Some(rows) = rows else {
+        return tags.counts().map(|(_, n)| n).collect();
+    };
+    let mut times = vec![0u64; tags.distinct_len()];
+    for &i in rows {
+        let id = tags.id_of(i as usize).expect("measured rows are tagged");
+        times[id as usize] += 1;
+    }
+    times
+}
+
 /// Measure several groupings ("views") of the same rows at once: with weights, one bootstrap
 /// covers them all (each resample counts every view), which is what makes `--weight` affordable.
 /// `rows` are the tagged rows measured; `None` is every tagged row (then, unweighted, the rows'
@@ -75,17 +88,7 @@ fn measure_views(
     let mut buf = Vec::new();
     if weights.is_none() {
         // Unweighted, only how often each distinct tag occurs matters: credit each once.
-        let times: Vec<u64> = match rows {
-            None => tags.counts().map(|(_, n)| n).collect(),
-            Some(rows) => {
-                let mut times = vec![0u64; tags.distinct_len()];
-                for &i in rows {
-                    let id = tags.id_of(i as usize).expect("measured rows are tagged");
-                    times[id as usize] += 1;
-                }
-                times
-            }
-        };
+        let times = times_of(tags, rows);
         for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
             let tag = tags.distinct(id as u32);
             for (v, (group_of, _, _)) in views.iter().enumerate() {
