@@ -205,9 +205,9 @@ pub fn size_text(bytes: u64) -> String {
 }
 
 /// The input's raw bytes as a reader: stdin for `-`.
-fn open_raw(name: &str) -> Result<Box<dyn Read>> {
+fn open_raw(name: &str) -> Result<(Box<dyn Read>, u64)> {
     if name == "-" {
-        return Ok(Box::new(std::io::stdin()));
+        return Ok((Box::new(std::io::stdin()), 0));
     }
     let path = Path::new(name);
     if path.is_dir() {
@@ -227,7 +227,10 @@ fn open_raw(name: &str) -> Result<Box<dyn Read>> {
         };
         anyhow::anyhow!("cannot read `{}`: {why}", shown(name))
     })?;
-    Ok(Box::new(file))
+    let size = file
+        .metadata()
+        .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+    Ok((Box::new(file), size))
 }
 
 /// Why reading an input whole stopped: the reader failed (a damaged file or stream), or the
@@ -238,15 +241,19 @@ enum Stopped {
 }
 
 /// Read `reader` to its end, at most `limit` bytes; past that, an error that says what to do.
+/// `size` is how many bytes it is expected to hold (0: not known).
 /// `check_head` looks at the first bytes (or all, if fewer) once, so that endless or binary
 /// input (`/dev/zero`, a gzip of zeros) stops at once rather than at the limit.
 fn read_capped(
     name: &str,
     mut reader: impl Read,
-    limit: u64,
+    (limit, size): (u64, u64),
     check_head: impl FnOnce(&[u8]) -> Result<()>,
 ) -> std::result::Result<Vec<u8>, Stopped> {
+    // The bytes' size, when known (a plain file), is room reserved at once rather than grown
+    // into.
     let mut bytes = Vec::new();
+    let _ = bytes.try_reserve_exact(size.min(limit) as usize + 1);
     let mut check_head = Some(check_head);
     loop {
         let want = if check_head.is_some() {
@@ -303,19 +310,11 @@ fn read_up_to(
                 ))
             })?;
         }
-        let start = bytes.len();
-        bytes.resize(start + room, 0);
-        let n = loop {
-            match reader.read(&mut bytes[start..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    bytes.truncate(start);
-                    return Err(Stopped::Io(e));
-                }
-            }
-        };
-        bytes.truncate(start + n);
+        // Into the room reserved: `read_to_end` grows nothing when it stops at the room's end.
+        let n = reader
+            .take(room as u64)
+            .read_to_end(bytes)
+            .map_err(Stopped::Io)?;
         if n == 0 {
             return Ok(true);
         }
@@ -395,7 +394,7 @@ pub fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'stati
         return Ok((bytes, None));
     };
     let out =
-        read_capped(name, reader, limit, |_| Ok(())).map_err(|e| e.error(name, Some(kind)))?;
+        read_capped(name, reader, (limit, 0), |_| Ok(())).map_err(|e| e.error(name, Some(kind)))?;
     Ok((out, Some(kind)))
 }
 
@@ -424,7 +423,8 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
 /// `encoding` was named (the user knows better).
 pub fn read(name: &str, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Source> {
     use std::io::BufRead;
-    let mut raw = std::io::BufReader::with_capacity(HEAD_BYTES, open_raw(name)?);
+    let (raw, size) = open_raw(name)?;
+    let mut raw = std::io::BufReader::with_capacity(HEAD_BYTES, raw);
     let head = raw.fill_buf().map_err(|e| read_error(name, &e))?;
     let (reader, compression): (Box<dyn Read>, _) = if head.starts_with(GZIP) {
         (
@@ -448,8 +448,13 @@ pub fn read(name: &str, encoding: Option<&'static encoding_rs::Encoding>) -> Res
         }
         Ok(())
     };
-    let bytes =
-        read_capped(name, reader, whole_limit(), check).map_err(|e| e.error(name, compression))?;
+    let bytes = read_capped(
+        name,
+        reader,
+        (whole_limit(), if compression.is_some() { 0 } else { size }),
+        check,
+    )
+    .map_err(|e| e.error(name, compression))?;
     let format = format_of(name, &bytes)?;
     Ok(Source {
         name: name.to_string(),

@@ -26,8 +26,11 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
                 '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'
             )
         });
-    let harmless = !starts_control && (body.trim_end() == "-" || plain_number(body.trim_end()));
-    if risky && !harmless {
+    let harmless = || {
+        let body = body.trim_end();
+        !starts_control && (body == "-" || plain_number(body))
+    };
+    if risky && !harmless() {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
