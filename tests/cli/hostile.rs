@@ -12,6 +12,16 @@ const ESC_TITLE: &str = "\u{1b}]0;pwned\u{7}";
 const ESC_CLEAR: &str = "\u{1b}[2J";
 const OSC8: &str = "\u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}";
 
+/// churn in `dir` under a 1 GiB address-space cap (`prlimit`): a run that would need more
+/// aborts instead of passing.
+fn capped(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.args(["--as=1073741824", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("churn"))
+        .current_dir(dir);
+    cmd
+}
+
 /// Run churn in `dir` and return its output, whatever the exit code.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     churn().current_dir(dir).args(args).output().unwrap()
@@ -214,13 +224,11 @@ fn markdown_keeps_names_in_their_code_spans_and_labels_as_text() {
 fn one_long_word_costs_little_memory() {
     // A single 65,536-letter word: the typo lookup used to build every deletion of it (4 GB).
     let word = "a".repeat(65_536);
-    let (_dir, path) = crate::temp_file(
+    let (dir, path) = crate::temp_file(
         "long.csv",
         &format!("id,reason\n1,{word}\n2,too expensive\n"),
     );
-    let out = std::process::Command::new("prlimit")
-        .args(["--as=1073741824", "--"])
-        .arg(assert_cmd::cargo::cargo_bin("churn"))
+    let out = capped(dir.path())
         .args(["analyze", &path, "--format", "json"])
         .output()
         .unwrap();
@@ -456,10 +464,7 @@ fn many_small_files_cost_little_memory_each() {
         )
         .unwrap();
     }
-    let out = std::process::Command::new("prlimit")
-        .args(["--as=1073741824", "--"])
-        .arg(assert_cmd::cargo::cargo_bin("churn"))
-        .current_dir(dir.path())
+    let out = capped(dir.path())
         .args(["analyze", "*.csv", "--format", "json"])
         .output()
         .unwrap();
@@ -484,10 +489,7 @@ fn a_gzip_of_one_endless_line_stops_within_its_limit() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("line.csv.gz"), gz.finish().unwrap()).unwrap();
-    let out = std::process::Command::new("prlimit")
-        .args(["--as=1073741824", "--"])
-        .arg(assert_cmd::cargo::cargo_bin("churn"))
-        .current_dir(dir.path())
+    let out = capped(dir.path())
         .env("CHURN_WHOLE_LIMIT", (128u64 << 20).to_string())
         .args(["analyze", "line.csv.gz"])
         .output()
