@@ -469,12 +469,13 @@ pub(super) fn run<S, T: Send>(
         let mut seen = 0;
         for (k, h) in heads.iter().enumerate() {
             let mut bad = false;
-            h.table.records(|r| {
+            let read = h.table.records(|r| {
                 seen += 1;
                 bad |= r.fields.len() != h.table.headers.len() || r.stray.is_some();
                 Ok(!bad && seen < SAMPLE_ROWS)
-            })?;
-            if bad {
+            });
+            // A quote never closed, say: the whole-file reader's message names the file.
+            if bad || read.is_err() {
                 return Ok(Err((
                     k,
                     "a row has the wrong number of fields or a stray quote",

@@ -555,3 +555,25 @@ fn a_sheet_name_from_the_workbook_is_shown_not_run() {
         "{out:?}"
     );
 }
+
+#[test]
+fn an_unclosed_quote_among_the_first_rows_names_the_file_when_streamed() {
+    // Found by the `stream` fuzz target: the streamed reader's first look at the rows gave the
+    // error without the file's name, the whole-file reader with it.
+    let text = "id,plan,reason\r\nr01,Team,no answer\r\nr02,Team,\"Rude staff\r\nr11,Team,pricey\n";
+    let (dir, _) = crate::temp_file("q.csv", text);
+    for block in ["0", "91"] {
+        let out = churn()
+            .current_dir(dir.path())
+            .env("CHURN_BLOCK_BYTES", block)
+            .args(["analyze", "q.csv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("failed to load `q.csv`: line 3: a `\"` opened"),
+            "block {block}: {err}"
+        );
+    }
+}
