@@ -13,15 +13,6 @@ pub const CONFIG_BYTES: u64 = 16 << 20;
 /// The most read of a baseline: the JSON of `churn analyze` is a few KiB.
 pub const BASELINE_BYTES: u64 = 64 << 20;
 
-/// "16 MiB", or "100 bytes" for a cap that is not whole MiB.
-fn size(bytes: u64) -> String {
-    if bytes > 0 && bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 /// The text of `path`, at most `cap` bytes. `what` names the file in messages ("config",
 /// "baseline"); `hint` says what it should be.
 pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String> {
@@ -40,7 +31,7 @@ pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String
     if bytes.len() as u64 > cap {
         bail!(
             "{what} `{shown}` is larger than {}, the most churn reads of a {what}; {hint}",
-            size(cap)
+            crate::text::size(cap)
         );
     }
     String::from_utf8(bytes).map_err(|e| {

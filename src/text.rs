@@ -15,6 +15,17 @@ pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// A size for people: "2 GiB", "64 KiB", "512 bytes".
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.0} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// `x` with `decimals` decimals; a value that rounds to zero prints as `0.0`, never `-0.0`.
 pub fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");

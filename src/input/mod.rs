@@ -804,7 +804,7 @@ fn note_read_whole(loaded: &mut Loaded, name: &str, why: &str) {
             "`{}` ({}) is read whole rather than streamed, because {why}: that takes about \
              three times its size in memory{}",
             shown(name),
-            source::size_text(size),
+            crate::text::size(size),
             if why.contains("UTF-8") {
                 " (converted to UTF-8, with `iconv -t UTF-8`, it is streamed)"
             } else {

@@ -245,6 +245,7 @@ fn record(
         let end;
         if bytes.get(pos) == Some(&b'"') {
             // Quoted: up to the closing quote, `""` read as `"`.
+            let lines_before = lines;
             pos += 1;
             start = pos;
             loop {
@@ -277,17 +278,17 @@ fn record(
             }
             // Text after the closing quote, up to a delimiter or a line end, is data too.
             if bytes.get(pos).is_some_and(|&b| !ends_field(b)) {
-                let spanned = newlines(&bytes[start..end]) > 0;
-                let after = &bytes[pos..ends.next(bytes, pos)];
-                if spanned && stray.is_none() && !after.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                let (from, to) = (pos, ends.next(bytes, pos));
+                let spanned = lines > lines_before;
+                let text = !bytes[from..to].iter().all(|b| matches!(b, b' ' | b'\t'));
+                if spanned && text && stray.is_none() {
                     stray = Some((spans.len(), lines));
                 }
                 if in_side.is_none() {
                     in_side = Some(side.len());
                     side.extend_from_slice(&bytes[start..end]);
                 }
-                let from = pos;
-                pos = ends.next(bytes, pos);
+                pos = to;
                 side.extend_from_slice(&bytes[from..pos]);
             }
         } else {

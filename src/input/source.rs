@@ -136,7 +136,6 @@ impl<R: Read> Read for Counting<R> {
 /// Open a file to stream it, or `None` when it cannot be (standard input, or a file that
 /// cannot be opened: [`read`] then says why).
 pub fn open_stream(name: &str) -> Option<Stream> {
-    use std::io::BufRead;
     if name == "-" {
         return None;
     }
@@ -146,27 +145,14 @@ pub fn open_stream(name: &str) -> Option<Stream> {
         return None;
     }
     let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let mut buffered = std::io::BufReader::with_capacity(
+    let buffered = std::io::BufReader::with_capacity(
         256 * 1024,
         Counting {
             inner: file,
             count: consumed.clone(),
         },
     );
-    let head = buffered.fill_buf().ok()?;
-    let (reader, compression): (Box<dyn Read + Send>, _) = if head.starts_with(GZIP) {
-        (
-            Box::new(flate2::read::MultiGzDecoder::new(buffered)),
-            Some("gzip"),
-        )
-    } else if is_zstd(head) {
-        (
-            Box::new(zstd::stream::read::Decoder::with_buffer(buffered).ok()?),
-            Some("zstd"),
-        )
-    } else {
-        (Box::new(buffered), None)
-    };
+    let (reader, compression) = decoded(buffered).ok()?;
     Some(Stream {
         name: name.to_string(),
         compression,
@@ -193,19 +179,8 @@ pub fn whole_limit() -> u64 {
 /// How much of the start of an input is looked at before the rest is read.
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// A size for people: "2 GiB", "64 KiB", "512 bytes".
-pub fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
-        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
-        b if b >= 1 << 20 => format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{:.0} KiB", b as f64 / 1024.0),
-        b => format!("{b} bytes"),
-    }
-}
-
 /// The input's raw bytes as a reader: stdin for `-`.
-fn open_raw(name: &str) -> Result<(Box<dyn Read>, u64)> {
+fn open_raw(name: &str) -> Result<(Box<dyn Read + Send>, u64)> {
     if name == "-" {
         return Ok((Box::new(std::io::stdin()), 0));
     }
@@ -274,7 +249,7 @@ fn read_capped(
                  UTF-8 CSV file is streamed at any size: give the export as a file (not standard \
                  input), as CSV (not a workbook), in UTF-8 (`iconv -t UTF-8`)",
                 shown(name),
-                size_text(limit)
+                crate::text::size(limit)
             )));
         }
         return Ok(bytes);
@@ -306,7 +281,7 @@ fn read_up_to(
                      CSV file is streamed in little memory: give the export as a file, as CSV, \
                      in UTF-8",
                     shown(name),
-                    size_text(bytes.len() as u64)
+                    crate::text::size(bytes.len() as u64)
                 ))
             })?;
         }
@@ -380,22 +355,35 @@ fn is_zstd(head: &[u8]) -> bool {
 /// Decompress gzip or zstd bytes (told by their first bytes); other bytes pass through. At
 /// most [`whole_limit`] bytes come out.
 pub fn decompress(name: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Option<&'static str>)> {
-    let limit = whole_limit();
-    let (reader, kind): (Box<dyn Read>, _) = if bytes.starts_with(GZIP) {
-        (
-            Box::new(flate2::read::MultiGzDecoder::new(bytes.as_slice())),
-            "gzip",
-        )
-    } else if is_zstd(&bytes) {
-        let decoder = zstd::stream::read::Decoder::new(bytes.as_slice())
-            .map_err(|e| Stopped::Io(e).error(name, Some("zstd")))?;
-        (Box::new(decoder), "zstd")
-    } else {
+    if !bytes.starts_with(GZIP) && !is_zstd(&bytes) {
         return Ok((bytes, None));
-    };
-    let out =
-        read_capped(name, reader, (limit, 0), |_| Ok(())).map_err(|e| e.error(name, Some(kind)))?;
-    Ok((out, Some(kind)))
+    }
+    let (reader, kind) = decoded(std::io::Cursor::new(bytes))
+        .map_err(|e| Stopped::Io(e).error(name, Some("zstd")))?;
+    let out = read_capped(name, reader, (whole_limit(), 0), |_| Ok(()))
+        .map_err(|e| e.error(name, kind))?;
+    Ok((out, kind))
+}
+
+/// `reader`'s bytes decompressed, when its first bytes say gzip or zstd (then named), else as
+/// they are.
+fn decoded<R: std::io::BufRead + Send + 'static>(
+    mut reader: R,
+) -> std::io::Result<(Box<dyn Read + Send>, Option<&'static str>)> {
+    let head = reader.fill_buf()?;
+    Ok(if head.starts_with(GZIP) {
+        (
+            Box::new(flate2::read::MultiGzDecoder::new(reader)),
+            Some("gzip"),
+        )
+    } else if is_zstd(head) {
+        (
+            Box::new(zstd::stream::read::Decoder::with_buffer(reader)?),
+            Some("zstd"),
+        )
+    } else {
+        (Box::new(reader), None)
+    })
 }
 
 /// What the bytes are, or why they cannot be an export.
@@ -422,22 +410,9 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
 /// format. Binary data where a CSV file is expected is refused from its first bytes, unless
 /// `encoding` was named (the user knows better).
 pub fn read(name: &str, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Source> {
-    use std::io::BufRead;
     let (raw, size) = open_raw(name)?;
-    let mut raw = std::io::BufReader::with_capacity(HEAD_BYTES, raw);
-    let head = raw.fill_buf().map_err(|e| read_error(name, &e))?;
-    let (reader, compression): (Box<dyn Read>, _) = if head.starts_with(GZIP) {
-        (
-            Box::new(flate2::read::MultiGzDecoder::new(raw)),
-            Some("gzip"),
-        )
-    } else if is_zstd(head) {
-        let decoder = zstd::stream::read::Decoder::with_buffer(raw)
-            .map_err(|e| Stopped::Io(e).error(name, Some("zstd")))?;
-        (Box::new(decoder), Some("zstd"))
-    } else {
-        (Box::new(raw), None)
-    };
+    let (reader, compression) = decoded(std::io::BufReader::with_capacity(HEAD_BYTES, raw))
+        .map_err(|e| read_error(name, &e))?;
     let check = |head: &[u8]| -> Result<()> {
         if encoding.is_none() && format_of(name, head)? == Format::Csv && head.contains(&0) {
             if let Err(e @ super::decode::DecodeError::Binary { .. }) =

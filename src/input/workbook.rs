@@ -78,8 +78,8 @@ fn listed(names: &[String]) -> String {
         .join(", ")
 }
 
-/// A cell's name as a spreadsheet shows it (`B3`, `XFD1048576`), from 0-based positions.
-pub fn cell_name(row: u64, col: u64) -> String {
+/// A column's letters as a spreadsheet shows them (`B`, `XFD`), from its 0-based position.
+pub fn column_name(col: u64) -> String {
     let mut letters = Vec::new();
     let mut n = col.saturating_add(1);
     while n > 0 {
@@ -88,11 +88,12 @@ pub fn cell_name(row: u64, col: u64) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8(letters).unwrap_or_default(),
-        row.saturating_add(1)
-    )
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A cell's name as a spreadsheet shows it (`B3`, `XFD1048576`), from 0-based positions.
+pub fn cell_name(row: u64, col: u64) -> String {
+    format!("{}{}", column_name(col), row.saturating_add(1))
 }
 
 /// `n` with thousands separated: 1,048,576.

@@ -22,6 +22,16 @@ fn capped(dir: &Path) -> std::process::Command {
     cmd
 }
 
+/// Run churn in `dir` reading in blocks of `block` bytes (`"0"`: whole), whatever the exit code.
+fn run_in_blocks(dir: &Path, block: &str, args: &[&str]) -> Output {
+    churn()
+        .current_dir(dir)
+        .env("CHURN_BLOCK_BYTES", block)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// Run churn in `dir` and return its output, whatever the exit code.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     churn().current_dir(dir).args(args).output().unwrap()
@@ -256,12 +266,11 @@ fn files_whose_reason_columns_are_named_differently_are_read_whole() {
     std::fs::write(dir.path().join("b.csv"), renamed).unwrap();
     let one = crate::json_of(&["analyze", "fixtures/demo/surveys.csv"]);
     for block in ["0", "64"] {
-        let out = churn()
-            .current_dir(dir.path())
-            .env("CHURN_BLOCK_BYTES", block)
-            .args(["analyze", "a.csv", "b.csv", "--format", "json"])
-            .output()
-            .unwrap();
+        let out = run_in_blocks(
+            dir.path(),
+            block,
+            &["analyze", "a.csv", "b.csv", "--format", "json"],
+        );
         assert!(out.status.success(), "{out:?}");
         let both: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         for key in ["read", "tagged", "unclassified", "no_answer"] {
@@ -315,12 +324,7 @@ fn a_stray_quote_does_not_swallow_the_rows_after_it() {
     let d = dir.path();
     for block in ["0", "16"] {
         // Without --skip-bad-rows: an error naming the line, the field and where it closes.
-        let out = churn()
-            .current_dir(d)
-            .env("CHURN_BLOCK_BYTES", block)
-            .args(["analyze", "stray.csv"])
-            .output()
-            .unwrap();
+        let out = run_in_blocks(d, block, &["analyze", "stray.csv"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(
@@ -375,12 +379,11 @@ fn pzstd_output_with_a_skippable_frame_is_read() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.csv.zst"), &bytes).unwrap();
     for block in ["0", "1024"] {
-        let out = churn()
-            .current_dir(dir.path())
-            .env("CHURN_BLOCK_BYTES", block)
-            .args(["analyze", "p.csv.zst", "--format", "json"])
-            .output()
-            .unwrap();
+        let out = run_in_blocks(
+            dir.path(),
+            block,
+            &["analyze", "p.csv.zst", "--format", "json"],
+        );
         assert!(out.status.success(), "{out:?}");
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["rows"]["tagged"], 2);
@@ -563,12 +566,7 @@ fn an_unclosed_quote_among_the_first_rows_names_the_file_when_streamed() {
     let text = "id,plan,reason\r\nr01,Team,no answer\r\nr02,Team,\"Rude staff\r\nr11,Team,pricey\n";
     let (dir, _) = crate::temp_file("q.csv", text);
     for block in ["0", "91"] {
-        let out = churn()
-            .current_dir(dir.path())
-            .env("CHURN_BLOCK_BYTES", block)
-            .args(["analyze", "q.csv"])
-            .output()
-            .unwrap();
+        let out = run_in_blocks(dir.path(), block, &["analyze", "q.csv"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(

@@ -11,8 +11,8 @@ use anyhow::{bail, Result};
 use csv::StringRecord;
 
 use super::{
-    cell_name, counted, grouped, AS_CSV, MAX_CELLS, MAX_CELL_TEXT, MAX_COLUMNS, MAX_MERGES,
-    MAX_TEXT,
+    cell_name, column_name, counted, grouped, AS_CSV, MAX_CELLS, MAX_CELL_TEXT, MAX_COLUMNS,
+    MAX_MERGES, MAX_TEXT,
 };
 
 /// A cell holding a value: where it is, and its text (`start..start + len` of the buffer).
@@ -396,12 +396,6 @@ impl Cells {
         }
         notes
     }
-}
-
-/// A column's letters (`B`, `XFD`).
-fn column_name(col: u64) -> String {
-    let name = cell_name(0, col);
-    name.trim_end_matches('1').to_string()
 }
 
 /// A merged range as read: its rows, its columns within the table, its value.
