@@ -23,9 +23,9 @@ pub fn kish(weights: &[f64]) -> f64 {
 }
 
 /// The weights divided by the largest, so each is in 0..=1 and a sum of `n` of them at most
-/// `n`: shares and Kish's n are ratios, the same for any common scale, and the arithmetic then
-/// neither overflows (weights near `f64::MAX`) nor underflows (subnormal weights). Unchanged
-/// when every weight is 0.
+/// `n`: Kish's n is a ratio, the same for any common scale, and the arithmetic then neither
+/// overflows (weights near `f64::MAX`) nor underflows (subnormal weights). Unchanged when every
+/// weight is 0.
 fn relative(weights: &[f64]) -> Vec<f64> {
     let max = weights.iter().copied().fold(0.0, f64::max);
     if max > 0.0 {
@@ -35,13 +35,34 @@ fn relative(weights: &[f64]) -> Vec<f64> {
     }
 }
 
+/// The weights divided by the power of two at or below the largest, so each is under 2 and a
+/// sum of `n` of them under `2n`, for the same reason as [`relative`]. A power of two only
+/// moves the exponent, so the shares are bit for bit those of the weights as given whenever
+/// those neither overflow nor underflow (a revenue column of whole amounts sums exactly, and
+/// the weight reported per reason stays whole). Unchanged when every weight is 0.
+fn binary_scaled(weights: &[f64]) -> Vec<f64> {
+    let max = weights.iter().copied().fold(0.0, f64::max);
+    if !(max > 0.0 && max.is_finite()) {
+        return weights.to_vec();
+    }
+    // Subnormal weights are made normal first: exact, and far from overflowing.
+    let pre = if max < f64::MIN_POSITIVE {
+        2f64.powi(64)
+    } else {
+        1.0
+    };
+    let biased = ((max * pre).to_bits() >> 52) & 0x7ff;
+    let scale = f64::from_bits(biased << 52);
+    weights.iter().map(|w| w * pre / scale).collect()
+}
+
 /// One row's credit: `(category, fraction)` pairs (one pair with fraction 1 under primary
 /// attribution).
 pub type Credit = Vec<(usize, f64)>;
 
 /// Weighted share of each of `k` categories: Σ w·credit / Σ w. `None` when the weights sum to 0.
 pub fn weighted_shares(weights: &[f64], credits: &[Credit], k: usize) -> Option<Vec<f64>> {
-    let weights = relative(weights);
+    let weights = binary_scaled(weights);
     let mut totals = vec![0.0; k];
     let mut sum = 0.0;
     for (w, credit) in weights.iter().zip(credits) {
@@ -73,7 +94,7 @@ pub fn bootstrap_shares(
         return None;
     }
     // A resample may draw the heaviest row n times: scaled, its sum is at most n².
-    let scaled = relative(weights);
+    let scaled = binary_scaled(weights);
     let weights = scaled.as_slice();
     // Flatten the credits (offsets into one array): the inner loop runs n x resamples times.
     let mut offsets = Vec::with_capacity(n + 1);
