@@ -250,6 +250,21 @@ mod tests {
     }
 
     #[test]
+    fn whole_amounts_give_the_shares_of_the_weights_as_given() {
+        // Scaling by the largest weight made the revenue per reason 11559504.000039.
+        let weights: Vec<f64> = (0..100_000)
+            .map(|i| [19.0, 49.0, 99.0, 249.0][i % 4])
+            .collect();
+        let credits: Vec<Credit> = (0..100_000).map(|i| vec![(i % 3, 1.0)]).collect();
+        let shares = weighted_shares(&weights, &credits, 3).unwrap();
+        let total: f64 = weights.iter().sum();
+        for (g, share) in shares.iter().enumerate() {
+            let sum: f64 = weights.iter().skip(g).step_by(3).sum();
+            assert_eq!(share.to_bits(), (sum / total).to_bits(), "{g}");
+        }
+    }
+
+    #[test]
     fn quantiles_interpolate_like_numpy() {
         // numpy.quantile([1, 2, 3, 4], [0.025, 0.5, 0.975]) = [1.075, 2.5, 3.925]
         let v = [1.0, 2.0, 3.0, 4.0];
