@@ -35,6 +35,11 @@ pub enum Source {
     Code,
     /// A phrase in the free-text answer.
     Text,
+    /// Only hints in the free-text answer (weak rules that decide when nothing else matched).
+    Hint,
+    /// A code named a reason and the text stated a more specific one the code's reason may be
+    /// refined to (`switched_service` + "a friend recommended them": `friend_referral`).
+    Refined,
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
@@ -79,6 +84,9 @@ pub struct Tag {
     pub primary: usize,
     pub reasons: ReasonSet,
     pub source: Source,
+    /// For a row tagged by its code: the reason its text states instead, when the two
+    /// disagree (the code is counted; the disagreement is reported, never hidden).
+    pub conflict: Option<u8>,
 }
 
 /// What became of one row.
@@ -271,6 +279,8 @@ pub struct Classifier {
     /// The longest no-answer form, in bytes (a longer answer is not looked up).
     no_answer_len: usize,
     codes: FastMap<String, CodeLookup>,
+    /// Per reason, the reasons a text may refine a code of it to.
+    refined_by: Vec<ReasonSet>,
     langs: Vec<String>,
     fold_accents: bool,
     /// Whether a number in an answer can mean anything: some rule word, negation cue or
@@ -465,6 +475,17 @@ impl Classifier {
             no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
             no_answer,
             codes,
+            refined_by: taxonomy
+                .reasons
+                .iter()
+                .map(|r| {
+                    let mut set = ReasonSet::default();
+                    for p in r.refined_by.iter().filter_map(|id| taxonomy.position(id)) {
+                        set.insert(p);
+                    }
+                    set
+                })
+                .collect(),
             langs,
             fold_accents: m.fold_accents,
             numbers_matter,
@@ -817,7 +838,12 @@ impl Classifier {
                 Outcome::Tagged(Tag {
                     primary: first.reason,
                     reasons,
-                    source: Source::Text,
+                    source: if first.weak {
+                        Source::Hint
+                    } else {
+                        Source::Text
+                    },
+                    conflict: None,
                 })
             }
             None => Outcome::Unclassified,
@@ -863,16 +889,8 @@ impl Classifier {
         scratch: &mut Scratch,
         remember: bool,
     ) -> Outcome {
-        match lookup {
-            CodeLookup::Involuntary => return Outcome::Involuntary,
-            CodeLookup::Reason(reason) => {
-                return Outcome::Tagged(Tag {
-                    primary: reason,
-                    reasons: ReasonSet::one(reason),
-                    source: Source::Code,
-                })
-            }
-            _ => {}
+        if lookup == CodeLookup::Involuntary {
+            return Outcome::Involuntary;
         }
         let text = text.unwrap_or("");
         let from_text = if remember {
@@ -883,9 +901,42 @@ impl Classifier {
         } else {
             self.classify_text(text, scratch)
         };
+        if let CodeLookup::Reason(reason) = lookup {
+            return Outcome::Tagged(self.reconcile(reason, from_text));
+        }
         match (from_text, lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => Outcome::Unclassified,
             (outcome, _) => outcome,
+        }
+    }
+
+    /// A row whose code names `coded`, given what its text says: the code sets the reason; a
+    /// text that states a reason the code's may be refined to refines it; a text that states
+    /// another reason by a phrase disagrees, which the tag records (a hint alone does not).
+    fn reconcile(&self, coded: usize, from_text: Outcome) -> Tag {
+        let code = Tag {
+            primary: coded,
+            reasons: ReasonSet::one(coded),
+            source: Source::Code,
+            conflict: None,
+        };
+        let Outcome::Tagged(text) = from_text else {
+            return code;
+        };
+        if self.refined_by[coded].contains(text.primary) {
+            return Tag {
+                primary: text.primary,
+                reasons: ReasonSet::one(text.primary),
+                source: Source::Refined,
+                conflict: None,
+            };
+        }
+        if text.reasons.contains(coded) || text.source == Source::Hint {
+            return code;
+        }
+        Tag {
+            conflict: u8::try_from(text.primary).ok(),
+            ..code
         }
     }
 

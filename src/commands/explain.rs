@@ -1,5 +1,6 @@
 //! `churn explain "TEXT"`: classify one answer and show why.
 
+use crate::classify::Source;
 use std::io::Write;
 
 use anyhow::Result;
@@ -124,10 +125,23 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
-            let why = match (args.code.as_ref(), lookup) {
-                (Some(c), CodeLookup::Reason(_)) => {
-                    format!("the code `{c}` names `{}`; a code wins over the text", id(tag.primary))
-                }
+            let why = match (args.code.as_ref(), lookup, tag.source) {
+                (Some(c), CodeLookup::Reason(coded), Source::Refined) => format!(
+                    "the code `{c}` names `{}`, and the text states `{}`, a reason it may be refined to",
+                    id(coded),
+                    id(tag.primary)
+                ),
+                (Some(c), CodeLookup::Reason(_), _) => match tag.conflict {
+                    Some(text) => format!(
+                        "the code `{c}` names `{}` and the text states `{}`: they disagree; the code is counted and the row is reported as a conflict",
+                        id(tag.primary),
+                        id(usize::from(text))
+                    ),
+                    None => format!(
+                        "the code `{c}` names `{}`; the text does not state another reason",
+                        id(tag.primary)
+                    ),
+                },
                 _ => {
                     let first = counting[0];
                     let mut why = format!(
@@ -151,9 +165,10 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
                     why
                 }
             };
-            let source = match (args.code.as_ref(), lookup) {
-                (Some(_), CodeLookup::Reason(_)) => "code",
-                _ => "text",
+            let source = match tag.source {
+                Source::Code => "code",
+                Source::Refined => "code refined by text",
+                Source::Text | Source::Hint => "text",
             };
             ("tagged", Some(id(tag.primary)), reasons, Some(source), why)
         }

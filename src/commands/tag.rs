@@ -1,6 +1,7 @@
 //! `churn tag`: every input row written back with its tag, for audits. Load every column,
 //! classify each row as `analyze` does, and hand the rows to the CSV or JSON Lines writer.
 
+use crate::classify::Source;
 use std::io::Write;
 
 use anyhow::Result;
@@ -94,9 +95,27 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         };
         let (status, reasons, evidence) = match outcome {
             Outcome::Tagged(tag) => {
+                let text_said = |reason: usize| {
+                    classifier
+                        .evidence(&scratch)
+                        .into_iter()
+                        .find(|(r, _)| *r == reason)
+                        .map_or(String::new(), |(_, e)| e.to_string())
+                };
                 let found = match (tag.source, code()) {
-                    (crate::classify::Source::Code, Some(c)) => {
-                        vec![(tag.primary, format!("code:{}", c.trim()))]
+                    (Source::Code, Some(c)) => {
+                        let disagree = tag.conflict.map_or(String::new(), |r| {
+                            let r = usize::from(r);
+                            format!(" (the text says {}: {})", reason_ids[r], text_said(r))
+                        });
+                        vec![(tag.primary, format!("code:{}{disagree}", c.trim()))]
+                    }
+                    (Source::Refined, Some(c)) => {
+                        let words = text_said(tag.primary);
+                        vec![(
+                            tag.primary,
+                            format!("code:{} refined by text:{words}", c.trim()),
+                        )]
                     }
                     _ => classifier
                         .evidence(&scratch)
