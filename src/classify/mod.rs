@@ -49,6 +49,9 @@ pub struct ReasonSet(u128);
 /// The most reasons a taxonomy may have.
 pub const MAX_REASONS: usize = 128;
 
+/// Answers longer than this many words are long (see [`Classifier::main_reason`]).
+pub const LONG_ANSWER: usize = 40;
+
 impl ReasonSet {
     pub fn one(reason: usize) -> ReasonSet {
         ReasonSet(1 << reason)
@@ -835,8 +838,10 @@ impl Classifier {
                 for m in counting {
                     reasons.insert(m.reason);
                 }
+                let primary = self.refined(trace, self.main_reason(trace, first.reason));
+                reasons.insert(primary);
                 Outcome::Tagged(Tag {
-                    primary: first.reason,
+                    primary,
                     reasons,
                     source: if first.weak {
                         Source::Hint
@@ -848,6 +853,46 @@ impl Classifier {
             }
             None => Outcome::Unclassified,
         }
+    }
+
+    /// The main reason of a traced answer whose first counting match is for `first`. In a short
+    /// answer, the reason stated first. A long answer (more than [`LONG_ANSWER`] words: a
+    /// review, a complaint, a story) often sets the scene before it gets to its cause, so there
+    /// the reason with the most counting matches is the main one, ties going to the one stated
+    /// first.
+    fn main_reason(&self, trace: &Trace, first: usize) -> usize {
+        if trace.normalized.tokens.len() <= LONG_ANSWER {
+            return first;
+        }
+        let mut counts = [0u16; MAX_REASONS];
+        let mut order: Vec<usize> = Vec::new();
+        for m in trace.matches.iter().filter(|m| m.counts()) {
+            if counts[m.reason] == 0 {
+                order.push(m.reason);
+            }
+            counts[m.reason] = counts[m.reason].saturating_add(1);
+        }
+        // `max_by_key` keeps the last of equals: walk the order backwards.
+        order
+            .into_iter()
+            .rev()
+            .max_by_key(|&r| counts[r])
+            .unwrap_or(first)
+    }
+
+    /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it,
+    /// even by a hint that did not count: "a friend showed me a better app" is a friend's
+    /// referral, "we don't need it since the owner passed away" a death.
+    fn refined(&self, trace: &Trace, main: usize) -> usize {
+        let to = self.refined_by[main];
+        if to.is_empty() {
+            return main;
+        }
+        trace
+            .matches
+            .iter()
+            .find(|m| to.contains(m.reason) && m.negated_by.is_none() && !m.inside_longer)
+            .map_or(main, |m| m.reason)
     }
 
     /// Classify a free-text answer.
@@ -1075,6 +1120,83 @@ pub(crate) mod tests {
             Outcome::NoAnswer => Some("<no answer>".into()),
             Outcome::Involuntary => Some("<involuntary>".into()),
         }
+    }
+
+    /// Cause, not consequence: a switch or a cancellation is what followed; the cause stated
+    /// decides, and a switch decides only alone.
+    #[test]
+    fn the_cause_decides_not_what_followed() {
+        let c = classifier();
+        for (text, want) in [
+            (
+                "they never replied, so I'm switching to another bank",
+                "indifference",
+            ),
+            (
+                "switched to another provider because the price went up",
+                "dissatisfaction",
+            ),
+            (
+                "weil niemand geantwortet hat, sind wir zu einem anderen Anbieter gewechselt",
+                "indifference",
+            ),
+            (
+                "personne ne répond, je passe chez un autre fournisseur",
+                "indifference",
+            ),
+            ("switched to another provider", "better_product"),
+            (
+                "we went with a competitor, they had a better offer",
+                "better_product",
+            ),
+        ] {
+            assert_eq!(tag(&c, text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    /// Family words, a death or a friend mentioned as circumstance are not reasons when the
+    /// answer states a cause; alone, or refining the reason stated, they are.
+    #[test]
+    fn circumstances_decide_only_alone_or_as_a_refinement() {
+        let c = classifier();
+        for (text, want) in [
+            ("my mom used this, she died in june", "died"),
+            (
+                "My mum passed away and they keep charging her card every month",
+                "dissatisfaction",
+            ),
+            ("my husband and I waited two hours on hold", "indifference"),
+            ("my friend showed me a better app", "friend_referral"),
+            (
+                "we don't need it anymore since the owner passed away",
+                "died",
+            ),
+            ("Network reliability", "dissatisfaction"),
+            ("Service dissatisfaction", "dissatisfaction"),
+            ("Competitor had better devices", "better_product"),
+            ("Attitude of support person", "indifference"),
+            ("Deceased", "died"),
+        ] {
+            assert_eq!(tag(&c, text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    /// A long answer is tagged by the reason it dwells on, not by a circumstance it opens with.
+    #[test]
+    fn a_long_answer_is_tagged_by_the_reason_it_dwells_on() {
+        let c = classifier();
+        let story = "We moved house last year and set up the contract again at the new address, \
+            which took a while. Since then the connection drops every evening, the speed is a \
+            fraction of what we pay for, and the router crashed twice this week. The app shows \
+            errors whenever we try to report it. Honestly the quality has gone downhill.";
+        assert!(story.split_whitespace().count() > LONG_ANSWER);
+        assert_eq!(tag(&c, story).as_deref(), Some("dissatisfaction"));
+        let short = "we moved house, and the connection drops every evening";
+        assert_eq!(
+            tag(&c, short).as_deref(),
+            Some("moved"),
+            "a short answer: stated first"
+        );
     }
 
     proptest::proptest! {
