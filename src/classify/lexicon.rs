@@ -84,14 +84,21 @@ pub struct Lexicon {
     langs: Vec<(String, Stemmer)>,
     /// Per language (index into `langs`): stem -> id.
     stems: Vec<FastMap<String, u32>>,
+    /// Per language: the [`scripts`] of its stems, each once. A stemmer only drops or changes
+    /// letters within their script, so a word can only stem to a key whose scripts it has.
+    stem_scripts: Vec<Vec<u8>>,
     exact: FastMap<String, u32>,
-    prefixes: Vec<(String, u32)>,
+    /// Prefix rule words by their text, and the lengths (in bytes) they come in, ascending:
+    /// a word is looked up once per length, not compared with every prefix.
+    prefixes: FastMap<String, Vec<u32>>,
+    prefix_lengths: Vec<usize>,
     words: Vec<WordInfo>,
     keys: FastMap<(Kind, usize, String), u32>,
     typo_forms: Vec<TypoForm>,
     /// Deletion keys (a form, and the form minus one character) -> typo forms.
     typo_index: FastMap<String, Vec<u32>>,
-    /// Lengths of prefixes that may match with a typo.
+    /// Lengths of an answer's word's head that may be a typo of a prefix (a prefix's length,
+    /// one less or one more), ascending, each once.
     typo_prefix_lengths: Vec<usize>,
     /// The longest typo form, in characters: a word more than one character longer is no
     /// typo of any, and is not looked up (its deletions cost the square of its length).
@@ -151,8 +158,10 @@ impl Lexicon {
             typos,
             langs: Vec::new(),
             stems: Vec::new(),
+            stem_scripts: Vec::new(),
             exact: FastMap::default(),
-            prefixes: Vec::new(),
+            prefixes: FastMap::default(),
+            prefix_lengths: Vec::new(),
             words: Vec::new(),
             keys: FastMap::default(),
             typo_forms: Vec::new(),
@@ -185,6 +194,7 @@ impl Lexicon {
         self.langs
             .push((lang.to_string(), Stemmer::create(algorithm)));
         self.stems.push(FastMap::default());
+        self.stem_scripts.push(Vec::new());
         Some(self.langs.len() - 1)
     }
 
@@ -198,8 +208,13 @@ impl Lexicon {
             self.typo_index.entry(key).or_default().push(index);
         }
         self.typo_longest = self.typo_longest.max(chars.len());
-        if prefix && !self.typo_prefix_lengths.contains(&chars.len()) {
-            self.typo_prefix_lengths.push(chars.len());
+        if prefix {
+            let m = chars.len();
+            for len in [m.saturating_sub(1), m, m + 1] {
+                if let Err(at) = self.typo_prefix_lengths.binary_search(&len) {
+                    self.typo_prefix_lengths.insert(at, len);
+                }
+            }
         }
         self.typo_forms.push(TypoForm {
             chars,
@@ -239,11 +254,20 @@ impl Lexicon {
             Kind::Stem => {
                 let l = lang_index.expect("stem words have a language");
                 self.stems[l].insert(key.clone(), id);
+                let s = scripts(&key);
+                if !self.stem_scripts[l].contains(&s) {
+                    self.stem_scripts[l].push(s);
+                }
             }
             Kind::Exact => {
                 self.exact.insert(key.clone(), id);
             }
-            Kind::Prefix => self.prefixes.push((key.clone(), id)),
+            Kind::Prefix => {
+                self.prefixes.entry(key.clone()).or_default().push(id);
+                if let Err(at) = self.prefix_lengths.binary_search(&key.len()) {
+                    self.prefix_lengths.insert(at, key.len());
+                }
+            }
         }
         if self.typos {
             let chars: Vec<char> = word.chars().collect();
@@ -271,7 +295,12 @@ impl Lexicon {
         // Every Snowball stemmer leaves a number as it is (a test checks it), so numbers, which
         // make so many answers unique ("order 48213"), are not stemmed six times over.
         let number = is_number(token);
+        let has = scripts(token);
         for (l, (_, stemmer)) in self.langs.iter().enumerate() {
+            // A Cyrillic word has no English stem, a Latin one no Russian stem.
+            if !self.stem_scripts[l].iter().any(|&s| s & !has == 0) {
+                continue;
+            }
             let stem = if number {
                 std::borrow::Cow::Borrowed(token)
             } else {
@@ -281,9 +310,16 @@ impl Lexicon {
                 ids.push(id);
             }
         }
-        for (prefix, id) in &self.prefixes {
-            if token.starts_with(prefix.as_str()) {
-                ids.push(*id);
+        for &len in &self.prefix_lengths {
+            let Some(head) = token.get(..len) else {
+                // Too short, or `len` is inside a character (no prefix ends there).
+                if token.len() < len {
+                    break;
+                }
+                continue;
+            };
+            if let Some(found) = self.prefixes.get(head) {
+                ids.extend_from_slice(found);
             }
         }
         if self.typos && !self.typo_forms.is_empty() {
@@ -302,11 +338,19 @@ impl Lexicon {
             return;
         }
         let exact: Vec<u32> = ids.clone();
+        // One buffer for every key: the candidate, and the candidate less each character.
+        let mut key = String::with_capacity(token.len());
         let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
-            let mut keys: Vec<String> = deletions(candidate).collect();
-            keys.push(candidate.iter().collect());
-            for key in keys {
-                for &f in self.typo_index.get(&key).into_iter().flatten() {
+            for skip in 0..=candidate.len() {
+                key.clear();
+                key.extend(
+                    candidate
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != skip)
+                        .map(|(_, c)| c),
+                );
+                for &f in self.typo_index.get(key.as_str()).into_iter().flatten() {
                     let form = &self.typo_forms[f as usize];
                     if form.stem_lang == stem_lang
                         && form.prefix == prefix
@@ -322,11 +366,12 @@ impl Lexicon {
         if chars.len() <= self.typo_longest + 1 {
             consider(&chars, None, false);
         }
-        for &m in &self.typo_prefix_lengths {
-            for len in [m.saturating_sub(1), m, m + 1] {
-                if len >= 2 && chars.len() >= len {
-                    consider(&chars[..len], None, true);
-                }
+        for &len in &self.typo_prefix_lengths {
+            if len > chars.len() {
+                break;
+            }
+            if len >= 2 {
+                consider(&chars[..len], None, true);
             }
         }
     }
@@ -345,6 +390,20 @@ pub struct WordInfoCached {
     /// `gate`).
     pub regex_starts: u64,
     pub regex_ends: u64,
+}
+
+/// The scripts of a word's characters, one bit each: Cyrillic, Greek, Arabic, Tamil, and any
+/// other character (Latin letters, digits, ...).
+pub fn scripts(word: &str) -> u8 {
+    word.chars().fold(0, |bits, c| {
+        bits | match c {
+            '\u{0400}'..='\u{052F}' => 2,
+            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => 4,
+            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' => 8,
+            '\u{0B80}'..='\u{0BFF}' => 16,
+            _ => 1,
+        }
+    })
 }
 
 /// Whether a word is all ASCII digits.
@@ -482,6 +541,26 @@ mod tests {
         assert!(has("konkurenz", konkur), "prefix with a typo");
         // Languages stem separately: a Russian rule matches inflected Russian.
         assert!(has("цены", price) && has("цену", price));
+    }
+
+    /// Stemmers are skipped for words of another script, never for a rule word of that script
+    /// in the language's list: a Latin word in a Russian rule still matches.
+    #[test]
+    fn scripts_skip_stemmers_only_where_no_stem_can_match() {
+        let mut lex = Lexicon::new(true, false);
+        let wifi = lex.intern("wifi", Kind::Stem, "ru");
+        let price = lex.intern("цена", Kind::Stem, "ru");
+        let relocate = lex.intern("relocate", Kind::Stem, "en");
+        let pre = lex.intern("konkur", Kind::Prefix, "de");
+        let short = lex.intern("ко", Kind::Prefix, "ru");
+        let has = |t: &str, id: u32| lex.lookup(t).iter().any(|&i| i & !TYPO_BIT == id);
+        assert!(has("wifi", wifi) && has("цене", price) && has("relocation", relocate));
+        assert!(!has("цене", relocate) && !has("relocation", price));
+        assert_eq!(scripts("wifi"), 1);
+        assert_eq!(scripts("цена"), 2);
+        assert_eq!(scripts("wi-фи"), 3);
+        // Prefixes of every length, by bytes, also for multi-byte letters.
+        assert!(has("konkurrenz", pre) && has("конкурент", short) && !has("k", pre));
     }
 
     #[test]
