@@ -46,9 +46,15 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// Language codes a rule may be tagged with: those with a stemmer, and `any` (no stemming).
+/// Languages rules may be written in that have no Snowball stemmer: their plain words match
+/// exactly as written (after normalization), and `word*` prefixes carry the inflection. Polish
+/// inflects too much for exact words alone, so its rules lean on prefixes (`rezygn*`, `drog*`).
+pub const UNSTEMMED_LANGUAGES: [&str; 1] = ["pl"];
+
+/// Language codes a rule may be tagged with: those with a stemmer, those known to have none
+/// ([`UNSTEMMED_LANGUAGES`]), and `any` (no stemming).
 pub fn is_known_language(lang: &str) -> bool {
-    lang == "any" || algorithm(lang).is_some()
+    lang == "any" || UNSTEMMED_LANGUAGES.contains(&lang) || algorithm(lang).is_some()
 }
 
 /// How one written rule word matches.
@@ -230,7 +236,8 @@ impl Lexicon {
             Kind::Stem => self.lang_index(lang),
             _ => None,
         };
-        // Without a stemmer (stemming off, or language `any`) a plain word matches exactly.
+        // Without a stemmer (stemming off, language `any`, or a language of
+        // [`UNSTEMMED_LANGUAGES`]) a plain word matches exactly.
         let kind = if kind == Kind::Stem && lang_index.is_none() {
             Kind::Exact
         } else {
@@ -574,12 +581,30 @@ mod tests {
             ("ru", 0),
             ("it", 0),
             ("pt", 0),
+            ("sv", 0),
         ] {
             let stemmer = Stemmer::create(algorithm(lang).unwrap());
             for n in (0..100_000).step_by(7).chain([1, 10, 100, 1000, 2026]) {
                 let t = n.to_string();
                 assert_eq!(stemmer.stem(&t), t.as_str(), "{lang}: {t}");
             }
+        }
+    }
+
+    #[test]
+    fn polish_is_known_and_matches_exact_words_and_prefixes() {
+        assert!(is_known_language("pl"));
+        assert!(algorithm("pl").is_none(), "no Snowball stemmer for Polish");
+        assert!(!is_known_language("xx") && !is_known_language("klingon"));
+        let mut lex = Lexicon::new(true, true);
+        let drogo = lex.intern("drogo", Kind::Stem, "pl");
+        let rezygn = lex.intern("rezygn", Kind::Prefix, "pl");
+        assert_eq!(lex.word(drogo).kind, Kind::Exact);
+        let has = |t: &str, id: u32| lex.lookup(t).iter().any(|&i| i & !TYPO_BIT == id);
+        assert!(has("drogo", drogo));
+        assert!(!has("drogi", drogo), "a plain Polish word is not stemmed");
+        for t in ["rezygnuje", "rezygnacja", "zrezygnowalem"] {
+            assert_eq!(has(t, rezygn), t.starts_with("rezygn"), "{t}");
         }
     }
 

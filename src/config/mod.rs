@@ -232,8 +232,8 @@ fn phrases_of(
                 owner,
                 format!(
                     "`{}`: unknown language `{lang}` in {what}; use an ISO 639-1 code with a \
-                     Snowball stemmer (en nl de fr es ru da fi hu it no pt ro sv tr el ar ta) \
-                     or `any`",
+                     Snowball stemmer (en nl de fr es ru da fi hu it no pt ro sv tr el ar ta), \
+                     `pl` (no stemmer: exact words and `word*` prefixes) or `any`",
                     owner.get_ref()
                 ),
             );

@@ -121,7 +121,7 @@ mod tests {
     use super::*;
 
     /// The languages the built-in rules cover.
-    const LANGUAGES: [&str; 6] = ["en", "nl", "de", "fr", "es", "ru"];
+    const LANGUAGES: [&str; 10] = ["en", "nl", "de", "fr", "es", "ru", "it", "pt", "pl", "sv"];
 
     #[test]
     fn builtin_has_the_six_classic_reasons_in_order() {
