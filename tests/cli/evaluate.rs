@@ -147,3 +147,20 @@ fn by_scores_each_value_of_a_column() {
     let plain = json_of(&["evaluate", file, "--truth-col", "truth"]);
     assert!(plain["groups"].is_null());
 }
+
+/// The real-text corpus is what its parts give: every row has a known label, a source named in
+/// its part's provenance file, a text found in no other row, and the split its id fixes.
+#[test]
+fn the_real_corpus_is_built_from_its_parts() {
+    let out = std::process::Command::new("python3")
+        .arg("fixtures/corpus/real/build.py")
+        .arg("--check")
+        .current_dir(root())
+        .output()
+        .expect("python3 runs the corpus check");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
