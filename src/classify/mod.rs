@@ -12,6 +12,7 @@
 mod gate;
 pub mod lexicon;
 mod normalize;
+mod opinion;
 mod recent;
 
 use std::collections::{HashMap, HashSet};
@@ -25,6 +26,7 @@ use regex::Regex;
 
 use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
 pub use normalize::{normalize, normalize_into, Normalized, Token};
+pub use opinion::{ModelView, DEFAULT_THRESHOLD};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
 
@@ -35,6 +37,8 @@ pub enum Source {
     Code,
     /// A phrase in the free-text answer.
     Text,
+    /// The learned model, where the rules were silent or unsure (see [`opinion`]).
+    Model,
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
@@ -222,6 +226,8 @@ pub struct Scratch {
     /// This thread's copies of the regex rules (each copy has its own search memory, so
     /// threads do not wait on each other), made on first use.
     regexes: Option<Vec<Regex>>,
+    /// The second opinion's memory and the last row's confidence.
+    opinion: opinion::OpinionScratch,
 }
 
 impl Scratch {
@@ -279,6 +285,8 @@ pub struct Classifier {
     negation: bool,
     window: usize,
     max_gap: usize,
+    /// The learned second opinion, if attached ([`Classifier::with_model`]).
+    model: Option<opinion::Attached>,
 }
 
 /// Split a written phrase into `(normalized word, kind)` pairs. `word*` is a prefix, `=word`
@@ -471,6 +479,7 @@ impl Classifier {
             negation: taxonomy.negation.enabled,
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
+            model: None,
         })
     }
 
@@ -827,7 +836,8 @@ impl Classifier {
     /// Classify a free-text answer.
     pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
         self.trace(answer_prefix(text), scratch);
-        self.outcome_of(&scratch.trace)
+        let rules = self.outcome_of(&scratch.trace);
+        self.second_opinion(rules, text, scratch)
     }
 
     /// Classify a row from its free-text answer and the reading of its code column(s)
@@ -863,6 +873,10 @@ impl Classifier {
         scratch: &mut Scratch,
         remember: bool,
     ) -> Outcome {
+        scratch.opinion.confidence = match lookup {
+            CodeLookup::Reason(_) => Some(1.0),
+            _ => None,
+        };
         match lookup {
             CodeLookup::Involuntary => return Outcome::Involuntary,
             CodeLookup::Reason(reason) => {
@@ -877,14 +891,21 @@ impl Classifier {
         let text = text.unwrap_or("");
         let from_text = if remember {
             let mut recent = std::mem::take(&mut scratch.recent);
-            let outcome = recent.get_or(text, || self.classify_text(text, scratch));
+            let (outcome, confidence) = recent.get_or(text, || {
+                let outcome = self.classify_text(text, scratch);
+                (outcome, scratch.opinion.confidence)
+            });
             scratch.recent = recent;
+            scratch.opinion.confidence = confidence;
             outcome
         } else {
             self.classify_text(text, scratch)
         };
         match (from_text, lookup) {
-            (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => Outcome::Unclassified,
+            (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
+                scratch.opinion.confidence = None;
+                Outcome::Unclassified
+            }
             (outcome, _) => outcome,
         }
     }

@@ -2,11 +2,14 @@
 //! a one-word answer, a form's preset text) costs a hash and a comparison, not a second
 //! classification. Bounded: a fixed table of slots, each holding the last answer that hashed to
 //! it, and a bounded buffer of their texts, emptied when full. It only saves work: what it
-//! gives back is what classifying the answer again would give.
+//! gives back is what classifying the answer again would give (the outcome and its confidence).
 
 use std::hash::BuildHasher;
 
 use super::Outcome;
+
+/// An outcome and its confidence.
+pub type Scored = (Outcome, Option<f32>);
 
 /// Slots in the table (a power of two).
 const SLOTS: usize = 1 << 13;
@@ -22,6 +25,7 @@ struct Slot {
     start: u32,
     len: u32,
     outcome: Outcome,
+    confidence: Option<f32>,
 }
 
 const EMPTY: Slot = Slot {
@@ -29,6 +33,7 @@ const EMPTY: Slot = Slot {
     start: 0,
     len: 0,
     outcome: Outcome::NoAnswer,
+    confidence: None,
 };
 
 #[derive(Debug, Default)]
@@ -38,8 +43,9 @@ pub struct Recent {
 }
 
 impl Recent {
-    /// The outcome of `answer`: remembered, or from `classify` (and then remembered).
-    pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Outcome) -> Outcome {
+    /// The outcome of `answer` and its confidence: remembered, or from `classify` (and then
+    /// remembered).
+    pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Scored) -> Scored {
         if answer.len() > LONGEST {
             return classify();
         }
@@ -53,9 +59,9 @@ impl Recent {
             && &self.text[slot.start as usize..(slot.start + slot.len) as usize]
                 == answer.as_bytes()
         {
-            return slot.outcome;
+            return (slot.outcome, slot.confidence);
         }
-        let outcome = classify();
+        let scored = classify();
         if self.text.len() + answer.len() > TEXT_LIMIT {
             self.text.clear();
             self.slots.fill(EMPTY);
@@ -64,10 +70,11 @@ impl Recent {
             hash,
             start: self.text.len() as u32,
             len: answer.len() as u32,
-            outcome,
+            outcome: scored.0,
+            confidence: scored.1,
         };
         self.text.extend_from_slice(answer.as_bytes());
-        outcome
+        scored
     }
 }
 
@@ -80,10 +87,12 @@ mod tests {
         let mut recent = Recent::default();
         let mut calls = 0;
         let mut get = |recent: &mut Recent, answer: &str, outcome: Outcome| {
-            recent.get_or(answer, || {
-                calls += 1;
-                outcome
-            })
+            recent
+                .get_or(answer, || {
+                    calls += 1;
+                    (outcome, Some(0.5))
+                })
+                .0
         };
         assert_eq!(
             get(&mut recent, "too pricey", Outcome::Unclassified),

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::classify::{Classifier, CodeLookup, Outcome, RuleKind};
+use crate::classify::{CodeLookup, Outcome, RuleKind};
 use crate::cli::ExplainArgs;
 use crate::config::Config;
 use crate::render::{explanation, Format};
@@ -73,7 +73,7 @@ pub struct OutcomeInfo {
 /// Explain one answer with the taxonomy in force.
 pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
+    let classifier = super::classifier(config, &args.model)?;
     let lookup = args
         .code
         .as_deref()

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
+use crate::classify::{CodeLookup, Outcome, Scratch};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::input::{self, ColumnOptions};
@@ -14,7 +14,7 @@ use crate::render::tagged::{self, Status, TaggedRow, FILE_COLUMN, OUTPUT_COLUMNS
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
+    let classifier = super::classifier(config, &args.model)?;
     let options = ColumnOptions {
         reason_col: args.columns.reason_col.clone(),
         code_cols: args.columns.code_col.clone(),

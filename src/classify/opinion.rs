@@ -1,0 +1,196 @@
+//! The learned second opinion, applied to the rules' outcome of a free-text answer (see
+//! [`crate::model`]). The policy:
+//!
+//! - The rules decide when they fire with confidence: the primary match is a phrase or regex
+//!   (not a hint), and no other reason counts at the same word. Confidence 1.
+//! - Otherwise (no rule matched, only hints matched, or two reasons start at the same word) the
+//!   model is asked. When its most probable class is a reason of the taxonomy with probability
+//!   at least the threshold, that reason becomes the primary one (the row's source is
+//!   [`Source::Model`]), keeping the rules' other reasons if they include it; confidence is that
+//!   probability. Below the threshold, or when its best class is `unclassified`, the model does
+//!   not guess: the rules' outcome stands, and its confidence is the model's probability of it
+//!   (of the primary reason, or of `unclassified` for an unclassified row).
+//! - Rows decided by a code have confidence 1; no-answer and involuntary rows have none.
+
+use std::sync::Arc;
+
+use super::{Classifier, Outcome, ReasonSet, Scratch, Source, Tag, Trace};
+use crate::model::{train::argmax, Model, ModelScratch, UNCLASSIFIED};
+use crate::taxonomy::Taxonomy;
+
+/// The default probability the model needs to decide a row; rows with a confidence below it
+/// are counted as low-confidence by `analyze`.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// A model attached to a classifier: its classes mapped to the taxonomy's reasons.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    model: Arc<Model>,
+    /// Per class, the reason it stands for (`None`: `unclassified`, or a label the taxonomy
+    /// does not have; such a class never decides a row).
+    reason_of: Vec<Option<usize>>,
+    threshold: f64,
+}
+
+/// Reused memory of the second opinion, and what it said of the last row.
+#[derive(Debug, Default)]
+pub struct OpinionScratch {
+    model: ModelScratch,
+    /// The confidence of the last row classified (see the module documentation).
+    pub(super) confidence: Option<f32>,
+}
+
+/// What the model says of one answer, for `churn explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelView {
+    /// `(label, probability)` per class, most probable first (ties in label order).
+    pub probabilities: Vec<(String, f64)>,
+    /// The most probable class.
+    pub top: String,
+    /// Whether the model decided the row.
+    pub decided: bool,
+    pub threshold: f64,
+    /// The answer's features with the largest weights for the most probable class, as people
+    /// read them, with their weights.
+    pub features: Vec<(String, f64)>,
+}
+
+impl Classifier {
+    /// Attach a model (see the module documentation); `threshold` is clamped to [0, 1].
+    /// `taxonomy` is the one the classifier was compiled from.
+    pub fn with_model(
+        mut self,
+        taxonomy: &Taxonomy,
+        model: Arc<Model>,
+        threshold: f64,
+    ) -> Classifier {
+        let reason_of = model
+            .labels()
+            .iter()
+            .map(|l| (l != UNCLASSIFIED).then(|| taxonomy.position(l)).flatten())
+            .collect();
+        let threshold = if threshold.is_nan() {
+            DEFAULT_THRESHOLD
+        } else {
+            threshold.clamp(0.0, 1.0)
+        };
+        self.model = Some(Attached {
+            model,
+            reason_of,
+            threshold,
+        });
+        self
+    }
+
+    /// The model attached, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_ref().map(|a| &*a.model)
+    }
+
+    /// The threshold of the attached model ([`DEFAULT_THRESHOLD`] without one).
+    pub fn threshold(&self) -> f64 {
+        self.model
+            .as_ref()
+            .map_or(DEFAULT_THRESHOLD, |a| a.threshold)
+    }
+
+    /// The confidence of the row last classified with `scratch`, in [0, 1]; `None` for no
+    /// answer, involuntary, and an unclassified row without a model to ask.
+    pub fn confidence(&self, scratch: &Scratch) -> Option<f32> {
+        scratch.opinion.confidence
+    }
+
+    /// Whether the rules fired with confidence: a primary match that is not a hint, and no
+    /// other reason counting from the same word.
+    fn rules_confident(trace: &Trace) -> bool {
+        let mut counting = trace.matches.iter().filter(|m| m.counts());
+        let Some(primary) = counting.next() else {
+            return false;
+        };
+        !primary.weak && !counting.any(|m| m.start == primary.start && m.reason != primary.reason)
+    }
+
+    /// The outcome after the second opinion, from the rules' outcome of the answer just traced
+    /// into `scratch` (`raw` is the answer as given). Sets the row's confidence.
+    pub(super) fn second_opinion(
+        &self,
+        rules: Outcome,
+        raw: &str,
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        let Scratch { trace, opinion, .. } = scratch;
+        opinion.confidence = None;
+        let tag = match rules {
+            Outcome::NoAnswer | Outcome::Involuntary => return rules,
+            Outcome::Tagged(tag) => Some(tag),
+            Outcome::Unclassified => None,
+        };
+        let confident = tag.is_some() && Self::rules_confident(trace);
+        let Some(a) = self.model.as_ref().filter(|_| !confident) else {
+            opinion.confidence = tag.map(|_| 1.0);
+            return rules;
+        };
+        let p = a.model.predict(
+            &trace.normalized,
+            self.fold_accents,
+            raw,
+            &mut opinion.model,
+        );
+        let top = argmax(p);
+        if let Some(reason) = a.reason_of[top].filter(|_| p[top] >= a.threshold) {
+            opinion.confidence = Some(p[top] as f32);
+            let reasons = match tag {
+                Some(t) if t.reasons.contains(reason) => t.reasons,
+                _ => ReasonSet::one(reason),
+            };
+            return Outcome::Tagged(Tag {
+                primary: reason,
+                reasons,
+                source: Source::Model,
+            });
+        }
+        let of = |want: Option<usize>| -> f64 {
+            a.reason_of
+                .iter()
+                .zip(p)
+                .filter(|(r, _)| **r == want)
+                .map(|(_, p)| p)
+                .sum()
+        };
+        opinion.confidence = Some(of(tag.map(|t| t.primary)) as f32);
+        rules
+    }
+
+    /// What the attached model says of `text`, for explanations (`None` without a model).
+    pub fn model_view(&self, text: &str, decided: bool) -> Option<ModelView> {
+        let a = self.model.as_ref()?;
+        let mut n = super::Normalized::default();
+        super::normalize_into(super::answer_prefix(text), a.model.fold_accents(), &mut n);
+        let mut scratch = ModelScratch::default();
+        let p = a
+            .model
+            .predict(&n, a.model.fold_accents(), text, &mut scratch);
+        let top = argmax(p);
+        let mut probabilities: Vec<(String, f64)> = a
+            .model
+            .labels()
+            .iter()
+            .cloned()
+            .zip(p.iter().copied())
+            .collect();
+        probabilities.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        let features = a
+            .model
+            .top_features(&n, top, 8)
+            .into_iter()
+            .map(|(k, w)| (crate::model::shown_feature(&k), w))
+            .collect();
+        Some(ModelView {
+            probabilities,
+            top: a.model.labels()[top].clone(),
+            decided,
+            threshold: a.threshold,
+            features,
+        })
+    }
+}
