@@ -210,6 +210,11 @@ pub struct Rows {
     pub filtered_out: usize,
     /// Of `tagged`, rows that state more than one reason.
     pub multi_reason: usize,
+    /// Rows whose confidence is below the model's threshold (tagged or unclassified rows the
+    /// model could not settle); present only when a model is in use, and not part of the sum
+    /// of the counts above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_confidence: Option<usize>,
 }
 
 impl From<&Tally> for Rows {
@@ -223,6 +228,7 @@ impl From<&Tally> for Rows {
             rejected: t.rejected,
             filtered_out: t.filtered_out,
             multi_reason: t.multi_reason,
+            low_confidence: t.low_confidence,
         }
     }
 }

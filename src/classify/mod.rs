@@ -873,6 +873,7 @@ impl Classifier {
         scratch: &mut Scratch,
         remember: bool,
     ) -> Outcome {
+        scratch.opinion.asked = false;
         scratch.opinion.confidence = match lookup {
             CodeLookup::Reason(_) => Some(1.0),
             _ => None,

@@ -38,6 +38,8 @@ pub struct OpinionScratch {
     model: ModelScratch,
     /// The confidence of the last row classified (see the module documentation).
     pub(super) confidence: Option<f32>,
+    /// Whether the model was asked about the last row (not cached between rows).
+    pub(super) asked: bool,
 }
 
 /// What the model says of one answer, for `churn explain`.
@@ -100,6 +102,12 @@ impl Classifier {
         scratch.opinion.confidence
     }
 
+    /// Whether the model was asked about the row last classified with `scratch` (the rules
+    /// were silent or unsure); not known for a row classified from memory.
+    pub fn model_asked(&self, scratch: &Scratch) -> bool {
+        scratch.opinion.asked
+    }
+
     /// Whether the rules fired with confidence: a primary match that is not a hint, and no
     /// other reason counting from the same word.
     fn rules_confident(trace: &Trace) -> bool {
@@ -120,6 +128,7 @@ impl Classifier {
     ) -> Outcome {
         let Scratch { trace, opinion, .. } = scratch;
         opinion.confidence = None;
+        opinion.asked = false;
         let tag = match rules {
             Outcome::NoAnswer | Outcome::Involuntary => return rules,
             Outcome::Tagged(tag) => Some(tag),
@@ -130,6 +139,7 @@ impl Classifier {
             opinion.confidence = tag.map(|_| 1.0);
             return rules;
         };
+        opinion.asked = true;
         let p = a.model.predict(
             &trace.normalized,
             self.fold_accents,

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::classify::{CodeLookup, Outcome, RuleKind};
+use crate::classify::{CodeLookup, Outcome, RuleKind, Source};
 use crate::cli::ExplainArgs;
 use crate::config::Config;
 use crate::render::{explanation, Format};
@@ -19,6 +19,88 @@ pub struct Explained {
     pub matches: Vec<MatchInfo>,
     pub negations: Vec<NegationInfo>,
     pub outcome: OutcomeInfo,
+    /// The row's confidence (present only when a model is in use; see the README).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Option<f64>>,
+    /// What the learned model says (present only when a model is in use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    /// Whether the model was asked: the rules were silent, matched only hints, or named two
+    /// reasons at the same word.
+    pub asked: bool,
+    /// Whether it decided the row (asked, and its best class a reason at or above the
+    /// threshold).
+    pub decided: bool,
+    pub threshold: f64,
+    /// Its most probable class.
+    pub top: String,
+    /// Every class, most probable first.
+    pub probabilities: Vec<LabelProbability>,
+    /// The answer's features that weigh most for the top class (`…gram…` for a piece of a
+    /// word), largest weight first.
+    pub features: Vec<FeatureWeight>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelProbability {
+    pub label: String,
+    pub probability: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureWeight {
+    pub feature: String,
+    pub weight: f64,
+}
+
+/// The model's view of the answer, and the row's confidence, when a model is in use.
+fn model_info(
+    classifier: &crate::classify::Classifier,
+    args: &ExplainArgs,
+    lookup: CodeLookup,
+) -> (Option<Option<f64>>, Option<ModelInfo>) {
+    classifier.model().map_or((None, None), |_| {
+        let mut scratch = crate::classify::Scratch::new();
+        let outcome = classifier.classify(Some(&args.text), lookup, &mut scratch);
+        let asked = classifier.model_asked(&scratch);
+        let confidence = classifier
+            .confidence(&scratch)
+            .map(|c| round3(f64::from(c)));
+        let decided = matches!(outcome, Outcome::Tagged(t) if t.source == Source::Model);
+        let info = classifier
+            .model_view(&args.text, decided)
+            .map(|v| ModelInfo {
+                asked,
+                decided,
+                threshold: v.threshold,
+                top: v.top,
+                probabilities: v
+                    .probabilities
+                    .into_iter()
+                    .map(|(label, p)| LabelProbability {
+                        label,
+                        probability: round3(p),
+                    })
+                    .collect(),
+                features: v
+                    .features
+                    .into_iter()
+                    .map(|(feature, w)| FeatureWeight {
+                        feature,
+                        weight: round3(w),
+                    })
+                    .collect(),
+            });
+        (Some(confidence), info)
+    })
+}
+
+fn round3(x: f64) -> f64 {
+    crate::report::round(x, 3)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,6 +210,15 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
                 (Some(c), CodeLookup::Reason(_)) => {
                     format!("the code `{c}` names `{}`; a code wins over the text", id(tag.primary))
                 }
+                _ if tag.source == Source::Model || counting.is_empty() => format!(
+                    "the rules {}, so the learned model decided: `{}`",
+                    if counting.is_empty() {
+                        "matched nothing"
+                    } else {
+                        "were unsure (only hints, or two reasons at the same word)"
+                    },
+                    id(tag.primary)
+                ),
                 _ => {
                     let first = counting[0];
                     let mut why = format!(
@@ -153,6 +244,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             };
             let source = match (args.code.as_ref(), lookup) {
                 (Some(_), CodeLookup::Reason(_)) => "code",
+                _ if tag.source == Source::Model => "model",
                 _ => "text",
             };
             ("tagged", Some(id(tag.primary)), reasons, Some(source), why)
@@ -184,7 +276,10 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             ("unclassified", None, Vec::new(), None, why)
         }
     };
+    let (confidence, model) = model_info(&classifier, args, lookup);
     Ok(Explained {
+        confidence,
+        model,
         schema_version: 1,
         text: e.text.clone(),
         code,

@@ -5,11 +5,13 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::classify::{CodeLookup, Outcome, Scratch};
+use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source, Tag};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::input::{self, ColumnOptions};
-use crate::render::tagged::{self, Status, TaggedRow, FILE_COLUMN, OUTPUT_COLUMNS};
+use crate::render::tagged::{
+    self, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
+};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -27,7 +29,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let keep: Vec<usize> = (0..loaded.headers.len())
         .filter(|&i| {
             let h = loaded.headers[i].as_str();
-            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN
+            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN && h != CONFIDENCE_COLUMN
         })
         .collect();
     if keep.len() < loaded.headers.len() {
@@ -46,7 +48,11 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let mut scratch = Scratch::new();
     let mut iters: Vec<_> = columns.iter().map(|c| c.iter()).collect();
     let several = loaded.sources.len() > 1;
-    let mut writer = tagged::writer(args.format, &headers, several, out)?;
+    let extra = tagged::Extra {
+        confidence: classifier.model().is_some(),
+        several,
+    };
+    let mut writer = tagged::writer(args.format, &headers, extra, out)?;
     // Rejected rows (`--skip-bad-rows`) are written where they were read, fields as read.
     let mut rejected = loaded.rejected.iter().peekable();
     let write_rejected =
@@ -66,6 +72,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                     crate::text::plural(r.expected_fields, "field", "fields"),
                     r.found_fields
                 )],
+                confidence: None,
             })?;
             Ok(())
         };
@@ -95,9 +102,10 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         let (status, reasons, evidence) = match outcome {
             Outcome::Tagged(tag) => {
                 let found = match (tag.source, code()) {
-                    (crate::classify::Source::Code, Some(c)) => {
+                    (Source::Code, Some(c)) => {
                         vec![(tag.primary, format!("code:{}", c.trim()))]
                     }
+                    (Source::Model, _) => model_evidence(&classifier, &scratch, tag),
                     _ => classifier
                         .evidence(&scratch)
                         .into_iter()
@@ -125,6 +133,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             reasons,
             status,
             evidence,
+            confidence: classifier.confidence(&scratch),
         })?;
     }
     for r in rejected {
@@ -132,4 +141,18 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     }
     writer.finish()?;
     Ok(())
+}
+
+/// The evidence of a row the model decided: `model` for its reason (the primary), then the
+/// rules' evidence for the row's other reasons.
+fn model_evidence(classifier: &Classifier, scratch: &Scratch, tag: Tag) -> Vec<(usize, String)> {
+    let mut found = vec![(tag.primary, "model".to_string())];
+    found.extend(
+        classifier
+            .evidence(scratch)
+            .into_iter()
+            .filter(|(r, _)| *r != tag.primary && tag.reasons.contains(*r))
+            .map(|(r, e)| (r, e.to_string())),
+    );
+    found
 }

@@ -210,12 +210,22 @@ pub fn load(path: &Path) -> anyhow::Result<Model> {
     })
 }
 
-/// A feature key as people read it: `word`, `word word` or `gram…` for a character n-gram.
+/// A feature key as people read it: `word`, `"word word"`, or a piece of a word: `gram…` at
+/// its start, `…gram` at its end, `…gram…` inside, `[gram]` the whole word.
 pub fn shown_feature(key: &str) -> String {
     match key.split_once(':') {
         Some(("w", w)) => w.to_string(),
         Some(("b", b)) => format!("\"{b}\""),
-        Some(("c", c)) => format!("…{}…", c.trim_start_matches('<').trim_end_matches('>')),
+        Some(("c", c)) => {
+            let (start, end) = (c.starts_with('<'), c.ends_with('>'));
+            let inner = c.trim_start_matches('<').trim_end_matches('>');
+            match (start, end) {
+                (true, true) => format!("[{inner}]"),
+                (true, false) => format!("{inner}…"),
+                (false, true) => format!("…{inner}"),
+                (false, false) => format!("…{inner}…"),
+            }
+        }
         _ => key.to_string(),
     }
 }

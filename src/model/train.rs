@@ -19,7 +19,9 @@ pub struct Options {
     pub epochs: usize,
     pub learning_rate: f64,
     pub momentum: f64,
-    /// L2 penalty on the weights.
+    /// L2 penalty on the weights. 1e-3 rather than less: on `fixtures/corpus/holdout.csv` a
+    /// model trained on `labelled.csv` with 1e-4 was right more often alone (72 of 89 against
+    /// 67) but sure of 2 wrong answers, with 1e-3 of none; the model must not guess.
     pub l2: f64,
 }
 
@@ -30,7 +32,7 @@ impl Default for Options {
             epochs: 300,
             learning_rate: 1.0,
             momentum: 0.9,
-            l2: 1e-4,
+            l2: 1e-3,
         }
     }
 }
