@@ -2,8 +2,9 @@
 //! [`crate::model`]). The policy:
 //!
 //! - The rules decide when they fire with confidence: the primary match is a phrase or regex
-//!   (not a hint), and no other reason counts at the same word. Confidence 1.
-//! - Otherwise (no rule matched, only hints matched, or two reasons start at the same word) the
+//!   (not a hint), and no match of another reason ties with it (starts at the same word, as
+//!   long, with the same priority: a tie only the taxonomy's order breaks). Confidence 1.
+//! - Otherwise (no rule matched, only hints matched, or two reasons tie) the
 //!   model is asked. When its most probable class is a reason of the taxonomy with probability
 //!   at least the threshold, that reason becomes the primary one (the row's source is
 //!   [`Source::Model`]), keeping the rules' other reasons if they include it; confidence is that
@@ -109,13 +110,20 @@ impl Classifier {
     }
 
     /// Whether the rules fired with confidence: a primary match that is not a hint, and no
-    /// other reason counting from the same word.
-    fn rules_confident(trace: &Trace) -> bool {
+    /// match of another reason tied with it.
+    fn rules_confident(&self, trace: &Trace) -> bool {
         let mut counting = trace.matches.iter().filter(|m| m.counts());
         let Some(primary) = counting.next() else {
             return false;
         };
-        !primary.weak && !counting.any(|m| m.start == primary.start && m.reason != primary.reason)
+        // A tie the taxonomy settles (a longer match, a higher priority) is no split.
+        let tied = |m: &super::RuleMatch| {
+            m.start == primary.start
+                && m.words == primary.words
+                && m.reason != primary.reason
+                && self.priority[m.reason] == self.priority[primary.reason]
+        };
+        !primary.weak && !counting.any(tied)
     }
 
     /// The outcome after the second opinion, from the rules' outcome of the answer just traced
@@ -134,7 +142,7 @@ impl Classifier {
             Outcome::Tagged(tag) => Some(tag),
             Outcome::Unclassified => None,
         };
-        let confident = tag.is_some() && Self::rules_confident(trace);
+        let confident = tag.is_some() && self.rules_confident(trace);
         let Some(a) = self.model.as_ref().filter(|_| !confident) else {
             opinion.confidence = tag.map(|_| 1.0);
             return rules;
