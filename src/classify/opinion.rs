@@ -212,3 +212,172 @@ impl Classifier {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::CodeLookup;
+    use crate::model::train::{train, Options};
+    use crate::taxonomy::Phrase;
+
+    /// A model that reads the made-up word "zorblax" as `moved` and "quux" as unclassified.
+    fn model() -> Arc<Model> {
+        let labels = vec!["moved".to_string(), UNCLASSIFIED.to_string()];
+        let examples = [
+            ("zorblax", 0),
+            ("zorblax again", 0),
+            ("a zorblax", 0),
+            ("zorblax now", 0),
+            ("quux", 1),
+            ("quux again", 1),
+            ("a quux", 1),
+            ("quux now", 1),
+        ];
+        Arc::new(
+            train(labels, &examples, true, Options::default())
+                .unwrap()
+                .model,
+        )
+    }
+
+    fn taxonomy() -> Taxonomy {
+        let mut t = Taxonomy::builtin();
+        let phrase = |text: &str| Phrase {
+            lang: "any".into(),
+            text: text.into(),
+        };
+        // "blorp" is a hint of `died`; "snarf" a phrase of `died` and of `moved`.
+        t.reasons[0].hints.push(phrase("zorblax blorp"));
+        t.reasons[0].phrases.push(phrase("snarf"));
+        t.reasons[1].phrases.push(phrase("snarf"));
+        t
+    }
+
+    fn classifier(t: &Taxonomy, threshold: f64) -> Classifier {
+        Classifier::new(t)
+            .unwrap()
+            .with_model(t, model(), threshold)
+    }
+
+    fn run(c: &Classifier, text: &str) -> (Outcome, Option<f32>) {
+        let mut s = Scratch::new();
+        let o = c.classify(Some(text), CodeLookup::Blank, &mut s);
+        (o, c.confidence(&s))
+    }
+
+    fn tagged(o: Outcome) -> Tag {
+        match o {
+            Outcome::Tagged(t) => t,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rules_that_fire_with_confidence_win() {
+        let t = taxonomy();
+        let c = classifier(&t, 0.5);
+        // A phrase of `dissatisfaction` with the model's word for `moved` beside it.
+        let (o, conf) = run(&c, "too expensive zorblax");
+        let tag = tagged(o);
+        assert_eq!(t.reasons[tag.primary].id, "dissatisfaction");
+        assert_eq!(tag.source, Source::Text);
+        assert_eq!(conf, Some(1.0));
+    }
+
+    #[test]
+    fn the_model_fills_silence_and_overrules_hints_and_ties() {
+        let t = taxonomy();
+        let c = classifier(&t, 0.5);
+        let (o, conf) = run(&c, "zorblax");
+        let tag = tagged(o);
+        assert_eq!(
+            (t.reasons[tag.primary].id.as_str(), tag.source),
+            ("moved", Source::Model)
+        );
+        assert!(conf.unwrap() >= 0.5, "{conf:?}");
+        // Only a hint of `died` matched: the model decides.
+        let tag = tagged(run(&c, "zorblax blorp").0);
+        assert_eq!(
+            (t.reasons[tag.primary].id.as_str(), tag.source),
+            ("moved", Source::Model)
+        );
+        // `died` and `moved` tie on "snarf" (same word, same length, same priority): the model
+        // picks among them and both stay stated.
+        let tag = tagged(run(&c, "snarf zorblax").0);
+        assert_eq!(
+            (t.reasons[tag.primary].id.as_str(), tag.source),
+            ("moved", Source::Model)
+        );
+        assert_eq!(tag.reasons.len(), 2);
+        // With a priority the taxonomy settles the tie: the rules decide.
+        let mut settled = taxonomy();
+        settled.reasons[0].priority = 1;
+        let c = classifier(&settled, 0.5);
+        let tag = tagged(run(&c, "snarf zorblax").0);
+        assert_eq!(
+            (t.reasons[tag.primary].id.as_str(), tag.source),
+            ("died", Source::Text)
+        );
+    }
+
+    #[test]
+    fn below_the_threshold_or_unclassified_the_model_does_not_guess() {
+        let t = taxonomy();
+        let c = classifier(&t, 0.999);
+        let (o, conf) = run(&c, "zorblax");
+        assert_eq!(o, Outcome::Unclassified);
+        let conf = conf.unwrap();
+        assert!(
+            conf < 0.5,
+            "the model's probability of unclassified: {conf}"
+        );
+        // A hint stands when the model is unsure, with the model's probability of it.
+        let tag = tagged(run(&c, "zorblax blorp").0);
+        assert_eq!(
+            (t.reasons[tag.primary].id.as_str(), tag.source),
+            ("died", Source::Text)
+        );
+        // The model's best class is `unclassified`: no tag, however sure it is.
+        let c = classifier(&t, 0.5);
+        let (o, conf) = run(&c, "quux");
+        assert_eq!(o, Outcome::Unclassified);
+        assert!(conf.unwrap() >= 0.5);
+    }
+
+    #[test]
+    fn confidence_of_codes_no_answers_and_remembered_rows() {
+        let t = taxonomy();
+        let c = classifier(&t, 0.5);
+        let mut s = Scratch::new();
+        let code = c.lookup_code("too_expensive");
+        c.classify(Some("zorblax"), code, &mut s);
+        assert_eq!(c.confidence(&s), Some(1.0));
+        c.classify(Some("zorblax"), c.lookup_code("payment_failed"), &mut s);
+        assert_eq!(c.confidence(&s), None);
+        c.classify(Some("n/a"), CodeLookup::Blank, &mut s);
+        assert_eq!(c.confidence(&s), None);
+        let first = run(&c, "zorblax").1;
+        for _ in 0..2 {
+            c.classify_remembered(Some("zorblax"), CodeLookup::Blank, &mut s);
+            assert_eq!(c.confidence(&s), first, "from memory as when classified");
+            c.classify_remembered(Some("too expensive"), CodeLookup::Blank, &mut s);
+            assert_eq!(c.confidence(&s), Some(1.0));
+        }
+    }
+
+    #[test]
+    fn without_a_model_the_rules_alone_decide() {
+        let t = taxonomy();
+        let plain = Classifier::new(&t).unwrap();
+        assert_eq!(run(&plain, "zorblax").0, Outcome::Unclassified);
+        assert!(plain.model().is_none());
+        // Labels the taxonomy lacks never decide.
+        let mut other = Taxonomy::builtin();
+        other.reasons.retain(|r| r.id != "moved");
+        other.code_maps.clear();
+        let c = Classifier::new(&other)
+            .unwrap()
+            .with_model(&other, model(), 0.5);
+        assert_eq!(run(&c, "zorblax").0, Outcome::Unclassified);
+    }
+}

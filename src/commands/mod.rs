@@ -10,7 +10,7 @@ pub mod tag;
 pub mod taxonomy;
 pub mod train;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::attribute::{self, Tally};
 use crate::classify::{Classifier, Scratch};
@@ -27,7 +27,12 @@ pub fn classifier(config: &crate::config::Config, model: &ModelArgs) -> Result<C
         return Ok(classifier);
     }
     let loaded = match &config.model.path {
-        Some(path) => std::sync::Arc::new(crate::model::load(path)?),
+        Some(path) => std::sync::Arc::new(crate::model::load(path).with_context(|| {
+            format!(
+                "`[model] path` of `{}`",
+                config.origin.path().unwrap_or_default()
+            )
+        })?),
         None => crate::model::Model::builtin(),
     };
     Ok(classifier.with_model(&config.taxonomy, loaded, config.model.threshold))

@@ -118,7 +118,10 @@ fn model_diagnostics(config: &Config) -> Vec<Diagnostic> {
     }
     let (model, name) = match &config.model.path {
         Some(path) => match crate::model::load(path) {
-            Ok(m) => (std::sync::Arc::new(m), format!("model `{}`", path.display())),
+            Ok(m) => (
+                std::sync::Arc::new(m),
+                format!("model `{}`", path.display()),
+            ),
             Err(e) => {
                 return vec![Diagnostic {
                     severity: Severity::Error,
@@ -128,7 +131,10 @@ fn model_diagnostics(config: &Config) -> Vec<Diagnostic> {
                 }]
             }
         },
-        None => (crate::model::Model::builtin(), "the built-in model".to_string()),
+        None => (
+            crate::model::Model::builtin(),
+            "the built-in model".to_string(),
+        ),
     };
     let unknown: Vec<String> = model
         .labels()

@@ -173,7 +173,11 @@ fn tag_writes_every_row_back_with_its_tag() {
         .find(|r| r[width - 2] == "too_expensive")
         .unwrap();
     assert_eq!(coded[width + 3], "code:too_expensive");
-    assert_eq!(coded[width + 4], "1.000", "a code decides with confidence 1");
+    assert_eq!(
+        coded[width + 4],
+        "1.000",
+        "a code decides with confidence 1"
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod formats;
 mod hostile;
 mod input;
 mod limits;
+mod model;
 mod output;
 mod properties;
 mod stats;
