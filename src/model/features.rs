@@ -15,48 +15,69 @@ pub const CHAR_MAX: usize = 5;
 /// Reused memory for building keys.
 #[derive(Debug, Default, Clone)]
 pub struct KeyBuf {
-    key: Vec<u8>,
+    pub(super) key: Vec<u8>,
     padded: Vec<u8>,
     bounds: Vec<usize>,
 }
 
-/// Call `f` with every feature key of `n`, in answer order (a key met twice is passed twice).
+/// Call `f` with every feature key of `n`, in answer order (a key met twice is passed twice):
+/// per word, its word key, the pair it starts, then its character n-grams.
 pub fn for_each_key(n: &Normalized, buf: &mut KeyBuf, mut f: impl FnMut(&[u8])) {
+    for i in 0..n.tokens.len() {
+        let word = n.word(i).as_bytes();
+        f(word_key(word, &mut buf.key));
+        if let Some(next) = next_in_clause(n, i) {
+            f(pair_key(word, next.as_bytes(), &mut buf.key));
+        }
+        for_each_gram(word, buf, &mut f);
+    }
+}
+
+/// The word after word `i` in the same clause, if any.
+pub fn next_in_clause(n: &Normalized, i: usize) -> Option<&str> {
+    (i + 1 < n.tokens.len() && n.tokens[i + 1].clause == n.tokens[i].clause).then(|| n.word(i + 1))
+}
+
+/// The key of a word: `w:WORD`.
+pub fn word_key<'k>(word: &[u8], key: &'k mut Vec<u8>) -> &'k [u8] {
+    key.clear();
+    key.extend_from_slice(b"w:");
+    key.extend_from_slice(word);
+    key
+}
+
+/// The key of two words in a row: `b:FIRST SECOND`.
+pub fn pair_key<'k>(first: &[u8], second: &[u8], key: &'k mut Vec<u8>) -> &'k [u8] {
+    key.clear();
+    key.extend_from_slice(b"b:");
+    key.extend_from_slice(first);
+    key.push(b' ');
+    key.extend_from_slice(second);
+    key
+}
+
+/// Call `f` with the key of every character n-gram of `word` padded as `<word>`.
+pub fn for_each_gram(word: &[u8], buf: &mut KeyBuf, f: &mut impl FnMut(&[u8])) {
     let KeyBuf {
         key,
         padded,
         bounds,
     } = buf;
-    for i in 0..n.tokens.len() {
-        let word = n.word(i).as_bytes();
-        key.clear();
-        key.extend_from_slice(b"w:");
-        key.extend_from_slice(word);
-        f(key);
-        if i + 1 < n.tokens.len() && n.tokens[i + 1].clause == n.tokens[i].clause {
+    padded.clear();
+    padded.push(b'<');
+    padded.extend_from_slice(word);
+    padded.push(b'>');
+    bounds.clear();
+    // Character starts: a byte that is not a UTF-8 continuation byte.
+    bounds.extend((0..padded.len()).filter(|&b| padded[b] & 0xC0 != 0x80));
+    bounds.push(padded.len());
+    let chars = bounds.len() - 1;
+    for len in CHAR_MIN..=CHAR_MAX.min(chars) {
+        for start in 0..=chars - len {
             key.clear();
-            key.extend_from_slice(b"b:");
-            key.extend_from_slice(word);
-            key.push(b' ');
-            key.extend_from_slice(n.word(i + 1).as_bytes());
+            key.extend_from_slice(b"c:");
+            key.extend_from_slice(&padded[bounds[start]..bounds[start + len]]);
             f(key);
-        }
-        padded.clear();
-        padded.push(b'<');
-        padded.extend_from_slice(word);
-        padded.push(b'>');
-        bounds.clear();
-        // Character starts: a byte that is not a UTF-8 continuation byte.
-        bounds.extend((0..padded.len()).filter(|&b| padded[b] & 0xC0 != 0x80));
-        bounds.push(padded.len());
-        let chars = bounds.len() - 1;
-        for len in CHAR_MIN..=CHAR_MAX.min(chars) {
-            for start in 0..=chars - len {
-                key.clear();
-                key.extend_from_slice(b"c:");
-                key.extend_from_slice(&padded[bounds[start]..bounds[start + len]]);
-                f(key);
-            }
         }
     }
 }

@@ -15,12 +15,13 @@ pub mod features;
 pub mod format;
 mod math;
 pub mod train;
+mod words;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::classify::{normalize_into, Normalized};
-use features::{for_each_key, KeyBuf, Table};
+use features::{for_each_key, next_in_clause, pair_key, KeyBuf, Table};
 
 pub use format::FormatError;
 
@@ -42,6 +43,12 @@ pub struct Model {
     weights: Vec<f32>,
     bias: Vec<f32>,
     table: Table,
+    /// Tells models apart in a reused [`ModelScratch`] (unique in the process).
+    id: u64,
+    /// Whether both words of every pair feature are features too (always so in a trained
+    /// model: a pair in `n` answers puts each word in at least `n`): then a pair with an
+    /// unknown word need not be looked up.
+    pairs_have_words: bool,
 }
 
 /// Reused memory for applying a model to many answers.
@@ -53,6 +60,9 @@ pub struct ModelScratch {
     probs: Vec<f64>,
     /// The answer normalized again, for a model trained with the other accent setting.
     normalized: Normalized,
+    words: words::WordSums,
+    /// Per word of the answer, whether the model has it as a feature.
+    known: Vec<bool>,
 }
 
 impl Model {
@@ -81,13 +91,26 @@ impl Model {
         }
         let table = Table::new(keys.iter().map(String::as_str))
             .map_err(|(a, b)| FormatError::Collision(a, b))?;
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut buf = Vec::new();
+        let pairs_have_words = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("b:"))
+            .all(|pair| {
+                pair.split(' ').all(|w| {
+                    let key = features::word_key(w.as_bytes(), &mut buf);
+                    table.get(key).is_some()
+                })
+            });
         Ok(Model {
+            pairs_have_words,
             labels,
             fold_accents,
             keys,
             weights,
             bias,
             table,
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -107,6 +130,12 @@ impl Model {
     /// Class labels: reason ids, and [`UNCLASSIFIED`].
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// The weights of feature `f`, one per class.
+    fn weights_of(&self, f: usize) -> &[f32] {
+        let k = self.labels.len();
+        &self.weights[f * k..(f + 1) * k]
     }
 
     /// How many features the model keeps.
@@ -135,6 +164,8 @@ impl Model {
             scores,
             probs,
             normalized,
+            words,
+            known,
         } = scratch;
         let n = if fold_accents == self.fold_accents {
             n
@@ -145,15 +176,29 @@ impl Model {
         let k = self.labels.len();
         sums.clear();
         sums.resize(k, 0.0);
+        // The features of `for_each_key`: each word's own (remembered), then the pairs.
         let mut count = 0usize;
-        for_each_key(n, keys, |key| {
+        known.clear();
+        for i in 0..n.tokens.len() {
+            let (found, own) = words.get(self, n.word(i).as_bytes(), keys);
+            count += found.count as usize;
+            for (s, w) in sums.iter_mut().zip(own) {
+                *s += w;
+            }
+            known.push(found.word || !self.pairs_have_words);
+        }
+        for i in 0..n.tokens.len() {
+            let Some(next) = next_in_clause(n, i).filter(|_| known[i] && known[i + 1]) else {
+                continue;
+            };
+            let key = pair_key(n.word(i).as_bytes(), next.as_bytes(), &mut keys.key);
             if let Some(f) = self.table.get(key) {
                 count += 1;
-                for (s, &w) in sums.iter_mut().zip(&self.weights[f * k..(f + 1) * k]) {
-                    *s += f64::from(w);
+                for (s, w) in sums.iter_mut().zip(self.weights_of(f)) {
+                    *s += f64::from(*w);
                 }
             }
-        });
+        }
         let scale = if count == 0 {
             0.0
         } else {
@@ -239,5 +284,77 @@ mod tests {
         let m = Model::builtin();
         assert!(m.labels().iter().any(|l| l == UNCLASSIFIED));
         assert!(m.features() > 0);
+        assert!(m.pairs_have_words, "pairs with an unknown word are skipped");
+    }
+}
+
+#[cfg(test)]
+mod remembered_words {
+    use super::*;
+
+    /// The probabilities as the module documentation defines them, from every key of
+    /// `for_each_key`.
+    fn by_definition(model: &Model, n: &Normalized) -> Vec<f64> {
+        let k = model.labels.len();
+        let (mut sums, mut count) = (vec![0.0; k], 0usize);
+        for_each_key(n, &mut KeyBuf::default(), |key| {
+            if let Some(f) = model.table.get(key) {
+                count += 1;
+                for (s, w) in sums.iter_mut().zip(model.weights_of(f)) {
+                    *s += f64::from(*w);
+                }
+            }
+        });
+        let scale = if count == 0 {
+            0.0
+        } else {
+            1.0 / (count as f64).sqrt()
+        };
+        let scores: Vec<f64> = sums
+            .iter()
+            .zip(&model.bias)
+            .map(|(s, b)| f64::from(*b) + scale * s)
+            .collect();
+        let mut p = vec![0.0; k];
+        math::softmax(&scores, &mut p);
+        p
+    }
+
+    /// Word sums remembered between answers (and after switching models) give the very
+    /// probabilities a fresh scratch gives.
+    #[test]
+    fn remembered_sums_change_no_probability() {
+        let a = Model::builtin();
+        let b = Model::from_bytes(BUILTIN).unwrap();
+        let answers = [
+            "too expensive",
+            "we moved abroad",
+            "too expensive again",
+            "nobody answered",
+            "déménagé",
+            "moved moved moved",
+            "",
+            "a b c d e f",
+        ];
+        let mut reused = ModelScratch::default();
+        let mut n = Normalized::default();
+        for round in 0..3 {
+            for text in answers {
+                let model = if round == 1 { &b } else { &*a };
+                normalize_into(text, true, &mut n);
+                let fresh = model
+                    .predict(&n, true, text, &mut ModelScratch::default())
+                    .to_vec();
+                assert_eq!(
+                    model.predict(&n, true, text, &mut reused),
+                    &fresh[..],
+                    "{text}"
+                );
+                let reference = by_definition(model, &n);
+                for (p, r) in fresh.iter().zip(&reference) {
+                    assert!((p - r).abs() < 1e-9, "{text}: {fresh:?} {reference:?}");
+                }
+            }
+        }
     }
 }
