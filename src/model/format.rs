@@ -33,6 +33,7 @@ pub enum FormatError {
     TrailingBytes,
     Checksum,
     Flags(u32),
+    Reserved,
     NGrams(u8, u8),
     TooManyClasses(u32),
     BadUtf8(&'static str),
@@ -56,6 +57,7 @@ impl std::fmt::Display for FormatError {
             FormatError::TrailingBytes => write!(f, "unexpected bytes after the checksum"),
             FormatError::Checksum => write!(f, "checksum mismatch: the file is corrupt"),
             FormatError::Flags(x) => write!(f, "unknown flags {x:#x}"),
+            FormatError::Reserved => write!(f, "reserved header bytes are not 0"),
             FormatError::NGrams(a, b) => write!(
                 f,
                 "character n-grams {a} to {b}; this churn uses {CHAR_MIN} to {CHAR_MAX}"
@@ -157,6 +159,9 @@ impl Model {
         let grams = r.take(4, "header")?;
         if (grams[0] as usize, grams[1] as usize) != (CHAR_MIN, CHAR_MAX) {
             return Err(FormatError::NGrams(grams[0], grams[1]));
+        }
+        if grams[2..] != [0, 0] {
+            return Err(FormatError::Reserved);
         }
         let labels = (0..k)
             .map(|_| r.string("class label"))
