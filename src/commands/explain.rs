@@ -179,69 +179,13 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let matches: Vec<MatchInfo> = e
         .matches
         .iter()
-        .map(|m| MatchInfo {
-            reason: id(m.reason),
-            rule: m.rule.clone(),
-            kind: match (m.rule_kind, m.hint) {
-                (RuleKind::Regex, _) => "regex",
-                (_, true) => "hint",
-                _ => "phrase",
-            },
-            lang: m.lang.clone(),
-            matched: m.matched.clone(),
-            words: [m.words.0, m.words.1],
-            span: [m.bytes.0, m.bytes.1],
-            typos: m
-                .typos
-                .iter()
-                .map(|(a, b)| [a.clone(), b.clone()])
-                .collect(),
-            negated_by: m.negated_by.as_ref().map(|(_, w)| w.clone()),
-            inside_longer_match: m.inside_longer,
-            overruled_hint: m.overruled,
-            counts: m.counts,
-        })
+        .map(|m| match_info(m, &id(m.reason)))
         .collect();
     let counting: Vec<&MatchInfo> = matches.iter().filter(|m| m.counts).collect();
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
-            let why = match (args.code.as_ref(), lookup) {
-                (Some(c), CodeLookup::Reason(_)) => {
-                    format!("the code `{c}` names `{}`; a code wins over the text", id(tag.primary))
-                }
-                _ if tag.source == Source::Model || counting.is_empty() => format!(
-                    "the rules {}, so the learned model decided: `{}`",
-                    if counting.is_empty() {
-                        "matched nothing"
-                    } else {
-                        "were unsure (only hints, or two reasons at the same word)"
-                    },
-                    id(tag.primary)
-                ),
-                _ => {
-                    let first = counting[0];
-                    let mut why = format!(
-                        "`{}` is the reason stated first (\"{}\", word {})",
-                        first.reason, first.matched, first.words[0] + 1
-                    );
-                    if first.kind == "hint" {
-                        why.push_str("; only hints matched, so the hint decides");
-                    }
-                    if reasons.len() > 1 {
-                        why.push_str(&format!(
-                            "; the answer also states {}, which count with --attribution split or all",
-                            reasons
-                                .iter()
-                                .filter(|r| **r != first.reason)
-                                .map(|r| format!("`{r}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
-                    }
-                    why
-                }
-            };
+            let why = tagged_why(args.code.as_deref(), lookup, tag.source, &counting, &reasons, &id(tag.primary));
             let source = match (args.code.as_ref(), lookup) {
                 (Some(_), CodeLookup::Reason(_)) => "code",
                 _ if tag.source == Source::Model => "model",
@@ -302,6 +246,84 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             why,
         },
     })
+}
+
+/// One match as `explain` shows it.
+fn match_info(m: &crate::classify::ExplainedMatch, reason: &str) -> MatchInfo {
+    MatchInfo {
+        reason: reason.to_string(),
+        rule: m.rule.clone(),
+        kind: match (m.rule_kind, m.hint) {
+            (RuleKind::Regex, _) => "regex",
+            (_, true) => "hint",
+            _ => "phrase",
+        },
+        lang: m.lang.clone(),
+        matched: m.matched.clone(),
+        words: [m.words.0, m.words.1],
+        span: [m.bytes.0, m.bytes.1],
+        typos: m
+            .typos
+            .iter()
+            .map(|(a, b)| [a.clone(), b.clone()])
+            .collect(),
+        negated_by: m.negated_by.as_ref().map(|(_, w)| w.clone()),
+        inside_longer_match: m.inside_longer,
+        overruled_hint: m.overruled,
+        counts: m.counts,
+    }
+}
+
+/// Why a tagged answer got its primary reason.
+fn tagged_why(
+    code: Option<&str>,
+    lookup: CodeLookup,
+    source: Source,
+    counting: &[&MatchInfo],
+    reasons: &[String],
+    primary: &str,
+) -> String {
+    match (code, lookup) {
+        (Some(c), CodeLookup::Reason(_)) => {
+            format!(
+                "the code `{c}` names `{}`; a code wins over the text",
+                primary
+            )
+        }
+        _ if source == Source::Model || counting.is_empty() => format!(
+            "the rules {}, so the learned model decided: `{}`",
+            if counting.is_empty() {
+                "matched nothing"
+            } else {
+                "matched only hints, or two reasons tied"
+            },
+            primary
+        ),
+        _ => {
+            let first = counting[0];
+            let mut why = format!(
+                "`{}` is the reason stated first (\"{}\", word {})",
+                first.reason,
+                first.matched,
+                first.words[0] + 1
+            );
+            if first.kind == "hint" {
+                why.push_str("; only hints matched, so the hint decides");
+            }
+            if reasons.len() > 1 {
+                why.push_str(&format!(
+                    "; the answer also states {}, which count with --attribution split or all",
+                    reasons
+                        .iter()
+                        .filter(|r| **r != first.reason)
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            why
+        }
+    }
 }
 
 pub fn run(args: &ExplainArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {

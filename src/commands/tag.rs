@@ -101,17 +101,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         };
         let (status, reasons, evidence) = match outcome {
             Outcome::Tagged(tag) => {
-                let found = match (tag.source, code()) {
-                    (Source::Code, Some(c)) => {
-                        vec![(tag.primary, format!("code:{}", c.trim()))]
-                    }
-                    (Source::Model, _) => model_evidence(&classifier, &scratch, tag),
-                    _ => classifier
-                        .evidence(&scratch)
-                        .into_iter()
-                        .map(|(r, e)| (r, e.to_string()))
-                        .collect(),
-                };
+                let found = evidence_of(&classifier, &scratch, tag, code());
                 let reasons = found.iter().map(|(r, _)| reason_ids[*r]).collect();
                 let evidence = found.into_iter().map(|(_, e)| e).collect();
                 (Status::Tagged, reasons, evidence)
@@ -141,6 +131,25 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     }
     writer.finish()?;
     Ok(())
+}
+
+/// Per reason of a tagged row, what tagged it: the code that decided it, the model, or the
+/// rules' matched words.
+fn evidence_of(
+    classifier: &Classifier,
+    scratch: &Scratch,
+    tag: Tag,
+    code: Option<&&str>,
+) -> Vec<(usize, String)> {
+    match (tag.source, code) {
+        (Source::Code, Some(c)) => vec![(tag.primary, format!("code:{}", c.trim()))],
+        (Source::Model, _) => model_evidence(classifier, scratch, tag),
+        _ => classifier
+            .evidence(scratch)
+            .into_iter()
+            .map(|(r, e)| (r, e.to_string()))
+            .collect(),
+    }
 }
 
 /// The evidence of a row the model decided: `model` for its reason (the primary), then the
