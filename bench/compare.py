@@ -3,7 +3,8 @@ run: the polars-Python pipeline, the DuckDB query, the pandas script, and the fl
 reading the file and nothing else). Prints the median wall time and peak memory (RSS) of each,
 and each one's ratio to churn. Run through bench/compare.sh, which sets up the virtualenv.
 
-    python bench/compare.py [--runs N] [--skip pandas] [ROWS ...]   (default 1000000 10000000)
+    python bench/compare.py [--runs N] [--skip pandas] [--vocabulary large] [--churn BIN] [ROWS ...]
+    (default 1000000 10000000)
 """
 import argparse
 import json
@@ -40,13 +41,18 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip", action="append", default=[],
                         help="leave out a tool: polars, duckdb, pandas, floor")
+    parser.add_argument("--vocabulary", choices=["small", "large"], default="small",
+                        help="large: answers among Zipf-distributed made-up words, as real "
+                             "comments carry (the generator's zipf mode)")
+    parser.add_argument("--churn", default=CHURN,
+                        help="the churn binary to measure (e.g. an older build, for before/after)")
     parser.add_argument("rows", type=int, nargs="*")
     args = parser.parse_args()
     args.rows = args.rows or [1_000_000, 10_000_000]
     os.makedirs(BENCH, exist_ok=True)
 
     keywords = os.path.join(BENCH, "keywords.json")
-    taxonomy = subprocess.run([CHURN, "taxonomy", "show", "-f", "json"], check=True,
+    taxonomy = subprocess.run([args.churn, "taxonomy", "show", "-f", "json"], check=True,
                               capture_output=True).stdout
     with open(keywords, "wb") as f:
         f.write(subprocess.run([sys.executable, os.path.join(PEERS, "keywords.py")],
@@ -56,13 +62,15 @@ def main():
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
                "runs": args.runs, "files": []}
     for n in args.rows:
-        path = os.path.join(BENCH, f"exit-survey-{n}.csv")
+        large = args.vocabulary == "large"
+        path = os.path.join(BENCH, f"exit-survey-{'zipf-' if large else ''}{n}.csv")
         if not os.path.exists(path) or os.path.getsize(path) == 0:
             with open(path, "wb") as f:
-                subprocess.run([GENERATE, str(n)], stdout=f, check=True)
+                mode = ["20261122", "zipf"] if large else []
+                subprocess.run([GENERATE, str(n), *mode], stdout=f, check=True)
         size = os.path.getsize(path) / 1e6
         tools = [
-            ("churn", [CHURN, "analyze", path, "--format", "json", "-q"]),
+            ("churn", [args.churn, "analyze", path, "--format", "json", "-q"]),
             ("polars (Python)", [py, os.path.join(PEERS, "polars_peer.py"), path, COLUMN, keywords]),
             ("DuckDB", [py, os.path.join(PEERS, "duckdb_peer.py"), path, COLUMN, keywords]),
             ("pandas", [py, os.path.join(PEERS, "pandas_peer.py"), path, COLUMN, keywords]),
@@ -70,7 +78,8 @@ def main():
         ]
         skip = {s.lower() for s in args.skip}
         tools = [t for t in tools if t[0].split()[0].lower().rstrip(":") not in skip]
-        print(f"\n{n:,} rows ({size:,.0f} MB), median of {args.runs} runs")
+        vocabulary = ", large vocabulary" if large else ""
+        print(f"\n{n:,} rows ({size:,.0f} MB{vocabulary}), median of {args.runs} runs")
         rows = []
         for name, cmd in tools:
             if name == "pandas" and n > 2_000_000 and args.runs > 1:
@@ -87,7 +96,8 @@ def main():
         for r in rows:
             print(f"{r['tool']:<26}{r['seconds']:>9.2f}{r['seconds'] / base['seconds']:>9.2f}"
                   f"{r['peak_mb']:>9}{r['peak_mb'] / base['peak_mb']:>9.2f}")
-        results["files"].append({"rows": n, "mb": round(size), "results": rows})
+        results["files"].append({"rows": n, "mb": round(size), "vocabulary": args.vocabulary,
+                                 "results": rows})
     out = os.path.join(BENCH, "compare.json")
     with open(out, "w") as f:
         json.dump(results, f, indent=1)

@@ -1,11 +1,15 @@
 //! Deterministic generator of synthetic exit-survey exports, for benchmarks.
 //!
-//! `cargo run --release --example generate -- ROWS [SEED] > export.csv`
+//! `cargo run --release --example generate -- ROWS [SEED] [zipf] > export.csv`
 //!
 //! Columns like a real SaaS export: ids, cancellation date, plan, region, MRR, a Stripe
 //! `cancellation_details.feedback` code and a free-text answer in six languages. Answers are
 //! built from fragments plus numbers and details, so most of them are unique, as real comments
 //! are; about 8% are blank or "n/a", some name two reasons.
+//!
+//! With `zipf`, answers carry a large vocabulary as real comments do: each reason clause sits
+//! among 4 to 40 words drawn from 1,000,000 made-up words with Zipf-distributed frequencies
+//! (exponent 1), so most words of the file are rare and most answers are long.
 
 use std::io::{self, BufWriter};
 
@@ -131,6 +135,80 @@ const CODES: &[&str] = &[
 const PLANS: &[(&str, u32)] = &[("Starter", 19), ("Team", 79), ("Business", 249)];
 const REGIONS: &[&str] = &["NA", "EU", "LATAM", "APAC", "CIS"];
 
+/// Made-up words with Zipf-distributed frequencies: word `k` (from 1) is drawn with a
+/// probability proportional to `1 / k`.
+struct Zipf {
+    words: Vec<String>,
+    /// Cumulative weights, for a binary search.
+    cumulative: Vec<f64>,
+}
+
+impl Zipf {
+    const SIZE: usize = 1_000_000;
+    const SYLLABLES: &'static [&'static str] = &[
+        "ka", "lo", "mi", "ne", "tur", "vis", "en", "ar", "sto", "pre", "da", "ge", "ri", "wo",
+        "ber", "lin", "cha", "ment", "ung", "ous", "que", "ado", "ni", "ze", "fa", "tion", "ij",
+    ];
+    /// One word in ten is Cyrillic, as in a mixed export.
+    const CYRILLIC: &'static [&'static str] = &[
+        "ка", "ло", "ми", "не", "тур", "вис", "ен", "ар", "сто", "пре", "да", "ция", "ска",
+    ];
+
+    fn new(rng: &mut Rng) -> Zipf {
+        let words = (0..Self::SIZE)
+            .map(|_| {
+                let n = 2 + rng.below(3);
+                let syllables = if rng.below(10) == 0 {
+                    Self::CYRILLIC
+                } else {
+                    Self::SYLLABLES
+                };
+                (0..n).map(|_| rng.pick(syllables)).collect::<String>()
+            })
+            .collect();
+        let mut total = 0.0;
+        let cumulative = (1..=Self::SIZE)
+            .map(|k| {
+                total += 1.0 / k as f64;
+                total
+            })
+            .collect();
+        Zipf { words, cumulative }
+    }
+
+    fn word(&self, rng: &mut Rng) -> &str {
+        let total = self.cumulative[Self::SIZE - 1];
+        let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let i = self.cumulative.partition_point(|&c| c < x);
+        &self.words[i.min(Self::SIZE - 1)]
+    }
+
+    /// `n` words joined by spaces.
+    fn words(&self, n: usize, rng: &mut Rng) -> String {
+        let mut out = String::new();
+        for i in 0..n {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(self.word(rng));
+        }
+        out
+    }
+}
+
+/// An answer among made-up words: some before the reason clause, some after.
+fn wordy(clause: String, zipf: &Zipf, rng: &mut Rng) -> String {
+    let before = rng.below(20);
+    let after = 4usize.saturating_sub(before) + rng.below(21);
+    format!(
+        "{} {clause}. {}",
+        zipf.words(before, rng),
+        zipf.words(after, rng)
+    )
+    .trim()
+    .to_string()
+}
+
 fn fill(template: &str, rng: &mut Rng) -> String {
     template.replace("{n}", &(2 + rng.below(99_998)).to_string())
 }
@@ -142,6 +220,7 @@ fn main() -> io::Result<()> {
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or(20_261_122);
+    let zipf = (args.next().as_deref() == Some("zipf")).then(|| Zipf::new(&mut Rng(7)));
     let mut rng = Rng(seed | 1);
     let mut out = csv::Writer::from_writer(BufWriter::new(io::stdout().lock()));
     out.write_record([
@@ -166,7 +245,10 @@ fn main() -> io::Result<()> {
                 a.push_str(&fill(rng.pick(lang), &mut rng));
             }
             a.push_str(&fill(rng.pick(EXTRAS), &mut rng));
-            a
+            match &zipf {
+                Some(z) => wordy(a, z, &mut rng),
+                None => a,
+            }
         };
         out.write_record([
             format!("R{i:09}"),

@@ -4,9 +4,12 @@
 # when the committed model differs: run this script and commit the model after changing the
 # training data, the features or the training.
 #
-# To train on another labelled file, change TRAIN (and TRUTH_COL, its label column).
+# To train on another labelled file, change TRAIN (and TRUTH_COL, its label column; WHERE, a
+# `--where` filter, or empty). For the real corpus' train split:
+#   TRAIN="fixtures/corpus/real/real.csv" and WHERE="split=train"
 TRAIN="fixtures/corpus/labelled.csv"
 TRUTH_COL="truth"
+WHERE=""
 set -eu
 cd "$(dirname "$0")/.."
 # The built-in taxonomy: no --config, no CHURN_CONFIG, no churn.toml here.
@@ -16,4 +19,4 @@ if [ -e churn.toml ]; then
 fi
 cargo build --release --quiet
 env -u CHURN_CONFIG target/release/churn train "$TRAIN" --truth-col "$TRUTH_COL" \
-    -o src/model/builtin.bin 2>&1 | sed 's/^/  /'
+    ${WHERE:+--where "$WHERE"} -o src/model/builtin.bin 2>&1 | sed 's/^/  /'

@@ -204,6 +204,10 @@ pub struct Tally {
     pub by_reason: Vec<f64>,
     /// Tagged rows whose reason came from a code, per reason.
     pub from_code: Vec<usize>,
+    /// Tagged rows whose code the text refined to a more specific reason.
+    pub refined: usize,
+    /// Rows whose code and text name different reasons: (code's reason, text's reason) -> rows.
+    pub conflicts: BTreeMap<(usize, usize), usize>,
     /// Coded values no code map knows, with how often each occurred (these rows fell back to
     /// their text).
     pub unknown_codes: BTreeMap<String, usize>,
@@ -336,11 +340,15 @@ pub fn merge(
         t.rejected += p.rejected;
         t.filtered_out += p.filtered_out;
         t.multi_reason += p.multi_reason;
+        t.refined += p.refined;
         if let Some(low) = p.low_confidence {
             *t.low_confidence.get_or_insert(0) += low;
         }
         for (a, b) in t.from_code.iter_mut().zip(&p.from_code) {
             *a += b;
+        }
+        for (pair, n) in p.conflicts {
+            *t.conflicts.entry(pair).or_default() += n;
         }
         for (code, n) in p.unknown_codes {
             *t.unknown_codes.entry(code).or_default() += n;
@@ -416,8 +424,15 @@ pub fn classify_answers(
                 if tag.reasons.len() > 1 {
                     t.multi_reason += 1;
                 }
-                if tag.source == Source::Code {
-                    t.from_code[tag.primary] += 1;
+                match tag.source {
+                    Source::Code => t.from_code[tag.primary] += 1,
+                    Source::Refined => t.refined += 1,
+                    Source::Text | Source::Hint | Source::Model => {}
+                }
+                if let Some(text) = tag.conflict {
+                    *t.conflicts
+                        .entry((tag.primary, usize::from(text)))
+                        .or_default() += 1;
                 }
             }
             Outcome::Unclassified => {

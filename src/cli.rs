@@ -617,6 +617,11 @@ pub struct EvaluateArgs {
     /// Exit with 1 when Cohen's kappa is below this (-1 to 1), for CI.
     #[arg(long, value_name = "X", value_parser = kappa)]
     pub min_kappa: Option<f64>,
+
+    /// Also score the rows of each value of this column on their own (a language, a source,
+    /// a survey wave). The thresholds apply to all rows together.
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,8 @@
 //! (`schema_version` 1): add fields freely, bump the version to rename or remove one. Every
 //! renderer reads this and nothing else.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Breakdown, Measured};
@@ -43,6 +45,8 @@ pub struct Report {
     pub periods: Option<BreakdownRow>,
     /// Coded values no code map knows (their rows fell back to the text), most frequent first.
     pub unknown_codes: Vec<CodeCount>,
+    /// Rows whose code and text name different reasons, per pair, most frequent first.
+    pub code_text_conflicts: Vec<ConflictCount>,
     /// The most common unclassified answers (normalized), with `--show-unclassified N`; else
     /// empty.
     pub unclassified_answers: Vec<TextCount>,
@@ -210,6 +214,11 @@ pub struct Rows {
     pub filtered_out: usize,
     /// Of `tagged`, rows that state more than one reason.
     pub multi_reason: usize,
+    /// Of `tagged`, rows whose code the text refined to a more specific reason
+    /// (`switched_service` and "a friend recommended them": `friend_referral`).
+    pub refined_by_text: usize,
+    /// Of `tagged`, rows whose code and text name different reasons; the code is counted.
+    pub code_text_conflicts: usize,
     /// Rows whose confidence is below the model's threshold (tagged or unclassified rows the
     /// model could not settle); present only when a model is in use, and not part of the sum
     /// of the counts above.
@@ -228,6 +237,8 @@ impl From<&Tally> for Rows {
             rejected: t.rejected,
             filtered_out: t.filtered_out,
             multi_reason: t.multi_reason,
+            refined_by_text: t.refined,
+            code_text_conflicts: t.conflicts.values().sum(),
             low_confidence: t.low_confidence,
         }
     }
@@ -288,6 +299,33 @@ pub struct ReasonRow {
 pub struct CodeCount {
     pub value: String,
     pub count: usize,
+}
+
+/// Rows whose code names one reason and whose text states another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictCount {
+    /// The reason the code names (counted).
+    pub code_reason: String,
+    /// The reason the text states first.
+    pub text_reason: String,
+    pub count: usize,
+}
+
+/// The conflicts of a tally by reason id, most frequent first, then in taxonomy order.
+fn conflict_counts(
+    taxonomy: &crate::taxonomy::Taxonomy,
+    conflicts: &BTreeMap<(usize, usize), usize>,
+) -> Vec<ConflictCount> {
+    let mut out: Vec<ConflictCount> = conflicts
+        .iter()
+        .map(|(&(code, text), &count)| ConflictCount {
+            code_reason: taxonomy.reasons[code].id.clone(),
+            text_reason: taxonomy.reasons[text].id.clone(),
+            count,
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.count));
+    out
 }
 
 /// A count as an integer when it is whole (always, except with `--attribution split`).
@@ -522,6 +560,7 @@ impl Report {
             .collect();
         // Most frequent first; the BTreeMap order breaks ties (stable sort).
         unknown_codes.sort_by_key(|c| std::cmp::Reverse(c.count));
+        let code_text_conflicts = conflict_counts(taxonomy, &tally.conflicts);
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
@@ -556,6 +595,7 @@ impl Report {
                 breakdown_row(taxonomy, vec![col], Some(period), Some(format), b)
             }),
             unknown_codes,
+            code_text_conflicts,
             unclassified_answers: p
                 .unclassified
                 .into_iter()

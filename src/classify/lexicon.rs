@@ -46,9 +46,15 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// Language codes a rule may be tagged with: those with a stemmer, and `any` (no stemming).
+/// Languages rules may be written in that have no Snowball stemmer: their plain words match
+/// exactly as written (after normalization), and `word*` prefixes carry the inflection. Polish
+/// inflects too much for exact words alone, so its rules lean on prefixes (`rezygn*`, `drog*`).
+pub const UNSTEMMED_LANGUAGES: [&str; 1] = ["pl"];
+
+/// Language codes a rule may be tagged with: those with a stemmer, those known to have none
+/// ([`UNSTEMMED_LANGUAGES`]), and `any` (no stemming).
 pub fn is_known_language(lang: &str) -> bool {
-    lang == "any" || algorithm(lang).is_some()
+    lang == "any" || UNSTEMMED_LANGUAGES.contains(&lang) || algorithm(lang).is_some()
 }
 
 /// How one written rule word matches.
@@ -84,14 +90,21 @@ pub struct Lexicon {
     langs: Vec<(String, Stemmer)>,
     /// Per language (index into `langs`): stem -> id.
     stems: Vec<FastMap<String, u32>>,
+    /// Per language: the [`scripts`] of its stems, each once. A stemmer only drops or changes
+    /// letters within their script, so a word can only stem to a key whose scripts it has.
+    stem_scripts: Vec<Vec<u8>>,
     exact: FastMap<String, u32>,
-    prefixes: Vec<(String, u32)>,
+    /// Prefix rule words by their text, and the lengths (in bytes) they come in, ascending:
+    /// a word is looked up once per length, not compared with every prefix.
+    prefixes: FastMap<String, Vec<u32>>,
+    prefix_lengths: Vec<usize>,
     words: Vec<WordInfo>,
     keys: FastMap<(Kind, usize, String), u32>,
     typo_forms: Vec<TypoForm>,
     /// Deletion keys (a form, and the form minus one character) -> typo forms.
     typo_index: FastMap<String, Vec<u32>>,
-    /// Lengths of prefixes that may match with a typo.
+    /// Lengths of an answer's word's head that may be a typo of a prefix (a prefix's length,
+    /// one less or one more), ascending, each once.
     typo_prefix_lengths: Vec<usize>,
     /// The longest typo form, in characters: a word more than one character longer is no
     /// typo of any, and is not looked up (its deletions cost the square of its length).
@@ -151,8 +164,10 @@ impl Lexicon {
             typos,
             langs: Vec::new(),
             stems: Vec::new(),
+            stem_scripts: Vec::new(),
             exact: FastMap::default(),
-            prefixes: Vec::new(),
+            prefixes: FastMap::default(),
+            prefix_lengths: Vec::new(),
             words: Vec::new(),
             keys: FastMap::default(),
             typo_forms: Vec::new(),
@@ -185,6 +200,7 @@ impl Lexicon {
         self.langs
             .push((lang.to_string(), Stemmer::create(algorithm)));
         self.stems.push(FastMap::default());
+        self.stem_scripts.push(Vec::new());
         Some(self.langs.len() - 1)
     }
 
@@ -198,8 +214,13 @@ impl Lexicon {
             self.typo_index.entry(key).or_default().push(index);
         }
         self.typo_longest = self.typo_longest.max(chars.len());
-        if prefix && !self.typo_prefix_lengths.contains(&chars.len()) {
-            self.typo_prefix_lengths.push(chars.len());
+        if prefix {
+            let m = chars.len();
+            for len in [m.saturating_sub(1), m, m + 1] {
+                if let Err(at) = self.typo_prefix_lengths.binary_search(&len) {
+                    self.typo_prefix_lengths.insert(at, len);
+                }
+            }
         }
         self.typo_forms.push(TypoForm {
             chars,
@@ -215,7 +236,8 @@ impl Lexicon {
             Kind::Stem => self.lang_index(lang),
             _ => None,
         };
-        // Without a stemmer (stemming off, or language `any`) a plain word matches exactly.
+        // Without a stemmer (stemming off, language `any`, or a language of
+        // [`UNSTEMMED_LANGUAGES`]) a plain word matches exactly.
         let kind = if kind == Kind::Stem && lang_index.is_none() {
             Kind::Exact
         } else {
@@ -239,11 +261,20 @@ impl Lexicon {
             Kind::Stem => {
                 let l = lang_index.expect("stem words have a language");
                 self.stems[l].insert(key.clone(), id);
+                let s = scripts(&key);
+                if !self.stem_scripts[l].contains(&s) {
+                    self.stem_scripts[l].push(s);
+                }
             }
             Kind::Exact => {
                 self.exact.insert(key.clone(), id);
             }
-            Kind::Prefix => self.prefixes.push((key.clone(), id)),
+            Kind::Prefix => {
+                self.prefixes.entry(key.clone()).or_default().push(id);
+                if let Err(at) = self.prefix_lengths.binary_search(&key.len()) {
+                    self.prefix_lengths.insert(at, key.len());
+                }
+            }
         }
         if self.typos {
             let chars: Vec<char> = word.chars().collect();
@@ -271,7 +302,12 @@ impl Lexicon {
         // Every Snowball stemmer leaves a number as it is (a test checks it), so numbers, which
         // make so many answers unique ("order 48213"), are not stemmed six times over.
         let number = is_number(token);
+        let has = scripts(token);
         for (l, (_, stemmer)) in self.langs.iter().enumerate() {
+            // A Cyrillic word has no English stem, a Latin one no Russian stem.
+            if !self.stem_scripts[l].iter().any(|&s| s & !has == 0) {
+                continue;
+            }
             let stem = if number {
                 std::borrow::Cow::Borrowed(token)
             } else {
@@ -281,9 +317,16 @@ impl Lexicon {
                 ids.push(id);
             }
         }
-        for (prefix, id) in &self.prefixes {
-            if token.starts_with(prefix.as_str()) {
-                ids.push(*id);
+        for &len in &self.prefix_lengths {
+            let Some(head) = token.get(..len) else {
+                // Too short, or `len` is inside a character (no prefix ends there).
+                if token.len() < len {
+                    break;
+                }
+                continue;
+            };
+            if let Some(found) = self.prefixes.get(head) {
+                ids.extend_from_slice(found);
             }
         }
         if self.typos && !self.typo_forms.is_empty() {
@@ -302,11 +345,19 @@ impl Lexicon {
             return;
         }
         let exact: Vec<u32> = ids.clone();
+        // One buffer for every key: the candidate, and the candidate less each character.
+        let mut key = String::with_capacity(token.len());
         let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
-            let mut keys: Vec<String> = deletions(candidate).collect();
-            keys.push(candidate.iter().collect());
-            for key in keys {
-                for &f in self.typo_index.get(&key).into_iter().flatten() {
+            for skip in 0..=candidate.len() {
+                key.clear();
+                key.extend(
+                    candidate
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != skip)
+                        .map(|(_, c)| c),
+                );
+                for &f in self.typo_index.get(key.as_str()).into_iter().flatten() {
                     let form = &self.typo_forms[f as usize];
                     if form.stem_lang == stem_lang
                         && form.prefix == prefix
@@ -322,11 +373,12 @@ impl Lexicon {
         if chars.len() <= self.typo_longest + 1 {
             consider(&chars, None, false);
         }
-        for &m in &self.typo_prefix_lengths {
-            for len in [m.saturating_sub(1), m, m + 1] {
-                if len >= 2 && chars.len() >= len {
-                    consider(&chars[..len], None, true);
-                }
+        for &len in &self.typo_prefix_lengths {
+            if len > chars.len() {
+                break;
+            }
+            if len >= 2 {
+                consider(&chars[..len], None, true);
             }
         }
     }
@@ -345,6 +397,20 @@ pub struct WordInfoCached {
     /// `gate`).
     pub regex_starts: u64,
     pub regex_ends: u64,
+}
+
+/// The scripts of a word's characters, one bit each: Cyrillic, Greek, Arabic, Tamil, and any
+/// other character (Latin letters, digits, ...).
+pub fn scripts(word: &str) -> u8 {
+    word.chars().fold(0, |bits, c| {
+        bits | match c {
+            '\u{0400}'..='\u{052F}' => 2,
+            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => 4,
+            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' => 8,
+            '\u{0B80}'..='\u{0BFF}' => 16,
+            _ => 1,
+        }
+    })
 }
 
 /// Whether a word is all ASCII digits.
@@ -484,6 +550,26 @@ mod tests {
         assert!(has("цены", price) && has("цену", price));
     }
 
+    /// Stemmers are skipped for words of another script, never for a rule word of that script
+    /// in the language's list: a Latin word in a Russian rule still matches.
+    #[test]
+    fn scripts_skip_stemmers_only_where_no_stem_can_match() {
+        let mut lex = Lexicon::new(true, false);
+        let wifi = lex.intern("wifi", Kind::Stem, "ru");
+        let price = lex.intern("цена", Kind::Stem, "ru");
+        let relocate = lex.intern("relocate", Kind::Stem, "en");
+        let pre = lex.intern("konkur", Kind::Prefix, "de");
+        let short = lex.intern("ко", Kind::Prefix, "ru");
+        let has = |t: &str, id: u32| lex.lookup(t).iter().any(|&i| i & !TYPO_BIT == id);
+        assert!(has("wifi", wifi) && has("цене", price) && has("relocation", relocate));
+        assert!(!has("цене", relocate) && !has("relocation", price));
+        assert_eq!(scripts("wifi"), 1);
+        assert_eq!(scripts("цена"), 2);
+        assert_eq!(scripts("wi-фи"), 3);
+        // Prefixes of every length, by bytes, also for multi-byte letters.
+        assert!(has("konkurrenz", pre) && has("конкурент", short) && !has("k", pre));
+    }
+
     #[test]
     fn stemmers_leave_numbers_alone() {
         for (lang, _) in [
@@ -495,12 +581,30 @@ mod tests {
             ("ru", 0),
             ("it", 0),
             ("pt", 0),
+            ("sv", 0),
         ] {
             let stemmer = Stemmer::create(algorithm(lang).unwrap());
             for n in (0..100_000).step_by(7).chain([1, 10, 100, 1000, 2026]) {
                 let t = n.to_string();
                 assert_eq!(stemmer.stem(&t), t.as_str(), "{lang}: {t}");
             }
+        }
+    }
+
+    #[test]
+    fn polish_is_known_and_matches_exact_words_and_prefixes() {
+        assert!(is_known_language("pl"));
+        assert!(algorithm("pl").is_none(), "no Snowball stemmer for Polish");
+        assert!(!is_known_language("xx") && !is_known_language("klingon"));
+        let mut lex = Lexicon::new(true, true);
+        let drogo = lex.intern("drogo", Kind::Stem, "pl");
+        let rezygn = lex.intern("rezygn", Kind::Prefix, "pl");
+        assert_eq!(lex.word(drogo).kind, Kind::Exact);
+        let has = |t: &str, id: u32| lex.lookup(t).iter().any(|&i| i & !TYPO_BIT == id);
+        assert!(has("drogo", drogo));
+        assert!(!has("drogi", drogo), "a plain Polish word is not stemmed");
+        for t in ["rezygnuje", "rezygnacja", "zrezygnowalem"] {
+            assert_eq!(has(t, rezygn), t.starts_with("rezygn"), "{t}");
         }
     }
 

@@ -37,6 +37,11 @@ pub enum Source {
     Code,
     /// A phrase in the free-text answer.
     Text,
+    /// Only hints in the free-text answer (weak rules that decide when nothing else matched).
+    Hint,
+    /// A code named a reason and the text stated a more specific one the code's reason may be
+    /// refined to (`switched_service` + "a friend recommended them": `friend_referral`).
+    Refined,
     /// The learned model, where the rules were silent or unsure (see [`opinion`]).
     Model,
 }
@@ -47,6 +52,9 @@ pub struct ReasonSet(u128);
 
 /// The most reasons a taxonomy may have.
 pub const MAX_REASONS: usize = 128;
+
+/// Answers longer than this many words are long (see [`Classifier::main_reason`]).
+pub const LONG_ANSWER: usize = 40;
 
 impl ReasonSet {
     pub fn one(reason: usize) -> ReasonSet {
@@ -83,6 +91,9 @@ pub struct Tag {
     pub primary: usize,
     pub reasons: ReasonSet,
     pub source: Source,
+    /// For a row tagged by its code: the reason its text states instead, when the two
+    /// disagree (the code is counted; the disagreement is reported, never hidden).
+    pub conflict: Option<u8>,
 }
 
 /// What became of one row.
@@ -277,6 +288,8 @@ pub struct Classifier {
     /// The longest no-answer form, in bytes (a longer answer is not looked up).
     no_answer_len: usize,
     codes: FastMap<String, CodeLookup>,
+    /// Per reason, the reasons a text may refine a code of it to.
+    refined_by: Vec<ReasonSet>,
     langs: Vec<String>,
     fold_accents: bool,
     /// Whether a number in an answer can mean anything: some rule word, negation cue or
@@ -473,6 +486,17 @@ impl Classifier {
             no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
             no_answer,
             codes,
+            refined_by: taxonomy
+                .reasons
+                .iter()
+                .map(|r| {
+                    let mut set = ReasonSet::default();
+                    for p in r.refined_by.iter().filter_map(|id| taxonomy.position(id)) {
+                        set.insert(p);
+                    }
+                    set
+                })
+                .collect(),
             langs,
             fold_accents: m.fold_accents,
             numbers_matter,
@@ -823,21 +847,78 @@ impl Classifier {
                 for m in counting {
                     reasons.insert(m.reason);
                 }
+                let primary = self.refined(trace, self.main_reason(trace, first.reason));
+                reasons.insert(primary);
                 Outcome::Tagged(Tag {
-                    primary: first.reason,
+                    primary,
                     reasons,
-                    source: Source::Text,
+                    source: if first.weak {
+                        Source::Hint
+                    } else {
+                        Source::Text
+                    },
+                    conflict: None,
                 })
             }
             None => Outcome::Unclassified,
         }
     }
 
+    /// The main reason of a traced answer whose first counting match is for `first`. In a short
+    /// answer, the reason stated first. A long answer (more than [`LONG_ANSWER`] words: a
+    /// review, a complaint, a story) often sets the scene before it gets to its cause, so there
+    /// the reason with the most counting matches is the main one, ties going to the one stated
+    /// first.
+    fn main_reason(&self, trace: &Trace, first: usize) -> usize {
+        if trace.normalized.tokens.len() <= LONG_ANSWER {
+            return first;
+        }
+        let mut counts = [0u16; MAX_REASONS];
+        let mut order: Vec<usize> = Vec::new();
+        for m in trace.matches.iter().filter(|m| m.counts()) {
+            if counts[m.reason] == 0 {
+                order.push(m.reason);
+            }
+            counts[m.reason] = counts[m.reason].saturating_add(1);
+        }
+        // `max_by_key` keeps the last of equals: walk the order backwards.
+        order
+            .into_iter()
+            .rev()
+            .max_by_key(|&r| counts[r])
+            .unwrap_or(first)
+    }
+
+    /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it,
+    /// even by a hint that did not count: "a friend showed me a better app" is a friend's
+    /// referral, "we don't need it since the owner passed away" a death.
+    fn refined(&self, trace: &Trace, main: usize) -> usize {
+        let to = self.refined_by[main];
+        if to.is_empty() {
+            return main;
+        }
+        trace
+            .matches
+            .iter()
+            .find(|m| to.contains(m.reason) && m.negated_by.is_none() && !m.inside_longer)
+            .map_or(main, |m| m.reason)
+    }
+
     /// Classify a free-text answer.
     pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
+        self.classify_scored(text, scratch).outcome
+    }
+
+    /// Classify a free-text answer by the rules, then ask the model if they are unsure.
+    fn classify_scored(&self, text: &str, scratch: &mut Scratch) -> recent::Scored {
         self.trace(answer_prefix(text), scratch);
         let rules = self.outcome_of(&scratch.trace);
-        self.second_opinion(rules, text, scratch)
+        let outcome = self.second_opinion(rules, text, scratch);
+        recent::Scored {
+            rules,
+            outcome,
+            confidence: scratch.opinion.confidence,
+        }
     }
 
     /// Classify a row from its free-text answer and the reading of its code column(s)
@@ -874,40 +955,61 @@ impl Classifier {
         remember: bool,
     ) -> Outcome {
         scratch.opinion.asked = false;
-        scratch.opinion.confidence = match lookup {
-            CodeLookup::Reason(_) => Some(1.0),
-            _ => None,
-        };
-        match lookup {
-            CodeLookup::Involuntary => return Outcome::Involuntary,
-            CodeLookup::Reason(reason) => {
-                return Outcome::Tagged(Tag {
-                    primary: reason,
-                    reasons: ReasonSet::one(reason),
-                    source: Source::Code,
-                })
-            }
-            _ => {}
+        scratch.opinion.confidence = None;
+        if lookup == CodeLookup::Involuntary {
+            return Outcome::Involuntary;
         }
         let text = text.unwrap_or("");
-        let from_text = if remember {
+        let scored = if remember {
             let mut recent = std::mem::take(&mut scratch.recent);
-            let (outcome, confidence) = recent.get_or(text, || {
-                let outcome = self.classify_text(text, scratch);
-                (outcome, scratch.opinion.confidence)
-            });
+            let scored = recent.get_or(text, || self.classify_scored(text, scratch));
             scratch.recent = recent;
-            scratch.opinion.confidence = confidence;
-            outcome
+            scored
         } else {
-            self.classify_text(text, scratch)
+            self.classify_scored(text, scratch)
         };
-        match (from_text, lookup) {
+        scratch.opinion.confidence = scored.confidence;
+        // A code is reconciled with what the rules say of the text, not the model.
+        if let CodeLookup::Reason(reason) = lookup {
+            scratch.opinion.confidence = Some(1.0);
+            return Outcome::Tagged(self.reconcile(reason, scored.rules));
+        }
+        match (scored.outcome, lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
                 scratch.opinion.confidence = None;
                 Outcome::Unclassified
             }
             (outcome, _) => outcome,
+        }
+    }
+
+    /// A row whose code names `coded`, given what its text says: the code sets the reason; a
+    /// text that states a reason the code's may be refined to refines it; a text that states
+    /// another reason by a phrase disagrees, which the tag records (a hint alone does not).
+    fn reconcile(&self, coded: usize, from_text: Outcome) -> Tag {
+        let code = Tag {
+            primary: coded,
+            reasons: ReasonSet::one(coded),
+            source: Source::Code,
+            conflict: None,
+        };
+        let Outcome::Tagged(text) = from_text else {
+            return code;
+        };
+        if self.refined_by[coded].contains(text.primary) {
+            return Tag {
+                primary: text.primary,
+                reasons: ReasonSet::one(text.primary),
+                source: Source::Refined,
+                conflict: None,
+            };
+        }
+        if text.reasons.contains(coded) || text.source == Source::Hint {
+            return code;
+        }
+        Tag {
+            conflict: u8::try_from(text.primary).ok(),
+            ..code
         }
     }
 
@@ -1046,6 +1148,83 @@ pub(crate) mod tests {
             Outcome::NoAnswer => Some("<no answer>".into()),
             Outcome::Involuntary => Some("<involuntary>".into()),
         }
+    }
+
+    /// Cause, not consequence: a switch or a cancellation is what followed; the cause stated
+    /// decides, and a switch decides only alone.
+    #[test]
+    fn the_cause_decides_not_what_followed() {
+        let c = classifier();
+        for (text, want) in [
+            (
+                "they never replied, so I'm switching to another bank",
+                "indifference",
+            ),
+            (
+                "switched to another provider because the price went up",
+                "dissatisfaction",
+            ),
+            (
+                "weil niemand geantwortet hat, sind wir zu einem anderen Anbieter gewechselt",
+                "indifference",
+            ),
+            (
+                "personne ne répond, je passe chez un autre fournisseur",
+                "indifference",
+            ),
+            ("switched to another provider", "better_product"),
+            (
+                "we went with a competitor, they had a better offer",
+                "better_product",
+            ),
+        ] {
+            assert_eq!(tag(&c, text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    /// Family words, a death or a friend mentioned as circumstance are not reasons when the
+    /// answer states a cause; alone, or refining the reason stated, they are.
+    #[test]
+    fn circumstances_decide_only_alone_or_as_a_refinement() {
+        let c = classifier();
+        for (text, want) in [
+            ("my mom used this, she died in june", "died"),
+            (
+                "My mum passed away and they keep charging her card every month",
+                "dissatisfaction",
+            ),
+            ("my husband and I waited two hours on hold", "indifference"),
+            ("my friend showed me a better app", "friend_referral"),
+            (
+                "we don't need it anymore since the owner passed away",
+                "died",
+            ),
+            ("Network reliability", "dissatisfaction"),
+            ("Service dissatisfaction", "dissatisfaction"),
+            ("Competitor had better devices", "better_product"),
+            ("Attitude of support person", "indifference"),
+            ("Deceased", "died"),
+        ] {
+            assert_eq!(tag(&c, text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    /// A long answer is tagged by the reason it dwells on, not by a circumstance it opens with.
+    #[test]
+    fn a_long_answer_is_tagged_by_the_reason_it_dwells_on() {
+        let c = classifier();
+        let story = "We moved house last year and set up the contract again at the new address, \
+            which took a while. Since then the connection drops every evening, the speed is a \
+            fraction of what we pay for, and the router crashed twice this week. The app shows \
+            errors whenever we try to report it. Honestly the quality has gone downhill.";
+        assert!(story.split_whitespace().count() > LONG_ANSWER);
+        assert_eq!(tag(&c, story).as_deref(), Some("dissatisfaction"));
+        let short = "we moved house, and the connection drops every evening";
+        assert_eq!(
+            tag(&c, short).as_deref(),
+            Some("moved"),
+            "a short answer: stated first"
+        );
     }
 
     proptest::proptest! {

@@ -4,13 +4,18 @@
 //! - The rules decide when they fire with confidence: the primary match is a phrase or regex
 //!   (not a hint), and no match of another reason ties with it (starts at the same word, as
 //!   long, with the same priority: a tie only the taxonomy's order breaks). Confidence 1.
-//! - Otherwise (no rule matched, only hints matched, or two reasons tie) the
-//!   model is asked. When its most probable class is a reason of the taxonomy with probability
-//!   at least the threshold, that reason becomes the primary one (the row's source is
-//!   [`Source::Model`]), keeping the rules' other reasons if they include it; confidence is that
-//!   probability. Below the threshold, or when its best class is `unclassified`, the model does
-//!   not guess: the rules' outcome stands, and its confidence is the model's probability of it
-//!   (of the primary reason, or of `unclassified` for an unclassified row).
+//! - When no rule matched or two reasons tie, the model decides: when its most probable class
+//!   is a reason of the taxonomy with probability at least the threshold, that reason becomes
+//!   the primary one (the row's source is [`Source::Model`]), keeping the rules' other reasons
+//!   if they include it; confidence is that probability. Below the threshold, or when its best
+//!   class is `unclassified`, it does not guess: the rules' outcome stands.
+//! - When only hints matched, the hint stands and the model only gives its confidence. Letting
+//!   the model overrule hints was tried: with the model trained on the real corpus' train split
+//!   it cost `fixtures/corpus/holdout.csv` 0.905 -> 0.737 accuracy (switches and circumstances
+//!   are hints there, and the model, trained mostly on dissatisfaction, outvoted them) for a
+//!   dev-split gain of 0.005.
+//! - A row the model is asked about and does not decide gets as confidence the model's
+//!   probability of its outcome (of the primary reason, or of `unclassified` when unclassified).
 //! - Rows decided by a code have confidence 1; no-answer and involuntary rows have none.
 
 use std::sync::Arc;
@@ -22,6 +27,19 @@ use crate::taxonomy::Taxonomy;
 /// The default probability the model needs to decide a row; rows with a confidence below it
 /// are counted as low-confidence by `analyze`.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// How sure the rules are of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    /// A phrase or regex decides, and no other reason ties with it.
+    Confident,
+    /// Only hints matched (and none ties with another reason).
+    Hint,
+    /// Two reasons tie: the same word, as long, the same priority.
+    Tied,
+    /// Nothing matched.
+    Silent,
+}
 
 /// A model attached to a classifier: its classes mapped to the taxonomy's reasons.
 #[derive(Debug, Clone)]
@@ -41,6 +59,8 @@ pub struct OpinionScratch {
     pub(super) confidence: Option<f32>,
     /// Whether the model was asked about the last row (not cached between rows).
     pub(super) asked: bool,
+    /// Whether only hints matched the last row (the model gave its confidence only).
+    hint: bool,
 }
 
 /// What the model says of one answer, for `churn explain`.
@@ -109,12 +129,17 @@ impl Classifier {
         scratch.opinion.asked
     }
 
-    /// Whether the rules fired with confidence: a primary match that is not a hint, and no
-    /// match of another reason tied with it.
-    fn rules_confident(&self, trace: &Trace) -> bool {
+    /// Whether the model was asked only for its confidence about the row last classified with
+    /// `scratch` (only hints matched, and a hint stands).
+    pub fn model_confidence_only(&self, scratch: &Scratch) -> bool {
+        scratch.opinion.asked && scratch.opinion.hint
+    }
+
+    /// How sure the rules are of a traced answer.
+    fn rules_state(&self, trace: &Trace) -> Rules {
         let mut counting = trace.matches.iter().filter(|m| m.counts());
         let Some(primary) = counting.next() else {
-            return false;
+            return Rules::Silent;
         };
         // A tie the taxonomy settles (a longer match, a higher priority) is no split.
         let tied = |m: &super::RuleMatch| {
@@ -123,7 +148,13 @@ impl Classifier {
                 && m.reason != primary.reason
                 && self.priority[m.reason] == self.priority[primary.reason]
         };
-        !primary.weak && !counting.any(tied)
+        if counting.any(tied) {
+            Rules::Tied
+        } else if primary.weak {
+            Rules::Hint
+        } else {
+            Rules::Confident
+        }
     }
 
     /// The outcome after the second opinion, from the rules' outcome of the answer just traced
@@ -137,17 +168,22 @@ impl Classifier {
         let Scratch { trace, opinion, .. } = scratch;
         opinion.confidence = None;
         opinion.asked = false;
+        opinion.hint = false;
         let tag = match rules {
             Outcome::NoAnswer | Outcome::Involuntary => return rules,
             Outcome::Tagged(tag) => Some(tag),
             Outcome::Unclassified => None,
         };
-        let confident = tag.is_some() && self.rules_confident(trace);
-        let Some(a) = self.model.as_ref().filter(|_| !confident) else {
+        let state = match tag {
+            Some(_) => self.rules_state(trace),
+            None => Rules::Silent,
+        };
+        let Some(a) = self.model.as_ref().filter(|_| state != Rules::Confident) else {
             opinion.confidence = tag.map(|_| 1.0);
             return rules;
         };
         opinion.asked = true;
+        opinion.hint = state == Rules::Hint;
         let p = a.model.predict(
             &trace.normalized,
             self.fold_accents,
@@ -155,7 +191,8 @@ impl Classifier {
             &mut opinion.model,
         );
         let top = argmax(p);
-        if let Some(reason) = a.reason_of[top].filter(|_| p[top] >= a.threshold) {
+        let decides = state != Rules::Hint && p[top] >= a.threshold;
+        if let Some(reason) = a.reason_of[top].filter(|_| decides) {
             opinion.confidence = Some(p[top] as f32);
             let reasons = match tag {
                 Some(t) if t.reasons.contains(reason) => t.reasons,
@@ -165,6 +202,7 @@ impl Classifier {
                 primary: reason,
                 reasons,
                 source: Source::Model,
+                conflict: None,
             });
         }
         let of = |want: Option<usize>| -> f64 {
@@ -285,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn the_model_fills_silence_and_overrules_hints_and_ties() {
+    fn the_model_fills_silence_and_settles_ties_but_hints_stand() {
         let t = taxonomy();
         let c = classifier(&t, 0.5);
         let (o, conf) = run(&c, "zorblax");
@@ -295,12 +333,14 @@ mod tests {
             ("moved", Source::Model)
         );
         assert!(conf.unwrap() >= 0.5, "{conf:?}");
-        // Only a hint of `died` matched: the model decides.
-        let tag = tagged(run(&c, "zorblax blorp").0);
+        // Only a hint of `died` matched: it stands, with the model's (low) probability of it.
+        let (o, conf) = run(&c, "zorblax blorp");
+        let tag = tagged(o);
         assert_eq!(
             (t.reasons[tag.primary].id.as_str(), tag.source),
-            ("moved", Source::Model)
+            ("died", Source::Hint)
         );
+        assert!(conf.unwrap() < 0.5, "{conf:?}");
         // `died` and `moved` tie on "snarf" (same word, same length, same priority): the model
         // picks among them and both stay stated.
         let tag = tagged(run(&c, "snarf zorblax").0);
@@ -330,12 +370,6 @@ mod tests {
         assert!(
             conf < 0.5,
             "the model's probability of unclassified: {conf}"
-        );
-        // A hint stands when the model is unsure, with the model's probability of it.
-        let tag = tagged(run(&c, "zorblax blorp").0);
-        assert_eq!(
-            (t.reasons[tag.primary].id.as_str(), tag.source),
-            ("died", Source::Text)
         );
         // The model's best class is `unclassified`: no tag, however sure it is.
         let c = classifier(&t, 0.5);

@@ -2,14 +2,22 @@
 //! a one-word answer, a form's preset text) costs a hash and a comparison, not a second
 //! classification. Bounded: a fixed table of slots, each holding the last answer that hashed to
 //! it, and a bounded buffer of their texts, emptied when full. It only saves work: what it
-//! gives back is what classifying the answer again would give (the outcome and its confidence).
+//! gives back is what classifying the answer again would give (what the rules say, the outcome
+//! after the learned model, and its confidence).
 
 use std::hash::BuildHasher;
 
 use super::Outcome;
 
-/// An outcome and its confidence.
-pub type Scored = (Outcome, Option<f32>);
+/// What became of an answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// The rules' outcome (codes are reconciled with it).
+    pub rules: Outcome,
+    /// The outcome after the learned model's second opinion.
+    pub outcome: Outcome,
+    pub confidence: Option<f32>,
+}
 
 /// Slots in the table (a power of two).
 const SLOTS: usize = 1 << 13;
@@ -24,16 +32,18 @@ struct Slot {
     hash: u64,
     start: u32,
     len: u32,
-    outcome: Outcome,
-    confidence: Option<f32>,
+    scored: Scored,
 }
 
 const EMPTY: Slot = Slot {
     hash: 0,
     start: 0,
     len: 0,
-    outcome: Outcome::NoAnswer,
-    confidence: None,
+    scored: Scored {
+        rules: Outcome::NoAnswer,
+        outcome: Outcome::NoAnswer,
+        confidence: None,
+    },
 };
 
 #[derive(Debug, Default)]
@@ -43,8 +53,7 @@ pub struct Recent {
 }
 
 impl Recent {
-    /// The outcome of `answer` and its confidence: remembered, or from `classify` (and then
-    /// remembered).
+    /// What became of `answer`: remembered, or from `classify` (and then remembered).
     pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Scored) -> Scored {
         if answer.len() > LONGEST {
             return classify();
@@ -59,7 +68,7 @@ impl Recent {
             && &self.text[slot.start as usize..(slot.start + slot.len) as usize]
                 == answer.as_bytes()
         {
-            return (slot.outcome, slot.confidence);
+            return slot.scored;
         }
         let scored = classify();
         if self.text.len() + answer.len() > TEXT_LIMIT {
@@ -70,8 +79,7 @@ impl Recent {
             hash,
             start: self.text.len() as u32,
             len: answer.len() as u32,
-            outcome: scored.0,
-            confidence: scored.1,
+            scored,
         };
         self.text.extend_from_slice(answer.as_bytes());
         scored
@@ -90,9 +98,13 @@ mod tests {
             recent
                 .get_or(answer, || {
                     calls += 1;
-                    (outcome, Some(0.5))
+                    Scored {
+                        rules: outcome,
+                        outcome,
+                        confidence: Some(0.5),
+                    }
                 })
-                .0
+                .outcome
         };
         assert_eq!(
             get(&mut recent, "too pricey", Outcome::Unclassified),

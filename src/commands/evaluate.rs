@@ -34,6 +34,24 @@ pub struct Evaluation {
     /// Rows where the tagging disagrees with the label, in file order.
     pub misclassified: Vec<Miss>,
     pub thresholds: Thresholds,
+    /// With `--by COL`: the scores of each value of the column, by value; else null.
+    pub groups: Option<Groups>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Groups {
+    pub column: String,
+    pub groups: Vec<GroupRow>,
+}
+
+/// The scores of the rows with one value of the `--by` column.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    pub value: String,
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub kappa: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,7 +151,9 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let options = ColumnOptions {
         reason_col: args.columns.reason_col.clone(),
         code_cols: args.columns.code_col.clone(),
-        extra: vec![("--truth-col", args.truth_col.clone())],
+        extra: std::iter::once(("--truth-col", args.truth_col.clone()))
+            .chain(args.by.clone().map(|c| ("--by", c)))
+            .collect(),
         find_date: false,
         ..ColumnOptions::default()
     };
@@ -170,6 +190,10 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let used: Vec<usize> = (0..names.len())
         .filter(|&k| a.scores.iter().any(|s| s.label == k))
         .collect();
+    let groups = args.by.as_ref().map(|_| Groups {
+        column: loaded.extra_columns[1].clone(),
+        groups: group_scores(&loaded.extra_cells(1), &truth, &predicted, names.len()),
+    });
     let passed = args.min_macro_f1.is_none_or(|m| a.macro_f1 >= m)
         && args.min_kappa.is_none_or(|m| a.kappa >= m);
     Ok(Evaluation {
@@ -207,7 +231,36 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
             min_kappa: args.min_kappa,
             passed,
         },
+        groups,
     })
+}
+
+/// Accuracy, macro-F1 and kappa of the rows of each value of `values` (blank cells are the
+/// value ""), ordered by value.
+fn group_scores(
+    values: &[Option<&str>],
+    truth: &[usize],
+    predicted: &[usize],
+    labels: usize,
+) -> Vec<GroupRow> {
+    let mut rows: std::collections::BTreeMap<&str, (Vec<usize>, Vec<usize>)> = Default::default();
+    for ((value, &t), &p) in values.iter().zip(truth).zip(predicted) {
+        let slot = rows.entry(value.unwrap_or("").trim()).or_default();
+        slot.0.push(t);
+        slot.1.push(p);
+    }
+    rows.into_iter()
+        .map(|(value, (t, p))| {
+            let a = agreement(&t, &p, labels);
+            GroupRow {
+                value: value.to_string(),
+                rows: a.n,
+                accuracy: round(a.accuracy),
+                macro_f1: round(a.macro_f1),
+                kappa: round(a.kappa),
+            }
+        })
+        .collect()
 }
 
 /// Run `churn evaluate`; returns whether the thresholds (if any) were met.

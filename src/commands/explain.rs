@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::classify::{CodeLookup, Outcome, RuleKind, Source};
+use crate::classify::{CodeLookup, Outcome, RuleKind, Source, Tag};
 use crate::cli::ExplainArgs;
 use crate::config::Config;
 use crate::render::{explanation, Format};
@@ -29,9 +29,11 @@ pub struct Explained {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelInfo {
-    /// Whether the model was asked: the rules were silent, matched only hints, or named two
-    /// reasons at the same word.
+    /// Whether the model was asked: the rules were silent, matched only hints, or two reasons
+    /// tied.
     pub asked: bool,
+    /// Whether it was asked only for its confidence (only hints matched: the hint stands).
+    pub confidence_only: bool,
     /// Whether it decided the row (asked, and its best class a reason at or above the
     /// threshold).
     pub decided: bool,
@@ -67,6 +69,7 @@ fn model_info(
         let mut scratch = crate::classify::Scratch::new();
         let outcome = classifier.classify(Some(&args.text), lookup, &mut scratch);
         let asked = classifier.model_asked(&scratch);
+        let confidence_only = classifier.model_confidence_only(&scratch);
         let confidence = classifier
             .confidence(&scratch)
             .map(|c| round3(f64::from(c)));
@@ -75,6 +78,7 @@ fn model_info(
             .model_view(&args.text, decided)
             .map(|v| ModelInfo {
                 asked,
+                confidence_only,
                 decided,
                 threshold: v.threshold,
                 top: v.top,
@@ -185,11 +189,12 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
-            let why = tagged_why(args.code.as_deref(), lookup, tag.source, &counting, &reasons, &id(tag.primary));
-            let source = match (args.code.as_ref(), lookup) {
-                (Some(_), CodeLookup::Reason(_)) => "code",
-                _ if tag.source == Source::Model => "model",
-                _ => "text",
+            let why = tagged_why(args.code.as_deref(), lookup, tag, &counting, &reasons, &id);
+            let source = match tag.source {
+                Source::Code => "code",
+                Source::Refined => "code refined by text",
+                Source::Text | Source::Hint => "text",
+                Source::Model => "model",
             };
             ("tagged", Some(id(tag.primary)), reasons, Some(source), why)
         }
@@ -278,26 +283,36 @@ fn match_info(m: &crate::classify::ExplainedMatch, reason: &str) -> MatchInfo {
 fn tagged_why(
     code: Option<&str>,
     lookup: CodeLookup,
-    source: Source,
+    tag: Tag,
     counting: &[&MatchInfo],
     reasons: &[String],
-    primary: &str,
+    id: &dyn Fn(usize) -> String,
 ) -> String {
-    match (code, lookup) {
-        (Some(c), CodeLookup::Reason(_)) => {
-            format!(
-                "the code `{c}` names `{}`; a code wins over the text",
-                primary
-            )
-        }
-        _ if source == Source::Model || counting.is_empty() => format!(
+    match (code, lookup, tag.source) {
+        (Some(c), CodeLookup::Reason(coded), Source::Refined) => format!(
+            "the code `{c}` names `{}`, and the text states `{}`, a reason it may be refined to",
+            id(coded),
+            id(tag.primary)
+        ),
+        (Some(c), CodeLookup::Reason(_), _) => match tag.conflict {
+            Some(text) => format!(
+                "the code `{c}` names `{}` and the text states `{}`: they disagree; the code is counted and the row is reported as a conflict",
+                id(tag.primary),
+                id(usize::from(text))
+            ),
+            None => format!(
+                "the code `{c}` names `{}`; the text does not state another reason",
+                id(tag.primary)
+            ),
+        },
+        _ if tag.source == Source::Model || counting.is_empty() => format!(
             "the rules {}, so the learned model decided: `{}`",
             if counting.is_empty() {
                 "matched nothing"
             } else {
                 "matched only hints, or two reasons tied"
             },
-            primary
+            id(tag.primary)
         ),
         _ => {
             let first = counting[0];

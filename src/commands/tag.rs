@@ -101,7 +101,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         };
         let (status, reasons, evidence) = match outcome {
             Outcome::Tagged(tag) => {
-                let found = evidence_of(&classifier, &scratch, tag, code());
+                let found = evidence_of(&classifier, &scratch, tag, code(), &reason_ids);
                 let reasons = found.iter().map(|(r, _)| reason_ids[*r]).collect();
                 let evidence = found.into_iter().map(|(_, e)| e).collect();
                 (Status::Tagged, reasons, evidence)
@@ -133,16 +133,37 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Per reason of a tagged row, what tagged it: the code that decided it, the model, or the
-/// rules' matched words.
+/// Per reason of a tagged row, what tagged it: the code that decided it (and what the text
+/// says where they disagree), a code refined by the text, the model, or the rules' words.
 fn evidence_of(
     classifier: &Classifier,
     scratch: &Scratch,
     tag: Tag,
     code: Option<&&str>,
+    reason_ids: &[&str],
 ) -> Vec<(usize, String)> {
+    let text_said = |reason: usize| {
+        classifier
+            .evidence(scratch)
+            .into_iter()
+            .find(|(r, _)| *r == reason)
+            .map_or(String::new(), |(_, e)| e.to_string())
+    };
     match (tag.source, code) {
-        (Source::Code, Some(c)) => vec![(tag.primary, format!("code:{}", c.trim()))],
+        (Source::Code, Some(c)) => {
+            let disagree = tag.conflict.map_or(String::new(), |r| {
+                let r = usize::from(r);
+                format!(" (the text says {}: {})", reason_ids[r], text_said(r))
+            });
+            vec![(tag.primary, format!("code:{}{disagree}", c.trim()))]
+        }
+        (Source::Refined, Some(c)) => {
+            let words = text_said(tag.primary);
+            vec![(
+                tag.primary,
+                format!("code:{} refined by text:{words}", c.trim()),
+            )]
+        }
         (Source::Model, _) => model_evidence(classifier, scratch, tag),
         _ => classifier
             .evidence(scratch)

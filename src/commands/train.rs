@@ -111,8 +111,9 @@ pub fn render(s: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "features kept: {} (each seen in at least 2 answers)",
-        s.features
+        "features kept: {} (each seen in at least 2 answers; at most {})",
+        s.features,
+        train::Options::default().max_features
     )?;
     writeln!(out, "training accuracy: {:.3}", s.accuracy)?;
     writeln!(out, "model: {}", crate::text::size(s.bytes as u64))
@@ -135,8 +136,9 @@ pub fn run(
 mod tests {
     use super::*;
 
-    /// The training file and truth column named at the top of `scripts/train-model.sh`.
-    fn script_settings() -> (String, String) {
+    /// The training file, truth column and filter named at the top of
+    /// `scripts/train-model.sh`.
+    fn script_settings() -> (String, String, String) {
         let script = std::fs::read_to_string("scripts/train-model.sh").unwrap();
         let value = |name: &str| {
             script
@@ -146,17 +148,23 @@ mod tests {
                 .trim_matches('"')
                 .to_string()
         };
-        (value("TRAIN"), value("TRUTH_COL"))
+        (value("TRAIN"), value("TRUTH_COL"), value("WHERE"))
     }
 
     /// The committed built-in model is what the script's training gives, byte for byte: if
     /// this fails, run `scripts/train-model.sh` and commit `src/model/builtin.bin`.
     #[test]
     fn the_builtin_model_rebuilds_byte_for_byte() {
-        let (file, truth_col) = script_settings();
+        let (file, truth_col, filter) = script_settings();
+        let mut input = crate::cli::InputArgs::default();
+        if !filter.is_empty() {
+            input
+                .filters
+                .push(crate::input::filter::parse(&filter).unwrap());
+        }
         let args = TrainArgs {
             files: vec![file],
-            input: crate::cli::InputArgs::default(),
+            input,
             truth_col,
             columns: crate::cli::ColumnArgs::default(),
         };

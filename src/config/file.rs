@@ -118,6 +118,8 @@ pub struct ReasonFile {
     pub hints: BTreeMap<String, Vec<Spanned<String>>>,
     #[serde(default)]
     pub regex: Vec<Spanned<String>>,
+    /// Reasons the text may refine a code of this reason to (replaces the built-in list).
+    pub refined_by: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -255,8 +255,8 @@ fn phrases_of(
                 owner,
                 format!(
                     "`{}`: unknown language `{lang}` in {what}; use an ISO 639-1 code with a \
-                     Snowball stemmer (en nl de fr es ru da fi hu it no pt ro sv tr el ar ta) \
-                     or `any`",
+                     Snowball stemmer (en nl de fr es ru da fi hu it no pt ro sv tr el ar ta), \
+                     `pl` (no stemmer: exact words and `word*` prefixes) or `any`",
                     owner.get_ref()
                 ),
             );
@@ -338,6 +338,10 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
             }
         }
         let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
+        let refined_by: Option<Vec<String>> = r
+            .refined_by
+            .as_ref()
+            .map(|list| list.iter().map(|s| s.get_ref().clone()).collect());
         match index.get(&id).copied() {
             Some(i) => {
                 let existing = &mut t.reasons[i];
@@ -352,6 +356,9 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                 }
                 if let Some(c) = r.controllable {
                     existing.controllable = c;
+                }
+                if let Some(list) = refined_by {
+                    existing.refined_by = list;
                 }
                 if r.replace_rules {
                     existing.phrases.clear();
@@ -373,6 +380,7 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                     phrases,
                     hints,
                     regex,
+                    refined_by: refined_by.unwrap_or_default(),
                 });
             }
         }
@@ -814,6 +822,25 @@ fn code_places(file: &File) -> HashMap<(&str, String), &Spanned<String>> {
     places
 }
 
+/// Every `refined_by` entry of the file names a reason, and not its own.
+fn refinements_name_reasons(reader: &mut Reader, reason_ids: &HashSet<&str>, file: &File) {
+    for r in &file.reason {
+        for target in r.refined_by.iter().flatten() {
+            let id = target.get_ref();
+            if !reason_ids.contains(id.as_str()) {
+                let msg = format!(
+                    "reason `{}`: refined_by names unknown reason `{id}`; name a reason of the taxonomy",
+                    r.id.get_ref()
+                );
+                reader.error(target, msg);
+            } else if id == r.id.get_ref() {
+                let msg = format!("reason `{id}`: refined_by names the reason itself; drop it");
+                reader.error(target, msg);
+            }
+        }
+    }
+}
+
 /// Checks on the merged configuration.
 fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, file: &File) {
     let t = &config.taxonomy;
@@ -837,6 +864,7 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             }
         }
     }
+    refinements_name_reasons(reader, &reason_ids, file);
     // A phrase in two reasons.
     let mut first_owner: HashMap<String, (usize, String)> = HashMap::new();
     for (i, r) in t.reasons.iter().enumerate() {

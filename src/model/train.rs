@@ -16,6 +16,10 @@ use crate::classify::{answer_prefix, normalize_into, Normalized};
 pub struct Options {
     /// A feature is kept when at least this many answers have it.
     pub min_count: usize,
+    /// At most this many features are kept, those in the most answers (ties by key): the
+    /// model stays under 2 MiB (the real corpus' 1,914 training answers have 80,667 features
+    /// seen twice, 3.3 MiB of model).
+    pub max_features: usize,
     pub epochs: usize,
     pub learning_rate: f64,
     pub momentum: f64,
@@ -29,6 +33,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             min_count: 2,
+            max_features: 40_000,
             epochs: 300,
             learning_rate: 1.0,
             momentum: 0.9,
@@ -93,7 +98,7 @@ pub fn train(
             n
         })
         .collect();
-    let keys = kept_keys(&normalized, options.min_count);
+    let keys = kept_keys(&normalized, options.min_count, options.max_features);
     let (k, f) = (labels.len(), keys.len());
     // A model with zero weights: its table maps keys to features exactly as inference will.
     let blank = Model::new(labels, fold_accents, keys, vec![0.0; f * k], vec![0.0; k])
@@ -197,8 +202,9 @@ fn descend(
     (w, b)
 }
 
-/// Feature keys found in at least `min_count` answers, sorted.
-fn kept_keys(normalized: &[Normalized], min_count: usize) -> Vec<String> {
+/// Feature keys found in at least `min_count` answers, at most `max` of them (those in the most
+/// answers, ties by key), sorted.
+fn kept_keys(normalized: &[Normalized], min_count: usize, max: usize) -> Vec<String> {
     let mut count: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
     let mut buf = KeyBuf::default();
     let mut seen: Vec<Vec<u8>> = Vec::new();
@@ -211,9 +217,16 @@ fn kept_keys(normalized: &[Normalized], min_count: usize) -> Vec<String> {
             *count.entry(key).or_default() += 1;
         }
     }
-    count
+    let mut kept: Vec<(Vec<u8>, usize)> = count
         .into_iter()
         .filter(|(_, c)| *c >= min_count.max(1))
+        .collect();
+    if kept.len() > max {
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        kept.truncate(max);
+        kept.sort_unstable();
+    }
+    kept.into_iter()
         .filter_map(|(key, _)| String::from_utf8(key).ok())
         .collect()
 }
@@ -264,6 +277,18 @@ mod tests {
         let a = train(labels(), &examples(), true, Options::default()).unwrap();
         let b = train(labels(), &examples(), true, Options::default()).unwrap();
         assert_eq!(a.model.to_bytes(), b.model.to_bytes());
+    }
+
+    #[test]
+    fn at_most_max_features_are_kept_the_most_common_first() {
+        let options = Options {
+            max_features: 3,
+            ..Options::default()
+        };
+        let t = train(labels(), &examples(), true, options).unwrap();
+        // Three kept, in key order.
+        assert_eq!(t.model.keys.len(), 3);
+        assert!(t.model.keys.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

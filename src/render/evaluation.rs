@@ -75,6 +75,27 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
         }
     }
     writeln!(out, "{m}")?;
+    if let Some(g) = &e.groups {
+        writeln!(out)?;
+        writeln!(out, "By `{}`:", shown(&g.column))?;
+        let mut t = table();
+        t.set_header(["value", "rows", "accuracy", "macro-F1", "kappa"]);
+        for r in &g.groups {
+            t.add_row(vec![
+                shown(&r.value).to_string(),
+                r.rows.to_string(),
+                format!("{:.3}", r.accuracy),
+                format!("{:.3}", r.macro_f1),
+                crate::text::fixed(r.kappa, 3),
+            ]);
+        }
+        for i in 1..=4 {
+            if let Some(c) = t.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{t}")?;
+    }
     if !e.misclassified.is_empty() {
         writeln!(out)?;
         writeln!(

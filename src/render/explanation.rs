@@ -95,10 +95,11 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
 
 /// The learned model's view: its probabilities and the features behind its choice.
 fn model(m: &ModelInfo, out: &mut dyn Write) -> io::Result<()> {
-    let role = match (m.asked, m.decided) {
-        (_, true) => "decided the row",
-        (true, false) => "asked, but below the threshold or unsure: the rules' outcome stands",
-        (false, _) => "not asked: the rules decided with confidence",
+    let role = match (m.asked, m.decided, m.confidence_only) {
+        (_, true, _) => "decided the row",
+        (true, false, true) => "asked for its confidence only: a hint decides",
+        (true, false, false) => "not sure enough to decide: the rules' outcome stands",
+        (false, _, _) => "not asked: the rules decided with confidence",
     };
     writeln!(out, "model:       {role} (threshold {:.2})", m.threshold)?;
     let shown_p: Vec<String> = m

@@ -273,6 +273,71 @@ impl Table {
 }
 
 impl Table {
+    /// What the codes decided: rows tagged from codes, refined by the text, unknown codes, and
+    /// rows whose code and text disagree.
+    fn codes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let r = &report.rows;
+        let from_code: usize = report.reasons.iter().map(|x| x.from_code).sum();
+        if from_code + r.refined_by_text > 0 {
+            let refined = if r.refined_by_text > 0 {
+                format!(", {} from codes refined by the text", r.refined_by_text)
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "{} tagged from codes{refined}, {} from the text",
+                from_code,
+                r.tagged - from_code - r.refined_by_text
+            )?;
+        }
+        if r.code_text_conflicts > 0 {
+            let pairs: Vec<String> = report
+                .code_text_conflicts
+                .iter()
+                .take(5)
+                .map(|c| {
+                    format!(
+                        "code {} / text {} ({})",
+                        c.code_reason, c.text_reason, c.count
+                    )
+                })
+                .collect();
+            let more = report.code_text_conflicts.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "Code and text disagree on {} (the code is counted; `churn tag` shows each): {}{more}",
+                plural(r.code_text_conflicts, "row", "rows"),
+                pairs.join(", ")
+            )?;
+        }
+        if !report.unknown_codes.is_empty() {
+            let shown: Vec<String> = report
+                .unknown_codes
+                .iter()
+                .take(5)
+                .map(|c| format!("`{}` ({})", shown(&c.value), c.count))
+                .collect();
+            let more = report.unknown_codes.len().saturating_sub(5);
+            writeln!(
+                out,
+                "Unknown codes, read from the text instead: {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        Ok(())
+    }
+
     /// The test against the benchmark, what the arrows mean, the bucket table when the
     /// benchmark groups reasons, the controllable rollup, segments and periods.
     fn statistics(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -566,34 +631,7 @@ impl Render for Table {
                 ))
             )?;
         }
-        let from_code: usize = report.reasons.iter().map(|x| x.from_code).sum();
-        if from_code > 0 {
-            writeln!(
-                out,
-                "{} tagged from codes, {} from the text",
-                from_code,
-                r.tagged - from_code
-            )?;
-        }
-        if !report.unknown_codes.is_empty() {
-            let shown: Vec<String> = report
-                .unknown_codes
-                .iter()
-                .take(5)
-                .map(|c| format!("`{}` ({})", shown(&c.value), c.count))
-                .collect();
-            let more = report.unknown_codes.len().saturating_sub(5);
-            writeln!(
-                out,
-                "Unknown codes, read from the text instead: {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            )?;
-        }
+        self.codes(report, out)?;
         writeln!(out)?;
 
         if r.tagged == 0 {
@@ -640,7 +678,7 @@ impl Render for Table {
                 out,
                 "{}",
                 self.dim(&format!(
-                    "{} {} a confidence below the model's threshold (tagged by a hint or split rules the model could not settle, or unclassified); `churn tag` shows each row's churn_confidence.",
+                    "{} {} a confidence below the model's threshold (tagged by a hint the model doubts or by tied rules it could not settle, or unclassified); `churn tag` shows each row's churn_confidence.",
                     plural(low, "row", "rows"),
                     noun(low, "has", "have")
                 ))

@@ -22,6 +22,10 @@ pub struct Reason {
     pub hints: Vec<Phrase>,
     /// Regular expressions matched against the normalized answer.
     pub regex: Vec<String>,
+    /// Reasons (ids) more specific than this one that the text may refine a code to: a code
+    /// that names `better_product` and an answer that says a friend recommended the other
+    /// provider is `friend_referral`. Any other reason the text states disagrees with the code.
+    pub refined_by: Vec<String>,
 }
 
 /// One phrase (or word list entry) in a language.
@@ -117,7 +121,7 @@ mod tests {
     use super::*;
 
     /// The languages the built-in rules cover.
-    const LANGUAGES: [&str; 6] = ["en", "nl", "de", "fr", "es", "ru"];
+    const LANGUAGES: [&str; 10] = ["en", "nl", "de", "fr", "es", "ru", "it", "pt", "pl", "sv"];
 
     #[test]
     fn builtin_has_the_six_classic_reasons_in_order() {

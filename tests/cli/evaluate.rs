@@ -119,3 +119,48 @@ fn unknown_or_blank_labels_name_the_line_and_column() {
     .unwrap();
     assert!(err.contains("--truth-col: no column `label`"), "{err}");
 }
+
+/// `--by COL` scores each value of a column on its own: every row in exactly one group, and a
+/// group's scores are those of evaluating its rows alone.
+#[test]
+fn by_scores_each_value_of_a_column() {
+    let file = "fixtures/corpus/labelled.csv";
+    let v = json_of(&["evaluate", file, "--truth-col", "truth", "--by", "lang"]);
+    let groups = v["groups"]["groups"].as_array().unwrap();
+    let values: Vec<&str> = groups
+        .iter()
+        .map(|g| g["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["de", "en", "es", "fr", "nl", "ru"]);
+    let rows: u64 = groups.iter().map(|g| g["rows"].as_u64().unwrap()).sum();
+    assert_eq!(rows, v["rows"].as_u64().unwrap());
+    let alone = json_of(&[
+        "evaluate",
+        file,
+        "--truth-col",
+        "truth",
+        "--where",
+        "lang=de",
+    ]);
+    assert_eq!(groups[0]["macro_f1"], alone["macro_f1"]);
+    assert_eq!(groups[0]["kappa"], alone["kappa"]);
+    let plain = json_of(&["evaluate", file, "--truth-col", "truth"]);
+    assert!(plain["groups"].is_null());
+}
+
+/// The real-text corpus is what its parts give: every row has a known label, a source named in
+/// its part's provenance file, a text found in no other row, and the split its id fixes.
+#[test]
+fn the_real_corpus_is_built_from_its_parts() {
+    let out = std::process::Command::new("python3")
+        .arg("fixtures/corpus/real/build.py")
+        .arg("--check")
+        .current_dir(root())
+        .output()
+        .expect("python3 runs the corpus check");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -9,6 +9,7 @@ mod evaluate;
 mod formats;
 mod hostile;
 mod input;
+mod languages;
 mod limits;
 mod model;
 mod output;

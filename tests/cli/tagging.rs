@@ -2,7 +2,7 @@
 //! languages, several reasons per answer, involuntary churn, `explain` and
 //! `--show-unclassified`.
 
-use crate::{json_of, stdout_of, stdout_with};
+use crate::{churn, json_of, stdout_of, stdout_with, temp_file};
 
 /// The outcome of `churn explain TEXT` (with optional extra args): `(kind, reason)`.
 fn tag_with(args: &[&str], text: &str) -> (String, Option<String>) {
@@ -248,7 +248,8 @@ fn failed_payments_are_involuntary_and_outside_the_shares() {
     let v = json_of(&["analyze", file]);
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "filtered_out": 0, "multi_reason": 0, "low_confidence": 0})
+        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "filtered_out": 0, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "low_confidence": 0})
     );
     let share_sum: f64 = v["reasons"]
         .as_array()
@@ -318,4 +319,84 @@ fn show_unclassified_lists_the_most_common_answers() {
 #[test]
 fn an_answer_with_no_rule_is_unclassified_not_forced_into_a_reason() {
     assert!(stdout_with(&["explain", "personal reasons"], 0).contains("unclassified"));
+}
+
+/// A code sets the reason; a text that states a reason the code's may be refined to refines it
+/// (`switched_service` + a friend's recommendation is `friend_referral`, `unused` + a closed
+/// business is `died`); a text that states another reason by a phrase is a conflict: the code is
+/// counted and the conflict reported. A hint alone ("some support") does not disagree.
+#[test]
+fn codes_and_text_are_reconciled_and_conflicts_reported() {
+    let file = "fixtures/stripe/code_and_text.csv";
+    let v = json_of(&["analyze", file]);
+    assert_eq!(v["rows"]["refined_by_text"], 2);
+    assert_eq!(v["rows"]["code_text_conflicts"], 1);
+    assert_eq!(
+        v["code_text_conflicts"],
+        serde_json::json!([{"code_reason": "dissatisfaction", "text_reason": "indifference", "count": 1}])
+    );
+    let count = |id: &str| {
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["count"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(
+        [
+            count("died"),
+            count("friend_referral"),
+            count("better_product")
+        ],
+        [1.0, 1.0, 1.0]
+    );
+    assert_eq!(
+        count("dissatisfaction"),
+        3.0,
+        "the code is counted in a conflict"
+    );
+    let tagged = String::from_utf8(stdout_of(&["tag", file])).unwrap();
+    assert!(
+        tagged.contains(
+            "friend_referral,tagged,code:switched_service refined by text:friend recommended"
+        ) && tagged.contains("code:too_expensive (the text says indifference: never answered)"),
+        "{tagged}"
+    );
+    let table = String::from_utf8(stdout_of(&["analyze", file])).unwrap();
+    assert!(
+        table.contains("2 from codes refined by the text")
+            && table.contains("Code and text disagree on 1 row"),
+        "{table}"
+    );
+    let why = String::from_utf8(stdout_of(&[
+        "explain",
+        "support never answered",
+        "--code",
+        "too_expensive",
+    ]))
+    .unwrap();
+    assert!(why.contains("they disagree"), "{why}");
+}
+
+#[test]
+fn refined_by_must_name_another_reason() {
+    let (_dir, path) = temp_file(
+        "churn.toml",
+        "extends = \"builtin\"\n[[reason]]\nid = \"moved\"\nrefined_by = [\"nowhere\", \"moved\"]\n",
+    );
+    let out = churn()
+        .args(["taxonomy", "validate", "--config", &path])
+        .output()
+        .unwrap();
+    let err =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refined_by names unknown reason `nowhere`")
+            && err.contains("refined_by names the reason itself"),
+        "{err}"
+    );
 }
