@@ -906,14 +906,16 @@ impl Classifier {
 
     /// Classify a free-text answer.
     pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
-        self.classify_scored(text, scratch).outcome
+        let scored = self.classify_scored(text, scratch, true);
+        scored.outcome.unwrap_or(scored.rules)
     }
 
-    /// Classify a free-text answer by the rules, then ask the model if they are unsure.
-    fn classify_scored(&self, text: &str, scratch: &mut Scratch) -> recent::Scored {
+    /// Classify a free-text answer by the rules, then (with `ask`) ask the model if they are
+    /// unsure.
+    fn classify_scored(&self, text: &str, scratch: &mut Scratch, ask: bool) -> recent::Scored {
         self.trace(answer_prefix(text), scratch);
         let rules = self.outcome_of(&scratch.trace);
-        let outcome = self.second_opinion(rules, text, scratch);
+        let outcome = ask.then(|| self.second_opinion(rules, text, scratch));
         recent::Scored {
             rules,
             outcome,
@@ -960,13 +962,19 @@ impl Classifier {
             return Outcome::Involuntary;
         }
         let text = text.unwrap_or("");
+        // The model's opinion of a coded row's text is never used: not asked for.
+        let ask = !matches!(lookup, CodeLookup::Reason(_));
         let scored = if remember {
             let mut recent = std::mem::take(&mut scratch.recent);
-            let scored = recent.get_or(text, || self.classify_scored(text, scratch));
+            let scored = recent.get_or(
+                text,
+                |s| !ask || s.outcome.is_some(),
+                || self.classify_scored(text, scratch, ask),
+            );
             scratch.recent = recent;
             scored
         } else {
-            self.classify_scored(text, scratch)
+            self.classify_scored(text, scratch, ask)
         };
         scratch.opinion.confidence = scored.confidence;
         // A code is reconciled with what the rules say of the text, not the model.
@@ -974,7 +982,7 @@ impl Classifier {
             scratch.opinion.confidence = Some(1.0);
             return Outcome::Tagged(self.reconcile(reason, scored.rules));
         }
-        match (scored.outcome, lookup) {
+        match (scored.outcome.unwrap_or(scored.rules), lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
                 scratch.opinion.confidence = None;
                 Outcome::Unclassified

@@ -390,6 +390,11 @@ mod tests {
         assert_eq!(c.confidence(&s), None);
         c.classify(Some("n/a"), CodeLookup::Blank, &mut s);
         assert_eq!(c.confidence(&s), None);
+        // A text first met with a code (the model not asked), then without: the model decides.
+        let mut fresh = Scratch::new();
+        c.classify_remembered(Some("zorblax"), code, &mut fresh);
+        let again = c.classify_remembered(Some("zorblax"), CodeLookup::Blank, &mut fresh);
+        assert_eq!(tagged(again).source, Source::Model);
         let first = run(&c, "zorblax").1;
         for _ in 0..2 {
             c.classify_remembered(Some("zorblax"), CodeLookup::Blank, &mut s);

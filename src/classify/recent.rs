@@ -14,8 +14,9 @@ use super::Outcome;
 pub struct Scored {
     /// The rules' outcome (codes are reconciled with it).
     pub rules: Outcome,
-    /// The outcome after the learned model's second opinion.
-    pub outcome: Outcome,
+    /// The outcome after the learned model's second opinion (`None`: not asked for, the row
+    /// had a code).
+    pub outcome: Option<Outcome>,
     pub confidence: Option<f32>,
 }
 
@@ -41,7 +42,7 @@ const EMPTY: Slot = Slot {
     len: 0,
     scored: Scored {
         rules: Outcome::NoAnswer,
-        outcome: Outcome::NoAnswer,
+        outcome: None,
         confidence: None,
     },
 };
@@ -53,8 +54,14 @@ pub struct Recent {
 }
 
 impl Recent {
-    /// What became of `answer`: remembered, or from `classify` (and then remembered).
-    pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Scored) -> Scored {
+    /// What became of `answer`: remembered if `enough` says what is remembered will do, else
+    /// from `classify` (and then remembered).
+    pub fn get_or(
+        &mut self,
+        answer: &str,
+        enough: impl Fn(&Scored) -> bool,
+        classify: impl FnOnce() -> Scored,
+    ) -> Scored {
         if answer.len() > LONGEST {
             return classify();
         }
@@ -67,6 +74,7 @@ impl Recent {
         if slot.hash == hash
             && &self.text[slot.start as usize..(slot.start + slot.len) as usize]
                 == answer.as_bytes()
+            && enough(&slot.scored)
         {
             return slot.scored;
         }
@@ -96,15 +104,19 @@ mod tests {
         let mut calls = 0;
         let mut get = |recent: &mut Recent, answer: &str, outcome: Outcome| {
             recent
-                .get_or(answer, || {
-                    calls += 1;
-                    Scored {
-                        rules: outcome,
-                        outcome,
-                        confidence: Some(0.5),
-                    }
-                })
-                .outcome
+                .get_or(
+                    answer,
+                    |_| true,
+                    || {
+                        calls += 1;
+                        Scored {
+                            rules: outcome,
+                            outcome: None,
+                            confidence: Some(0.5),
+                        }
+                    },
+                )
+                .rules
         };
         assert_eq!(
             get(&mut recent, "too pricey", Outcome::Unclassified),
