@@ -197,6 +197,9 @@ pub struct Tally {
     pub filtered_out: usize,
     /// Tagged rows that state more than one reason.
     pub multi_reason: usize,
+    /// Rows whose confidence is below the model's threshold (`None` without a model); not part
+    /// of the accounting: they are also tagged or unclassified.
+    pub low_confidence: Option<usize>,
     /// Credit per reason, by taxonomy index, under the attribution mode.
     pub by_reason: Vec<f64>,
     /// Tagged rows whose reason came from a code, per reason.
@@ -338,6 +341,9 @@ pub fn merge(
         t.filtered_out += p.filtered_out;
         t.multi_reason += p.multi_reason;
         t.refined += p.refined;
+        if let Some(low) = p.low_confidence {
+            *t.low_confidence.get_or_insert(0) += low;
+        }
         for (a, b) in t.from_code.iter_mut().zip(&p.from_code) {
             *a += b;
         }
@@ -384,8 +390,10 @@ pub fn classify_answers(
     let mut t = Tally {
         from_code: vec![0; reasons],
         tags: Tags::with_capacity(answers.len()),
+        low_confidence: classifier.model().map(|_| 0),
         ..Tally::default()
     };
+    let threshold = classifier.threshold() as f32;
     for i in 0..answers.len() {
         let text = answers.text(i);
         t.read += 1;
@@ -403,6 +411,13 @@ pub fn classify_answers(
             Outcome::Tagged(tag) => Some(tag),
             _ => None,
         });
+        if let Some(low) = &mut t.low_confidence {
+            *low += usize::from(
+                classifier
+                    .confidence(scratch)
+                    .is_some_and(|c| c < threshold),
+            );
+        }
         match outcome {
             Outcome::Tagged(tag) => {
                 t.tagged += 1;
@@ -412,7 +427,7 @@ pub fn classify_answers(
                 match tag.source {
                     Source::Code => t.from_code[tag.primary] += 1,
                     Source::Refined => t.refined += 1,
-                    Source::Text | Source::Hint => {}
+                    Source::Text | Source::Hint | Source::Model => {}
                 }
                 if let Some(text) = tag.conflict {
                     *t.conflicts

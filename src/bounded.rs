@@ -13,9 +13,13 @@ pub const CONFIG_BYTES: u64 = 16 << 20;
 /// The most read of a baseline: the JSON of `churn analyze` is a few KiB.
 pub const BASELINE_BYTES: u64 = 64 << 20;
 
-/// The text of `path`, at most `cap` bytes. `what` names the file in messages ("config",
+/// The most read of a model file (`churn train`): a model of a few hundred thousand features is
+/// tens of MiB.
+pub const MODEL_BYTES: u64 = 256 << 20;
+
+/// The bytes of `path`, at most `cap`. `what` names the file in messages ("config",
 /// "baseline"); `hint` says what it should be.
-pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String> {
+pub fn read_bytes(path: &Path, cap: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
     let shown = path.display();
     let cannot = |e: std::io::Error| {
         let why = match e.kind() {
@@ -34,9 +38,18 @@ pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String
             crate::text::size(cap)
         );
     }
+    Ok(bytes)
+}
+
+/// The text of `path`, at most `cap` bytes (see [`read_bytes`]).
+pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String> {
+    let bytes = read_bytes(path, cap, what, hint)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        anyhow::anyhow!("{what} `{shown}` is not UTF-8 text (byte {at} is not); {hint}")
+        anyhow::anyhow!(
+            "{what} `{}` is not UTF-8 text (byte {at} is not); {hint}",
+            path.display()
+        )
     })
 }
 

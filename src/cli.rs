@@ -69,6 +69,10 @@ pub enum Command {
     /// Measure the tagging against a labelled export: accuracy, precision, recall and F1 per
     /// reason, macro-F1, Cohen's kappa and the confusion matrix.
     Evaluate(EvaluateArgs),
+    /// Train the learned second opinion on a labelled export and write the model (binary) to
+    /// `-o FILE`; a summary goes to stderr. Reference it from churn.toml: `[model] path =
+    /// "model.bin"`.
+    Train(TrainArgs),
     /// Compare the reasons of two exports (before and after a change): the change of each
     /// share in percentage points with Newcombe's interval, and a test that the two
     /// distributions are the same.
@@ -105,6 +109,7 @@ impl Command {
                 *format == Format::Table
             }
             Command::Tag(_)
+            | Command::Train(_)
             | Command::Taxonomy(TaxonomyCommand::Init { .. })
             | Command::Completions { .. }
             | Command::Man => false,
@@ -112,8 +117,36 @@ impl Command {
     }
 }
 
+/// The learned second opinion, on or off.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct ModelArgs {
+    /// Tag by the rules alone: no learned second opinion (also `[model] enabled = false` in
+    /// churn.toml). Outputs are then those of churn before the model: no confidence column or
+    /// count.
+    #[arg(long)]
+    pub no_model: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled export(s), read as `evaluate` reads them.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The column of true labels: reason ids or labels, or `unclassified` (rows labelled
+    /// `no_answer` or `involuntary` are skipped).
+    #[arg(long, value_name = "NAME")]
+    pub truth_col: String,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
 /// How to find the reason columns of an export.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct ColumnArgs {
     /// The free-text reason column. Default: found by header (reason, churn reason,
     /// cancellation reason, exit reason, "Why did you leave/cancel ...", feedback, comment).
@@ -196,6 +229,9 @@ pub struct AnalyzeArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 
     /// Output format: `table` for people, `json` (documented in docs/schema/analyze.v1.json),
     /// `csv` (one row per reason, then the row accounting) or `markdown` (for reports and pull
@@ -342,6 +378,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub model: ModelArgs,
+
     /// Output format: `table` for people, `json` (docs/schema/check.v1.json), `junit` (JUnit
     /// XML for CI test reports) or `github` (GitHub Actions annotations).
     #[arg(long, short, value_enum, default_value_t = CheckFormat::Table)]
@@ -481,6 +520,9 @@ pub struct TagArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub model: ModelArgs,
+
     /// Output format: `csv` (the input's columns plus four) or `jsonl` (one JSON object per
     /// row, keyed by header).
     #[arg(long, short, value_enum, default_value_t = TagFormat::Csv)]
@@ -502,6 +544,9 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
@@ -533,6 +578,9 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
 
+    #[command(flatten)]
+    pub model: ModelArgs,
+
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -546,6 +594,9 @@ pub struct EvaluateArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 
     /// The column of true labels: reason ids or labels, `unclassified`, `no_answer` or
     /// `involuntary`.

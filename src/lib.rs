@@ -18,6 +18,7 @@ pub mod diag;
 pub mod escape;
 pub mod input;
 pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
@@ -79,6 +80,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             true
         }
         Command::Evaluate(args) => commands::evaluate::run(args, &config()?, color, &mut buffer)?,
+        Command::Train(args) => {
+            anyhow::ensure!(
+                cli.output.is_some(),
+                "`churn train` writes a binary model: name its file with `-o model.bin`"
+            );
+            let mut summary: Vec<u8> = Vec::new();
+            commands::train::run(args, &config()?, &mut buffer, &mut summary)?;
+            if !cli.quiet {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all(&summary);
+            }
+            true
+        }
         Command::Compare(args) => {
             commands::compare::run(args, &config()?, color, &mut buffer)?;
             true

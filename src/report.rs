@@ -219,6 +219,11 @@ pub struct Rows {
     pub refined_by_text: usize,
     /// Of `tagged`, rows whose code and text name different reasons; the code is counted.
     pub code_text_conflicts: usize,
+    /// Rows whose confidence is below the model's threshold (tagged or unclassified rows the
+    /// model could not settle); present only when a model is in use, and not part of the sum
+    /// of the counts above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_confidence: Option<usize>,
 }
 
 impl From<&Tally> for Rows {
@@ -234,6 +239,7 @@ impl From<&Tally> for Rows {
             multi_reason: t.multi_reason,
             refined_by_text: t.refined,
             code_text_conflicts: t.conflicts.values().sum(),
+            low_confidence: t.low_confidence,
         }
     }
 }

@@ -12,6 +12,7 @@
 mod gate;
 pub mod lexicon;
 mod normalize;
+mod opinion;
 mod recent;
 
 use std::collections::{HashMap, HashSet};
@@ -25,6 +26,7 @@ use regex::Regex;
 
 use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
 pub use normalize::{normalize, normalize_into, Normalized, Token};
+pub use opinion::{ModelView, DEFAULT_THRESHOLD};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
 
@@ -40,6 +42,8 @@ pub enum Source {
     /// A code named a reason and the text stated a more specific one the code's reason may be
     /// refined to (`switched_service` + "a friend recommended them": `friend_referral`).
     Refined,
+    /// The learned model, where the rules were silent or unsure (see [`opinion`]).
+    Model,
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
@@ -233,6 +237,8 @@ pub struct Scratch {
     /// This thread's copies of the regex rules (each copy has its own search memory, so
     /// threads do not wait on each other), made on first use.
     regexes: Option<Vec<Regex>>,
+    /// The second opinion's memory and the last row's confidence.
+    opinion: opinion::OpinionScratch,
 }
 
 impl Scratch {
@@ -292,6 +298,8 @@ pub struct Classifier {
     negation: bool,
     window: usize,
     max_gap: usize,
+    /// The learned second opinion, if attached ([`Classifier::with_model`]).
+    model: Option<opinion::Attached>,
 }
 
 /// Split a written phrase into `(normalized word, kind)` pairs. `word*` is a prefix, `=word`
@@ -495,6 +503,7 @@ impl Classifier {
             negation: taxonomy.negation.enabled,
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
+            model: None,
         })
     }
 
@@ -897,8 +906,21 @@ impl Classifier {
 
     /// Classify a free-text answer.
     pub fn classify_text(&self, text: &str, scratch: &mut Scratch) -> Outcome {
+        let scored = self.classify_scored(text, scratch, true);
+        scored.outcome.unwrap_or(scored.rules)
+    }
+
+    /// Classify a free-text answer by the rules, then (with `ask`) ask the model if they are
+    /// unsure.
+    fn classify_scored(&self, text: &str, scratch: &mut Scratch, ask: bool) -> recent::Scored {
         self.trace(answer_prefix(text), scratch);
-        self.outcome_of(&scratch.trace)
+        let rules = self.outcome_of(&scratch.trace);
+        let outcome = ask.then(|| self.second_opinion(rules, text, scratch));
+        recent::Scored {
+            rules,
+            outcome,
+            confidence: scratch.opinion.confidence,
+        }
     }
 
     /// Classify a row from its free-text answer and the reading of its code column(s)
@@ -934,23 +956,37 @@ impl Classifier {
         scratch: &mut Scratch,
         remember: bool,
     ) -> Outcome {
+        scratch.opinion.asked = false;
+        scratch.opinion.confidence = None;
         if lookup == CodeLookup::Involuntary {
             return Outcome::Involuntary;
         }
         let text = text.unwrap_or("");
-        let from_text = if remember {
+        // The model's opinion of a coded row's text is never used: not asked for.
+        let ask = !matches!(lookup, CodeLookup::Reason(_));
+        let scored = if remember {
             let mut recent = std::mem::take(&mut scratch.recent);
-            let outcome = recent.get_or(text, || self.classify_text(text, scratch));
+            let scored = recent.get_or(
+                text,
+                |s| !ask || s.outcome.is_some(),
+                || self.classify_scored(text, scratch, ask),
+            );
             scratch.recent = recent;
-            outcome
+            scored
         } else {
-            self.classify_text(text, scratch)
+            self.classify_scored(text, scratch, ask)
         };
+        scratch.opinion.confidence = scored.confidence;
+        // A code is reconciled with what the rules say of the text, not the model.
         if let CodeLookup::Reason(reason) = lookup {
-            return Outcome::Tagged(self.reconcile(reason, from_text));
+            scratch.opinion.confidence = Some(1.0);
+            return Outcome::Tagged(self.reconcile(reason, scored.rules));
         }
-        match (from_text, lookup) {
-            (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => Outcome::Unclassified,
+        match (scored.outcome.unwrap_or(scored.rules), lookup) {
+            (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
+                scratch.opinion.confidence = None;
+                Outcome::Unclassified
+            }
             (outcome, _) => outcome,
         }
     }

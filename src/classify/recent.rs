@@ -2,11 +2,23 @@
 //! a one-word answer, a form's preset text) costs a hash and a comparison, not a second
 //! classification. Bounded: a fixed table of slots, each holding the last answer that hashed to
 //! it, and a bounded buffer of their texts, emptied when full. It only saves work: what it
-//! gives back is what classifying the answer again would give.
+//! gives back is what classifying the answer again would give (what the rules say, the outcome
+//! after the learned model, and its confidence).
 
 use std::hash::BuildHasher;
 
 use super::Outcome;
+
+/// What became of an answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// The rules' outcome (codes are reconciled with it).
+    pub rules: Outcome,
+    /// The outcome after the learned model's second opinion (`None`: not asked for, the row
+    /// had a code).
+    pub outcome: Option<Outcome>,
+    pub confidence: Option<f32>,
+}
 
 /// Slots in the table (a power of two).
 const SLOTS: usize = 1 << 13;
@@ -21,14 +33,18 @@ struct Slot {
     hash: u64,
     start: u32,
     len: u32,
-    outcome: Outcome,
+    scored: Scored,
 }
 
 const EMPTY: Slot = Slot {
     hash: 0,
     start: 0,
     len: 0,
-    outcome: Outcome::NoAnswer,
+    scored: Scored {
+        rules: Outcome::NoAnswer,
+        outcome: None,
+        confidence: None,
+    },
 };
 
 #[derive(Debug, Default)]
@@ -38,8 +54,14 @@ pub struct Recent {
 }
 
 impl Recent {
-    /// The outcome of `answer`: remembered, or from `classify` (and then remembered).
-    pub fn get_or(&mut self, answer: &str, classify: impl FnOnce() -> Outcome) -> Outcome {
+    /// What became of `answer`: remembered if `enough` says what is remembered will do, else
+    /// from `classify` (and then remembered).
+    pub fn get_or(
+        &mut self,
+        answer: &str,
+        enough: impl Fn(&Scored) -> bool,
+        classify: impl FnOnce() -> Scored,
+    ) -> Scored {
         if answer.len() > LONGEST {
             return classify();
         }
@@ -52,10 +74,11 @@ impl Recent {
         if slot.hash == hash
             && &self.text[slot.start as usize..(slot.start + slot.len) as usize]
                 == answer.as_bytes()
+            && enough(&slot.scored)
         {
-            return slot.outcome;
+            return slot.scored;
         }
-        let outcome = classify();
+        let scored = classify();
         if self.text.len() + answer.len() > TEXT_LIMIT {
             self.text.clear();
             self.slots.fill(EMPTY);
@@ -64,10 +87,10 @@ impl Recent {
             hash,
             start: self.text.len() as u32,
             len: answer.len() as u32,
-            outcome,
+            scored,
         };
         self.text.extend_from_slice(answer.as_bytes());
-        outcome
+        scored
     }
 }
 
@@ -80,10 +103,20 @@ mod tests {
         let mut recent = Recent::default();
         let mut calls = 0;
         let mut get = |recent: &mut Recent, answer: &str, outcome: Outcome| {
-            recent.get_or(answer, || {
-                calls += 1;
-                outcome
-            })
+            recent
+                .get_or(
+                    answer,
+                    |_| true,
+                    || {
+                        calls += 1;
+                        Scored {
+                            rules: outcome,
+                            outcome: None,
+                            confidence: Some(0.5),
+                        }
+                    },
+                )
+                .rules
         };
         assert_eq!(
             get(&mut recent, "too pricey", Outcome::Unclassified),

@@ -7,7 +7,6 @@ use std::io::Write;
 use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
-use crate::classify::Classifier;
 use crate::cli::AnalyzeArgs;
 use crate::config::Config;
 use crate::input::values::{self, period_label, DateFormat, Period};
@@ -36,7 +35,7 @@ pub fn analyze_export(
     ids: &IdColumns,
 ) -> Result<(Report, Loaded)> {
     let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
+    let classifier = super::classifier(config, &args.model)?;
     let benchmark = config.benchmark(args.benchmark.as_deref().unwrap_or(&config.benchmark))?;
     let attribution = args.attribution.unwrap_or(config.attribution);
 

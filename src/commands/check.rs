@@ -21,6 +21,7 @@ fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
         files: args.files.clone(),
         columns: args.columns.clone(),
         input: args.input.clone(),
+        model: args.model,
         format: ReportFormat::Json,
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,

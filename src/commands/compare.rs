@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::analysis::{change, Settings};
 use crate::attribute::Tally;
-use crate::classify::Classifier;
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, StatOptions};
 use crate::config::Config;
@@ -62,7 +61,7 @@ pub struct ReasonChange {
 /// Compare two exports.
 pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
     let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
+    let classifier = super::classifier(config, &args.model)?;
     let attribution = args.attribution.unwrap_or(config.attribution);
     let options = ColumnOptions {
         reason_col: args.columns.reason_col.clone(),

@@ -6,12 +6,13 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use serde::Serialize;
 
-use crate::classify::{Classifier, Outcome, Scratch};
+use crate::classify::{Outcome, Scratch};
 use crate::cli::EvaluateArgs;
 use crate::config::Config;
-use crate::input::{squash, ColumnOptions};
+use crate::input::{squash, ColumnOptions, Loaded};
 use crate::metrics::agreement;
 use crate::render::{evaluation, Format};
+use crate::taxonomy::Taxonomy;
 
 /// The labels besides the reasons, in output order after them.
 pub const EXTRA_LABELS: [&str; 3] = ["involuntary", "unclassified", "no_answer"];
@@ -89,22 +90,18 @@ fn round(x: f64) -> f64 {
     crate::report::round(x, 6)
 }
 
-/// Evaluate the tagging of `args.files` against its truth column.
-pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
-    let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
-    let options = ColumnOptions {
-        reason_col: args.columns.reason_col.clone(),
-        code_cols: args.columns.code_col.clone(),
-        extra: std::iter::once(("--truth-col", args.truth_col.clone()))
-            .chain(args.by.clone().map(|c| ("--by", c)))
-            .collect(),
-        find_date: false,
-        ..ColumnOptions::default()
-    };
-    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
+/// The labels a truth column may hold, by index: the reasons' ids, then [`EXTRA_LABELS`].
+pub fn label_names(taxonomy: &Taxonomy) -> Vec<String> {
     let mut names: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();
     names.extend(EXTRA_LABELS.iter().map(|s| s.to_string()));
+    names
+}
+
+/// The label of every row of a loaded labelled export (its first extra column), as an index
+/// into [`label_names`]: a reason's id or label, or one of [`EXTRA_LABELS`], however spelled.
+/// A blank or unknown label is an error naming the file, the row and the labels there are.
+pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> {
+    let names = label_names(taxonomy);
     let reasons = taxonomy.reasons.len();
     let label_of = |value: &str| -> Option<usize> {
         let key = squash(value);
@@ -119,18 +116,12 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
                     .map(|i| reasons + i)
             })
     };
-
     let truth_column = loaded.extra(0).expect("truth column was loaded");
-    let mut truth = Vec::with_capacity(loaded.rows());
-    let mut predicted = Vec::with_capacity(loaded.rows());
-    let mut misclassified = Vec::new();
-    let mut scratch = Scratch::new();
-    let answers = loaded.answers();
-    for (i, (row, label)) in answers.iter().zip(truth_column.iter()).enumerate() {
-        let line = loaded.lines[i];
+    let header = &loaded.extra_columns[0];
+    let mut out = Vec::with_capacity(loaded.rows());
+    for (i, label) in truth_column.iter().enumerate() {
         let place = loaded.place(i);
-        let header = &loaded.extra_columns[0];
-        let t = match label {
+        out.push(match label {
             None => bail!(
                 "failed to load `{}`: {place}, column `{}`: blank label; every row of \
                  a labelled file needs one",
@@ -148,7 +139,35 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
                     names.join(", ")
                 ),
             },
-        };
+        });
+    }
+    Ok(out)
+}
+
+/// Evaluate the tagging of `args.files` against its truth column.
+pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
+    let taxonomy = &config.taxonomy;
+    let classifier = super::classifier(config, &args.model)?;
+    let options = ColumnOptions {
+        reason_col: args.columns.reason_col.clone(),
+        code_cols: args.columns.code_col.clone(),
+        extra: std::iter::once(("--truth-col", args.truth_col.clone()))
+            .chain(args.by.clone().map(|c| ("--by", c)))
+            .collect(),
+        find_date: false,
+        ..ColumnOptions::default()
+    };
+    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
+    let names = label_names(taxonomy);
+    let reasons = taxonomy.reasons.len();
+    let labels = truth_labels(&loaded, taxonomy)?;
+    let mut truth = Vec::with_capacity(loaded.rows());
+    let mut predicted = Vec::with_capacity(loaded.rows());
+    let mut misclassified = Vec::new();
+    let mut scratch = Scratch::new();
+    let answers = loaded.answers();
+    for (i, (row, &t)) in answers.iter().zip(&labels).enumerate() {
+        let line = loaded.lines[i];
         let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
         let p = match classifier.classify(row.text, lookup, &mut scratch) {
             Outcome::Tagged(tag) => tag.primary,

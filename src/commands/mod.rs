@@ -8,15 +8,35 @@ pub mod evaluate;
 pub mod explain;
 pub mod tag;
 pub mod taxonomy;
+pub mod train;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::attribute::{self, Tally};
 use crate::classify::{Classifier, Scratch};
-use crate::cli::InputArgs;
+use crate::cli::{InputArgs, ModelArgs};
 use crate::config::Attribution;
 use crate::input::{self, ColumnOptions, Loaded};
 use crate::taxonomy::Taxonomy;
+
+/// The classifier of a command: the taxonomy compiled, with the learned second opinion
+/// attached unless `--no-model` or `[model] enabled = false` turns it off.
+pub fn classifier(config: &crate::config::Config, model: &ModelArgs) -> Result<Classifier> {
+    let classifier = Classifier::new(&config.taxonomy)?;
+    if model.no_model || !config.model.enabled {
+        return Ok(classifier);
+    }
+    let loaded = match &config.model.path {
+        Some(path) => std::sync::Arc::new(crate::model::load(path).with_context(|| {
+            format!(
+                "`[model] path` of `{}`",
+                config.origin.path().unwrap_or_default()
+            )
+        })?),
+        None => crate::model::Model::builtin(),
+    };
+    Ok(classifier.with_model(&config.taxonomy, loaded, config.model.threshold))
+}
 
 /// Load the exports a command was given, and say the loader's notes on stderr.
 pub fn load(

@@ -1,21 +1,22 @@
 //! `churn tag`: every input row written back with its tag, for audits. Load every column,
 //! classify each row as `analyze` does, and hand the rows to the CSV or JSON Lines writer.
 
-use crate::classify::Source;
 use std::io::Write;
 
 use anyhow::Result;
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Scratch};
+use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source, Tag};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::input::{self, ColumnOptions};
-use crate::render::tagged::{self, Status, TaggedRow, FILE_COLUMN, OUTPUT_COLUMNS};
+use crate::render::tagged::{
+    self, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
+};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let taxonomy = &config.taxonomy;
-    let classifier = Classifier::new(taxonomy)?;
+    let classifier = super::classifier(config, &args.model)?;
     let options = ColumnOptions {
         reason_col: args.columns.reason_col.clone(),
         code_cols: args.columns.code_col.clone(),
@@ -28,7 +29,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let keep: Vec<usize> = (0..loaded.headers.len())
         .filter(|&i| {
             let h = loaded.headers[i].as_str();
-            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN
+            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN && h != CONFIDENCE_COLUMN
         })
         .collect();
     if keep.len() < loaded.headers.len() {
@@ -47,7 +48,11 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let mut scratch = Scratch::new();
     let mut iters: Vec<_> = columns.iter().map(|c| c.iter()).collect();
     let several = loaded.sources.len() > 1;
-    let mut writer = tagged::writer(args.format, &headers, several, out)?;
+    let extra = tagged::Extra {
+        confidence: classifier.model().is_some(),
+        several,
+    };
+    let mut writer = tagged::writer(args.format, &headers, extra, out)?;
     // Rejected rows (`--skip-bad-rows`) are written where they were read, fields as read.
     let mut rejected = loaded.rejected.iter().peekable();
     let write_rejected =
@@ -67,6 +72,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                     crate::text::plural(r.expected_fields, "field", "fields"),
                     r.found_fields
                 )],
+                confidence: None,
             })?;
             Ok(())
         };
@@ -95,34 +101,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         };
         let (status, reasons, evidence) = match outcome {
             Outcome::Tagged(tag) => {
-                let text_said = |reason: usize| {
-                    classifier
-                        .evidence(&scratch)
-                        .into_iter()
-                        .find(|(r, _)| *r == reason)
-                        .map_or(String::new(), |(_, e)| e.to_string())
-                };
-                let found = match (tag.source, code()) {
-                    (Source::Code, Some(c)) => {
-                        let disagree = tag.conflict.map_or(String::new(), |r| {
-                            let r = usize::from(r);
-                            format!(" (the text says {}: {})", reason_ids[r], text_said(r))
-                        });
-                        vec![(tag.primary, format!("code:{}{disagree}", c.trim()))]
-                    }
-                    (Source::Refined, Some(c)) => {
-                        let words = text_said(tag.primary);
-                        vec![(
-                            tag.primary,
-                            format!("code:{} refined by text:{words}", c.trim()),
-                        )]
-                    }
-                    _ => classifier
-                        .evidence(&scratch)
-                        .into_iter()
-                        .map(|(r, e)| (r, e.to_string()))
-                        .collect(),
-                };
+                let found = evidence_of(&classifier, &scratch, tag, code(), &reason_ids);
                 let reasons = found.iter().map(|(r, _)| reason_ids[*r]).collect();
                 let evidence = found.into_iter().map(|(_, e)| e).collect();
                 (Status::Tagged, reasons, evidence)
@@ -144,6 +123,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             reasons,
             status,
             evidence,
+            confidence: classifier.confidence(&scratch),
         })?;
     }
     for r in rejected {
@@ -151,4 +131,58 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     }
     writer.finish()?;
     Ok(())
+}
+
+/// Per reason of a tagged row, what tagged it: the code that decided it (and what the text
+/// says where they disagree), a code refined by the text, the model, or the rules' words.
+fn evidence_of(
+    classifier: &Classifier,
+    scratch: &Scratch,
+    tag: Tag,
+    code: Option<&&str>,
+    reason_ids: &[&str],
+) -> Vec<(usize, String)> {
+    let text_said = |reason: usize| {
+        classifier
+            .evidence(scratch)
+            .into_iter()
+            .find(|(r, _)| *r == reason)
+            .map_or(String::new(), |(_, e)| e.to_string())
+    };
+    match (tag.source, code) {
+        (Source::Code, Some(c)) => {
+            let disagree = tag.conflict.map_or(String::new(), |r| {
+                let r = usize::from(r);
+                format!(" (the text says {}: {})", reason_ids[r], text_said(r))
+            });
+            vec![(tag.primary, format!("code:{}{disagree}", c.trim()))]
+        }
+        (Source::Refined, Some(c)) => {
+            let words = text_said(tag.primary);
+            vec![(
+                tag.primary,
+                format!("code:{} refined by text:{words}", c.trim()),
+            )]
+        }
+        (Source::Model, _) => model_evidence(classifier, scratch, tag),
+        _ => classifier
+            .evidence(scratch)
+            .into_iter()
+            .map(|(r, e)| (r, e.to_string()))
+            .collect(),
+    }
+}
+
+/// The evidence of a row the model decided: `model` for its reason (the primary), then the
+/// rules' evidence for the row's other reasons.
+fn model_evidence(classifier: &Classifier, scratch: &Scratch, tag: Tag) -> Vec<(usize, String)> {
+    let mut found = vec![(tag.primary, "model".to_string())];
+    found.extend(
+        classifier
+            .evidence(scratch)
+            .into_iter()
+            .filter(|(r, _)| *r != tag.primary && tag.reasons.contains(*r))
+            .map(|(r, e)| (r, e.to_string())),
+    );
+    found
 }

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use crate::cli::TaxonomyCommand;
-use crate::config::{check, Checked, Config, Origin, BUILTIN_TOML};
+use crate::config::{check, Checked, Config, Diagnostic, Origin, Severity, BUILTIN_TOML};
 use crate::render::{taxonomy as render, Format};
 use crate::taxonomy::{CodeTarget, Phrase};
 
@@ -109,6 +109,55 @@ fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, C
     }
 }
 
+/// What is wrong with the model a configuration uses: a file that cannot be read (an error),
+/// and labels that are not reasons of the taxonomy (a warning: the model never tags a row with
+/// them).
+fn model_diagnostics(config: &Config) -> Vec<Diagnostic> {
+    if !config.model.enabled {
+        return Vec::new();
+    }
+    let (model, name) = match &config.model.path {
+        Some(path) => match crate::model::load(path) {
+            Ok(m) => (
+                std::sync::Arc::new(m),
+                format!("model `{}`", path.display()),
+            ),
+            Err(e) => {
+                return vec![Diagnostic {
+                    severity: Severity::Error,
+                    line: None,
+                    column: None,
+                    message: format!("{e:#}"),
+                }]
+            }
+        },
+        None => (
+            crate::model::Model::builtin(),
+            "the built-in model".to_string(),
+        ),
+    };
+    let unknown: Vec<String> = model
+        .labels()
+        .iter()
+        .filter(|l| *l != crate::model::UNCLASSIFIED && config.taxonomy.position(l).is_none())
+        .map(|l| format!("`{l}`"))
+        .collect();
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    vec![Diagnostic {
+        severity: Severity::Warning,
+        line: None,
+        column: None,
+        message: format!(
+            "{name} has labels that are not reasons of this taxonomy: {}; it never tags a row \
+             with them (train one on this taxonomy's reasons with `churn train`, or set \
+             `[model] enabled = false`)",
+            unknown.join(", ")
+        ),
+    }]
+}
+
 /// Run a `churn taxonomy` command; returns whether it passed (validate finds no errors).
 pub fn run(
     command: &TaxonomyCommand,
@@ -132,7 +181,10 @@ pub fn run(
             Ok(true)
         }
         TaxonomyCommand::Validate { file, format } => {
-            let (name, result) = checked(file.as_deref(), config_flag)?;
+            let (name, mut result) = checked(file.as_deref(), config_flag)?;
+            if let Some(config) = &result.config {
+                result.diagnostics.extend(model_diagnostics(config));
+            }
             let ok = result.errors().next().is_none();
             match format {
                 Format::Json => {

@@ -21,6 +21,7 @@ pub struct File {
     pub matching: Option<MatchingFile>,
     pub analyze: Option<AnalyzeFile>,
     pub check: Option<CheckFile>,
+    pub model: Option<ModelFile>,
     pub negation: Option<NegationFile>,
     #[serde(default)]
     pub reason: Vec<ReasonFile>,
@@ -44,6 +45,16 @@ pub struct MatchingFile {
 pub struct AnalyzeFile {
     pub attribution: Option<Attribution>,
     pub benchmark: Option<Spanned<String>>,
+}
+
+/// `[model]`: the learned second opinion.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    pub enabled: Option<bool>,
+    /// A model file from `churn train`, relative to this file.
+    pub path: Option<Spanned<String>>,
+    pub threshold: Option<Spanned<f64>>,
 }
 
 /// `[check]`: the rules of `churn check`, named as its flags (snake_case).

@@ -68,6 +68,29 @@ pub struct Config {
     pub origin: Origin,
     /// `[check]`: rules of `churn check` (flags override them).
     pub check: crate::check::Rules,
+    /// `[model]`: the learned second opinion.
+    pub model: ModelSettings,
+}
+
+/// `[model]` of churn.toml: whether the learned second opinion is asked, which model, and the
+/// probability it needs to decide a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSettings {
+    pub enabled: bool,
+    /// A model file (`churn train`), resolved against the config file's folder; `None` for the
+    /// built-in model.
+    pub path: Option<PathBuf>,
+    pub threshold: f64,
+}
+
+impl Default for ModelSettings {
+    fn default() -> ModelSettings {
+        ModelSettings {
+            enabled: true,
+            path: None,
+            threshold: crate::classify::DEFAULT_THRESHOLD,
+        }
+    }
 }
 
 /// How serious a finding is.
@@ -492,6 +515,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             benchmark: "kennedy".to_string(),
             origin: Origin::Builtin,
             check: crate::check::Rules::default(),
+            model: ModelSettings::default(),
         },
     };
     config.origin = origin;
@@ -602,6 +626,9 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     if let Some(c) = &file.check {
         config.check = check_rules(reader, c, &config, &origin_dir(&config.origin));
     }
+    if let Some(m) = &file.model {
+        config.model = model_settings(reader, m, &origin_dir(&config.origin));
+    }
     semantic_checks(reader, &config, &places, &file);
     Some(config)
 }
@@ -670,6 +697,29 @@ fn origin_dir(origin: &Origin) -> std::path::PathBuf {
             .unwrap_or_default(),
         None => std::path::PathBuf::new(),
     }
+}
+
+/// `[model]`, with its path resolved against `dir` (the config file's folder).
+fn model_settings(reader: &mut Reader, m: &file::ModelFile, dir: &Path) -> ModelSettings {
+    let mut settings = ModelSettings::default();
+    if let Some(enabled) = m.enabled {
+        settings.enabled = enabled;
+    }
+    if let Some(path) = &m.path {
+        settings.path = Some(dir.join(path.get_ref()));
+    }
+    if let Some(t) = &m.threshold {
+        let x = *t.get_ref();
+        if (0.0..=1.0).contains(&x) {
+            settings.threshold = x;
+        } else {
+            reader.error(
+                t,
+                format!("`threshold = {x}`: use a probability from 0 to 1"),
+            );
+        }
+    }
+    settings
 }
 
 /// `[check]`, with every fraction read and every share rule's reason known.

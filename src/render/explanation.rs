@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::commands::explain::Explained;
+use crate::commands::explain::{Explained, ModelInfo};
 use crate::escape::shown;
 
 pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -84,5 +84,38 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
     };
     writeln!(out, "result:      {}", bold(&result))?;
     writeln!(out, "why:         {}", shown(&e.outcome.why))?;
+    if let Some(Some(c)) = e.confidence {
+        writeln!(out, "confidence:  {c:.3}")?;
+    }
+    if let Some(m) = &e.model {
+        model(m, out)?;
+    }
+    Ok(())
+}
+
+/// The learned model's view: its probabilities and the features behind its choice.
+fn model(m: &ModelInfo, out: &mut dyn Write) -> io::Result<()> {
+    let role = match (m.asked, m.decided, m.confidence_only) {
+        (_, true, _) => "decided the row",
+        (true, false, true) => "asked for its confidence only: a hint decides",
+        (true, false, false) => "not sure enough to decide: the rules' outcome stands",
+        (false, _, _) => "not asked: the rules decided with confidence",
+    };
+    writeln!(out, "model:       {role} (threshold {:.2})", m.threshold)?;
+    let shown_p: Vec<String> = m
+        .probabilities
+        .iter()
+        .filter(|p| p.probability >= 0.01)
+        .map(|p| format!("{} {:.3}", shown(&p.label), p.probability))
+        .collect();
+    writeln!(out, "  probabilities: {}", shown_p.join(", "))?;
+    if !m.features.is_empty() {
+        let list: Vec<String> = m
+            .features
+            .iter()
+            .map(|f| format!("{} (+{:.2})", shown(&f.feature), f.weight))
+            .collect();
+        writeln!(out, "  for `{}`: {}", shown(&m.top), list.join(", "))?;
+    }
     Ok(())
 }

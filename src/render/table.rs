@@ -673,6 +673,17 @@ impl Render for Table {
             ),
         };
         writeln!(out, "{}", self.dim(&shares))?;
+        if let Some(low) = r.low_confidence.filter(|&n| n > 0) {
+            writeln!(
+                out,
+                "{}",
+                self.dim(&format!(
+                    "{} {} a confidence below the model's threshold (tagged by a hint the model doubts or by tied rules it could not settle, or unclassified); `churn tag` shows each row's churn_confidence.",
+                    plural(low, "row", "rows"),
+                    noun(low, "has", "have")
+                ))
+            )?;
+        }
         if r.involuntary > 0 {
             writeln!(
                 out,

@@ -17,6 +17,10 @@ pub const OUTPUT_COLUMNS: [&str; 4] = [
     "churn_evidence",
 ];
 
+/// The column added after [`OUTPUT_COLUMNS`] when a model is in use: each row's confidence
+/// (see the README), blank for no answer, involuntary and rejected rows.
+pub const CONFIDENCE_COLUMN: &str = "churn_confidence";
+
 /// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.
 pub const FILE_COLUMN: &str = "churn_file";
 
@@ -55,8 +59,10 @@ pub struct TaggedRow<'a> {
     /// Reason ids in the order the answer states them; the first is the primary.
     pub reasons: Vec<&'a str>,
     pub status: Status,
-    /// Per reason, what tagged it: the matched words, or `code:VALUE`.
+    /// Per reason, what tagged it: the matched words, `code:VALUE`, or `model`.
     pub evidence: Vec<String>,
+    /// The row's confidence, in [0, 1] (written only when the writer has the column).
+    pub confidence: Option<f32>,
 }
 
 /// Writes tagged rows in one format.
@@ -65,14 +71,31 @@ pub trait RowWriter {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// A writer for `format`; the CSV header is written at once. With `several` files read, CSV
-/// rows end with their file ([`FILE_COLUMN`]); JSON lines always name it.
+/// Which columns a writer adds besides [`OUTPUT_COLUMNS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extra {
+    /// [`CONFIDENCE_COLUMN`] (when a model is in use).
+    pub confidence: bool,
+    /// [`FILE_COLUMN`] in CSV (when several files were read; JSON lines always name the file).
+    pub several: bool,
+}
+
+/// A confidence as written: three decimals, blank for none.
+fn shown_confidence(c: Option<f32>) -> String {
+    c.map(|c| format!("{c:.3}")).unwrap_or_default()
+}
+
+/// A writer for `format`; the CSV header is written at once.
 pub fn writer<'w>(
     format: TagFormat,
     headers: &[String],
-    several: bool,
+    extra: Extra,
     out: &'w mut dyn Write,
 ) -> io::Result<Box<dyn RowWriter + 'w>> {
+    let Extra {
+        confidence,
+        several,
+    } = extra;
     Ok(match format {
         TagFormat::Csv => {
             let mut w = csv_writer(out);
@@ -82,12 +105,18 @@ pub fn writer<'w>(
                     .iter()
                     .map(String::as_str)
                     .chain(OUTPUT_COLUMNS.iter().copied())
+                    .chain(confidence.then_some(CONFIDENCE_COLUMN))
                     .chain(several.then_some(FILE_COLUMN)),
             )?;
-            Box::new(CsvRows { w, several })
+            Box::new(CsvRows {
+                w,
+                several,
+                confidence,
+            })
         }
         TagFormat::Jsonl => Box::new(JsonRows {
             keys: unique_keys(headers),
+            confidence,
             out,
         }),
     })
@@ -96,6 +125,7 @@ pub fn writer<'w>(
 struct CsvRows<'w> {
     w: csv::Writer<&'w mut dyn Write>,
     several: bool,
+    confidence: bool,
 }
 
 impl RowWriter for CsvRows<'_> {
@@ -103,12 +133,14 @@ impl RowWriter for CsvRows<'_> {
         let primary = row.reasons.first().copied().unwrap_or("");
         let reasons = row.reasons.join("|");
         let evidence = row.evidence.join("|");
+        let confidence = shown_confidence(row.confidence);
         write_row(
             &mut self.w,
             row.cells
                 .iter()
                 .copied()
                 .chain([primary, &reasons, row.status.as_str(), &evidence])
+                .chain(self.confidence.then_some(confidence.as_str()))
                 .chain(self.several.then_some(row.file)),
         )?;
         Ok(())
@@ -136,6 +168,7 @@ fn unique_keys(headers: &[String]) -> Vec<String> {
 
 struct JsonRows<'w> {
     keys: Vec<String>,
+    confidence: bool,
     out: &'w mut dyn Write,
 }
 
@@ -165,6 +198,9 @@ struct Line<'a> {
     churn_reasons: &'a [&'a str],
     churn_status: Status,
     churn_evidence: &'a [String],
+    /// Absent without a model; `null` for a row without a confidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    churn_confidence: Option<Option<f64>>,
 }
 
 impl RowWriter for JsonRows<'_> {
@@ -180,6 +216,10 @@ impl RowWriter for JsonRows<'_> {
             churn_reasons: &row.reasons,
             churn_status: row.status,
             churn_evidence: &row.evidence,
+            churn_confidence: self.confidence.then(|| {
+                row.confidence
+                    .map(|c| (f64::from(c) * 1000.0).round() / 1000.0)
+            }),
         };
         serde_json::to_writer(&mut *self.out, &line)?;
         writeln!(self.out)

@@ -130,7 +130,8 @@ fn tag_writes_every_row_back_with_its_tag() {
             "churn_reason",
             "churn_reasons",
             "churn_status",
-            "churn_evidence"
+            "churn_evidence",
+            "churn_confidence"
         ]
     );
     for (out_row, in_row) in rows.iter().zip(&input) {
@@ -159,13 +160,24 @@ fn tag_writes_every_row_back_with_its_tag() {
         .unwrap();
     assert_eq!(
         row[width..],
-        ["indifference", "indifference", "tagged", "no one answers"]
+        [
+            "indifference",
+            "indifference",
+            "tagged",
+            "no one answers",
+            "1.000"
+        ]
     );
     let coded = rows
         .iter()
         .find(|r| r[width - 2] == "too_expensive")
         .unwrap();
     assert_eq!(coded[width + 3], "code:too_expensive");
+    assert_eq!(
+        coded[width + 4],
+        "1.000",
+        "a code decides with confidence 1"
+    );
 }
 
 #[test]
@@ -201,15 +213,17 @@ fn tag_jsonl_matches_the_csv_and_the_schema() {
     for (v, row) in values.iter().zip(&csv_rows[1..]) {
         valid(&schema, v);
         let n = row.len();
-        assert_eq!(v["churn_status"], row[n - 2].as_str());
-        assert_eq!(v["churn_reason"].as_str().unwrap_or(""), row[n - 4]);
+        assert_eq!(v["churn_status"], row[n - 3].as_str());
+        assert_eq!(v["churn_reason"].as_str().unwrap_or(""), row[n - 5]);
+        let confidence = v["churn_confidence"].as_f64().map(|c| format!("{c:.3}"));
+        assert_eq!(confidence.unwrap_or_default(), row[n - 1]);
     }
     assert_eq!(values[0]["line"], 2);
     assert_eq!(values[0]["churn_status"], "involuntary");
     assert_eq!(values[0]["churn_evidence"][0], "code:payment_failed");
     // Columns keep header order.
     let keys: Vec<&String> = values[0]["columns"].as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), csv_rows[0].len() - 4);
+    assert_eq!(keys.len(), csv_rows[0].len() - 5);
 }
 
 #[test]

@@ -59,7 +59,8 @@ fn every_form_gives_the_same_report() {
     assert_eq!(
         base["rows"],
         serde_json::json!({"read": 16, "tagged": 9, "unclassified": 1, "no_answer": 2,
-            "involuntary": 0, "rejected": 0, "filtered_out": 4, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0})
+            "involuntary": 0, "rejected": 0, "filtered_out": 4, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "low_confidence": 1})
     );
     for (file, format, encoding, delimiter) in FORMS {
         let path = format!("{INPUTS}/{file}");
@@ -216,7 +217,7 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
     assert!(lines
         .next()
         .unwrap()
-        .ends_with(",churn_evidence,churn_file"));
+        .ends_with(",churn_evidence,churn_confidence,churn_file"));
     assert!(
         tagged.contains(",fixtures/inputs/split/part2.csv\n"),
         "{tagged}"
@@ -312,7 +313,8 @@ fn skipped_bad_rows_are_rejected_and_listed() {
     assert_eq!(
         v["rows"],
         serde_json::json!({"read": 10, "tagged": 7, "unclassified": 0, "no_answer": 0,
-            "involuntary": 0, "rejected": 3, "filtered_out": 0, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0})
+            "involuntary": 0, "rejected": 3, "filtered_out": 0, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "low_confidence": 0})
     );
     let lines: Vec<u64> = v["rejected_rows"]
         .as_array()

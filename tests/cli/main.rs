@@ -11,6 +11,7 @@ mod hostile;
 mod input;
 mod languages;
 mod limits;
+mod model;
 mod output;
 mod properties;
 mod stats;
