@@ -4,10 +4,11 @@
 # when the committed model differs: run this script and commit the model after changing the
 # training data, the features or the training.
 #
-# To train on another labelled file, change TRAIN (and TRUTH_COL, its label column; WHERE, a
-# `--where` filter, or empty). For the real corpus' train split:
-#   TRAIN="fixtures/corpus/real/real.csv" and WHERE="split=train"
-TRAIN="fixtures/corpus/labelled.csv"
+# The file is fixtures/corpus/model-train.csv, written by fixtures/corpus/real/build.py: the
+# real corpus' train split and the project's labelled.csv (never a dev or test row). To train
+# on another labelled file, change TRAIN (and TRUTH_COL, its label column; WHERE, a `--where`
+# filter, or empty).
+TRAIN="fixtures/corpus/model-train.csv"
 TRUTH_COL="truth"
 WHERE=""
 set -eu

@@ -197,7 +197,7 @@ pub struct Tally {
     pub filtered_out: usize,
     /// Tagged rows that state more than one reason.
     pub multi_reason: usize,
-    /// Rows whose confidence is below the model's threshold (`None` without a model); not part
+    /// Rows whose confidence is below [`crate::classify::LOW_CONFIDENCE`] (`None` without a model); not part
     /// of the accounting: they are also tagged or unclassified.
     pub low_confidence: Option<usize>,
     /// Credit per reason, by taxonomy index, under the attribution mode.
@@ -393,7 +393,7 @@ pub fn classify_answers(
         low_confidence: classifier.model().map(|_| 0),
         ..Tally::default()
     };
-    let threshold = classifier.threshold() as f32;
+    let threshold = crate::classify::LOW_CONFIDENCE as f32;
     for i in 0..answers.len() {
         let text = answers.text(i);
         t.read += 1;

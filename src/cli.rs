@@ -143,6 +143,30 @@ pub struct TrainArgs {
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    /// How far to even out labels of different frequency: `none` (every answer weighs 1),
+    /// `sqrt` (an answer of a label with c of the n answers, k labels, weighs sqrt(n / (k c))),
+    /// `full` (every label weighs the same in all).
+    #[arg(long, value_enum, default_value_t = BalanceArg::Sqrt)]
+    pub balance: BalanceArg,
+}
+
+/// `churn train --balance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BalanceArg {
+    None,
+    Sqrt,
+    Full,
+}
+
+impl From<BalanceArg> for crate::model::train::Balance {
+    fn from(b: BalanceArg) -> Self {
+        match b {
+            BalanceArg::None => Self::None,
+            BalanceArg::Sqrt => Self::Sqrt,
+            BalanceArg::Full => Self::Full,
+        }
+    }
 }
 
 /// How to find the reason columns of an export.

@@ -219,7 +219,7 @@ pub struct Rows {
     pub refined_by_text: usize,
     /// Of `tagged`, rows whose code and text name different reasons; the code is counted.
     pub code_text_conflicts: usize,
-    /// Rows whose confidence is below the model's threshold (tagged or unclassified rows the
+    /// Rows whose confidence is below 0.5 (tagged or unclassified rows the
     /// model could not settle); present only when a model is in use, and not part of the sum
     /// of the counts above.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -26,7 +26,7 @@ use regex::Regex;
 
 use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
 pub use normalize::{normalize, normalize_into, Normalized, Token};
-pub use opinion::{ModelView, DEFAULT_THRESHOLD};
+pub use opinion::{ModelView, DEFAULT_THRESHOLD, LOW_CONFIDENCE};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
 
@@ -55,6 +55,10 @@ pub const MAX_REASONS: usize = 128;
 
 /// Answers longer than this many words are long (see [`Classifier::main_reason`]).
 pub const LONG_ANSWER: usize = 40;
+
+/// How near (in words) a mention must be to refine the reason stated (see
+/// [`Classifier::refined`]).
+pub const REFINE_WINDOW: usize = 8;
 
 impl ReasonSet {
     pub fn one(reason: usize) -> ReasonSet {
@@ -889,18 +893,30 @@ impl Classifier {
             .unwrap_or(first)
     }
 
-    /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it,
-    /// even by a hint that did not count: "a friend showed me a better app" is a friend's
-    /// referral, "we don't need it since the owner passed away" a death.
+    /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it
+    /// near `main`'s first match (within [`REFINE_WINDOW`] words), even by a hint that did not
+    /// count: "a friend showed me a better app" is a friend's referral, "we don't need it since
+    /// the owner passed away" a death; a word far off ("the file is at a standstill", French
+    /// "point mort") is not.
     fn refined(&self, trace: &Trace, main: usize) -> usize {
         let to = self.refined_by[main];
-        if to.is_empty() {
+        let at = trace
+            .matches
+            .iter()
+            .find(|m| m.counts() && m.reason == main)
+            .map(|m| m.start);
+        let (false, Some(at)) = (to.is_empty(), at) else {
             return main;
-        }
+        };
         trace
             .matches
             .iter()
-            .find(|m| to.contains(m.reason) && m.negated_by.is_none() && !m.inside_longer)
+            .find(|m| {
+                to.contains(m.reason)
+                    && m.negated_by.is_none()
+                    && !m.inside_longer
+                    && m.start.abs_diff(at) <= REFINE_WINDOW
+            })
             .map_or(main, |m| m.reason)
     }
 

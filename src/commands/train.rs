@@ -67,7 +67,10 @@ pub fn train(args: &TrainArgs, config: &Config) -> Result<(Vec<u8>, Summary)> {
         labels.clone(),
         &examples,
         taxonomy.matching.fold_accents,
-        train::Options::default(),
+        train::Options {
+            balance: args.balance.into(),
+            ..train::Options::default()
+        },
     )
     .with_context(|| format!("cannot train on `{}`", crate::escape::shown(&loaded.path)))?;
     let bytes = trained.model.to_bytes();
@@ -167,6 +170,7 @@ mod tests {
             input,
             truth_col,
             columns: crate::cli::ColumnArgs::default(),
+            balance: crate::cli::BalanceArg::Sqrt,
         };
         let (bytes, _) = train(&args, &Config::builtin()).unwrap();
         assert!(

@@ -27,6 +27,21 @@ pub struct Options {
     /// model trained on `labelled.csv` with 1e-4 was right more often alone (72 of 89 against
     /// 67) but sure of 2 wrong answers, with 1e-3 of none; the model must not guess.
     pub l2: f64,
+    /// How far to even out the classes (see [`Balance`]).
+    pub balance: Balance,
+}
+
+/// The weight of an example, from `r = n / (k * n_c)`: `n_c` the examples of its class, `k` the
+/// classes present. Square roots and quotients are exact in IEEE arithmetic, so the weights
+/// (and the model's bytes) are the same on every platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Balance {
+    /// Every example weighs 1: the model learns the commonest class best.
+    None,
+    /// `sqrt(r)`: rare classes count more, without drowning the common ones.
+    Sqrt,
+    /// `r`: every class has the same total weight.
+    Full,
 }
 
 impl Default for Options {
@@ -38,6 +53,7 @@ impl Default for Options {
             learning_rate: 1.0,
             momentum: 0.9,
             l2: 1e-3,
+            balance: Balance::Sqrt,
         }
     }
 }
@@ -156,7 +172,9 @@ fn descend(
     let (mut vw, mut vb) = (vec![0.0f64; f * k], vec![0.0f64; k]);
     let (mut gw, mut gb) = (vec![0.0f64; f * k], vec![0.0f64; k]);
     let (mut scores, mut probs) = (vec![0.0f64; k], vec![0.0f64; k]);
-    let n = rows.len() as f64;
+    let weight = class_weights(classes, k, options.balance);
+    // The weighted examples sum to the number of examples, as unweighted ones do.
+    let n: f64 = classes.iter().map(|&c| weight[c]).sum();
     for _ in 0..options.epochs {
         gw.fill(0.0);
         gb.fill(0.0);
@@ -178,6 +196,9 @@ fn descend(
             }
             math::softmax(&scores, &mut probs);
             probs[class] -= 1.0;
+            for p in probs.iter_mut() {
+                *p *= weight[class];
+            }
             for (g, p) in gb.iter_mut().zip(&probs) {
                 *g += p;
             }
@@ -200,6 +221,27 @@ fn descend(
         }
     }
     (w, b)
+}
+
+/// The weight of an example of each class (see [`Balance`]).
+fn class_weights(classes: &[usize], k: usize, balance: Balance) -> Vec<f64> {
+    let mut count = vec![0usize; k];
+    for &c in classes {
+        count[c] += 1;
+    }
+    let present = count.iter().filter(|&&c| c > 0).count().max(1) as f64;
+    let n = classes.len() as f64;
+    count
+        .iter()
+        .map(|&c| {
+            let r = n / (present * c.max(1) as f64);
+            match balance {
+                Balance::None => 1.0,
+                Balance::Sqrt => r.sqrt(),
+                Balance::Full => r,
+            }
+        })
+        .collect()
 }
 
 /// Feature keys found in at least `min_count` answers, at most `max` of them (those in the most
@@ -225,6 +267,18 @@ fn kept_keys(normalized: &[Normalized], min_count: usize, max: usize) -> Vec<Str
         kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         kept.truncate(max);
         kept.sort_unstable();
+        // A pair is in no more answers than either of its words, but a cut between equals may
+        // keep it and drop a word: drop such pairs, so that both words of every pair are
+        // features and inference need not look up pairs of unknown words.
+        let words: std::collections::BTreeSet<Vec<u8>> = kept
+            .iter()
+            .filter(|(k, _)| k.starts_with(b"w:"))
+            .map(|(k, _)| k[2..].to_vec())
+            .collect();
+        kept.retain(|(k, _)| match k.strip_prefix(b"b:") {
+            Some(pair) => pair.split(|&b| b == b' ').all(|w| words.contains(w)),
+            None => true,
+        });
     }
     kept.into_iter()
         .filter_map(|(key, _)| String::from_utf8(key).ok())

@@ -678,7 +678,7 @@ impl Render for Table {
                 out,
                 "{}",
                 self.dim(&format!(
-                    "{} {} a confidence below the model's threshold (tagged by a hint the model doubts or by tied rules it could not settle, or unclassified); `churn tag` shows each row's churn_confidence.",
+                    "{} {} a confidence below 0.5 (tagged by a hint the model doubts or by tied rules it could not settle, or unclassified); `churn tag` shows each row's churn_confidence.",
                     plural(low, "row", "rows"),
                     noun(low, "has", "have")
                 ))

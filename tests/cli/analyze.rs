@@ -25,7 +25,7 @@ fn small_fixture_json_matches_the_hand_count() {
     assert_eq!(
         v["rows"],
         serde_json::json!({"read": 12, "tagged": 9, "unclassified": 1, "no_answer": 2, "involuntary": 0, "rejected": 0, "filtered_out": 0, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
-            "low_confidence": 1})
+            "low_confidence": 2})
     );
     assert_eq!(v["benchmark"]["name"], "kennedy");
     assert!(v["benchmark"]["note"]

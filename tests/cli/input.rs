@@ -60,7 +60,7 @@ fn every_form_gives_the_same_report() {
         base["rows"],
         serde_json::json!({"read": 16, "tagged": 9, "unclassified": 1, "no_answer": 2,
             "involuntary": 0, "rejected": 0, "filtered_out": 4, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
-            "low_confidence": 1})
+            "low_confidence": 2})
     );
     for (file, format, encoding, delimiter) in FORMS {
         let path = format!("{INPUTS}/{file}");
