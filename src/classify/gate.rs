@@ -9,6 +9,7 @@
 //! answers with a word where one of its matches could start and a word where one could end.
 //! A regex whose literals say nothing (`.*price`, a match that may be empty) always runs.
 
+use aho_corasick::AhoCorasick;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// Regexes past this many always run (a word keeps one bit per regex).
@@ -26,6 +27,14 @@ pub struct Gates {
     /// Regexes a match of which may start (end) in a word of digits.
     digit_start: u64,
     digit_end: u64,
+    /// Every literal at once, for [`Gates::word`]: one pass over a word finds all it holds.
+    finder: Option<AhoCorasick>,
+    /// Per literal of `finder`: its regex's bit, and whether it is a start (else an end).
+    found: Vec<(u64, bool)>,
+    /// A literal's first bytes up to a space in it (a word ending with them can start a match),
+    /// and its last bytes after a space (a word starting with them can end one), with the bit.
+    heads: Vec<(Vec<u8>, u64)>,
+    tails: Vec<(Vec<u8>, u64)>,
 }
 
 /// Where a regex's matches can start (or end): its literals, spaces at that edge dropped.
@@ -58,6 +67,7 @@ fn literals(pattern: &str, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
 
 /// Whether a match that starts with `lit` can start in `word`: the word holds it, or ends with
 /// its first bytes up to a space (the literal goes on in the next word).
+#[cfg(test)]
 fn can_start(word: &[u8], lit: &[u8]) -> bool {
     contains(word, lit)
         || (1..lit.len().min(word.len() + 1)).any(|k| lit[k] == b' ' && word.ends_with(&lit[..k]))
@@ -65,12 +75,14 @@ fn can_start(word: &[u8], lit: &[u8]) -> bool {
 
 /// Whether a match that ends with `lit` can end in `word`: the word holds it, or starts with
 /// its last bytes after a space (the literal began in an earlier word).
+#[cfg(test)]
 fn can_end(word: &[u8], lit: &[u8]) -> bool {
     contains(word, lit)
         || (1..lit.len().min(word.len() + 1))
             .any(|k| lit[lit.len() - k - 1] == b' ' && word.starts_with(&lit[lit.len() - k..]))
 }
 
+#[cfg(test)]
 fn contains(word: &[u8], lit: &[u8]) -> bool {
     lit.len() <= word.len() && word.windows(lit.len()).any(|w| w == lit)
 }
@@ -102,11 +114,71 @@ impl Gates {
         let digit = |l: &[u8]| l.iter().any(u8::is_ascii_digit);
         g.digit_start = bits(&g.starts, digit);
         g.digit_end = bits(&g.ends, digit);
+        g.index();
         g
+    }
+
+    /// Build the finder and the heads and tails from `starts` and `ends`.
+    fn index(&mut self) {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        for (sets, start) in [(&self.starts, true), (&self.ends, false)] {
+            for (r, lits) in sets.iter().enumerate() {
+                for lit in lits.iter().flatten() {
+                    let bit = 1u64 << r;
+                    patterns.push(lit.clone());
+                    self.found.push((bit, start));
+                    for k in 1..lit.len() {
+                        if start && lit[k] == b' ' {
+                            self.heads.push((lit[..k].to_vec(), bit));
+                        }
+                        if !start && lit[lit.len() - k - 1] == b' ' {
+                            self.tails.push((lit[lit.len() - k..].to_vec(), bit));
+                        }
+                    }
+                }
+            }
+        }
+        // Literals are short and few: the automaton always builds; if it did not, every word
+        // would open every gate below (safe, only slower).
+        self.finder = (!patterns.is_empty())
+            .then(|| AhoCorasick::new(&patterns).ok())
+            .flatten();
     }
 
     /// The regexes a match of which can start in `word`, and those one of which can end there.
     pub fn word(&self, word: &str) -> (u64, u64) {
+        let w = word.as_bytes();
+        let Some(finder) = &self.finder else {
+            return if self.found.is_empty() {
+                (0, 0)
+            } else {
+                (u64::MAX, u64::MAX)
+            };
+        };
+        let (mut starts, mut ends) = (0u64, 0u64);
+        for m in finder.find_overlapping_iter(w) {
+            match self.found[m.pattern().as_usize()] {
+                (bit, true) => starts |= bit,
+                (bit, false) => ends |= bit,
+            }
+        }
+        for (head, bit) in &self.heads {
+            if w.ends_with(head) {
+                starts |= bit;
+            }
+        }
+        for (tail, bit) in &self.tails {
+            if w.starts_with(tail) {
+                ends |= bit;
+            }
+        }
+        (starts, ends)
+    }
+
+    /// [`Gates::word`] by testing every literal in turn: the definition, kept as the oracle of
+    /// the tests.
+    #[cfg(test)]
+    fn word_by_definition(&self, word: &str) -> (u64, u64) {
         let w = word.as_bytes();
         (
             bits(&self.starts, |l| can_start(w, l)),
@@ -128,6 +200,59 @@ impl Gates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The automaton finds what testing every literal in turn finds, for the built-in
+    /// regexes and for words that hold, begin or end a literal, or a piece of one.
+    #[test]
+    fn the_finder_agrees_with_the_definition() {
+        let taxonomy = crate::taxonomy::Taxonomy::builtin();
+        let patterns: Vec<&str> = taxonomy
+            .reasons
+            .iter()
+            .flat_map(|r| r.regex.iter().map(String::as_str))
+            .chain(["(^| )a b c( |$)", "x+", "(^| )(do|re)mi fa( |$)"])
+            .collect();
+        let g = Gates::new(patterns);
+        let mut words: Vec<String> = [
+            "support",
+            "xsupportx",
+            "rude",
+            "rudeness",
+            "service",
+            "client",
+            "a",
+            "joke",
+            "b",
+            "remi",
+            "domi",
+            "fa",
+            "mi",
+            "nul",
+            "sav",
+            "x",
+            "",
+            "поддержка",
+            "ужасно",
+            "prix",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        for (lits, _) in [(&g.starts, 0), (&g.ends, 1)] {
+            for lit in lits.iter().flatten().flatten() {
+                let lit = String::from_utf8_lossy(lit).to_string();
+                for piece in lit.split(' ') {
+                    words.push(piece.to_string());
+                    words.push(format!("{piece}s"));
+                    words.push(format!("un{piece}"));
+                }
+                words.push(lit.replace(' ', ""));
+            }
+        }
+        for w in &words {
+            assert_eq!(g.word(w), g.word_by_definition(w), "{w}");
+        }
+    }
     use crate::classify::lexicon::is_number;
     use crate::classify::normalize;
     use proptest::prelude::*;

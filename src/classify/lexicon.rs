@@ -103,12 +103,12 @@ pub struct Lexicon {
     typo_forms: Vec<TypoForm>,
     /// Deletion keys (a form, and the form minus one character) -> typo forms.
     typo_index: FastMap<String, Vec<u32>>,
-    /// Lengths of an answer's word's head that may be a typo of a prefix (a prefix's length,
-    /// one less or one more), ascending, each once.
-    typo_prefix_lengths: Vec<usize>,
-    /// The longest typo form, in characters: a word more than one character longer is no
-    /// typo of any, and is not looked up (its deletions cost the square of its length).
-    typo_longest: usize,
+    /// By first letter (a typo keeps it): bit `l` set when a word of `l` letters may be a typo
+    /// of a whole form (a form's length, one less or one more), and when a word's head of `l`
+    /// letters may be a typo of a prefix. Most words of an answer are tried against few
+    /// lengths, or none.
+    typo_whole: FastMap<char, u64>,
+    typo_heads: FastMap<char, u64>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -172,8 +172,8 @@ impl Lexicon {
             keys: FastMap::default(),
             typo_forms: Vec::new(),
             typo_index: FastMap::default(),
-            typo_prefix_lengths: Vec::new(),
-            typo_longest: 0,
+            typo_whole: FastMap::default(),
+            typo_heads: FastMap::default(),
         }
     }
 
@@ -213,14 +213,17 @@ impl Lexicon {
         for key in keys {
             self.typo_index.entry(key).or_default().push(index);
         }
-        self.typo_longest = self.typo_longest.max(chars.len());
-        if prefix {
+        if let Some(&first) = chars.first() {
             let m = chars.len();
-            for len in [m.saturating_sub(1), m, m + 1] {
-                if let Err(at) = self.typo_prefix_lengths.binary_search(&len) {
-                    self.typo_prefix_lengths.insert(at, len);
-                }
-            }
+            let lengths = (m.saturating_sub(1)..=m + 1)
+                .filter(|&l| l < 64)
+                .fold(0u64, |bits, l| bits | 1 << l);
+            let map = if prefix {
+                &mut self.typo_heads
+            } else {
+                &mut self.typo_whole
+            };
+            *map.entry(first).or_default() |= lengths;
         }
         self.typo_forms.push(TypoForm {
             chars,
@@ -345,10 +348,12 @@ impl Lexicon {
             return;
         }
         let exact: Vec<u32> = ids.clone();
-        // One buffer for every key: the candidate, and the candidate less each character.
+        // One buffer for every key: the candidate, and the candidate less each character but
+        // the first: a typo keeps the first letter (`one_typo`), and then some edit that is not
+        // at the first letter always explains it, so the keys without it are never needed.
         let mut key = String::with_capacity(token.len());
         let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
-            for skip in 0..=candidate.len() {
+            for skip in 1..=candidate.len() {
                 key.clear();
                 key.extend(
                     candidate
@@ -370,10 +375,15 @@ impl Lexicon {
                 }
             }
         };
-        if chars.len() <= self.typo_longest + 1 {
+        let first = chars[0];
+        let whole = self.typo_whole.get(&first).copied().unwrap_or(0);
+        if chars.len() < 64 && whole & 1 << chars.len() != 0 {
             consider(&chars, None, false);
         }
-        for &len in &self.typo_prefix_lengths {
+        let mut heads = self.typo_heads.get(&first).copied().unwrap_or(0);
+        while heads != 0 {
+            let len = heads.trailing_zeros() as usize;
+            heads &= heads - 1;
             if len > chars.len() {
                 break;
             }
