@@ -352,16 +352,22 @@ impl Lexicon {
         // the first: a typo keeps the first letter (`one_typo`), and then some edit that is not
         // at the first letter always explains it, so the keys without it are never needed.
         let mut key = String::with_capacity(token.len());
+        // Byte offsets of the token's characters, and its end: a key is two slices of it.
+        let bounds: Vec<usize> = token
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([token.len()])
+            .collect();
         let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
+            let end = bounds[candidate.len()];
             for skip in 1..=candidate.len() {
                 key.clear();
-                key.extend(
-                    candidate
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, _)| i != skip)
-                        .map(|(_, c)| c),
-                );
+                if skip == candidate.len() {
+                    key.push_str(&token[..end]);
+                } else {
+                    key.push_str(&token[..bounds[skip]]);
+                    key.push_str(&token[bounds[skip + 1]..end]);
+                }
                 for &f in self.typo_index.get(key.as_str()).into_iter().flatten() {
                     let form = &self.typo_forms[f as usize];
                     if form.stem_lang == stem_lang
