@@ -427,12 +427,15 @@ pub fn classify_answers(
                 match tag.source {
                     Source::Code => t.from_code[tag.primary] += 1,
                     Source::Refined => t.refined += 1,
-                    Source::Text | Source::Hint | Source::Model => {}
+                    Source::Text | Source::Hint | Source::Model | Source::TextOverCode => {}
                 }
-                if let Some(text) = tag.conflict {
-                    *t.conflicts
-                        .entry((tag.primary, usize::from(text)))
-                        .or_default() += 1;
+                if let Some(other) = tag.conflict.map(usize::from) {
+                    // Keyed (code's reason, text's reason), whichever was counted.
+                    let pair = match tag.source {
+                        Source::TextOverCode => (other, tag.primary),
+                        _ => (tag.primary, other),
+                    };
+                    *t.conflicts.entry(pair).or_default() += 1;
                 }
             }
             Outcome::Unclassified => {

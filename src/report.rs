@@ -309,6 +309,8 @@ pub struct ConflictCount {
     /// The reason the text states first.
     pub text_reason: String,
     pub count: usize,
+    /// `text` or `code`: which reason these rows are counted for (`[matching] conflicts`).
+    pub counted: &'static str,
 }
 
 /// The conflicts of a tally by reason id, most frequent first, then in taxonomy order.
@@ -322,6 +324,11 @@ fn conflict_counts(
             code_reason: taxonomy.reasons[code].id.clone(),
             text_reason: taxonomy.reasons[text].id.clone(),
             count,
+            counted: if taxonomy.matching.code_wins {
+                "code"
+            } else {
+                "text"
+            },
         })
         .collect();
     out.sort_by_key(|c| std::cmp::Reverse(c.count));

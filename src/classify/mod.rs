@@ -42,6 +42,9 @@ pub enum Source {
     /// A code named a reason and the text stated a more specific one the code's reason may be
     /// refined to (`switched_service` + "a friend recommended them": `friend_referral`).
     Refined,
+    /// A code named a reason and the text stated another, which is counted
+    /// (`[matching] conflicts = "text"`); [`Tag::conflict`] holds the code's reason.
+    TextOverCode,
     /// The learned model, where the rules were silent or unsure (see [`opinion`]).
     Model,
 }
@@ -95,8 +98,9 @@ pub struct Tag {
     pub primary: usize,
     pub reasons: ReasonSet,
     pub source: Source,
-    /// For a row tagged by its code: the reason its text states instead, when the two
-    /// disagree (the code is counted; the disagreement is reported, never hidden).
+    /// When the code and the text disagree, the reason of the side not counted: the text's for
+    /// a row tagged by its code ([`Source::Code`]), the code's for one tagged by its text
+    /// ([`Source::TextOverCode`]). The disagreement is reported, never hidden.
     pub conflict: Option<u8>,
 }
 
@@ -292,6 +296,8 @@ pub struct Classifier {
     /// The longest no-answer form, in bytes (a longer answer is not looked up).
     no_answer_len: usize,
     codes: FastMap<String, CodeLookup>,
+    /// Whether a code is counted when the text disagrees with it (else the text).
+    code_wins: bool,
     /// Per reason, the reasons a text may refine a code of it to.
     refined_by: Vec<ReasonSet>,
     langs: Vec<String>,
@@ -490,6 +496,7 @@ impl Classifier {
             no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
             no_answer,
             codes,
+            code_wins: m.code_wins,
             refined_by: taxonomy
                 .reasons
                 .iter()
@@ -1031,9 +1038,17 @@ impl Classifier {
         if text.reasons.contains(coded) || text.source == Source::Hint {
             return code;
         }
-        Tag {
-            conflict: u8::try_from(text.primary).ok(),
-            ..code
+        if self.code_wins {
+            Tag {
+                conflict: u8::try_from(text.primary).ok(),
+                ..code
+            }
+        } else {
+            Tag {
+                source: Source::TextOverCode,
+                conflict: u8::try_from(coded).ok(),
+                ..text
+            }
         }
     }
 

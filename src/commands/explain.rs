@@ -193,6 +193,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             let source = match tag.source {
                 Source::Code => "code",
                 Source::Refined => "code refined by text",
+                Source::TextOverCode => "text over code",
                 Source::Text | Source::Hint => "text",
                 Source::Model => "model",
             };
@@ -291,6 +292,11 @@ fn tagged_why(
     match (code, lookup, tag.source) {
         (Some(c), CodeLookup::Reason(coded), Source::Refined) => format!(
             "the code `{c}` names `{}`, and the text states `{}`, a reason it may be refined to",
+            id(coded),
+            id(tag.primary)
+        ),
+        (Some(c), CodeLookup::Reason(coded), Source::TextOverCode) => format!(
+            "the code `{c}` names `{}` and the text states `{}`: they disagree; the text is counted (`[matching] conflicts = \"text\"`) and the row is reported as a conflict",
             id(coded),
             id(tag.primary)
         ),

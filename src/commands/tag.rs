@@ -164,6 +164,18 @@ fn evidence_of(
                 format!("code:{} refined by text:{words}", c.trim()),
             )]
         }
+        (Source::TextOverCode, Some(c)) => {
+            let mut found: Vec<(usize, String)> = classifier
+                .evidence(scratch)
+                .into_iter()
+                .map(|(r, e)| (r, e.to_string()))
+                .collect();
+            if let (Some(first), Some(coded)) = (found.first_mut(), tag.conflict) {
+                let says = reason_ids[usize::from(coded)];
+                first.1 = format!("{} (over code:{}, which says {says})", first.1, c.trim());
+            }
+            found
+        }
         (Source::Model, _) => model_evidence(classifier, scratch, tag),
         _ => classifier
             .evidence(scratch)

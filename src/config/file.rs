@@ -38,6 +38,8 @@ pub struct MatchingFile {
     pub stemming: Option<bool>,
     pub typos: Option<bool>,
     pub max_gap: Option<Spanned<u32>>,
+    /// `"text"` or `"code"`: which is counted when a code and the text disagree.
+    pub conflicts: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

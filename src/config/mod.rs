@@ -508,6 +508,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                     stemming: true,
                     typos: true,
                     max_gap: 1,
+                    code_wins: false,
                 },
             },
             benchmarks: Vec::new(),
@@ -562,6 +563,16 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
                 reader.error(g, "`max_gap` must be 0 to 3".into());
             } else {
                 t.matching.max_gap = *g.get_ref() as usize;
+            }
+        }
+        if let Some(c) = &m.conflicts {
+            match c.get_ref().as_str() {
+                "text" => t.matching.code_wins = false,
+                "code" => t.matching.code_wins = true,
+                other => reader.error(
+                    c,
+                    format!("`conflicts = \"{other}\"`: use \"text\" or \"code\""),
+                ),
             }
         }
     }

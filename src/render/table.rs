@@ -309,9 +309,13 @@ impl Table {
             } else {
                 String::new()
             };
+            let counted = report
+                .code_text_conflicts
+                .first()
+                .map_or("code", |c| c.counted);
             writeln!(
                 out,
-                "Code and text disagree on {} (the code is counted; `churn tag` shows each): {}{more}",
+                "Code and text disagree on {} (the {counted} is counted; `churn tag` shows each): {}{more}",
                 plural(r.code_text_conflicts, "row", "rows"),
                 pairs.join(", ")
             )?;

@@ -90,6 +90,10 @@ pub struct Matching {
     pub typos: bool,
     /// How many other words may stand between two words of a phrase ("not very helpful").
     pub max_gap: usize,
+    /// When a code and the text name different reasons, whether the code is counted (else the
+    /// text's reason: the customer's own words, and often a reason no code can say, as no
+    /// Stripe code says "a friend recommended them"). Either way the conflict is reported.
+    pub code_wins: bool,
 }
 
 /// A taxonomy: reasons in display order (also the last tie-break), coded-value maps, the

@@ -185,9 +185,16 @@ fn the_reason_stated_first_is_primary_and_explain_says_why() {
     ] {
         assert!(table.contains(expected), "{expected:?} in\n{table}");
     }
-    // A code wins over the text, and says so.
+    // A code and a text that disagree: the text is counted, and explain says so.
     let v = json_of(&["explain", "rude staff", "--code", "too_expensive"]);
-    assert_eq!(v["outcome"]["reason"], "dissatisfaction");
+    assert_eq!(v["outcome"]["reason"], "indifference");
+    assert_eq!(v["outcome"]["source"], "text over code");
+    assert!(v["outcome"]["why"]
+        .as_str()
+        .unwrap()
+        .contains("they disagree; the text is counted"));
+    // A code the text agrees with, or says nothing against, decides.
+    let v = json_of(&["explain", "just too pricey", "--code", "too_expensive"]);
     assert_eq!(v["outcome"]["source"], "code");
     let v = json_of(&["explain", "card expired", "--code", "payment_failed"]);
     assert_eq!(v["outcome"]["kind"], "involuntary");
@@ -323,8 +330,9 @@ fn an_answer_with_no_rule_is_unclassified_not_forced_into_a_reason() {
 
 /// A code sets the reason; a text that states a reason the code's may be refined to refines it
 /// (`switched_service` + a friend's recommendation is `friend_referral`, `unused` + a closed
-/// business is `died`); a text that states another reason by a phrase is a conflict: the code is
-/// counted and the conflict reported. A hint alone ("some support") does not disagree.
+/// business is `died`); a text that states another reason by a phrase is a conflict: the text
+/// is counted (the code with `[matching] conflicts = "code"`) and the conflict reported. A hint
+/// alone ("some support") does not disagree.
 #[test]
 fn codes_and_text_are_reconciled_and_conflicts_reported() {
     let file = "fixtures/stripe/code_and_text.csv";
@@ -333,7 +341,7 @@ fn codes_and_text_are_reconciled_and_conflicts_reported() {
     assert_eq!(v["rows"]["code_text_conflicts"], 1);
     assert_eq!(
         v["code_text_conflicts"],
-        serde_json::json!([{"code_reason": "dissatisfaction", "text_reason": "indifference", "count": 1}])
+        serde_json::json!([{"code_reason": "dissatisfaction", "text_reason": "indifference", "count": 1, "counted": "text"}])
     );
     let count = |id: &str| {
         v["reasons"]
@@ -355,14 +363,30 @@ fn codes_and_text_are_reconciled_and_conflicts_reported() {
     );
     assert_eq!(
         count("dissatisfaction"),
-        3.0,
-        "the code is counted in a conflict"
+        2.0,
+        "the text is counted in a conflict"
     );
+    assert_eq!(count("indifference"), 2.0);
+    let (_dir, config) = temp_file(
+        "churn.toml",
+        "extends = \"builtin\"\n[matching]\nconflicts = \"code\"\n",
+    );
+    let by_code = json_of(&["--config", &config, "analyze", file]);
+    let dissatisfaction = by_code["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "dissatisfaction")
+        .unwrap()["count"]
+        .clone();
+    assert_eq!(dissatisfaction, 3, "the code is counted");
+    assert_eq!(by_code["code_text_conflicts"][0]["counted"], "code");
     let tagged = String::from_utf8(stdout_of(&["tag", file])).unwrap();
     assert!(
         tagged.contains(
             "friend_referral,tagged,code:switched_service refined by text:friend recommended"
-        ) && tagged.contains("code:too_expensive (the text says indifference: never answered)"),
+        ) && tagged
+            .contains("never answered (over code:too_expensive, which says dissatisfaction)"),
         "{tagged}"
     );
     let table = String::from_utf8(stdout_of(&["analyze", file])).unwrap();
