@@ -93,6 +93,11 @@ pub struct Lexicon {
     /// Per language: the [`scripts`] of its stems, each once. A stemmer only drops or changes
     /// letters within their script, so a word can only stem to a key whose scripts it has.
     stem_scripts: Vec<Vec<u8>>,
+    /// Per language: bit `b` for each ASCII byte `b` a stem starts with. A Snowball stemmer
+    /// keeps a word's first letter when it is ASCII (it only changes endings, and the letters
+    /// it marks on the way it restores), so a word starting with another ASCII letter has no
+    /// stem there.
+    stem_firsts: Vec<u128>,
     exact: FastMap<String, u32>,
     /// Prefix rule words by their text, and the lengths (in bytes) they come in, ascending:
     /// a word is looked up once per length, not compared with every prefix.
@@ -165,6 +170,7 @@ impl Lexicon {
             langs: Vec::new(),
             stems: Vec::new(),
             stem_scripts: Vec::new(),
+            stem_firsts: Vec::new(),
             exact: FastMap::default(),
             prefixes: FastMap::default(),
             prefix_lengths: Vec::new(),
@@ -201,6 +207,7 @@ impl Lexicon {
             .push((lang.to_string(), Stemmer::create(algorithm)));
         self.stems.push(FastMap::default());
         self.stem_scripts.push(Vec::new());
+        self.stem_firsts.push(0);
         Some(self.langs.len() - 1)
     }
 
@@ -268,6 +275,9 @@ impl Lexicon {
                 if !self.stem_scripts[l].contains(&s) {
                     self.stem_scripts[l].push(s);
                 }
+                if let Some(&b) = key.as_bytes().first().filter(|b| b.is_ascii()) {
+                    self.stem_firsts[l] |= 1 << b;
+                }
             }
             Kind::Exact => {
                 self.exact.insert(key.clone(), id);
@@ -306,9 +316,13 @@ impl Lexicon {
         // make so many answers unique ("order 48213"), are not stemmed six times over.
         let number = is_number(token);
         let has = scripts(token);
+        let first = token.as_bytes().first().copied().filter(u8::is_ascii);
         for (l, (_, stemmer)) in self.langs.iter().enumerate() {
-            // A Cyrillic word has no English stem, a Latin one no Russian stem.
-            if !self.stem_scripts[l].iter().any(|&s| s & !has == 0) {
+            // A Cyrillic word has no English stem, a Latin one no Russian stem; a word whose
+            // first letter no stem of the language has, none either.
+            if !self.stem_scripts[l].iter().any(|&s| s & !has == 0)
+                || first.is_some_and(|b| self.stem_firsts[l] & 1 << b == 0)
+            {
                 continue;
             }
             let stem = if number {
@@ -564,6 +578,41 @@ mod tests {
         assert!(has("konkurenz", konkur), "prefix with a typo");
         // Languages stem separately: a Russian rule matches inflected Russian.
         assert!(has("цены", price) && has("цену", price));
+    }
+
+    /// Every stemmer keeps an ASCII first letter (what skipping languages by first letter
+    /// relies on), on words of every shape: endings, marks it sets and restores (`y`, `u`,
+    /// `i` between vowels), short words, numbers mixed in.
+    #[test]
+    fn stemmers_keep_an_ascii_first_letter() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet: Vec<char> = "abcdefghijklmnopqrstuvwxyzyyiiuuaeo0".chars().collect();
+        let extra = [
+            "yes", "yield", "you", "ying", "yttria", "uier", "iu", "y", "a", "ß", "ÿa",
+        ];
+        for lang in [
+            "en", "nl", "de", "fr", "es", "it", "pt", "sv", "da", "no", "fi", "hu", "ro", "tr",
+        ] {
+            let stemmer = Stemmer::create(algorithm(lang).unwrap());
+            let words = (0..3000).map(|_| {
+                let n = 1 + next() as usize % 12;
+                (0..n)
+                    .map(|_| alphabet[next() as usize % alphabet.len()])
+                    .collect::<String>()
+            });
+            for w in words.chain(extra.iter().map(|s| s.to_string())) {
+                let stem = stemmer.stem(&w);
+                if let Some(c) = w.chars().next().filter(char::is_ascii) {
+                    assert_eq!(stem.chars().next(), Some(c), "{lang}: {w} -> {stem}");
+                }
+            }
+        }
     }
 
     /// Stemmers are skipped for words of another script, never for a rule word of that script
