@@ -355,7 +355,9 @@ impl Lexicon {
     }
 
     fn typo_lookup(&self, token: &str, ids: &mut Vec<u32>) {
-        let chars: Vec<char> = token.chars().collect();
+        // The token's characters, and their byte offsets (a key is two slices of the token).
+        let (chars, mut bounds): (Vec<char>, Vec<usize>) =
+            token.char_indices().map(|(i, c)| (c, i)).unzip();
         // Only long words of the answer are read loosely: short ones are too often another
         // real word ("gestor" is not a typo of "gestorben").
         if chars.len() < TYPO_MIN_WORD || !chars.iter().all(|c| c.is_alphabetic()) {
@@ -366,12 +368,7 @@ impl Lexicon {
         // the first: a typo keeps the first letter (`one_typo`), and then some edit that is not
         // at the first letter always explains it, so the keys without it are never needed.
         let mut key = String::with_capacity(token.len());
-        // Byte offsets of the token's characters, and its end: a key is two slices of it.
-        let bounds: Vec<usize> = token
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([token.len()])
-            .collect();
+        bounds.push(token.len());
         let mut consider = |candidate: &[char], stem_lang: Option<usize>, prefix: bool| {
             let end = bounds[candidate.len()];
             for skip in 1..=candidate.len() {

@@ -884,20 +884,16 @@ impl Classifier {
         if trace.normalized.tokens.len() <= LONG_ANSWER {
             return first;
         }
+        let counting = || trace.matches.iter().filter(|m| m.counts());
         let mut counts = [0u16; MAX_REASONS];
-        let mut order: Vec<usize> = Vec::new();
-        for m in trace.matches.iter().filter(|m| m.counts()) {
-            if counts[m.reason] == 0 {
-                order.push(m.reason);
-            }
+        for m in counting() {
             counts[m.reason] = counts[m.reason].saturating_add(1);
         }
-        // `max_by_key` keeps the last of equals: walk the order backwards.
-        order
-            .into_iter()
-            .rev()
-            .max_by_key(|&r| counts[r])
-            .unwrap_or(first)
+        let most = counts.iter().copied().max().unwrap_or(0);
+        // Counting matches come in the order stated: the first with the most is the one.
+        counting()
+            .find(|m| counts[m.reason] == most)
+            .map_or(first, |m| m.reason)
     }
 
     /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it
@@ -1016,7 +1012,8 @@ impl Classifier {
 
     /// A row whose code names `coded`, given what its text says: the code sets the reason; a
     /// text that states a reason the code's may be refined to refines it; a text that states
-    /// another reason by a phrase disagrees, which the tag records (a hint alone does not).
+    /// another reason by a phrase disagrees (a hint alone does not): the text's reason is
+    /// counted, or the code's with `code_wins`, and the tag records the other.
     fn reconcile(&self, coded: usize, from_text: Outcome) -> Tag {
         let code = Tag {
             primary: coded,

@@ -142,12 +142,19 @@ fn evidence_of(
     code: Option<&&str>,
     reason_ids: &[&str],
 ) -> Vec<(usize, String)> {
-    let text_said = |reason: usize| {
+    // What the rules found in the text, per reason in the order stated.
+    let said = || -> Vec<(usize, String)> {
         classifier
             .evidence(scratch)
             .into_iter()
+            .map(|(r, e)| (r, e.to_string()))
+            .collect()
+    };
+    let text_said = |reason: usize| {
+        said()
+            .into_iter()
             .find(|(r, _)| *r == reason)
-            .map_or(String::new(), |(_, e)| e.to_string())
+            .map_or(String::new(), |(_, e)| e)
     };
     match (tag.source, code) {
         (Source::Code, Some(c)) => {
@@ -165,11 +172,7 @@ fn evidence_of(
             )]
         }
         (Source::TextOverCode, Some(c)) => {
-            let mut found: Vec<(usize, String)> = classifier
-                .evidence(scratch)
-                .into_iter()
-                .map(|(r, e)| (r, e.to_string()))
-                .collect();
+            let mut found = said();
             if let (Some(first), Some(coded)) = (found.first_mut(), tag.conflict) {
                 let says = reason_ids[usize::from(coded)];
                 first.1 = format!("{} (over code:{}, which says {says})", first.1, c.trim());
@@ -177,11 +180,7 @@ fn evidence_of(
             found
         }
         (Source::Model, _) => model_evidence(classifier, scratch, tag),
-        _ => classifier
-            .evidence(scratch)
-            .into_iter()
-            .map(|(r, e)| (r, e.to_string()))
-            .collect(),
+        _ => said(),
     }
 }
 

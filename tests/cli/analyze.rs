@@ -1,6 +1,6 @@
 //! `churn analyze`: the table, the JSON, row accounting, determinism.
 
-use crate::{churn, golden, json_of, stdout_of};
+use crate::{churn, golden, json_of, reason, stdout_of};
 
 const SMALL: &str = "fixtures/small/surveys.csv";
 const DEMO: &str = "fixtures/demo/surveys.csv";
@@ -195,12 +195,7 @@ fn stripe_codes_map_and_other_defers_to_the_text() {
             "low_confidence": 0})
     );
     let count = |id: &str| {
-        let r = v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .unwrap();
+        let r = reason(&v, id);
         (
             r["count"].as_u64().unwrap(),
             r["from_code"].as_u64().unwrap(),

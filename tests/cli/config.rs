@@ -1,7 +1,7 @@
 //! Configuration: `churn.toml` discovery, `--config`, `CHURN_CONFIG`, unknown keys, the
 //! `taxonomy init | show | validate` commands and the README's worked example.
 
-use crate::{churn, json_of, root};
+use crate::{churn, json_of, reason, root};
 
 const PRICE: &str = "fixtures/config/price.toml";
 const PLAY: &str = "fixtures/config/play.csv";
@@ -173,16 +173,7 @@ fn worked_example_adds_a_price_reason_and_a_play_store_code_map() {
         v["inputs"][0]["code_columns"],
         serde_json::json!(["cancelSurveyReason"])
     );
-    let count = |id: &str| {
-        v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .unwrap()["count"]
-            .as_u64()
-            .unwrap()
-    };
+    let count = |id: &str| reason(&v, id)["count"].as_u64().unwrap();
     // Code 3, "Too expensive for me" (phrase, price outranks dissatisfaction) and the regex
     // "20% price increase".
     assert_eq!(count("price"), 3);

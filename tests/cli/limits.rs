@@ -345,12 +345,7 @@ fn a_config_of_a_hundred_thousand_phrases_loads_and_tags() {
         0,
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let price = v["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "price")
-        .unwrap();
+    let price = super::reason(&v, "price");
     assert_eq!(price["count"], 1);
     drop(export_dir);
 }

@@ -108,6 +108,16 @@ pub fn churn_in_sh(script: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// stdout of a successful JSON run, parsed.
+/// The entry of reason `id` in an `analyze --format json` report's `reasons`.
+pub fn reason<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no reason {id}"))
+}
+
 pub fn json_of(args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::{failure, json_of, root, stdout_of, temp_file};
+use crate::{failure, json_of, reason, root, stdout_of, temp_file};
 
 const BEFORE: &str = "fixtures/stats/before.csv";
 const AFTER: &str = "fixtures/stats/after.csv";
@@ -30,15 +30,6 @@ fn near(actual: &Value, expected: f64, what: &str) {
     let a = f(actual);
     let tol = (expected.abs() * 1e-5).max(1e-6);
     assert!((a - expected).abs() <= tol, "{what}: {a} vs {expected}");
-}
-
-fn reason<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no reason {id}"))
 }
 
 const IDS: [&str; 6] = [

@@ -343,16 +343,7 @@ fn codes_and_text_are_reconciled_and_conflicts_reported() {
         v["code_text_conflicts"],
         serde_json::json!([{"code_reason": "dissatisfaction", "text_reason": "indifference", "count": 1, "counted": "text"}])
     );
-    let count = |id: &str| {
-        v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .unwrap()["count"]
-            .as_f64()
-            .unwrap()
-    };
+    let count = |id: &str| crate::reason(&v, id)["count"].as_f64().unwrap();
     assert_eq!(
         [
             count("died"),
@@ -372,14 +363,11 @@ fn codes_and_text_are_reconciled_and_conflicts_reported() {
         "extends = \"builtin\"\n[matching]\nconflicts = \"code\"\n",
     );
     let by_code = json_of(&["--config", &config, "analyze", file]);
-    let dissatisfaction = by_code["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "dissatisfaction")
-        .unwrap()["count"]
-        .clone();
-    assert_eq!(dissatisfaction, 3, "the code is counted");
+    assert_eq!(
+        crate::reason(&by_code, "dissatisfaction")["count"],
+        3,
+        "the code is counted"
+    );
     assert_eq!(by_code["code_text_conflicts"][0]["counted"], "code");
     let tagged = String::from_utf8(stdout_of(&["tag", file])).unwrap();
     assert!(
