@@ -447,32 +447,62 @@ pub fn is_number(token: &str) -> bool {
 
 /// Per-run memory of word lookups: answers repeat their vocabulary, so most words are looked up
 /// once per run. One hash lookup per word of an answer.
+///
+/// On answers with a large vocabulary the cache outgrows the processor's caches and each lookup
+/// waits on memory, so it is kept dense: words of up to 16 bytes (almost all) are keys packed
+/// into integers (no key stored elsewhere to compare), and a word the rules know nothing of
+/// (most words) is a marker in the map, with no entry of its own to read.
 #[derive(Debug, Default)]
 pub struct WordCache {
-    /// Words of up to 8 bytes, most words, keyed by their bytes packed into a `u64` (no key to
-    /// compare byte by byte, a cheap hash).
     short: HashMap<u64, u32, foldhash::fast::RandomState>,
+    medium: HashMap<u128, u32, foldhash::fast::RandomState>,
     index: HashMap<String, u32, foldhash::fast::RandomState>,
     words: Vec<WordInfoCached>,
+    /// Entries in the maps.
+    entries: usize,
+    /// What is known of a word with no entry in `words`: nothing.
+    nothing: WordInfoCached,
 }
 
 /// Entries kept before the cache is emptied (bounds memory on huge, varied inputs).
 const CACHE_LIMIT: usize = 500_000;
 
-/// The bytes of a word of 1 to 8 bytes, none of them 0, packed into a `u64` (so that different
-/// words differ); `None` for any other word.
-fn packed(token: &str) -> Option<u64> {
-    if token.len() > 8 {
-        return None;
+/// The value of a word the rules know nothing of.
+const NOTHING: u32 = u32::MAX;
+
+/// A word's key: its bytes packed into an integer when it has 1 to 16 bytes, none of them 0 (so
+/// that different words differ), else the word itself.
+enum Key<'a> {
+    Short(u64),
+    Medium(u128),
+    Long(&'a str),
+}
+
+fn key(token: &str) -> Key<'_> {
+    let bytes = token.as_bytes();
+    if bytes.len() > 16 || bytes.contains(&0) {
+        return Key::Long(token);
     }
-    let mut key = 0u64;
-    for (i, &b) in token.as_bytes().iter().enumerate() {
-        if b == 0 {
-            return None;
-        }
-        key |= u64::from(b) << (8 * i);
+    let mut key = 0u128;
+    for (i, &b) in bytes.iter().enumerate() {
+        key |= u128::from(b) << (8 * i);
     }
-    Some(key)
+    if bytes.len() <= 8 {
+        Key::Short(key as u64)
+    } else {
+        Key::Medium(key)
+    }
+}
+
+impl WordInfoCached {
+    /// Whether the rules know nothing of the word.
+    fn is_nothing(&self) -> bool {
+        self.ids.is_empty()
+            && self.cue == 0
+            && !self.contrast
+            && self.regex_starts == 0
+            && self.regex_ends == 0
+    }
 }
 
 impl WordCache {
@@ -482,29 +512,42 @@ impl WordCache {
         token: &str,
         look_up: impl FnOnce(&str) -> WordInfoCached,
     ) -> &WordInfoCached {
-        let key = packed(token);
+        let key = key(token);
         let found = match key {
-            Some(key) => self.short.get(&key),
-            None => self.index.get(token),
+            Key::Short(k) => self.short.get(&k),
+            Key::Medium(k) => self.medium.get(&k),
+            Key::Long(w) => self.index.get(w),
         };
         let i = match found {
             Some(&i) => i,
             None => {
-                if self.words.len() >= CACHE_LIMIT {
+                if self.entries >= CACHE_LIMIT {
                     self.short.clear();
+                    self.medium.clear();
                     self.index.clear();
                     self.words.clear();
+                    self.entries = 0;
                 }
-                let i = self.words.len() as u32;
-                self.words.push(look_up(token));
+                let info = look_up(token);
+                let i = if info.is_nothing() {
+                    NOTHING
+                } else {
+                    self.words.push(info);
+                    (self.words.len() - 1) as u32
+                };
+                self.entries += 1;
                 match key {
-                    Some(key) => self.short.insert(key, i),
-                    None => self.index.insert(token.to_string(), i),
+                    Key::Short(k) => self.short.insert(k, i),
+                    Key::Medium(k) => self.medium.insert(k, i),
+                    Key::Long(w) => self.index.insert(w.to_string(), i),
                 };
                 i
             }
         };
-        &self.words[i as usize]
+        match i {
+            NOTHING => &self.nothing,
+            i => &self.words[i as usize],
+        }
     }
 }
 
@@ -522,6 +565,10 @@ mod tests {
             "abcdefgh",
             "abcdefghi",
             "abcdefgi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "abcdefghijklmnopq",
+            "bbcdefghijklmnopq",
             "é",
             "\u{0}a",
             "a\u{0}",
@@ -540,8 +587,11 @@ mod tests {
                 "{w:?}"
             );
         }
-        assert_eq!(packed("abcdefghi"), None);
-        assert_eq!(packed("a\u{0}"), None);
+        assert!(matches!(key("abcdefgh"), Key::Short(_)));
+        assert!(matches!(key("abcdefghi"), Key::Medium(_)));
+        assert!(matches!(key("abcdefghijklmnop"), Key::Medium(_)));
+        assert!(matches!(key("abcdefghijklmnopq"), Key::Long(_)));
+        assert!(matches!(key("a\u{0}"), Key::Long(_)));
     }
 
     #[test]
