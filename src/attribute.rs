@@ -193,8 +193,11 @@ pub struct Tally {
     pub involuntary: usize,
     /// Rows that could not be read (`--skip-bad-rows`).
     pub rejected: usize,
-    /// Rows a `--where` filter left out.
+    /// Rows a `--where` filter left out, or that are no answers (previews, tests, spam,
+    /// unfinished responses).
     pub filtered_out: usize,
+    /// `filtered_out` by cause.
+    pub filtered_out_by: crate::input::FilteredOut,
     /// Tagged rows that state more than one reason.
     pub multi_reason: usize,
     /// Rows whose confidence is below [`crate::classify::LOW_CONFIDENCE`] (`None` without a model); not part
@@ -273,6 +276,7 @@ pub fn tally_export(
 pub fn account(t: &mut Tally, loaded: &Loaded) {
     t.read += loaded.filtered_out + loaded.rejected.len();
     t.filtered_out += loaded.filtered_out;
+    t.filtered_out_by.add(&loaded.filtered_out_by);
     t.rejected += loaded.rejected.len();
 }
 
@@ -339,6 +343,7 @@ pub fn merge(
         t.involuntary += p.involuntary;
         t.rejected += p.rejected;
         t.filtered_out += p.filtered_out;
+        t.filtered_out_by.add(&p.filtered_out_by);
         t.multi_reason += p.multi_reason;
         t.refined += p.refined;
         if let Some(low) = p.low_confidence {

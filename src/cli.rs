@@ -211,6 +211,17 @@ pub struct InputArgs {
     /// of stopping with an error.
     #[arg(long)]
     pub skip_bad_rows: bool,
+
+    /// The survey tool's layout: auto (detected from the header), plain (one header row, no
+    /// detection), qualtrics, qualtrics-legacy, surveymonkey, typeform, google-forms,
+    /// microsoft-forms, alchemer, jotform.
+    #[arg(long, value_name = "LAYOUT", default_value = "auto", value_parser = layout)]
+    pub layout: crate::input::layout::Wanted,
+
+    /// Read unfinished responses too (Qualtrics `Finished` false, Alchemer `Partial`); by
+    /// default they are filtered out and counted apart.
+    #[arg(long)]
+    pub include_incomplete: bool,
 }
 
 impl InputArgs {
@@ -221,12 +232,25 @@ impl InputArgs {
             sheet: self.sheet.clone(),
             skip_bad_rows: self.skip_bad_rows,
             filters: self.filters.clone(),
+            layout: self.layout,
+            include_incomplete: self.include_incomplete,
             // Not a flag: tests and benchmarks compare the streamed and whole-file readers.
             block_bytes: std::env::var("CHURN_BLOCK_BYTES")
                 .ok()
                 .and_then(|v| v.parse().ok()),
         }
     }
+}
+
+fn layout(s: &str) -> Result<crate::input::layout::Wanted, String> {
+    use crate::input::layout::{Layout, Wanted};
+    if s == "auto" {
+        return Ok(Wanted::Auto);
+    }
+    Layout::by_name(s).map(Wanted::Fixed).ok_or_else(|| {
+        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+        format!("expected auto or one of: {}", names.join(", "))
+    })
 }
 
 fn encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {

@@ -210,8 +210,10 @@ pub struct Rows {
     pub involuntary: usize,
     /// Rows with the wrong number of fields, skipped with `--skip-bad-rows`.
     pub rejected: usize,
-    /// Rows a `--where` filter left out.
+    /// Rows a `--where` filter left out, or that the survey tool marks as no answers.
     pub filtered_out: usize,
+    /// `filtered_out` by cause: `where`, `preview`, `test`, `spam`, `unfinished`.
+    pub filtered_out_by: crate::input::FilteredOut,
     /// Of `tagged`, rows that state more than one reason.
     pub multi_reason: usize,
     /// Of `tagged`, rows whose code the text refined to a more specific reason
@@ -236,6 +238,7 @@ impl From<&Tally> for Rows {
             involuntary: t.involuntary,
             rejected: t.rejected,
             filtered_out: t.filtered_out,
+            filtered_out_by: t.filtered_out_by,
             multi_reason: t.multi_reason,
             refined_by_text: t.refined,
             code_text_conflicts: t.conflicts.values().sum(),

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod decode;
 mod faults;
 pub mod filter;
+pub mod layout;
 pub mod records;
 pub mod sniff;
 pub mod source;
@@ -160,10 +161,74 @@ pub struct SourceInfo {
     pub sheet: Option<String>,
     /// Data records read from this file: kept + filtered out + rejected.
     pub rows: usize,
-    /// Rows a `--where` filter left out.
+    /// Rows filtered out: by `--where`, or responses that are not answers (previews, tests,
+    /// spam, unfinished).
     pub filtered_out: usize,
+    /// `filtered_out` by cause.
+    pub filtered_out_by: FilteredOut,
     /// Rows with the wrong number of fields (`--skip-bad-rows`).
     pub rejected: usize,
+    /// The survey tool's layout it was read by (see [`layout::Layout::name`]).
+    pub layout: &'static str,
+}
+
+/// Rows filtered out, by cause: a `--where` filter, or a survey tool's status saying the
+/// response is a preview, a test, spam, or unfinished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct FilteredOut {
+    #[serde(rename = "where")]
+    pub by_where: usize,
+    pub preview: usize,
+    pub test: usize,
+    pub spam: usize,
+    pub unfinished: usize,
+}
+
+impl FilteredOut {
+    /// Count one row left out for `cause` (`None`: a `--where` filter).
+    pub fn count(&mut self, cause: Option<layout::Exclusion>) {
+        use layout::Exclusion::*;
+        *match cause {
+            None => &mut self.by_where,
+            Some(Preview) => &mut self.preview,
+            Some(Test) => &mut self.test,
+            Some(Spam) => &mut self.spam,
+            Some(Unfinished) => &mut self.unfinished,
+        } += 1;
+    }
+
+    pub fn add(&mut self, other: &FilteredOut) {
+        self.by_where += other.by_where;
+        self.preview += other.preview;
+        self.test += other.test;
+        self.spam += other.spam;
+        self.unfinished += other.unfinished;
+    }
+
+    /// How many rows were filtered out, with the survey tool's causes when there are any:
+    /// "14 filtered out (12 unfinished, 2 preview)", or "3 filtered out" by `--where` alone.
+    pub fn describe(&self, total: usize) -> String {
+        let causes = self.causes();
+        if causes.iter().all(|(cause, _)| *cause == "by --where") {
+            return format!("{total} filtered out");
+        }
+        let parts: Vec<String> = causes.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        format!("{total} filtered out ({})", parts.join(", "))
+    }
+
+    /// The causes with their counts, for people: "12 unfinished, 2 preview".
+    pub fn causes(&self) -> Vec<(&'static str, usize)> {
+        [
+            ("by --where", self.by_where),
+            ("preview", self.preview),
+            ("test", self.test),
+            ("spam", self.spam),
+            ("unfinished", self.unfinished),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
 }
 
 /// A row that could not be read (`--skip-bad-rows`).
@@ -211,8 +276,10 @@ pub struct Loaded {
     pub lines: Vec<u64>,
     /// The source (index into `sources`) of each row.
     pub files: Vec<u32>,
-    /// Rows left out by `--where`.
+    /// Rows left out by `--where` or as no answers (previews, tests, spam, unfinished).
     pub filtered_out: usize,
+    /// `filtered_out` by cause.
+    pub filtered_out_by: FilteredOut,
     /// Rows rejected with `--skip-bad-rows`, in the order read.
     pub rejected: Vec<RejectedRow>,
     /// Things worth telling on stderr (a guessed encoding, renamed headers, combined files).
@@ -235,7 +302,9 @@ impl SourceInfo {
             sheet: t.sheet.clone(),
             rows: 0,
             filtered_out: 0,
+            filtered_out_by: FilteredOut::default(),
             rejected: 0,
+            layout: t.layout.name(),
         }
     }
 }
@@ -389,6 +458,18 @@ fn open_tables(sources: Vec<Source>, read: &ReadOptions) -> Result<(Vec<Table>, 
 /// What is worth saying about one table as read.
 fn table_notes(table: &Table, notes: &mut Vec<String>) {
     let name = &table.name;
+    if table.layout != layout::Layout::Plain {
+        let rows = match table.extra_rows {
+            0 => String::new(),
+            1 => " (its second header row is not a response)".to_string(),
+            n => format!(" (its {} more header rows are not responses)", n),
+        };
+        notes.push(format!(
+            "`{}`: read as a {} export{rows}; --layout names another",
+            shown(name),
+            table.layout.tool()
+        ));
+    }
     for n in &table.notes {
         notes.push(format!("`{}`: {n}", shown(name)));
     }
@@ -417,6 +498,8 @@ struct Plan {
     path: String,
     /// The union of the files' columns, in order of first appearance.
     headers: Vec<String>,
+    /// Per column of `headers`, the question it answers, when the export says (Qualtrics).
+    questions: Vec<Option<String>>,
     /// Per table: the header its free text is read from, if any.
     text_columns: Vec<Option<String>>,
     /// Per table: the table's column for each of `headers`.
@@ -427,10 +510,26 @@ struct Plan {
     id_column: Option<usize>,
     /// `--where` filters with their column (into `headers`).
     filters: Vec<(usize, Filter)>,
+    /// Per table: its columns that say a response is no answer (a preview, a test, spam,
+    /// unfinished), by the table's own column index.
+    statuses: Vec<Vec<(usize, layout::StatusColumn)>>,
+    /// Whether unfinished responses are read (`--include-incomplete`).
+    include_incomplete: bool,
+    /// The columns (into `headers`) whose cells make the free text when the answer spans
+    /// several (a choice question's choices and its "Other" text); empty when it is one.
+    text_group: Vec<usize>,
     notes: Vec<String>,
 }
 
 impl Plan {
+    /// Why the row `fields` of table `k` is no answer, if it is not one.
+    fn excluded(&self, k: usize, fields: &records::Fields<'_>) -> Option<layout::Exclusion> {
+        self.statuses[k]
+            .iter()
+            .filter_map(|&(j, status)| status.exclusion(fields.get(j).unwrap_or("")))
+            .find(|&e| !(self.include_incomplete && e == layout::Exclusion::Unfinished))
+    }
+
     /// Columns kept for every row, as (column into `headers`, frame name): the text, the codes,
     /// the extras.
     fn kept(&self) -> Vec<(usize, String)> {
@@ -455,6 +554,23 @@ impl Plan {
             .enumerate()
             .all(|(k, (_, f))| f.keeps(cell(k).filter(|c| !c.trim().is_empty())))
     }
+}
+
+/// Per column of the union of headers, the question it answers, from the first table that
+/// carries one.
+fn questions_of(
+    tables: &[&Table],
+    headers: &[String],
+    maps: &[Vec<Option<usize>>],
+) -> Vec<Option<String>> {
+    (0..headers.len())
+        .map(|i| {
+            tables
+                .iter()
+                .zip(maps)
+                .find_map(|(t, map)| map[i].and_then(|j| t.questions.get(j).cloned().flatten()))
+        })
+        .collect()
 }
 
 fn joined_paths(names: impl Iterator<Item = impl AsRef<str>>) -> String {
@@ -581,13 +697,29 @@ fn plan(
             .map(str::to_string)
             .collect()
     };
+    let questions = questions_of(tables, &headers, &maps);
+    // Columns are found by their question where the export has one (Qualtrics' `Q2` asks
+    // "Why did you cancel?"); a name the user gives may be either.
+    let findable: Vec<String> = headers
+        .iter()
+        .zip(&questions)
+        .map(|(h, q)| q.clone().unwrap_or_else(|| h.clone()))
+        .collect();
+    let as_findable = |name: &String| -> String {
+        match columns::find(&headers, name) {
+            Some(i) if columns::find(&findable, name).is_none() => findable[i].clone(),
+            _ => name.clone(),
+        }
+    };
+    let reason_col = options.reason_col.as_ref().map(as_findable);
+    let code_cols: Vec<String> = options.code_cols.iter().map(as_findable).collect();
     let chosen = columns::choose(
-        &headers,
+        &findable,
         &values,
         classifier,
         &taxonomy.code_maps,
-        options.reason_col.as_deref(),
-        &options.code_cols,
+        reason_col.as_deref(),
+        &code_cols,
     )
     .map_err(|e| {
         let mut msg = format!("failed to load `{}`: {e}", shown(&path));
@@ -645,23 +777,56 @@ fn plan(
     for f in &read.filters {
         filters.push((columns::named(&headers, "--where", &f.column)?, f.clone()));
     }
+    let text_group = match (chosen.text, tables.first().map(|t| t.layout)) {
+        (Some(i), Some(layout)) if tables.iter().all(|t| t.layout == layout) => {
+            let group = layout::answer_group(layout, &headers, i);
+            if group.len() > 1 {
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|&g| format!("`{}`", shown(&headers[g])))
+                    .collect();
+                notes.push(format!(
+                    "the answer is read from {} columns of one question: {}",
+                    group.len(),
+                    names.join(", ")
+                ));
+                group
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    };
     let text_columns = tables
         .iter()
         .zip(&maps)
         .map(|(t, map)| {
             let j = map[chosen.text?]?;
-            Some(t.headers[j].clone())
+            Some(match t.questions.get(j).cloned().flatten() {
+                Some(q) => format!("{}: {q}", t.headers[j]),
+                None if t.layout == layout::Layout::SurveyMonkey && text_group.len() > 1 => {
+                    t.headers[j].split(" - ").next().unwrap_or("").to_string()
+                }
+                None => t.headers[j].clone(),
+            })
         })
         .collect();
     Ok(Plan {
         path,
         headers,
+        questions,
         text_columns,
         maps,
         chosen,
         extra,
         id_column,
         filters,
+        statuses: tables
+            .iter()
+            .map(|t| layout::status_columns(t.layout, &t.headers))
+            .collect(),
+        include_incomplete: read.include_incomplete,
+        text_group,
         notes,
     })
 }
@@ -898,7 +1063,7 @@ fn fill(
     let mut files = Vec::new();
     let mut rejected = Vec::new();
     let mut infos = Vec::with_capacity(tables.len());
-    let mut filtered_out = 0;
+    let mut filtered_out = FilteredOut::default();
     for (k, t) in tables.iter().enumerate() {
         let map = &plan.maps[k];
         let mut info = SourceInfo::of(t);
@@ -932,12 +1097,23 @@ fn fill(
                 return Ok(true);
             }
             let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
-            if !plan.keeps(|k| cell(plan.filters[k].0)) {
+            if let Some(cause) = plan.excluded(k, &r.fields) {
                 info.filtered_out += 1;
+                info.filtered_out_by.count(Some(cause));
                 return Ok(true);
             }
+            if !plan.keeps(|k| cell(plan.filters[k].0)) {
+                info.filtered_out += 1;
+                info.filtered_out_by.count(None);
+                return Ok(true);
+            }
+            let group_text = (!plan.text_group.is_empty())
+                .then(|| layout::group_answer(plan.text_group.iter().map(|&g| cell(g))));
             for (c, (i, builder)) in columns.iter_mut().enumerate() {
-                let value = cell(*i);
+                let value = match &group_text {
+                    Some(text) if c == 0 => Some(text.as_str()),
+                    _ => cell(*i),
+                };
                 if c >= kept {
                     builder.append_value(value.unwrap_or(""));
                 } else {
@@ -952,11 +1128,11 @@ fn fill(
             Ok(true)
         })
         .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
-        filtered_out += info.filtered_out;
+        filtered_out.add(&info.filtered_out_by);
         infos.push(info);
     }
     let rows = lines.len();
-    something_left(&plan.path, rows, &rejected, filtered_out, read)?;
+    something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
 
     let columns: Vec<polars::prelude::Column> = columns
         .into_iter()
@@ -1005,9 +1181,10 @@ fn something_left(
     path: &str,
     rows: usize,
     rejected: &[RejectedRow],
-    filtered_out: usize,
+    by: &FilteredOut,
     read: &ReadOptions,
 ) -> Result<()> {
+    let filtered_out = by.by_where + by.preview + by.test + by.spam + by.unfinished;
     if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
         let all = match rejected.len() {
             1 => "the only row has".to_string(),
@@ -1018,6 +1195,23 @@ fn something_left(
              nothing is left to analyze",
             shown(path),
             rejected[0].expected_fields
+        );
+    }
+    if rows == 0 && filtered_out > by.by_where {
+        let causes: Vec<String> = by
+            .causes()
+            .iter()
+            .map(|(cause, n)| format!("{n} {cause}"))
+            .collect();
+        let unfinished = if by.unfinished > 0 {
+            "; --include-incomplete reads unfinished ones"
+        } else {
+            ""
+        };
+        bail!(
+            "failed to load `{}`: no response is left to analyze: the survey tool marks all              {filtered_out} as no answers ({}){unfinished}\n  help: --layout plain reads every              row as a response",
+            shown(path),
+            causes.join(", ")
         );
     }
     if rows == 0 && filtered_out > 0 {
@@ -1051,7 +1245,7 @@ struct RowsRead {
     frame: DataFrame,
     lines: Vec<u64>,
     files: Vec<u32>,
-    filtered_out: usize,
+    filtered_out: FilteredOut,
     rejected: Vec<RejectedRow>,
     filled: (Option<usize>, Vec<usize>),
     /// Answers longer than [`crate::classify::MAX_ANSWER_BYTES`]: (file, line).
@@ -1065,7 +1259,10 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
     let mut loaded = Loaded {
         path: plan.path,
         sources: read.sources,
-        text_column: plan.chosen.text.map(|i| headers[i].clone()),
+        text_column: plan.chosen.text.map(|i| match &plan.questions[i] {
+            Some(q) => format!("{}: {q}", headers[i]),
+            None => headers[i].clone(),
+        }),
         text_columns: plan.text_columns,
         code_columns: plan
             .chosen
@@ -1079,7 +1276,12 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
         frame: read.frame,
         lines: read.lines,
         files: read.files,
-        filtered_out: read.filtered_out,
+        filtered_out: read.filtered_out.by_where
+            + read.filtered_out.preview
+            + read.filtered_out.test
+            + read.filtered_out.spam
+            + read.filtered_out.unfinished,
+        filtered_out_by: read.filtered_out,
         rejected: read.rejected,
         notes: plan.notes,
         filled: read.filled,

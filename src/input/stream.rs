@@ -161,6 +161,11 @@ fn head(name: &str, read: &ReadOptions) -> std::result::Result<Head, &'static st
             read,
         )
         .map_err(|_| "it is not a CSV file")?;
+        // Survey exports are small: extra header rows and response statuses are read by the
+        // whole-file reader only.
+        if table.extra_rows > 0 || super::layout::read_whole(table.layout) {
+            return Err("it is a survey tool's export (header rows or response statuses)");
+        }
         bytes.drain(..bom);
         // Many small files are opened at once: one read whole keeps neither its file nor its
         // read buffer, and no more memory than its bytes.
@@ -614,6 +619,7 @@ pub(super) fn run<S, T: Send>(
                 let info = &mut infos[d.file];
                 info.rows += d.rows;
                 info.filtered_out += d.filtered_out;
+                info.filtered_out_by.by_where += d.filtered_out;
                 info.rejected += d.rejected.len();
                 rejected.extend(d.rejected.into_iter().map(|r| RejectedRow {
                     line: r.line + base,
@@ -653,8 +659,11 @@ pub(super) fn run<S, T: Send>(
     if let Some(why) = failed {
         return Ok(Err(why));
     }
-    let filtered_out = infos.iter().map(|i| i.filtered_out).sum();
-    something_left(&plan.path, rows, &rejected, filtered_out, read)?;
+    let mut filtered_out = super::FilteredOut::default();
+    for info in &infos {
+        filtered_out.add(&info.filtered_out_by);
+    }
+    something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
     let columns: Vec<polars::prelude::Column> = builders
         .into_iter()
         .map(|b| b.finish().into_column())

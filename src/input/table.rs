@@ -6,6 +6,7 @@ use anyhow::{bail, Result};
 use csv::StringRecord;
 
 use super::decode::{self, Decoded};
+use super::layout::{self, Layout, Wanted};
 use super::records::{parse, parse_records};
 pub use super::records::{Fields, Record};
 use super::sniff;
@@ -29,6 +30,10 @@ pub struct ReadOptions {
     /// whole. Not a flag: tests and benchmarks set it (`CHURN_BLOCK_BYTES`) to compare the
     /// streamed and the whole-file readers.
     pub block_bytes: Option<usize>,
+    /// `--layout`: the survey tool's layout, detected by default.
+    pub layout: Wanted,
+    /// `--include-incomplete`: unfinished responses are answers too.
+    pub include_incomplete: bool,
 }
 
 enum Body {
@@ -60,6 +65,13 @@ pub struct Table {
     pub notes: Vec<String>,
     /// "line" for CSV (a record's first line in the file), "row" for a sheet or Parquet.
     pub unit: &'static str,
+    /// The survey tool's layout.
+    pub layout: Layout,
+    /// Header rows after the first, skipped by [`Table::records`].
+    pub extra_rows: usize,
+    /// Per column, the question it answers when the export carries it apart from the header
+    /// (Qualtrics' second row).
+    pub questions: Vec<Option<String>>,
     body: Body,
 }
 
@@ -182,7 +194,7 @@ impl Table {
         let delimiter = options.delimiter.unwrap_or_else(|| sniff::sniff(&text));
         let raw = header_row(&text, delimiter)?;
         let (headers, renamed) = unique_headers(&raw);
-        Ok(Table {
+        Table {
             name: source.name,
             format: "csv",
             compression: source.compression,
@@ -194,14 +206,19 @@ impl Table {
             renamed,
             notes: note.into_iter().collect(),
             unit: "line",
+            layout: Layout::Plain,
+            extra_rows: 0,
+            questions: Vec::new(),
             body: Body::Text(text, delimiter),
-        })
+        }
+        .shaped(raw, options.layout)
     }
 
     fn workbook(source: Source, options: &ReadOptions) -> Result<Table> {
         let sheet = workbook::read(&source.bytes, options.sheet.as_deref())?;
+        let raw = sheet.header.clone();
         let (headers, renamed) = unique_headers(&sheet.header);
-        Ok(Table {
+        Table {
             name: source.name,
             format: "xlsx",
             compression: source.compression,
@@ -213,8 +230,12 @@ impl Table {
             renamed,
             notes: sheet.notes.clone(),
             unit: "row",
+            layout: Layout::Plain,
+            extra_rows: 0,
+            questions: Vec::new(),
             body: Body::Sheet(sheet),
-        })
+        }
+        .shaped(raw, options.layout)
     }
 
     fn parquet(source: Source) -> Result<Table> {
@@ -264,12 +285,45 @@ impl Table {
             renamed,
             notes: Vec::new(),
             unit: "row",
+            layout: Layout::Plain,
+            extra_rows: 0,
+            questions: vec![None; raw.len()],
             body: Body::Rows(body),
         })
     }
 
-    /// Visit every data record in order; `visit` returns `false` to stop early.
+    /// The table read by its survey layout (see [`layout`]): `raw` is its header as read.
+    /// The first two records are looked at; errors in them are left for reading to report.
+    fn shaped(mut self, raw: Vec<String>, wanted: Wanted) -> Result<Table> {
+        let mut next: Vec<Vec<String>> = Vec::new();
+        let _ = self.records(|r| {
+            next.push(r.fields.iter().map(str::to_string).collect());
+            Ok(next.len() < 2)
+        });
+        let shape = layout::detect(&raw, &next, wanted).map_err(anyhow::Error::msg)?;
+        if shape.layout != Layout::Plain || wanted != Wanted::Auto {
+            let (headers, renamed) = unique_headers(&shape.names);
+            self.headers = headers;
+            self.renamed = renamed;
+        }
+        self.layout = shape.layout;
+        self.extra_rows = shape.extra_rows;
+        self.questions = shape.questions;
+        self.notes.extend(shape.notes);
+        Ok(self)
+    }
+
+    /// Visit every data record in order; `visit` returns `false` to stop early. Extra header
+    /// rows of the layout are not records.
     pub fn records(&self, mut visit: impl FnMut(Record<'_>) -> Result<bool>) -> Result<()> {
+        let mut skip = self.extra_rows;
+        let mut visit = |r: Record<'_>| {
+            if skip > 0 {
+                skip -= 1;
+                return Ok(true);
+            }
+            visit(r)
+        };
         match &self.body {
             Body::Text(text, delimiter) => {
                 let mut header = true;

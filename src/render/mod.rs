@@ -68,7 +68,7 @@ pub enum TagFormat {
 /// "261 tagged, 18 unclassified, 21 no answer, 0 involuntary, 0 rejected": where the rows went.
 pub fn accounting(r: &crate::report::Rows) -> String {
     let filtered = if r.filtered_out > 0 {
-        format!(", {} filtered out", r.filtered_out)
+        format!(", {}", r.filtered_out_by.describe(r.filtered_out))
     } else {
         String::new()
     };

@@ -565,7 +565,7 @@ impl Render for Table {
                 how.push(format!("{d}-separated"));
             }
             if source.filtered_out > 0 {
-                how.push(format!("{} filtered out", source.filtered_out));
+                how.push(source.filtered_out_by.describe(source.filtered_out));
             }
             if source.rejected > 0 {
                 how.push(format!("{} rejected", source.rejected));
@@ -595,7 +595,7 @@ impl Render for Table {
             r.no_answer,
             r.rejected,
             if r.filtered_out > 0 {
-                format!(", {} filtered out", r.filtered_out)
+                format!(", {}", r.filtered_out_by.describe(r.filtered_out))
             } else {
                 String::new()
             }

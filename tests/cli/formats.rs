@@ -328,6 +328,7 @@ fn analyze_json_matches_its_schema() {
             "200",
         ],
         &["analyze", "fixtures/check/dropped_text.csv"],
+        &["analyze", "fixtures/layouts/qualtrics.csv"],
     ];
     for args in runs {
         valid(&schema, &json_of(args));

@@ -59,7 +59,9 @@ fn every_form_gives_the_same_report() {
     assert_eq!(
         base["rows"],
         serde_json::json!({"read": 16, "tagged": 9, "unclassified": 1, "no_answer": 2,
-            "involuntary": 0, "rejected": 0, "filtered_out": 4, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "involuntary": 0, "rejected": 0, "filtered_out": 4,
+            "filtered_out_by": {"where": 4, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 2})
     );
     for (file, format, encoding, delimiter) in FORMS {
@@ -313,7 +315,9 @@ fn skipped_bad_rows_are_rejected_and_listed() {
     assert_eq!(
         v["rows"],
         serde_json::json!({"read": 10, "tagged": 7, "unclassified": 0, "no_answer": 0,
-            "involuntary": 0, "rejected": 3, "filtered_out": 0, "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "involuntary": 0, "rejected": 3, "filtered_out": 0,
+            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 0})
     );
     let lines: Vec<u64> = v["rejected_rows"]

@@ -10,6 +10,7 @@ mod formats;
 mod hostile;
 mod input;
 mod languages;
+mod layouts;
 mod limits;
 mod model;
 mod output;

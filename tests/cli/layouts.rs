@@ -1,0 +1,219 @@
+//! Survey-tool layouts (`fixtures/layouts/`, written by its `make_layouts.py`): the same ten
+//! departures as each tool lays them out give the same counts and reasons; extra header rows
+//! are never responses; previews, tests, spam and unfinished responses are counted apart.
+
+use serde_json::Value;
+
+use crate::{churn, failure, json_of};
+
+const DIR: &str = "fixtures/layouts";
+
+fn path(file: &str) -> String {
+    format!("{DIR}/{file}")
+}
+
+/// (tagged, unclassified, no answer) and the count of each reason.
+fn outcome(report: &Value) -> (Vec<u64>, Vec<(String, f64)>) {
+    let rows = &report["rows"];
+    let counts = ["tagged", "unclassified", "no_answer"]
+        .iter()
+        .map(|k| rows[k].as_u64().unwrap())
+        .collect();
+    let reasons = report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["count"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    (counts, reasons)
+}
+
+#[test]
+fn the_same_departures_in_every_layout_give_the_same_counts_and_reasons() {
+    let plain = json_of(&["analyze", &path("plain.csv"), "-q"]);
+    let expected = outcome(&plain);
+    assert_eq!(expected.0, [8, 1, 1], "plain: {plain:#}");
+    let cases = [
+        ("qualtrics.csv", "qualtrics", 12),
+        ("qualtrics.tsv", "qualtrics", 12),
+        ("qualtrics-legacy.csv", "qualtrics-legacy", 10),
+        ("surveymonkey.csv", "surveymonkey", 10),
+        ("surveymonkey.xlsx", "surveymonkey", 10),
+        ("typeform.csv", "typeform", 10),
+        ("google-forms.csv", "google-forms", 10),
+        ("microsoft-forms.xlsx", "microsoft-forms", 10),
+        ("alchemer.csv", "alchemer", 11),
+        ("jotform.csv", "jotform", 10),
+    ];
+    for (file, layout, read) in cases {
+        let report = json_of(&["analyze", &path(file), "-q"]);
+        let input = &report["inputs"][0];
+        assert_eq!(input["layout"], layout, "{file}");
+        assert_eq!(outcome(&report), expected, "{file}");
+        let rows = &report["rows"];
+        assert_eq!(
+            rows["read"], read,
+            "{file}: header rows are never responses"
+        );
+        let by = rows["filtered_out_by"].as_object().unwrap();
+        let causes: u64 = by.values().map(|v| v.as_u64().unwrap()).sum();
+        assert_eq!(rows["filtered_out"].as_u64().unwrap(), causes, "{file}");
+        let text = input["text_column"].as_str().unwrap();
+        assert!(
+            text.contains("What is the main reason you cancelled"),
+            "{file}: the question's column is read: {text}"
+        );
+    }
+}
+
+#[test]
+fn qualtrics_previews_tests_spam_and_unfinished_are_counted_apart() {
+    for file in ["qualtrics.csv", "qualtrics.tsv"] {
+        let report = json_of(&["analyze", &path(file), "-q"]);
+        let rows = &report["rows"];
+        assert_eq!(rows["filtered_out"], 2, "{file}");
+        assert_eq!(rows["filtered_out_by"]["preview"], 1, "{file}");
+        assert_eq!(rows["filtered_out_by"]["unfinished"], 1, "{file}");
+        assert_eq!(report["inputs"][0]["filtered_out_by"]["preview"], 1);
+        // --include-incomplete brings the unfinished response back (it names a reason).
+        let with = json_of(&["analyze", &path(file), "-q", "--include-incomplete"]);
+        assert_eq!(with["rows"]["filtered_out"], 1, "{file}");
+        assert_eq!(with["rows"]["tagged"], 9, "{file}");
+    }
+    let out = churn()
+        .args(["analyze", &path("qualtrics.csv")])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("2 filtered out (1 preview, 1 unfinished)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`Q1: What is the main reason you cancelled"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("read as a Qualtrics export"), "{stderr}");
+}
+
+#[test]
+fn a_qualtrics_column_is_named_by_its_id_or_its_question() {
+    for name in [
+        "Q1",
+        "What is the main reason you cancelled your subscription?",
+    ] {
+        let report = json_of(&[
+            "analyze",
+            &path("qualtrics.csv"),
+            "-q",
+            "--reason-col",
+            name,
+        ]);
+        assert_eq!(report["rows"]["tagged"], 8, "{name}");
+    }
+    // Read as one plain header row, the question is not seen and nothing names a reason.
+    let err = failure(&["analyze", &path("qualtrics.csv"), "--layout", "plain"]);
+    assert!(err.contains("no reason column found"), "{err}");
+    assert!(err.contains("`Q1`"), "{err}");
+}
+
+#[test]
+fn damaged_layouts_are_told() {
+    // A Qualtrics export whose third header row was deleted: read, with a note.
+    let out = churn()
+        .args([
+            "analyze",
+            &path("qualtrics-no-import-row.csv"),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("its third (`{\"ImportId\""), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["rows"]["read"], 12);
+    assert_eq!(report["rows"]["tagged"], 8);
+    // A SurveyMonkey export cut after its first row.
+    let err = failure(&["analyze", &path("surveymonkey-cut.csv")]);
+    assert!(err.contains("surveymonkey-cut.csv"), "{err}");
+    assert!(err.contains("ends after the first"), "{err}");
+    // A layout named that the file does not have.
+    let err = failure(&[
+        "analyze",
+        &path("plain.csv"),
+        "--layout",
+        "qualtrics-legacy",
+    ]);
+    assert!(err.contains("second header row"), "{err}");
+    let err = failure(&["analyze", &path("plain.csv"), "--layout", "nosuch"]);
+    assert!(err.contains("google-forms"), "{err}");
+}
+
+#[test]
+fn a_multiple_choice_question_is_read_as_one_answer() {
+    let report = json_of(&["analyze", &path("surveymonkey-multi.csv"), "-q"]);
+    assert_eq!(outcome(&report).0, [4, 0, 1]);
+    let count = |id: &str| crate::reason(&report, id)["count"].as_f64().unwrap();
+    // "Too expensive", "Too expensive; Missing features", "Switched to a competitor", and the
+    // "Other" text "A friend recommended another tool".
+    assert_eq!(count("dissatisfaction"), 2.0);
+    assert_eq!(count("better_product"), 1.0);
+    assert_eq!(count("friend_referral"), 1.0);
+    assert_eq!(report["rows"]["multi_reason"], 0);
+    assert_eq!(
+        report["inputs"][0]["text_column"],
+        "What is the main reason you cancelled your subscription?"
+    );
+}
+
+#[test]
+fn unfinished_alchemer_responses_are_filtered_out() {
+    let report = json_of(&["analyze", &path("alchemer.csv"), "-q"]);
+    assert_eq!(report["rows"]["filtered_out_by"]["unfinished"], 1);
+    let with = json_of(&[
+        "analyze",
+        &path("alchemer.csv"),
+        "-q",
+        "--include-incomplete",
+    ]);
+    assert_eq!(with["rows"]["filtered_out"], 0);
+    assert_eq!(with["rows"]["tagged"], 9);
+}
+
+#[test]
+fn the_layout_fixtures_are_what_their_script_writes() {
+    // The script needs openpyxl; where it is missing, the check is skipped with a word.
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: python3 with openpyxl is needed to rewrite the layout fixtures");
+        return;
+    }
+    let dir = crate::root().join(DIR);
+    let csvs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv" || e == "tsv"))
+        .collect();
+    let before: Vec<Vec<u8>> = csvs.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let status = std::process::Command::new("python3")
+        .arg(dir.join("make_layouts.py"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (p, b) in csvs.iter().zip(before) {
+        assert_eq!(std::fs::read(p).unwrap(), b, "{} changed", p.display());
+    }
+}
