@@ -215,6 +215,8 @@ const DATE_HEADERS: &[&str] = &[
     "endedat",
     "submitdateutc",
     "submitdate",
+    "datesubmitted",
+    "completiontime",
     "submittedat",
     "submissiondate",
     "recordeddate",

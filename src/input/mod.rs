@@ -10,6 +10,7 @@ pub mod columns;
 pub mod decode;
 mod faults;
 pub mod filter;
+pub mod json;
 pub mod layout;
 pub mod records;
 pub mod sniff;
@@ -149,7 +150,7 @@ impl<'a> Answers<'a> {
 pub struct SourceInfo {
     /// The path as given (a glob's match; `-` for stdin).
     pub path: String,
-    /// `csv`, `xlsx` (any workbook) or `parquet`.
+    /// `csv`, `xlsx` (any workbook), `parquet` or `json` (JSON or JSON Lines).
     pub format: &'static str,
     /// `gzip` or `zstd`, or null.
     pub compression: Option<&'static str>,

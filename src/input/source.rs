@@ -15,6 +15,9 @@ pub enum Format {
     /// A spreadsheet workbook: .xlsx, .xlsm, .xlsb, .xls or .ods.
     Workbook,
     Parquet,
+    /// JSON or JSON Lines: told by the name (`.json`, `.jsonl`, `.ndjson`), or by a first `{` or
+    /// `[` on standard input.
+    Json,
 }
 
 /// One input's bytes, decompressed.
@@ -402,6 +405,9 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
                 shown(name)
             );
         }
+    }
+    if super::json::is_json_name(name) || (name == "-" && super::json::looks_like_json(bytes)) {
+        return Ok(Format::Json);
     }
     Ok(Format::Csv)
 }

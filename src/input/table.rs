@@ -166,6 +166,7 @@ impl Table {
             Format::Csv => Self::csv(source, options),
             Format::Workbook => guarded("workbook", || Self::workbook(source, options)),
             Format::Parquet => guarded("Parquet file", || Self::parquet(source)),
+            Format::Json => Self::json(source),
         }
     }
 
@@ -186,7 +187,10 @@ impl Table {
         }
         let start = text.trim_start();
         if start.starts_with('{') || start.starts_with('[') {
-            bail!("this looks like JSON, not CSV; export the survey as CSV");
+            bail!(
+                "this looks like JSON, not CSV\n  help: name the file .json or .jsonl (or pipe \
+                 it to `churn analyze -`) to read it as JSON, or export the survey as CSV"
+            );
         }
         if start.starts_with('<') {
             bail!("this looks like HTML or XML, not CSV; export the survey as CSV");
@@ -236,6 +240,36 @@ impl Table {
             body: Body::Sheet(sheet),
         }
         .shaped(raw, options.layout)
+    }
+
+    fn json(source: Source) -> Result<Table> {
+        let Decoded { text, note, .. } = decode::decode(source.bytes, None)?;
+        let (raw, rows) = super::json::rows(&text)?;
+        if raw.is_empty() {
+            bail!("the JSON holds no records; expected an array of objects or one object per line");
+        }
+        let (headers, renamed) = unique_headers(&raw);
+        Ok(Table {
+            name: source.name,
+            format: "json",
+            compression: source.compression,
+            encoding: None,
+            bom: false,
+            delimiter: None,
+            sheet: None,
+            headers,
+            renamed,
+            notes: note.into_iter().collect(),
+            unit: "row",
+            layout: Layout::Plain,
+            extra_rows: 0,
+            questions: vec![None; raw.len()],
+            body: Body::Rows(
+                rows.into_iter()
+                    .map(|(n, cells)| (n, StringRecord::from(cells)))
+                    .collect(),
+            ),
+        })
     }
 
     fn parquet(source: Source) -> Result<Table> {

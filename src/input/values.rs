@@ -216,14 +216,22 @@ fn unix(s: &str) -> Option<NaiveDate> {
 fn triple(s: &str) -> Option<(u32, u32, i32)> {
     let date = s.split([' ', 'T']).next()?;
     let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
-    if parts.len() != 3 || parts[2].len() != 4 || parts[0].len() > 2 || parts[1].len() > 2 {
+    if parts.len() != 3
+        || ![2, 4].contains(&parts[2].len())
+        || parts[0].len() > 2
+        || parts[1].len() > 2
+    {
         return None;
     }
-    Some((
-        parts[0].parse().ok()?,
-        parts[1].parse().ok()?,
-        parts[2].parse().ok()?,
-    ))
+    let year: i32 = parts[2].parse().ok()?;
+    // A two-digit year as Excel reads it (Microsoft Forms writes `3/1/26`): 00-29 is 2000-2029,
+    // 30-99 is 1930-1999.
+    let year = match (parts[2].len(), year) {
+        (2, y) if y < 30 => 2000 + y,
+        (2, y) => 1900 + y,
+        (_, y) => y,
+    };
+    Some((parts[0].parse().ok()?, parts[1].parse().ok()?, year))
 }
 
 /// Month names written out: "Jan 31, 2024", "31 Jan 2024", "January 31, 2024".
@@ -452,6 +460,10 @@ mod tests {
         let named = [Some("Jan 31, 2024"), Some("1 February 2024")];
         let (v, _) = dates("f", "date", &named, &lines, &DateFormat::Auto).unwrap();
         assert_eq!(v, [d(2024, 1, 31), d(2024, 2, 1)]);
+        // Two-digit years as Excel reads them (Microsoft Forms' CSV): 26 is 2026, 95 is 1995.
+        let short = [Some("3/13/26 10:00:00"), Some("12/31/95")];
+        let (v, _) = dates("f", "date", &short, &lines, &DateFormat::Auto).unwrap();
+        assert_eq!(v, [d(2026, 3, 13), d(1995, 12, 31)]);
         let custom = [Some("31.01.24")];
         let (v, _) = dates("f", "date", &custom, &lines, &DateFormat::parse("%d.%m.%y")).unwrap();
         assert_eq!(v, [d(2024, 1, 31)]);

@@ -329,6 +329,7 @@ fn analyze_json_matches_its_schema() {
         ],
         &["analyze", "fixtures/check/dropped_text.csv"],
         &["analyze", "fixtures/layouts/qualtrics.csv"],
+        &["analyze", "fixtures/layouts/stripe-subscriptions.json"],
     ];
     for args in runs {
         valid(&schema, &json_of(args));

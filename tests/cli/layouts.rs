@@ -192,6 +192,48 @@ fn unfinished_alchemer_responses_are_filtered_out() {
 }
 
 #[test]
+fn stripe_api_json_and_json_lines_give_the_same_counts_and_reasons() {
+    let expected = outcome(&json_of(&["analyze", &path("plain.csv"), "-q"]));
+    for file in ["stripe-subscriptions.json", "stripe-subscriptions.jsonl"] {
+        let report = json_of(&["analyze", &path(file), "-q"]);
+        assert_eq!(outcome(&report), expected, "{file}");
+        let input = &report["inputs"][0];
+        assert_eq!(input["format"], "json");
+        assert_eq!(input["text_column"], "cancellation_details.comment");
+        assert_eq!(input["code_columns"][0], "cancellation_details.feedback");
+        // Unix times under `canceled_at` are dates for --period.
+        let by_month = json_of(&["analyze", &path(file), "-q", "--period", "month"]);
+        assert!(!by_month["periods"].is_null(), "{file}");
+    }
+    // Piped in: standard input that starts with `{` or `[` is JSON.
+    let lines = std::fs::read(crate::root().join(path("stripe-subscriptions.jsonl"))).unwrap();
+    let out = churn()
+        .args(["analyze", "-", "-q", "--format", "json"])
+        .write_stdin(lines)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(outcome(&report), expected);
+}
+
+#[test]
+fn bad_json_is_told_with_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"reason\": \"moved\"}\n{\"reason\": }\n").unwrap();
+    let err = failure(&["analyze", bad.to_str().unwrap()]);
+    assert!(err.contains("bad.jsonl"), "{err}");
+    assert!(err.contains("line 2, column 12"), "{err}");
+    // JSON in a file named .csv is still refused, saying how to read it.
+    let err = failure(&["analyze", "fixtures/bad/json.csv"]);
+    assert!(err.contains("this looks like JSON, not CSV"), "{err}");
+    assert!(err.contains(".json"), "{err}");
+}
+
+#[test]
 fn the_layout_fixtures_are_what_their_script_writes() {
     // The script needs openpyxl; where it is missing, the check is skipped with a word.
     let probe = std::process::Command::new("python3")
@@ -214,9 +256,10 @@ fn the_layout_fixtures_are_what_their_script_writes() {
     let mut compared = 0;
     for entry in std::fs::read_dir(fresh.path()).unwrap() {
         let written = entry.unwrap().path();
+        let text = ["csv", "tsv", "json", "jsonl"];
         if !written
             .extension()
-            .is_some_and(|e| e == "csv" || e == "tsv")
+            .is_some_and(|e| text.iter().any(|t| e == *t))
         {
             continue;
         }
@@ -229,5 +272,5 @@ fn the_layout_fixtures_are_what_their_script_writes() {
         );
         compared += 1;
     }
-    assert_eq!(compared, 12);
+    assert_eq!(compared, 14);
 }
