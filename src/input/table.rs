@@ -248,28 +248,18 @@ impl Table {
         if raw.is_empty() {
             bail!("the JSON holds no records; expected an array of objects or one object per line");
         }
-        let (headers, renamed) = unique_headers(&raw);
-        Ok(Table {
-            name: source.name,
-            format: "json",
-            compression: source.compression,
-            encoding: None,
-            bom: false,
-            delimiter: None,
-            sheet: None,
-            headers,
-            renamed,
-            notes: note.into_iter().collect(),
-            unit: "row",
-            layout: Layout::Plain,
-            extra_rows: 0,
-            questions: vec![None; raw.len()],
-            body: Body::Rows(
-                rows.into_iter()
-                    .map(|(n, cells)| (n, StringRecord::from(cells)))
-                    .collect(),
-            ),
-        })
+        let body = rows
+            .into_iter()
+            .map(|(n, cells)| (n, StringRecord::from(cells)))
+            .collect();
+        let notes = note.into_iter().collect();
+        Ok(Table::of_rows(
+            (source.name, source.compression),
+            "json",
+            &raw,
+            body,
+            notes,
+        ))
     }
 
     fn parquet(source: Source) -> Result<Table> {
@@ -286,7 +276,6 @@ impl Table {
             .iter()
             .map(|f| f.name().to_string())
             .collect();
-        let (headers, renamed) = unique_headers(&raw);
         let value = |f: &Field| -> String {
             match f {
                 Field::Null => String::new(),
@@ -307,23 +296,42 @@ impl Table {
             // Numbered as in a spreadsheet: the header is row 1.
             body.push((i as u64 + 2, StringRecord::from(fields)));
         }
-        Ok(Table {
-            name: source.name,
-            format: "parquet",
-            compression: source.compression,
+        Ok(Table::of_rows(
+            (source.name, source.compression),
+            "parquet",
+            &raw,
+            body,
+            Vec::new(),
+        ))
+    }
+
+    /// A table of rows already split into fields (Parquet, JSON): `(name, compression)` of its
+    /// source, `raw` the header as read.
+    fn of_rows(
+        (name, compression): (String, Option<&'static str>),
+        format: &'static str,
+        raw: &[String],
+        body: Vec<(u64, StringRecord)>,
+        notes: Vec<String>,
+    ) -> Table {
+        let (headers, renamed) = unique_headers(raw);
+        Table {
+            name,
+            format,
+            compression,
             encoding: None,
             bom: false,
             delimiter: None,
             sheet: None,
             headers,
             renamed,
-            notes: Vec::new(),
+            notes,
             unit: "row",
             layout: Layout::Plain,
             extra_rows: 0,
             questions: vec![None; raw.len()],
             body: Body::Rows(body),
-        })
+        }
     }
 
     /// The table read by its survey layout (see [`layout`]): `raw` is its header as read.
