@@ -312,6 +312,30 @@ fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
     names_reason && known * 10 >= non_blank * 9
 }
 
+/// Whether a squashed header asks why the customer left in other words: "Please tell us why
+/// you're leaving", "What made you cancel?", "Why have you decided to close your account?".
+fn asks_why_they_left(squashed: &str) -> bool {
+    let asks = ["why", "whatmadeyou", "whatledyou", "whatcausedyou"]
+        .iter()
+        .any(|w| squashed.contains(w));
+    let leaving = [
+        "leav",
+        "cancel",
+        "churn",
+        "unsubscrib",
+        "stop",
+        "left",
+        "quit",
+        "clos",
+        "switch",
+        "end",
+        "downgrad",
+    ]
+    .iter()
+    .any(|w| squashed.contains(w));
+    asks && leaving
+}
+
 /// Whether a header names a free-text reason column by the lists above (not by the looser
 /// "contains reason/feedback/comment" fallback).
 pub fn is_reason_header(header: &str) -> bool {
@@ -397,15 +421,19 @@ pub fn choose(
             let by_rank = TEXT_HEADERS.iter().find_map(|(names, prefix)| {
                 (0..headers.len()).find(|&i| candidate(i) && in_rank(&squashed[i], names, *prefix))
             });
-            by_rank.or_else(|| {
-                (0..headers.len()).find(|&i| {
-                    candidate(i)
-                        && ["reason", "feedback", "comment"]
-                            .iter()
-                            .any(|w| squashed[i].contains(w))
-                        && !coded[i]
+            by_rank
+                .or_else(|| {
+                    (0..headers.len()).find(|&i| {
+                        candidate(i)
+                            && ["reason", "feedback", "comment"]
+                                .iter()
+                                .any(|w| squashed[i].contains(w))
+                            && !coded[i]
+                    })
                 })
-            })
+                .or_else(|| {
+                    (0..headers.len()).find(|&i| candidate(i) && asks_why_they_left(&squashed[i]))
+                })
         }
     };
 
@@ -449,6 +477,16 @@ mod tests {
             Some(2)
         );
         assert_eq!(pick(&["id", "Feedback", "plan"], r).unwrap().text, Some(1));
+        // A question asking why in other words; a date of leaving is no answer.
+        for question in [
+            "Please tell us why you're leaving",
+            "What made you cancel?",
+            "Why have you decided to close your account?",
+        ] {
+            let headers = ["id", "Cancellation date", question];
+            assert_eq!(pick(&headers, r).unwrap().text, Some(2), "{question}");
+        }
+        assert!(pick(&["id", "Cancellation date", "plan"], r).is_err());
     }
 
     #[test]

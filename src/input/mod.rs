@@ -733,6 +733,23 @@ fn plan(
         }
         anyhow::anyhow!(msg)
     })?;
+    if let Some(i) = chosen.text {
+        let sample = values(i);
+        let filled: Vec<&String> = sample.iter().filter(|v| !v.trim().is_empty()).collect();
+        let numbers = !filled.is_empty()
+            && filled
+                .iter()
+                .all(|v| v.trim().bytes().all(|b| b.is_ascii_digit()));
+        if numbers && tables.iter().any(|t| t.layout != layout::Layout::Plain) {
+            notes.push(format!(
+                "the answers in `{}` are numbers: a survey export with numeric values (choice \
+                 codes) says nothing a tagger can read; export it with choice text (Qualtrics: \
+                 \"Use choice text\"), or map the numbers in churn.toml and name the column \
+                 with --code-col",
+                shown(&headers[i])
+            ));
+        }
+    }
     if several && options.reason_col.is_none() {
         let found = Found {
             tables,

@@ -161,6 +161,38 @@ fn damaged_layouts_are_told() {
 }
 
 #[test]
+fn numeric_choice_values_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("numeric.csv");
+    let import: Vec<String> = ["startDate", "status", "finished", "_recordId", "QID1"]
+        .iter()
+        .map(|id| format!("\"{{\"\"ImportId\"\":\"\"{id}\"\"}}\""))
+        .collect();
+    std::fs::write(
+        &file,
+        format!(
+            "StartDate,Status,Finished,ResponseId,Q1\n\
+             Start Date,Response Type,Finished,Response ID,Why did you cancel?\n\
+             {}\n2026-03-01,0,1,R_1,3\n2026-03-02,0,1,R_2,1\n",
+            import.join(",")
+        ),
+    )
+    .unwrap();
+    let out = churn()
+        .args(["analyze", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("read as a Qualtrics export"), "{stderr}");
+    assert!(
+        stderr.contains("the answers in `Q1` are numbers"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_multiple_choice_question_is_read_as_one_answer() {
     let report = json_of(&["analyze", &path("surveymonkey-multi.csv"), "-q"]);
     assert_eq!(outcome(&report).0, [4, 0, 1]);
