@@ -286,6 +286,8 @@ pub struct Classifier {
     gates: gate::Gates,
     rules: Vec<RuleInfo>,
     priority: Vec<i32>,
+    /// Per reason, whether its phrases are hints in a long answer (`story_hint` in the taxonomy).
+    story_hint: Vec<bool>,
     /// Negation cue -> languages it negates in.
     cues: FastMap<String, u32>,
     /// Phrases in which a cue does not negate ("no longer", "nicht mehr").
@@ -490,6 +492,7 @@ impl Classifier {
             gates,
             rules,
             priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
+            story_hint: taxonomy.reasons.iter().map(|r| r.story_hint).collect(),
             cues,
             keep,
             breaks,
@@ -765,6 +768,12 @@ impl Classifier {
                 m.inside_longer = spans
                     .iter()
                     .any(|&(s, e, w)| s <= m.start && m.end <= e && w > m.words);
+            }
+        }
+        // In a story, a death or a closing is mostly the scene: a hint.
+        if trace.normalized.tokens.len() > LONG_ANSWER {
+            for m in trace.matches.iter_mut() {
+                m.weak |= self.story_hint[m.reason];
             }
         }
         // Hints decide only when nothing stronger counts.
@@ -1261,6 +1270,23 @@ pub(crate) mod tests {
             Some("moved"),
             "a short answer: stated first"
         );
+    }
+
+    /// In a long complaint a closing is the scene (a hint, `story_hint`); in a short answer,
+    /// or told alone, it is the reason.
+    #[test]
+    fn a_closing_in_a_long_complaint_is_its_scene() {
+        let c = classifier();
+        let story = "The tour operator went bankrupt two weeks before our trip to Lisbon with the \
+            whole family. I filed the claim with all the papers they asked for, booking records \
+            and receipts included, and they ignored every email I sent. That is all there is \
+            to say about this insurer.";
+        assert!(story.split_whitespace().count() > LONG_ANSWER);
+        assert_eq!(tag(&c, story).as_deref(), Some("indifference"));
+        let short = "the tour operator went bankrupt and they ignored every email I sent";
+        assert_eq!(tag(&c, short).as_deref(), Some("died"));
+        let alone = format!("our company went bankrupt {}", "and so on ".repeat(20));
+        assert_eq!(tag(&c, &alone).as_deref(), Some("died"));
     }
 
     proptest::proptest! {

@@ -111,6 +111,8 @@ pub struct ReasonFile {
     pub priority: Option<i32>,
     /// `false` for churn the business cannot influence (death, relocation).
     pub controllable: Option<bool>,
+    /// In an answer of more than 40 words, this reason's phrases count as hints.
+    pub story_hint: Option<bool>,
     /// With `extends`: replace the built-in rules of this reason instead of adding to them.
     #[serde(default)]
     pub replace_rules: bool,

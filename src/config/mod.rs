@@ -357,6 +357,9 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                 if let Some(c) = r.controllable {
                     existing.controllable = c;
                 }
+                if let Some(s) = r.story_hint {
+                    existing.story_hint = s;
+                }
                 if let Some(list) = refined_by {
                     existing.refined_by = list;
                 }
@@ -376,6 +379,7 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                     meaning: r.meaning.clone().unwrap_or_default(),
                     priority: r.priority.unwrap_or(0),
                     controllable: r.controllable.unwrap_or(true),
+                    story_hint: r.story_hint.unwrap_or(false),
                     id,
                     phrases,
                     hints,

@@ -16,6 +16,11 @@ pub struct Reason {
     /// Whether the business could have prevented this departure (`false` for death and
     /// relocation); rolled up as controllable against uncontrollable churn.
     pub controllable: bool,
+    /// Whether, in a long answer (a review, a complaint: more than
+    /// [`crate::classify::LONG_ANSWER`] words), this reason's phrases count as hints: a death or
+    /// a closing told in a long complaint is mostly its scene (an estate handled badly), not why
+    /// the customer left.
+    pub story_hint: bool,
     /// Phrase rules, each tagged with its language. Syntax: see [`crate::classify::phrase_words`].
     pub phrases: Vec<Phrase>,
     /// Weak phrases: they decide only when no phrase of any reason matched.
