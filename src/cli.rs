@@ -267,7 +267,8 @@ fn filter(s: &str) -> Result<crate::input::Filter, String> {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Export files: CSV (optionally .gz or .zst), .xlsx or .parquet; globs such as
+    /// Export files: CSV (optionally .gz or .zst), .xlsx, .parquet, .json/.jsonl or SPSS .sav;
+    /// survey tools' layouts (Qualtrics, SurveyMonkey, ...) are detected; globs such as
     /// `exports/*.csv`; `-` for standard input. Several are combined by column name.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
@@ -416,7 +417,7 @@ fn confidence(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, globs, `-`.
+    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, .json, .sav, globs, `-`.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
 
@@ -558,7 +559,7 @@ fn share(s: &str) -> Result<(String, f64), String> {
 
 #[derive(Debug, Args)]
 pub struct TagArgs {
-    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, globs, `-`.
+    /// Export files (see `analyze`): CSV, .gz, .zst, .xlsx, .parquet, .json, .sav, globs, `-`.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
 

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod records;
 pub mod sniff;
 pub mod source;
+pub mod spss;
 mod stream;
 pub mod table;
 pub mod values;
@@ -150,7 +151,7 @@ impl<'a> Answers<'a> {
 pub struct SourceInfo {
     /// The path as given (a glob's match; `-` for stdin).
     pub path: String,
-    /// `csv`, `xlsx` (any workbook), `parquet` or `json` (JSON or JSON Lines).
+    /// `csv`, `xlsx` (any workbook), `parquet`, `json` (JSON or JSON Lines) or `sav` (SPSS).
     pub format: &'static str,
     /// `gzip` or `zstd`, or null.
     pub compression: Option<&'static str>,

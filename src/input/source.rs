@@ -18,6 +18,8 @@ pub enum Format {
     /// JSON or JSON Lines: told by the name (`.json`, `.jsonl`, `.ndjson`), or by a first `{` or
     /// `[` on standard input.
     Json,
+    /// An SPSS system file (`.sav`).
+    Spss,
 }
 
 /// One input's bytes, decompressed.
@@ -397,11 +399,14 @@ pub fn format_of(name: &str, bytes: &[u8]) -> Result<Format> {
     if bytes.starts_with(PARQUET) {
         return Ok(Format::Parquet);
     }
+    if bytes.starts_with(b"$FL2") || bytes.starts_with(b"$FL3") {
+        return Ok(Format::Spss);
+    }
     for (magic, what) in NOT_EXPORTS {
         if bytes.starts_with(magic) {
             bail!(
                 "`{}` is {what}, not a survey export\n  help: give a CSV file (optionally \
-                 .gz or .zst), an .xlsx workbook or a .parquet file",
+                 .gz or .zst), an .xlsx workbook, a .parquet, .json or SPSS .sav file",
                 shown(name)
             );
         }

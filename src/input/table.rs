@@ -167,6 +167,7 @@ impl Table {
             Format::Workbook => guarded("workbook", || Self::workbook(source, options)),
             Format::Parquet => guarded("Parquet file", || Self::parquet(source)),
             Format::Json => Self::json(source),
+            Format::Spss => Self::spss(source, options),
         }
     }
 
@@ -260,6 +261,35 @@ impl Table {
             body,
             notes,
         ))
+    }
+
+    fn spss(source: Source, options: &ReadOptions) -> Result<Table> {
+        let sav = super::spss::read(&source.bytes)?;
+        if sav.names.is_empty() {
+            bail!("the SPSS file defines no variables");
+        }
+        let body = sav
+            .rows
+            .into_iter()
+            .map(|(n, cells)| (n, StringRecord::from(cells)))
+            .collect();
+        let table = Table::of_rows(
+            (source.name, source.compression),
+            "sav",
+            &sav.names,
+            body,
+            sav.notes,
+        );
+        // A survey tool's SPSS export names its variables as its CSV does, with no header rows
+        // to skip: the layout is told by the names alone (for Qualtrics' statuses and answer
+        // groups), and the questions are the variable labels.
+        let mut table = table;
+        table.layout = match layout::detect(&sav.names, &[], options.layout) {
+            Ok(shape) if shape.extra_rows == 0 => shape.layout,
+            _ => Layout::Plain,
+        };
+        table.questions = sav.questions;
+        Ok(table)
     }
 
     fn parquet(source: Source) -> Result<Table> {

@@ -330,6 +330,7 @@ fn analyze_json_matches_its_schema() {
         &["analyze", "fixtures/check/dropped_text.csv"],
         &["analyze", "fixtures/layouts/qualtrics.csv"],
         &["analyze", "fixtures/layouts/stripe-subscriptions.json"],
+        &["analyze", "fixtures/layouts/spss-bytecode.sav"],
     ];
     for args in runs {
         valid(&schema, &json_of(args));

@@ -49,6 +49,8 @@ fn the_same_departures_in_every_layout_give_the_same_counts_and_reasons() {
         ("microsoft-forms.xlsx", "microsoft-forms", 10),
         ("alchemer.csv", "alchemer", 11),
         ("jotform.csv", "jotform", 10),
+        ("spss.sav", "qualtrics", 10),
+        ("spss-bytecode.sav", "qualtrics", 10),
     ];
     for (file, layout, read) in cases {
         let report = json_of(&["analyze", &path(file), "-q"]);
