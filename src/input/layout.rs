@@ -30,11 +30,17 @@ pub enum Layout {
     MicrosoftForms,
     Alchemer,
     Jotform,
+    /// Paddle Retain cancellation-flow results (`status`, `cancelReason`, `additionalFeedback`,
+    /// ...), as Paddle.js returns them and as they are logged.
+    PaddleRetain,
+    /// Churnkey cancel-flow sessions (`canceled`, `aborted`, `bounced`, `saveType`, ...), as its
+    /// Data API lists them.
+    Churnkey,
 }
 
 impl Layout {
     /// Every layout, in the order `--layout` lists them.
-    pub const ALL: [Layout; 9] = [
+    pub const ALL: [Layout; 11] = [
         Layout::Plain,
         Layout::Qualtrics,
         Layout::QualtricsLegacy,
@@ -44,6 +50,8 @@ impl Layout {
         Layout::MicrosoftForms,
         Layout::Alchemer,
         Layout::Jotform,
+        Layout::PaddleRetain,
+        Layout::Churnkey,
     ];
 
     /// The name used by `--layout` and in the JSON (`inputs[].layout`).
@@ -58,6 +66,8 @@ impl Layout {
             Layout::MicrosoftForms => "microsoft-forms",
             Layout::Alchemer => "alchemer",
             Layout::Jotform => "jotform",
+            Layout::PaddleRetain => "paddle-retain",
+            Layout::Churnkey => "churnkey",
         }
     }
 
@@ -73,6 +83,8 @@ impl Layout {
             Layout::MicrosoftForms => "Microsoft Forms",
             Layout::Alchemer => "Alchemer",
             Layout::Jotform => "Jotform",
+            Layout::PaddleRetain => "Paddle Retain",
+            Layout::Churnkey => "Churnkey",
         }
     }
 
@@ -106,13 +118,18 @@ pub struct Shape {
     pub notes: Vec<String>,
 }
 
-/// Why a response is not an answer: a preview, a test, spam, or unfinished.
+/// Why a response is not an answer: a preview, a test, spam, or unfinished; or, in a
+/// retention tool's sessions, a customer who did not leave: saved by an offer, paused, or who
+/// left the cancel flow without cancelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exclusion {
     Preview,
     Test,
     Spam,
     Unfinished,
+    Saved,
+    Paused,
+    Aborted,
 }
 
 impl Exclusion {
@@ -122,6 +139,9 @@ impl Exclusion {
             Exclusion::Test => "test",
             Exclusion::Spam => "spam",
             Exclusion::Unfinished => "unfinished",
+            Exclusion::Saved => "saved",
+            Exclusion::Paused => "paused",
+            Exclusion::Aborted => "aborted",
         }
     }
 }
@@ -137,9 +157,29 @@ pub enum StatusColumn {
     Finished,
     /// Alchemer `Status`: `Complete`, `Partial`, `Disqualified`.
     AlchemerStatus,
+    /// Paddle Retain `status`: `chose_to_cancel`, `retained` (saved), `aborted`, `error`.
+    RetainStatus,
+    /// Churnkey `saveType`: how a session saved the customer (`PAUSE`, `DISCOUNT`, ...), or
+    /// `ABANDON`.
+    SaveType,
+    /// Churnkey `aborted`: true when the customer left the flow.
+    LeftFlow,
+    /// Churnkey `canceled`: true when the session ended in a cancellation (which then counts,
+    /// whatever the other columns say), false when it did not.
+    Canceled,
 }
 
 impl StatusColumn {
+    /// Whether `value` in this column makes the response a departure whatever the other status
+    /// columns say (Churnkey `canceled` true).
+    pub fn keeps(self, value: &str) -> bool {
+        self == StatusColumn::Canceled
+            && matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "true" | "1" | "yes"
+            )
+    }
+
     /// Why a response with `value` in this column is not an answer, if it is not.
     pub fn exclusion(self, value: &str) -> Option<Exclusion> {
         let v = value.trim().to_ascii_lowercase();
@@ -166,6 +206,23 @@ impl StatusColumn {
                 "disqualified" => Some(Exclusion::Spam),
                 _ => None,
             },
+            StatusColumn::RetainStatus => match v.as_str() {
+                "retained" => Some(Exclusion::Saved),
+                "aborted" => Some(Exclusion::Aborted),
+                _ => None,
+            },
+            StatusColumn::SaveType => match v.as_str() {
+                "" | "null" | "none" => None,
+                _ if v.contains("pause") => Some(Exclusion::Paused),
+                _ if v.contains("abandon") => Some(Exclusion::Aborted),
+                _ => Some(Exclusion::Saved),
+            },
+            StatusColumn::LeftFlow => {
+                matches!(v.as_str(), "true" | "1" | "yes").then_some(Exclusion::Aborted)
+            }
+            StatusColumn::Canceled => {
+                matches!(v.as_str(), "false" | "0" | "no").then_some(Exclusion::Aborted)
+            }
         }
     }
 }
@@ -179,6 +236,13 @@ pub fn status_columns(layout: Layout, names: &[String]) -> Vec<(usize, StatusCol
             ("finished", StatusColumn::Finished),
         ],
         Layout::Alchemer => &[("status", StatusColumn::AlchemerStatus)],
+        Layout::PaddleRetain => &[("status", StatusColumn::RetainStatus)],
+        // The first that says why a session is no departure is its cause.
+        Layout::Churnkey => &[
+            ("savetype", StatusColumn::SaveType),
+            ("aborted", StatusColumn::LeftFlow),
+            ("canceled", StatusColumn::Canceled),
+        ],
         _ => &[],
     };
     let mut found = Vec::new();
@@ -195,7 +259,12 @@ pub fn status_columns(layout: Layout, names: &[String]) -> Vec<(usize, StatusCol
 pub fn read_whole(layout: Layout) -> bool {
     matches!(
         layout,
-        Layout::Qualtrics | Layout::QualtricsLegacy | Layout::SurveyMonkey | Layout::Alchemer
+        Layout::Qualtrics
+            | Layout::QualtricsLegacy
+            | Layout::SurveyMonkey
+            | Layout::Alchemer
+            | Layout::PaddleRetain
+            | Layout::Churnkey
     )
 }
 
@@ -206,6 +275,23 @@ pub fn read_whole(layout: Layout) -> bool {
 /// the column alone.
 pub fn answer_group(layout: Layout, names: &[String], chosen: usize) -> Vec<usize> {
     let name = names[chosen].as_str();
+    // Retention tools: the reason chosen, then the feedback written, wherever they stand.
+    let members: &[&str] = match layout {
+        Layout::PaddleRetain => &["cancelreason", "additionalfeedback"],
+        Layout::Churnkey => &["surveyresponse", "feedback"],
+        _ => &[],
+    };
+    if !members.is_empty() {
+        let group: Vec<usize> = members
+            .iter()
+            .filter_map(|h| names.iter().position(|n| squash(n) == *h))
+            .collect();
+        return if group.contains(&chosen) {
+            group
+        } else {
+            vec![chosen]
+        };
+    }
     let member: Box<dyn Fn(&str) -> bool> = match layout {
         Layout::Qualtrics | Layout::QualtricsLegacy => {
             let base = qualtrics_base(name).to_string();
@@ -361,6 +447,20 @@ fn guess(squashed: &[String], next: &[Vec<String>]) -> Layout {
     }
     if has(squashed, "submissiondate") && has(squashed, "submissionid") {
         return Layout::Jotform;
+    }
+    let retain = [
+        "additionalfeedback",
+        "satisfactioninsight",
+        "salvageofferresultdecision",
+    ];
+    if has(squashed, "status")
+        && has(squashed, "cancelreason")
+        && retain.iter().any(|h| has(squashed, h))
+    {
+        return Layout::PaddleRetain;
+    }
+    if has(squashed, "canceled") && (has(squashed, "aborted") || has(squashed, "savetype")) {
+        return Layout::Churnkey;
     }
     Layout::Plain
 }

@@ -184,6 +184,9 @@ pub struct FilteredOut {
     pub test: usize,
     pub spam: usize,
     pub unfinished: usize,
+    pub saved: usize,
+    pub paused: usize,
+    pub aborted: usize,
 }
 
 impl FilteredOut {
@@ -196,6 +199,9 @@ impl FilteredOut {
             Some(Test) => &mut self.test,
             Some(Spam) => &mut self.spam,
             Some(Unfinished) => &mut self.unfinished,
+            Some(Saved) => &mut self.saved,
+            Some(Paused) => &mut self.paused,
+            Some(Aborted) => &mut self.aborted,
         } += 1;
     }
 
@@ -205,6 +211,21 @@ impl FilteredOut {
         self.test += other.test;
         self.spam += other.spam;
         self.unfinished += other.unfinished;
+        self.saved += other.saved;
+        self.paused += other.paused;
+        self.aborted += other.aborted;
+    }
+
+    /// Every row filtered out.
+    pub fn total(&self) -> usize {
+        self.by_where
+            + self.preview
+            + self.test
+            + self.spam
+            + self.unfinished
+            + self.saved
+            + self.paused
+            + self.aborted
     }
 
     /// How many rows were filtered out, with the survey tool's causes when there are any:
@@ -226,6 +247,9 @@ impl FilteredOut {
             ("test", self.test),
             ("spam", self.spam),
             ("unfinished", self.unfinished),
+            ("saved", self.saved),
+            ("paused", self.paused),
+            ("aborted", self.aborted),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -526,9 +550,14 @@ struct Plan {
 impl Plan {
     /// Why the row `fields` of table `k` is no answer, if it is not one.
     fn excluded(&self, k: usize, fields: &records::Fields<'_>) -> Option<layout::Exclusion> {
-        self.statuses[k]
+        let cell = |j: usize| fields.get(j).unwrap_or("");
+        let statuses = &self.statuses[k];
+        if statuses.iter().any(|&(j, status)| status.keeps(cell(j))) {
+            return None;
+        }
+        statuses
             .iter()
-            .filter_map(|&(j, status)| status.exclusion(fields.get(j).unwrap_or("")))
+            .filter_map(|&(j, status)| status.exclusion(cell(j)))
             .find(|&e| !(self.include_incomplete && e == layout::Exclusion::Unfinished))
     }
 
@@ -1203,7 +1232,7 @@ fn something_left(
     by: &FilteredOut,
     read: &ReadOptions,
 ) -> Result<()> {
-    let filtered_out = by.by_where + by.preview + by.test + by.spam + by.unfinished;
+    let filtered_out = by.total();
     if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
         let all = match rejected.len() {
             1 => "the only row has".to_string(),
@@ -1295,11 +1324,7 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
         frame: read.frame,
         lines: read.lines,
         files: read.files,
-        filtered_out: read.filtered_out.by_where
-            + read.filtered_out.preview
-            + read.filtered_out.test
-            + read.filtered_out.spam
-            + read.filtered_out.unfinished,
+        filtered_out: read.filtered_out.total(),
         filtered_out_by: read.filtered_out,
         rejected: read.rejected,
         notes: plan.notes,

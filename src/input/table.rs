@@ -166,7 +166,7 @@ impl Table {
             Format::Csv => Self::csv(source, options),
             Format::Workbook => guarded("workbook", || Self::workbook(source, options)),
             Format::Parquet => guarded("Parquet file", || Self::parquet(source)),
-            Format::Json => Self::json(source),
+            Format::Json => Self::json(source, options),
             Format::Spss => Self::spss(source, options),
         }
     }
@@ -243,7 +243,7 @@ impl Table {
         .shaped(raw, options.layout)
     }
 
-    fn json(source: Source) -> Result<Table> {
+    fn json(source: Source, options: &ReadOptions) -> Result<Table> {
         let Decoded { text, note, .. } = decode::decode(source.bytes, None)?;
         let (raw, rows) = super::json::rows(&text)?;
         if raw.is_empty() {
@@ -254,13 +254,10 @@ impl Table {
             .map(|(n, cells)| (n, StringRecord::from(cells)))
             .collect();
         let notes = note.into_iter().collect();
-        Ok(Table::of_rows(
-            (source.name, source.compression),
-            "json",
-            &raw,
-            body,
-            notes,
-        ))
+        Ok(
+            Table::of_rows((source.name, source.compression), "json", &raw, body, notes)
+                .named_layout(options.layout),
+        )
     }
 
     fn spss(source: Source, options: &ReadOptions) -> Result<Table> {
@@ -280,14 +277,8 @@ impl Table {
             body,
             sav.notes,
         );
-        // A survey tool's SPSS export names its variables as its CSV does, with no header rows
-        // to skip: the layout is told by the names alone (for Qualtrics' statuses and answer
-        // groups), and the questions are the variable labels.
-        let mut table = table;
-        table.layout = match layout::detect(&sav.names, &[], options.layout) {
-            Ok(shape) if shape.extra_rows == 0 => shape.layout,
-            _ => Layout::Plain,
-        };
+        // The questions are the variable labels.
+        let mut table = table.named_layout(options.layout);
         table.questions = sav.questions;
         Ok(table)
     }
@@ -333,6 +324,17 @@ impl Table {
             body,
             Vec::new(),
         ))
+    }
+
+    /// The layout of a table with no header rows to skip (an SPSS file, JSON records): told by
+    /// its names alone, for a tool's statuses and answer groups (Qualtrics' SPSS export,
+    /// Churnkey's and Paddle Retain's sessions).
+    fn named_layout(mut self, wanted: Wanted) -> Table {
+        self.layout = match layout::detect(&self.headers, &[], wanted) {
+            Ok(shape) if shape.extra_rows == 0 => shape.layout,
+            _ => Layout::Plain,
+        };
+        self
     }
 
     /// A table of rows already split into fields (Parquet, JSON): `(name, compression)` of its

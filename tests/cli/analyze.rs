@@ -25,7 +25,8 @@ fn small_fixture_json_matches_the_hand_count() {
     assert_eq!(
         v["rows"],
         serde_json::json!({"read": 12, "tagged": 9, "unclassified": 1, "no_answer": 2, "involuntary": 0, "rejected": 0, "filtered_out": 0,
-            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
+                "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 2})
     );
@@ -194,7 +195,8 @@ fn stripe_codes_map_and_other_defers_to_the_text() {
     assert_eq!(
         v["rows"],
         serde_json::json!({"read": 10, "tagged": 7, "unclassified": 2, "no_answer": 1, "involuntary": 0, "rejected": 0, "filtered_out": 0,
-            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
+                "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 0})
     );

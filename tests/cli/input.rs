@@ -60,7 +60,8 @@ fn every_form_gives_the_same_report() {
         base["rows"],
         serde_json::json!({"read": 16, "tagged": 9, "unclassified": 1, "no_answer": 2,
             "involuntary": 0, "rejected": 0, "filtered_out": 4,
-            "filtered_out_by": {"where": 4, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "filtered_out_by": {"where": 4, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
+                "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 2})
     );
@@ -316,7 +317,8 @@ fn skipped_bad_rows_are_rejected_and_listed() {
         v["rows"],
         serde_json::json!({"read": 10, "tagged": 7, "unclassified": 0, "no_answer": 0,
             "involuntary": 0, "rejected": 3, "filtered_out": 0,
-            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0},
+            "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
+                "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
             "low_confidence": 0})
     );

@@ -254,6 +254,36 @@ fn stripe_api_json_and_json_lines_give_the_same_counts_and_reasons() {
 }
 
 #[test]
+fn retention_sessions_count_only_the_customers_who_left() {
+    let expected = outcome(&json_of(&["analyze", &path("plain.csv"), "-q"]));
+    let cases = [
+        (
+            "paddle-retain.json",
+            "paddle-retain",
+            [("saved", 1), ("aborted", 1)],
+        ),
+        (
+            "churnkey-sessions.json",
+            "churnkey",
+            [("saved", 1), ("paused", 1)],
+        ),
+    ];
+    for (file, layout, causes) in cases {
+        let report = json_of(&["analyze", &path(file), "-q"]);
+        assert_eq!(report["inputs"][0]["layout"], layout, "{file}");
+        assert_eq!(outcome(&report), expected, "{file}: the same departures");
+        let by = &report["rows"]["filtered_out_by"];
+        for (cause, n) in causes {
+            assert_eq!(by[cause], n, "{file}: {cause}");
+        }
+    }
+    let churnkey = json_of(&["analyze", &path("churnkey-sessions.json"), "-q"]);
+    // ABANDON and aborted: two customers who left the flow without cancelling.
+    assert_eq!(churnkey["rows"]["filtered_out_by"]["aborted"], 2);
+    assert_eq!(churnkey["rows"]["filtered_out"], 4);
+}
+
+#[test]
 fn bad_json_is_told_with_its_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");
@@ -306,5 +336,5 @@ fn the_layout_fixtures_are_what_their_script_writes() {
         );
         compared += 1;
     }
-    assert_eq!(compared, 14);
+    assert_eq!(compared, 16);
 }
