@@ -821,5 +821,40 @@ mod tests {
             StatusColumn::AlchemerStatus.exclusion("Partial"),
             Some(Unfinished)
         );
+        let retain = StatusColumn::RetainStatus;
+        assert_eq!(retain.exclusion("retained"), Some(Saved));
+        assert_eq!(retain.exclusion("aborted"), Some(Aborted));
+        assert_eq!(retain.exclusion("chose_to_cancel"), None);
+        assert_eq!(StatusColumn::SaveType.exclusion("PAUSE"), Some(Paused));
+        assert_eq!(StatusColumn::SaveType.exclusion("ABANDON"), Some(Aborted));
+        assert_eq!(StatusColumn::SaveType.exclusion("DISCOUNT"), Some(Saved));
+        assert_eq!(StatusColumn::SaveType.exclusion(""), None);
+        assert!(StatusColumn::Canceled.keeps("true"));
+        assert!(!StatusColumn::SaveType.keeps("true"));
+        assert_eq!(StatusColumn::Canceled.exclusion("false"), Some(Aborted));
+        let names = row(&[
+            "status",
+            "cancelReason",
+            "additionalFeedback",
+            "subscriptionId",
+        ]);
+        assert_eq!(
+            detect(&names, &[], Wanted::Auto).unwrap().layout,
+            Layout::PaddleRetain
+        );
+        assert_eq!(answer_group(Layout::PaddleRetain, &names, 2), [1, 2]);
+        let names = row(&[
+            "id",
+            "canceled",
+            "aborted",
+            "saveType",
+            "feedback",
+            "surveyResponse",
+        ]);
+        assert_eq!(
+            detect(&names, &[], Wanted::Auto).unwrap().layout,
+            Layout::Churnkey
+        );
+        assert_eq!(answer_group(Layout::Churnkey, &names, 4), [5, 4]);
     }
 }
