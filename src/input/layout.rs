@@ -427,7 +427,15 @@ fn guess(squashed: &[String], next: &[Vec<String>]) -> Layout {
     if legacy {
         return Layout::QualtricsLegacy;
     }
-    if meta >= 3 && has(squashed, "responseid") {
+    // Qualtrics' own columns, and its header rows or a column only it writes: a generic export
+    // with a `Status` and an id is not taken for one (its statuses would filter rows out).
+    let header_rows = next.first().is_some_and(|r| is_question_row(squashed, r))
+        || next.get(1).is_some_and(|r| is_import_row(r));
+    let own = ["durationinseconds", "recordeddate", "distributionchannel"];
+    if meta >= 3
+        && has(squashed, "responseid")
+        && (header_rows || own.iter().any(|h| has(squashed, h)))
+    {
         return Layout::Qualtrics;
     }
     if has(squashed, "respondentid") && has(squashed, "collectorid") {
@@ -664,8 +672,16 @@ mod tests {
         let s = detect(&header, &[questions, data], Wanted::Auto).unwrap();
         assert_eq!((s.layout, s.extra_rows), (Layout::Qualtrics, 1));
         assert_eq!(s.notes.len(), 1);
-        // Rows 2 and 3 deleted by hand: one header row, still Qualtrics (its status columns).
-        let data2 = row(&["2024-01-02", "1", "1", "R_2", "moved"]);
+        // Rows 2 and 3 deleted by hand: one header row, still Qualtrics by a column only it
+        // writes.
+        let header = row(&[
+            "StartDate",
+            "Status",
+            "Finished",
+            "ResponseId",
+            "RecordedDate",
+        ]);
+        let data2 = row(&["2024-01-02", "1", "1", "R_2", "2024-01-02"]);
         let s = detect(&header, &[data2.clone(), data2], Wanted::Auto).unwrap();
         assert_eq!((s.layout, s.extra_rows), (Layout::Qualtrics, 0));
     }
@@ -799,6 +815,14 @@ mod tests {
             group_answer(cells.iter().copied()),
             "Other (please specify)"
         );
+    }
+
+    #[test]
+    fn a_generic_export_with_a_status_is_not_qualtrics() {
+        let header = row(&["ResponseId", "StartDate", "EndDate", "Status", "reason"]);
+        let data = row(&["1", "2024-01-01", "2024-01-02", "Test account", "price"]);
+        let s = detect(&header, &[data.clone(), data], Wanted::Auto).unwrap();
+        assert_eq!(s.layout, Layout::Plain);
     }
 
     #[test]

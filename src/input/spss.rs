@@ -531,6 +531,7 @@ mod tests {
                 "ResponseId",
                 "Finished",
                 "EndDate",
+                "RecordedDate",
                 "Q1",
                 "Q1_7_TEXT",
                 "Q2",
@@ -540,12 +541,12 @@ mod tests {
         let row = &plain.rows[2].1;
         assert_eq!(row[1], "True", "a value label");
         assert_eq!(row[2], "2026-03-03 10:00:00", "a date");
-        assert_eq!(row[3], "Switched to a competitor");
-        assert_eq!(row[5], "6");
-        assert_eq!(row[6].len(), 303, "a very long string, whole");
-        assert_eq!(plain.rows[9].1[3], "", "system-missing");
+        assert_eq!(row[4], "Switched to a competitor");
+        assert_eq!(row[6], "6");
+        assert_eq!(row[7].len(), 303, "a very long string, whole");
+        assert_eq!(plain.rows[9].1[4], "", "system-missing");
         assert_eq!(
-            plain.questions[3].as_deref(),
+            plain.questions[4].as_deref(),
             Some("What is the main reason you cancelled your subscription?")
         );
     }
