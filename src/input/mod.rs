@@ -662,8 +662,167 @@ fn plan(
     }
 
     let (headers, mut maps) = union_of_headers(tables);
+    let sample = sample_rows(tables, read, &path, &headers)?;
+    let values = |i: usize| -> Vec<String> {
+        sample
+            .iter()
+            .filter_map(|(k, r)| maps[*k][i].and_then(|j| r.get(j)))
+            .map(str::to_string)
+            .collect()
+    };
+    let questions = questions_of(tables, &headers, &maps);
+    let chosen = choose_columns(
+        tables, &path, &headers, &questions, &values, options, taxonomy, classifier,
+    )?;
+    if let Some(note) = chosen
+        .text
+        .and_then(|i| numeric_answers(tables, &headers[i], &values(i)))
+    {
+        notes.push(note);
+    }
+    if several && options.reason_col.is_none() {
+        let found = Found {
+            tables,
+            sample: &sample,
+            taxonomy,
+            classifier,
+        };
+        align_text_columns(&found, &headers, chosen.text, &mut maps, &mut notes);
+    }
+    if several {
+        note_missing_columns(tables, &headers, &maps, &mut notes);
+    }
+    if headers.len() == 1
+        && options.reason_col.is_none()
+        && options.code_cols.is_empty()
+        && chosen.codes.is_empty()
+        && !columns::is_reason_header(&headers[0])
+        && tables.iter().all(|t| t.format == "csv")
+    {
+        bail!(
+            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
+             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
+             it is one column of answers, name it with --reason-col; if another character \
+             separates the fields, name it with --delimiter",
+            shown(&path),
+            clip(&line(&headers[0]), 60)
+        );
+    }
+    let (extra, id_column, filters) = extra_columns(&headers, options, read)?;
+    let text_group = text_group(tables, &headers, chosen.text, &mut notes);
+    let text_columns = text_columns(tables, &maps, chosen.text, &text_group);
+    Ok(Plan {
+        path,
+        headers,
+        questions,
+        text_columns,
+        maps,
+        chosen,
+        extra,
+        id_column,
+        filters,
+        statuses: tables
+            .iter()
+            .map(|t| layout::status_columns(t.layout, &t.headers))
+            .collect(),
+        include_incomplete: read.include_incomplete,
+        text_group,
+        notes,
+    })
+}
 
-    // A sample of rows for recognising coded columns by their values.
+/// The extra columns asked for (the id column found last), and the `--where` filters'
+/// columns.
+#[allow(clippy::type_complexity)]
+fn extra_columns(
+    headers: &[String],
+    options: &ColumnOptions,
+    read: &ReadOptions,
+) -> Result<(Vec<usize>, Option<usize>, Vec<(usize, Filter)>)> {
+    let mut extra = Vec::new();
+    for (flag, name) in &options.extra {
+        extra.push(columns::named(headers, flag, name)?);
+    }
+    if options.find_date {
+        extra.push(columns::date_column(headers)?);
+    }
+    let id_column = if options.find_id {
+        columns::id_column(headers)
+    } else {
+        None
+    };
+    extra.extend(id_column);
+    let mut filters = Vec::new();
+    for f in &read.filters {
+        filters.push((columns::named(headers, "--where", &f.column)?, f.clone()));
+    }
+    Ok((extra, id_column, filters))
+}
+
+/// The columns the answer of the text column's question is read from, when it spans several
+/// (see [`layout::answer_group`]), with a note; empty when it is one column.
+fn text_group(
+    tables: &[&Table],
+    headers: &[String],
+    text: Option<usize>,
+    notes: &mut Vec<String>,
+) -> Vec<usize> {
+    match (text, tables.first().map(|t| t.layout)) {
+        (Some(i), Some(layout)) if tables.iter().all(|t| t.layout == layout) => {
+            let group = layout::answer_group(layout, headers, i);
+            if group.len() > 1 {
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|&g| format!("`{}`", shown(&headers[g])))
+                    .collect();
+                notes.push(format!(
+                    "the answer is read from {} columns of one question: {}",
+                    group.len(),
+                    names.join(", ")
+                ));
+                group
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Per table, the text column as people read it: `Q2: question` (Qualtrics), the question of
+/// a SurveyMonkey answer group, or the header.
+fn text_columns(
+    tables: &[&Table],
+    maps: &[Vec<Option<usize>>],
+    text: Option<usize>,
+    text_group: &[usize],
+) -> Vec<Option<String>> {
+    tables
+        .iter()
+        .zip(maps)
+        .map(|(t, map)| {
+            let j = map[text?]?;
+            Some(match t.questions.get(j).cloned().flatten() {
+                Some(q) => format!("{}: {q}", t.headers[j]),
+                None if t.layout == layout::Layout::SurveyMonkey && text_group.len() > 1 => {
+                    t.headers[j].split(" - ").next().unwrap_or("").to_string()
+                }
+                None => t.headers[j].clone(),
+            })
+        })
+        .collect()
+}
+
+/// A sample of the tables' rows (table index, record) for recognising coded columns by their
+/// values; a bad row met first is an error (unless `--skip-bad-rows`), and so are tables with
+/// no data row at all.
+fn sample_rows(
+    tables: &[&Table],
+    read: &ReadOptions,
+    path: &str,
+    headers: &[String],
+) -> Result<Vec<(usize, csv::StringRecord)>> {
+    let several = tables.len() > 1;
     let mut sample: Vec<(usize, csv::StringRecord)> = Vec::new();
     let mut any_record = false;
     for (k, t) in tables.iter().enumerate() {
@@ -710,7 +869,7 @@ fn plan(
         };
         bail!(
             "failed to load `{}`: {what} a header but no data rows\n  columns: {}",
-            shown(&path),
+            shown(path),
             clip(
                 &headers
                     .iter()
@@ -721,39 +880,46 @@ fn plan(
             )
         );
     }
-    let values = |i: usize| -> Vec<String> {
-        sample
-            .iter()
-            .filter_map(|(k, r)| maps[*k][i].and_then(|j| r.get(j)))
-            .map(str::to_string)
-            .collect()
-    };
-    let questions = questions_of(tables, &headers, &maps);
+    Ok(sample)
+}
+
+/// The columns to read, found by header or question (see [`columns::choose`]).
+#[allow(clippy::too_many_arguments)]
+fn choose_columns(
+    tables: &[&Table],
+    path: &str,
+    headers: &[String],
+    questions: &[Option<String>],
+    values: &dyn Fn(usize) -> Vec<String>,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Chosen> {
     // Columns are found by their question where the export has one (Qualtrics' `Q2` asks
     // "Why did you cancel?"); a name the user gives may be either.
     let findable: Vec<String> = headers
         .iter()
-        .zip(&questions)
+        .zip(questions)
         .map(|(h, q)| q.clone().unwrap_or_else(|| h.clone()))
         .collect();
     let as_findable = |name: &String| -> String {
-        match columns::find(&headers, name) {
+        match columns::find(headers, name) {
             Some(i) if columns::find(&findable, name).is_none() => findable[i].clone(),
             _ => name.clone(),
         }
     };
     let reason_col = options.reason_col.as_ref().map(as_findable);
     let code_cols: Vec<String> = options.code_cols.iter().map(as_findable).collect();
-    let chosen = columns::choose(
+    columns::choose(
         &findable,
-        &values,
+        values,
         classifier,
         &taxonomy.code_maps,
         reason_col.as_deref(),
         &code_cols,
     )
     .map_err(|e| {
-        let mut msg = format!("failed to load `{}`: {e}", shown(&path));
+        let mut msg = format!("failed to load `{}`: {e}", shown(path));
         if headers.len() == 1 && tables.iter().all(|t| t.format == "csv") {
             msg.push_str(
                 "\n  note: no delimiter (`,` `;` tab `|`) splits the lines, so the file reads \
@@ -762,120 +928,25 @@ fn plan(
             );
         }
         anyhow::anyhow!(msg)
-    })?;
-    if let Some(i) = chosen.text {
-        let sample = values(i);
-        let filled: Vec<&String> = sample.iter().filter(|v| !v.trim().is_empty()).collect();
-        let numbers = !filled.is_empty()
-            && filled
-                .iter()
-                .all(|v| v.trim().bytes().all(|b| b.is_ascii_digit()));
-        if numbers && tables.iter().any(|t| t.layout != layout::Layout::Plain) {
-            notes.push(format!(
-                "the answers in `{}` are numbers: a survey export with numeric values (choice \
-                 codes) says nothing a tagger can read; export it with choice text (Qualtrics: \
-                 \"Use choice text\"), or map the numbers in churn.toml and name the column \
-                 with --code-col",
-                shown(&headers[i])
-            ));
-        }
-    }
-    if several && options.reason_col.is_none() {
-        let found = Found {
-            tables,
-            sample: &sample,
-            taxonomy,
-            classifier,
-        };
-        align_text_columns(&found, &headers, chosen.text, &mut maps, &mut notes);
-    }
-    if several {
-        note_missing_columns(tables, &headers, &maps, &mut notes);
-    }
-    if headers.len() == 1
-        && options.reason_col.is_none()
-        && options.code_cols.is_empty()
-        && chosen.codes.is_empty()
-        && !columns::is_reason_header(&headers[0])
-        && tables.iter().all(|t| t.format == "csv")
-    {
-        bail!(
-            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
-             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
-             it is one column of answers, name it with --reason-col; if another character \
-             separates the fields, name it with --delimiter",
-            shown(&path),
-            clip(&line(&headers[0]), 60)
-        );
-    }
-    let mut extra = Vec::new();
-    for (flag, name) in &options.extra {
-        extra.push(columns::named(&headers, flag, name)?);
-    }
-    if options.find_date {
-        extra.push(columns::date_column(&headers)?);
-    }
-    let id_column = if options.find_id {
-        columns::id_column(&headers)
-    } else {
-        None
-    };
-    extra.extend(id_column);
-    let mut filters = Vec::new();
-    for f in &read.filters {
-        filters.push((columns::named(&headers, "--where", &f.column)?, f.clone()));
-    }
-    let text_group = match (chosen.text, tables.first().map(|t| t.layout)) {
-        (Some(i), Some(layout)) if tables.iter().all(|t| t.layout == layout) => {
-            let group = layout::answer_group(layout, &headers, i);
-            if group.len() > 1 {
-                let names: Vec<String> = group
-                    .iter()
-                    .map(|&g| format!("`{}`", shown(&headers[g])))
-                    .collect();
-                notes.push(format!(
-                    "the answer is read from {} columns of one question: {}",
-                    group.len(),
-                    names.join(", ")
-                ));
-                group
-            } else {
-                Vec::new()
-            }
-        }
-        _ => Vec::new(),
-    };
-    let text_columns = tables
-        .iter()
-        .zip(&maps)
-        .map(|(t, map)| {
-            let j = map[chosen.text?]?;
-            Some(match t.questions.get(j).cloned().flatten() {
-                Some(q) => format!("{}: {q}", t.headers[j]),
-                None if t.layout == layout::Layout::SurveyMonkey && text_group.len() > 1 => {
-                    t.headers[j].split(" - ").next().unwrap_or("").to_string()
-                }
-                None => t.headers[j].clone(),
-            })
-        })
-        .collect();
-    Ok(Plan {
-        path,
-        headers,
-        questions,
-        text_columns,
-        maps,
-        chosen,
-        extra,
-        id_column,
-        filters,
-        statuses: tables
+    })
+}
+
+/// A note when a survey tool's answers in `column` (a sample: `values`) are all numbers: an
+/// export with numeric choice values.
+fn numeric_answers(tables: &[&Table], column: &str, values: &[String]) -> Option<String> {
+    let filled: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+    let numbers = !filled.is_empty()
+        && filled
             .iter()
-            .map(|t| layout::status_columns(t.layout, &t.headers))
-            .collect(),
-        include_incomplete: read.include_incomplete,
-        text_group,
-        notes,
+            .all(|v| v.trim().bytes().all(|b| b.is_ascii_digit()));
+    (numbers && tables.iter().any(|t| t.layout != layout::Layout::Plain)).then(|| {
+        format!(
+            "the answers in `{}` are numbers: a survey export with numeric values (choice \
+             codes) says nothing a tagger can read; export it with choice text (Qualtrics: \
+             \"Use choice text\"), or map the numbers in churn.toml and name the column with \
+             --code-col",
+            shown(column)
+        )
     })
 }
 
@@ -1125,23 +1196,7 @@ fn fill(
                     });
                 }
                 info.rejected += 1;
-                rejected.push(RejectedRow {
-                    path: t.name.clone(),
-                    file: k as u32,
-                    line: r.line,
-                    expected_fields: t.headers.len(),
-                    found_fields: r.fields.len(),
-                    cause: if r.stray.is_some() {
-                        "stray_quote"
-                    } else {
-                        "field_count"
-                    },
-                    fields: if options.keep_all {
-                        r.fields.iter().map(str::to_string).collect()
-                    } else {
-                        Vec::new()
-                    },
-                });
+                rejected.push(rejected_row(t, k, &r, options.keep_all));
                 return Ok(true);
             }
             let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
@@ -1187,11 +1242,60 @@ fn fill(
         .map(|(_, b)| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
+    let (filled, long) = filled_and_long(&frame, plan.chosen.codes.len(), &files, &lines);
+    Ok(assemble(
+        plan,
+        RowsRead {
+            sources: infos,
+            frame,
+            lines,
+            files,
+            filtered_out,
+            rejected,
+            filled,
+            long,
+            streamed: false,
+        },
+    ))
+}
+
+/// A row of table `k` that could not be read, as `--skip-bad-rows` lists it; its fields are
+/// kept for `churn tag` (`keep_all`).
+fn rejected_row(t: &Table, k: usize, r: &records::Record<'_>, keep_all: bool) -> RejectedRow {
+    RejectedRow {
+        path: t.name.clone(),
+        file: k as u32,
+        line: r.line,
+        expected_fields: t.headers.len(),
+        found_fields: r.fields.len(),
+        cause: if r.stray.is_some() {
+            "stray_quote"
+        } else {
+            "field_count"
+        },
+        fields: if keep_all {
+            r.fields.iter().map(str::to_string).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Of a frame read whole: the non-blank cells of its text and of each of its `codes` coded
+/// columns, and the (file, line) of each answer longer than
+/// [`crate::classify::MAX_ANSWER_BYTES`].
+#[allow(clippy::type_complexity)]
+fn filled_and_long(
+    frame: &DataFrame,
+    codes: usize,
+    files: &[u32],
+    lines: &[u64],
+) -> ((Option<usize>, Vec<usize>), Vec<(u32, u64)>) {
     let text = frame.column(TEXT).ok().and_then(|c| c.str().ok());
     let count = |c: &StringChunked| c.len() - c.null_count();
     let filled = (
         text.map(count),
-        (0..plan.chosen.codes.len())
+        (0..codes)
             .map(|k| {
                 frame
                     .column(&code_name(k))
@@ -1208,20 +1312,7 @@ fn fill(
             .map(|(i, _)| (files[i], lines[i]))
             .collect()
     });
-    Ok(assemble(
-        plan,
-        RowsRead {
-            sources: infos,
-            frame,
-            lines,
-            files,
-            filtered_out,
-            rejected,
-            filled,
-            long,
-            streamed: false,
-        },
-    ))
+    (filled, long)
 }
 
 /// Fail when no row is left to analyze, saying why.
