@@ -534,6 +534,14 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
         match config.taxonomy.position(id.get_ref()) {
             Some(i) => {
                 config.taxonomy.reasons.remove(i);
+                // A built-in code of the dropped reason ("business closed") is read as text.
+                for map in &mut config.taxonomy.code_maps {
+                    for (_, target) in &mut map.codes {
+                        if matches!(target, CodeTarget::Reason(r) if r == id.get_ref()) {
+                            *target = CodeTarget::Text;
+                        }
+                    }
+                }
             }
             None => reader.error(
                 id,

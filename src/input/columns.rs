@@ -291,21 +291,30 @@ pub fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize
     })
 }
 
-/// Whether a column's sample values look like codes of a known code map: at least one value
-/// that names a reason, and nine in ten non-blank values known.
-fn looks_coded(values: &[&str], classifier: &Classifier) -> bool {
+/// Whether a column's sample values look like codes of a code map found by its values
+/// (`detect_by_values`, Stripe's feedback codes): at least one value that names a reason, and
+/// nine in ten non-blank values known. Maps read only where named (the survey choice labels)
+/// never make a column of answers ("too expensive") a coded one.
+fn looks_coded(values: &[&str], classifier: &Classifier, code_maps: &[CodeMap]) -> bool {
+    let detectable = |v: &str| {
+        let lower = v.trim().to_lowercase();
+        code_maps
+            .iter()
+            .filter(|m| m.detect_by_values)
+            .any(|m| m.codes.iter().any(|(c, _)| *c == lower))
+    };
     let mut known = 0usize;
     let mut non_blank = 0usize;
     let mut names_reason = false;
     for v in values {
         match classifier.lookup_code(v) {
             CodeLookup::Blank => continue,
-            CodeLookup::Reason(_) => {
+            CodeLookup::Reason(_) if detectable(v) => {
                 names_reason = true;
                 known += 1;
             }
-            CodeLookup::Text | CodeLookup::Involuntary => known += 1,
-            CodeLookup::Unknown => {}
+            CodeLookup::Text | CodeLookup::Involuntary if detectable(v) => known += 1,
+            _ => {}
         }
         non_blank += 1;
     }
@@ -376,6 +385,7 @@ pub fn choose(
             looks_coded(
                 &values.iter().map(String::as_str).collect::<Vec<_>>(),
                 classifier,
+                code_maps,
             )
         })
         .collect();

@@ -328,6 +328,22 @@ fn qualtrics_base(id: &str) -> &str {
     base
 }
 
+/// Whether a column of an answer group holds typed text (the "Other" text, the feedback), not
+/// choices: Qualtrics `Q1_4_TEXT`, SurveyMonkey `... - Other (please specify)`, the retention
+/// tools' feedback.
+pub fn is_text_member(layout: Layout, name: &str) -> bool {
+    let squashed = squash(name);
+    match layout {
+        Layout::Qualtrics | Layout::QualtricsLegacy => name.ends_with("_TEXT"),
+        Layout::SurveyMonkey => {
+            squashed.ends_with("pleasespecify") || squashed.ends_with("openendedresponse")
+        }
+        Layout::PaddleRetain => squashed == "additionalfeedback",
+        Layout::Churnkey => squashed == "feedback",
+        _ => true,
+    }
+}
+
 /// Whether a choice means "other" (its text is in the group's "Other" text column).
 pub fn is_other_choice(value: &str) -> bool {
     let v = squash(value);

@@ -710,6 +710,16 @@ fn plan(
     }
     let (extra, id_column, filters) = extra_columns(&headers, options, read)?;
     let text_group = text_group(tables, &headers, chosen.text, &mut notes);
+    // The group's choice columns are codes too: a label a code map knows (`survey_choice`, or
+    // the user's) decides, as a Stripe code does; any other is read as text.
+    let mut chosen = chosen;
+    if let Some(layout) = tables.first().map(|t| t.layout) {
+        for &g in &text_group {
+            if !layout::is_text_member(layout, &headers[g]) && !chosen.codes.contains(&g) {
+                chosen.codes.push(g);
+            }
+        }
+    }
     let text_columns = text_columns(tables, &maps, chosen.text, &text_group);
     Ok(Plan {
         path,
@@ -801,7 +811,8 @@ fn text_columns(
         .iter()
         .zip(maps)
         .map(|(t, map)| {
-            let j = map[text?]?;
+            // An answer group is shown by its first column (the question's choices).
+            let j = map[text_group.first().copied().or(text)?]?;
             Some(match t.questions.get(j).cloned().flatten() {
                 Some(q) => format!("{}: {q}", t.headers[j]),
                 None if t.layout == layout::Layout::SurveyMonkey && text_group.len() > 1 => {
@@ -1398,10 +1409,14 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
     let mut loaded = Loaded {
         path: plan.path,
         sources: read.sources,
-        text_column: plan.chosen.text.map(|i| match &plan.questions[i] {
-            Some(q) => format!("{}: {q}", headers[i]),
-            None => headers[i].clone(),
-        }),
+        text_column: plan
+            .chosen
+            .text
+            .map(|i| plan.text_group.first().copied().unwrap_or(i))
+            .map(|i| match &plan.questions[i] {
+                Some(q) => format!("{}: {q}", headers[i]),
+                None => headers[i].clone(),
+            }),
         text_columns: plan.text_columns,
         code_columns: plan
             .chosen

@@ -195,6 +195,50 @@ fn numeric_choice_values_are_told() {
 }
 
 #[test]
+fn choice_labels_are_codes_and_the_rest_is_text() {
+    // The choice column is read as codes by the built-in `survey_choice` map; the one label it
+    // lacks is read as text (and listed), and a churn.toml can add it.
+    for file in [
+        "qualtrics.csv",
+        "surveymonkey.csv",
+        "spss.sav",
+        "churnkey-sessions.json",
+    ] {
+        let report = json_of(&["analyze", &path(file), "-q"]);
+        assert_eq!(
+            report["inputs"][0]["code_columns"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1,
+            "{file}"
+        );
+        assert_eq!(
+            report["unknown_codes"][0]["value"],
+            "Moving to another country"
+        );
+        assert_eq!(report["rows"]["code_text_conflicts"], 0, "{file}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("churn.toml");
+    std::fs::write(
+        &config,
+        "extends = \"builtin\"\n[[code_map]]\nid = \"survey_choice\"\n\
+         codes.\"moving to another country\" = \"moved\"\n",
+    )
+    .unwrap();
+    let report = json_of(&[
+        "analyze",
+        &path("qualtrics.csv"),
+        "-q",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(report["unknown_codes"].as_array().unwrap().is_empty());
+    assert_eq!(crate::reason(&report, "moved")["count"], 2.0);
+}
+
+#[test]
 fn a_multiple_choice_question_is_read_as_one_answer() {
     let report = json_of(&["analyze", &path("surveymonkey-multi.csv"), "-q"]);
     assert_eq!(outcome(&report).0, [4, 0, 1]);
