@@ -295,14 +295,12 @@ pub fn named(headers: &[String], flag: &'static str, name: &str) -> Result<usize
 /// (`detect_by_values`, Stripe's feedback codes): at least one value that names a reason, and
 /// nine in ten non-blank values known. Maps read only where named (the survey choice labels)
 /// never make a column of answers ("too expensive") a coded one.
-fn looks_coded(values: &[&str], classifier: &Classifier, code_maps: &[CodeMap]) -> bool {
-    let detectable = |v: &str| {
-        let lower = v.trim().to_lowercase();
-        code_maps
-            .iter()
-            .filter(|m| m.detect_by_values)
-            .any(|m| m.codes.iter().any(|(c, _)| *c == lower))
-    };
+fn looks_coded(
+    values: &[&str],
+    classifier: &Classifier,
+    detectable: &std::collections::HashSet<&str>,
+) -> bool {
+    let detectable = |v: &str| detectable.contains(v.trim().to_lowercase().as_str());
     let mut known = 0usize;
     let mut non_blank = 0usize;
     let mut names_reason = false;
@@ -379,13 +377,19 @@ pub fn choose(
     code_cols: &[String],
 ) -> Result<Chosen, ColumnError> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    // The codes of the maps found by their values, once.
+    let detectable: std::collections::HashSet<&str> = code_maps
+        .iter()
+        .filter(|m| m.detect_by_values)
+        .flat_map(|m| m.codes.iter().map(|(c, _)| c.as_str()))
+        .collect();
     let coded: Vec<bool> = (0..headers.len())
         .map(|i| {
             let values = sample(i);
             looks_coded(
                 &values.iter().map(String::as_str).collect::<Vec<_>>(),
                 classifier,
-                code_maps,
+                &detectable,
             )
         })
         .collect();

@@ -328,6 +328,19 @@ fn qualtrics_base(id: &str) -> &str {
     base
 }
 
+/// A text column as people read it: `Q2: question` where the export carries the question
+/// (Qualtrics), the question alone for a SurveyMonkey answer group (`Question - Choice` ->
+/// `Question`), else its name.
+pub fn shown_name(layout: Layout, name: &str, question: Option<&str>, grouped: bool) -> String {
+    match question {
+        Some(q) => format!("{name}: {q}"),
+        None if layout == Layout::SurveyMonkey && grouped => {
+            name.split(" - ").next().unwrap_or("").to_string()
+        }
+        None => name.to_string(),
+    }
+}
+
 /// Whether a column of an answer group holds typed text (the "Other" text, the feedback), not
 /// choices: Qualtrics `Q1_4_TEXT`, SurveyMonkey `... - Other (please specify)`, the retention
 /// tools' feedback.

@@ -524,8 +524,8 @@ struct Plan {
     path: String,
     /// The union of the files' columns, in order of first appearance.
     headers: Vec<String>,
-    /// Per column of `headers`, the question it answers, when the export says (Qualtrics).
-    questions: Vec<Option<String>>,
+    /// The text column as people read it (see [`layout::shown_name`]).
+    text_column: Option<String>,
     /// Per table: the header its free text is read from, if any.
     text_columns: Vec<Option<String>>,
     /// Per table: the table's column for each of `headers`.
@@ -721,10 +721,16 @@ fn plan(
         }
     }
     let text_columns = text_columns(tables, &maps, chosen.text, &text_group);
+    let text_column = chosen.text.map(|i| {
+        let i = text_group.first().copied().unwrap_or(i);
+        let layout = tables.first().map_or(layout::Layout::Plain, |t| t.layout);
+        let grouped = !text_group.is_empty();
+        layout::shown_name(layout, &headers[i], questions[i].as_deref(), grouped)
+    });
     Ok(Plan {
         path,
         headers,
-        questions,
+        text_column,
         text_columns,
         maps,
         chosen,
@@ -813,13 +819,14 @@ fn text_columns(
         .map(|(t, map)| {
             // An answer group is shown by its first column (the question's choices).
             let j = map[text_group.first().copied().or(text)?]?;
-            Some(match t.questions.get(j).cloned().flatten() {
-                Some(q) => format!("{}: {q}", t.headers[j]),
-                None if t.layout == layout::Layout::SurveyMonkey && text_group.len() > 1 => {
-                    t.headers[j].split(" - ").next().unwrap_or("").to_string()
-                }
-                None => t.headers[j].clone(),
-            })
+            let question = t.questions.get(j).and_then(Option::as_deref);
+            let grouped = !text_group.is_empty();
+            Some(layout::shown_name(
+                t.layout,
+                &t.headers[j],
+                question,
+                grouped,
+            ))
         })
         .collect()
 }
@@ -1212,12 +1219,10 @@ fn fill(
             }
             let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
             if let Some(cause) = plan.excluded(k, &r.fields) {
-                info.filtered_out += 1;
                 info.filtered_out_by.count(Some(cause));
                 return Ok(true);
             }
             if !plan.keeps(|k| cell(plan.filters[k].0)) {
-                info.filtered_out += 1;
                 info.filtered_out_by.count(None);
                 return Ok(true);
             }
@@ -1242,6 +1247,7 @@ fn fill(
             Ok(true)
         })
         .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+        info.filtered_out = info.filtered_out_by.total();
         filtered_out.add(&info.filtered_out_by);
         infos.push(info);
     }
@@ -1409,14 +1415,7 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
     let mut loaded = Loaded {
         path: plan.path,
         sources: read.sources,
-        text_column: plan
-            .chosen
-            .text
-            .map(|i| plan.text_group.first().copied().unwrap_or(i))
-            .map(|i| match &plan.questions[i] {
-                Some(q) => format!("{}: {q}", headers[i]),
-                None => headers[i].clone(),
-            }),
+        text_column: plan.text_column,
         text_columns: plan.text_columns,
         code_columns: plan
             .chosen

@@ -163,7 +163,7 @@ fn head(name: &str, read: &ReadOptions) -> std::result::Result<Head, &'static st
         .map_err(|_| "it is not a CSV file")?;
         // Survey exports are small: extra header rows and response statuses are read by the
         // whole-file reader only.
-        if table.extra_rows > 0 || super::layout::read_whole(table.layout) {
+        if super::layout::read_whole(table.layout) {
             return Err("it is a survey tool's export (header rows or response statuses)");
         }
         bytes.drain(..bom);
@@ -618,7 +618,6 @@ pub(super) fn run<S, T: Send>(
                 }
                 let info = &mut infos[d.file];
                 info.rows += d.rows;
-                info.filtered_out += d.filtered_out;
                 info.filtered_out_by.by_where += d.filtered_out;
                 info.rejected += d.rejected.len();
                 rejected.extend(d.rejected.into_iter().map(|r| RejectedRow {
@@ -660,7 +659,8 @@ pub(super) fn run<S, T: Send>(
         return Ok(Err(why));
     }
     let mut filtered_out = super::FilteredOut::default();
-    for info in &infos {
+    for info in &mut infos {
+        info.filtered_out = info.filtered_out_by.total();
         filtered_out.add(&info.filtered_out_by);
     }
     something_left(&plan.path, rows, &rejected, &filtered_out, read)?;

@@ -187,7 +187,7 @@ impl Table {
             bail!("the file is empty; expected a header row and one row per response");
         }
         let start = text.trim_start();
-        if start.starts_with('{') || start.starts_with('[') {
+        if super::json::looks_like_json(start.as_bytes()) {
             bail!(
                 "this looks like JSON, not CSV\n  help: name the file .json or .jsonl (or pipe \
                  it to `churn analyze -`) to read it as JSON, or export the survey as CSV"
