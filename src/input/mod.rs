@@ -723,9 +723,12 @@ fn plan(
     let text_columns = text_columns(tables, &maps, chosen.text, &text_group);
     let text_column = chosen.text.map(|i| {
         let i = text_group.first().copied().unwrap_or(i);
-        let layout = tables.first().map_or(layout::Layout::Plain, |t| t.layout);
-        let grouped = !text_group.is_empty();
-        layout::shown_name(layout, &headers[i], questions[i].as_deref(), grouped)
+        layout::shown_name(
+            layout::Layout::Plain,
+            &headers[i],
+            questions[i].as_deref(),
+            false,
+        )
     });
     Ok(Plan {
         path,
