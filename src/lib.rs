@@ -71,10 +71,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             true
         }
         Command::Check(args) => commands::check::run(args, &config()?, color, &mut buffer)?,
-        Command::Tag(args) => {
-            commands::tag::run(args, &config()?, &mut buffer)?;
-            true
-        }
+        // Written as it is made: its output is as large as its input.
+        Command::Tag(args) => return tag(args, cli.output.as_deref(), &config()?),
         Command::Explain(args) => {
             commands::explain::run(args, &config()?, color, &mut buffer)?;
             true
@@ -132,6 +130,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     } else {
         Exit::CheckFailed
     })
+}
+
+/// Run `churn tag`, its rows written to `--output` or stdout as they are tagged; a failure
+/// midway leaves a replaced file as it was, and stdout with the rows written so far.
+fn tag(
+    args: &cli::TagArgs,
+    output: Option<&std::path::Path>,
+    config: &config::Config,
+) -> anyhow::Result<Exit> {
+    let what = || match output {
+        Some(path) => format!(
+            "cannot write --output `{}`",
+            escape::shown(&path.to_string_lossy())
+        ),
+        None => "cannot write the rows to standard output".to_string(),
+    };
+    let mut out = output::streamed(output).with_context(what)?;
+    let ran = commands::tag::run(args, config, &mut out);
+    match ran {
+        Err(e) if out.failed() => Err(e.context(what())),
+        Err(e) => Err(e),
+        Ok(()) => out.finish().with_context(what).map(|()| Exit::Success),
+    }
 }
 
 /// Whether an error is a closed pipe on output (`churn analyze x.csv | head -1`), which ends the

@@ -57,6 +57,165 @@ pub fn to_file(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Output written as it is made, for output too large to hold (`churn tag`): standard output
+/// through a buffer, or the file named by `-o`, replaced whole as [`to_file`] replaces it (a
+/// temporary file beside it, renamed over it by [`Streamed::finish`]; dropped without it, the
+/// temporary file is removed and the old file stays).
+pub struct Streamed {
+    to: Streaming,
+    /// Whether a write failed (the error says so; a caller's error may be about something
+    /// else).
+    failed: bool,
+}
+
+enum Streaming {
+    Stdout(io::BufWriter<io::Stdout>),
+    Through {
+        file: io::BufWriter<File>,
+        path: PathBuf,
+    },
+    Replace {
+        temp: io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+        asked: PathBuf,
+        old: Option<Old>,
+    },
+}
+
+/// Open where streamed output goes: `path`, or standard output.
+pub fn streamed(path: Option<&Path>) -> Result<Streamed> {
+    let to = match path {
+        None => stdout_stream()?,
+        Some(path) => {
+            if ends_without_name(path) {
+                if path.is_dir() {
+                    bail!("`{}` is a directory; give a file name", path.display());
+                }
+                bail!("`{}` does not end with a file name", path.display());
+            }
+            match resolve(path)? {
+                Target::Stdout => stdout_stream()?,
+                Target::Through { path, append } => Streaming::Through {
+                    file: io::BufWriter::new(open_through(&path, append)?),
+                    path,
+                },
+                Target::Replace { path: file, old } => Streaming::Replace {
+                    temp: io::BufWriter::new(temp_beside(&folder_of(&file), &file, old.as_ref())?),
+                    path: file,
+                    asked: path.to_path_buf(),
+                    old,
+                },
+            }
+        }
+    };
+    Ok(Streamed { to, failed: false })
+}
+
+fn stdout_stream() -> Result<Streaming> {
+    if platform::stdout_is_closed() {
+        bail!(
+            "cannot write to standard output: it is closed (as with `>&-`); redirect it to a \
+             file, or give -o FILE"
+        );
+    }
+    Ok(Streaming::Stdout(io::BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))
+}
+
+impl Streamed {
+    /// Whether a write failed.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// What the output is, for messages.
+    pub fn name(&self) -> String {
+        match &self.to {
+            Streaming::Stdout(_) => "standard output".to_string(),
+            Streaming::Through { path, .. } | Streaming::Replace { path, .. } => {
+                format!("`{}`", path.display())
+            }
+        }
+    }
+
+    /// Everything is written: flush it, and put a replaced file in place.
+    pub fn finish(self) -> Result<()> {
+        let name = self.name();
+        match self.to {
+            Streaming::Stdout(mut out) => {
+                out.flush().with_context(|| format!("cannot write {name}"))
+            }
+            Streaming::Through { mut file, .. } => {
+                file.flush().with_context(|| format!("cannot write {name}"))
+            }
+            Streaming::Replace {
+                temp,
+                path,
+                asked,
+                old,
+            } => {
+                let temp = temp
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|t| t.as_file().sync_all().map(|()| t))
+                    .with_context(|| format!("cannot write {name}"))?;
+                put_in_place(temp, &path)?;
+                note_replaced(&asked, &path, old.as_ref());
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Streamed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = match &mut self.to {
+            Streaming::Stdout(out) => out.write(buf),
+            Streaming::Through { file, .. } => file.write(buf),
+            Streaming::Replace { temp, .. } => temp.write(buf),
+        };
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = match &mut self.to {
+            Streaming::Stdout(out) => out.flush(),
+            Streaming::Through { file, .. } => file.flush(),
+            Streaming::Replace { temp, .. } => temp.flush(),
+        };
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
+/// Rename a written temporary file over `path`. A file mounted on its own (`docker run -v
+/// ./r.json:/out/r.json`) cannot be renamed over; writing it in place is what the user asked
+/// for.
+fn put_in_place(temp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    let dir = folder_of(path);
+    match temp.persist(path) {
+        Ok(_) => {}
+        Err(e) if e.error.kind() == io::ErrorKind::ResourceBusy => {
+            let mut written = e.file.reopen()?;
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut written, &mut bytes)?;
+            drop(e.file);
+            return write_in_place(path, &bytes);
+        }
+        Err(e) => {
+            return Err(e.error).with_context(|| format!("cannot replace `{}`", path.display()))
+        }
+    }
+    // Best effort: make the rename itself durable.
+    if let Ok(folder) = File::open(&dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
 /// What writing to a path means, once its links are followed.
 #[derive(Debug, PartialEq)]
 enum Target {
@@ -175,7 +334,17 @@ fn folder_of(path: &Path) -> PathBuf {
 /// file since it was looked at, nothing is written.
 fn write_through(path: &Path, append: bool, bytes: &[u8]) -> Result<()> {
     let shown = path.display();
-    let mut file = OpenOptions::new()
+    let mut file = open_through(path, append)?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .with_context(|| format!("cannot write `{shown}`"))
+}
+
+/// Open something that is not a regular file for writing; refuse it if it has become a regular
+/// file since it was looked at.
+fn open_through(path: &Path, append: bool) -> Result<File> {
+    let shown = path.display();
+    let file = OpenOptions::new()
         .write(true)
         .append(append)
         .open(path)
@@ -186,36 +355,18 @@ fn write_through(path: &Path, append: bool, bytes: &[u8]) -> Result<()> {
     if meta.is_file() && !append {
         bail!("`{shown}` was replaced by a regular file while churn was writing; run again");
     }
-    file.write_all(bytes)
-        .and_then(|()| file.flush())
-        .with_context(|| format!("cannot write `{shown}`"))
+    Ok(file)
 }
 
 /// Replace the regular file `path` (or create it) with `bytes`: write a new file with a random
 /// name in the same folder, flush it to disk, give it the old file's permissions (and owner,
 /// when allowed), then rename it over `path`. A reader sees the old file or the new, whole.
 fn replace(path: &Path, old: Option<&Old>, bytes: &[u8]) -> Result<()> {
-    let shown = path.display();
-    let dir = folder_of(path);
-    let mut temp = temp_beside(&dir, path, old)?;
+    let mut temp = temp_beside(&folder_of(path), path, old)?;
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", temp.path().display()))?;
-    match temp.persist(path) {
-        Ok(_) => {}
-        // A file mounted on its own (`docker run -v ./r.json:/out/r.json`) cannot be renamed
-        // over; writing it in place is what the user asked for.
-        Err(e) if e.error.kind() == io::ErrorKind::ResourceBusy => {
-            drop(e.file);
-            return write_in_place(path, bytes);
-        }
-        Err(e) => return Err(e.error).with_context(|| format!("cannot replace `{shown}`")),
-    }
-    // Best effort: make the rename itself durable.
-    if let Ok(folder) = File::open(&dir) {
-        let _ = folder.sync_all();
-    }
-    Ok(())
+    put_in_place(temp, path)
 }
 
 /// Truncate `path` and write `bytes` into it, for a file that cannot be replaced.

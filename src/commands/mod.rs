@@ -83,15 +83,17 @@ pub fn tally(
         part
     };
     let bar = crate::diag::Progress::new("reading and tagging");
+    let work = input::Work {
+        init: &Scratch::new,
+        map: &classify,
+        progress: &|done, total| bar.update(done, total),
+    };
     let (loaded, parts) = input::scan(
         files,
         &input.options(),
         options,
-        taxonomy,
-        classifier,
-        &Scratch::new,
-        &classify,
-        &|done, total| bar.update(done, total),
+        (taxonomy, classifier),
+        &work,
     )?;
     drop(bar);
     loaded.say_notes();

@@ -1,5 +1,6 @@
-//! `churn tag`: every input row written back with its tag, for audits. Load every column,
-//! classify each row as `analyze` does, and hand the rows to the CSV or JSON Lines writer.
+//! `churn tag`: every input row written back with its tag, for audits. The rows are classified
+//! as `analyze` classifies them and rendered on every core, and written as they are read, in
+//! input order: memory does not grow with the file.
 
 use std::io::Write;
 
@@ -8,10 +9,14 @@ use anyhow::Result;
 use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source, Tag};
 use crate::cli::TagArgs;
 use crate::config::Config;
-use crate::input::{self, ColumnOptions};
-use crate::render::tagged::{
-    self, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
+use crate::diag::Progress;
+use crate::input::{
+    self, ColumnOptions, Heading, RejectedRow, Render, Rendered, RowRun, RowSink, RunRow,
 };
+use crate::render::tagged::{
+    Extra, Layout, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
+};
+use crate::render::TagFormat;
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -23,114 +28,202 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         keep_all: true,
         ..ColumnOptions::default()
     };
-    let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
-
-    // Columns of an earlier `churn tag` are replaced, not repeated.
-    let keep: Vec<usize> = (0..loaded.headers.len())
-        .filter(|&i| {
-            let h = loaded.headers[i].as_str();
-            !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN && h != CONFIDENCE_COLUMN
-        })
-        .collect();
-    if keep.len() < loaded.headers.len() {
-        crate::diag::note(format_args!(
-            "`{}` already has churn_* columns; they are replaced by new ones",
-            crate::escape::shown(&loaded.path)
-        ));
-    }
-    let headers: Vec<String> = keep.iter().map(|&i| loaded.headers[i].clone()).collect();
-    let columns: Vec<_> = keep
-        .iter()
-        .map(|&i| loaded.original(i).expect("kept column"))
-        .collect();
     let reason_ids: Vec<&str> = taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
-
-    let mut scratch = Scratch::new();
-    let mut iters: Vec<_> = columns.iter().map(|c| c.iter()).collect();
-    let several = loaded.sources.len() > 1;
-    let extra = tagged::Extra {
-        confidence: classifier.model().is_some(),
-        several,
+    let bar = Progress::new("reading and tagging");
+    let mut rows = Rows {
+        format: args.format,
+        classifier: &classifier,
+        reason_ids: &reason_ids,
+        bar: &bar,
+        noted: false,
     };
-    let mut writer = tagged::writer(args.format, &headers, extra, out)?;
-    // Rejected rows (`--skip-bad-rows`) are written where they were read, fields as read.
-    let mut rejected = loaded.rejected.iter().peekable();
-    let write_rejected =
-        |writer: &mut Box<dyn tagged::RowWriter + '_>, r: &input::RejectedRow| -> Result<()> {
-            let cells: Vec<&str> = keep
-                .iter()
-                .map(|&j| r.fields.get(j).map_or("", String::as_str))
-                .collect();
-            writer.row(&TaggedRow {
-                file: &r.path,
-                line: r.line,
-                cells,
-                reasons: Vec::new(),
-                status: Status::Rejected,
-                evidence: vec![format!(
-                    "expected {}, found {}",
-                    crate::text::plural(r.expected_fields, "field", "fields"),
-                    r.found_fields
-                )],
-                confidence: None,
-            })?;
-            Ok(())
-        };
-    let answers = loaded.answers();
-    for (i, row) in answers.iter().enumerate() {
-        let at = (loaded.files[i], loaded.lines[i]);
-        while let Some(r) = rejected.next_if(|r| (r.file, r.line) < at) {
-            write_rejected(&mut writer, r)?;
-        }
-        let cells: Vec<&str> = iters
-            .iter_mut()
-            .map(|it| it.next().flatten().unwrap_or(""))
-            .collect();
-        let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
-        let outcome = classifier.classify(row.text, lookup, &mut scratch);
-        // The coded value that decided the row, if one did.
-        let code = || {
-            matches!(lookup, CodeLookup::Reason(_) | CodeLookup::Involuntary)
-                .then(|| {
-                    row.codes
-                        .iter()
-                        .flatten()
-                        .find(|c| classifier.lookup_code(c) == lookup)
-                })
-                .flatten()
-        };
-        let (status, reasons, evidence) = match outcome {
-            Outcome::Tagged(tag) => {
-                let found = evidence_of(&classifier, &scratch, tag, code(), &reason_ids);
-                let reasons = found.iter().map(|(r, _)| reason_ids[*r]).collect();
-                let evidence = found.into_iter().map(|(_, e)| e).collect();
-                (Status::Tagged, reasons, evidence)
-            }
-            Outcome::Unclassified => (Status::Unclassified, Vec::new(), Vec::new()),
-            Outcome::NoAnswer => (Status::NoAnswer, Vec::new(), Vec::new()),
-            Outcome::Involuntary => (
-                Status::Involuntary,
-                Vec::new(),
-                code()
-                    .map(|c| vec![format!("code:{}", c.trim())])
-                    .unwrap_or_default(),
-            ),
-        };
-        writer.row(&TaggedRow {
-            file: &loaded.sources[loaded.files[i] as usize].path,
-            line: loaded.lines[i],
-            cells,
-            reasons,
-            status,
-            evidence,
-            confidence: classifier.confidence(&scratch),
-        })?;
-    }
-    for r in rejected {
-        write_rejected(&mut writer, r)?;
-    }
-    writer.finish()?;
+    let loaded = input::stream_rows(
+        &args.files,
+        &args.input.options(),
+        &options,
+        (taxonomy, &classifier),
+        &mut rows,
+        out,
+    )?;
+    drop(bar);
+    loaded.say_notes();
     Ok(())
+}
+
+/// Where the tagged rows go: a layout made once the headers are known.
+struct Rows<'r> {
+    format: TagFormat,
+    classifier: &'r Classifier,
+    reason_ids: &'r [&'r str],
+    bar: &'r Progress,
+    /// Whether the note on replaced columns was said.
+    noted: bool,
+}
+
+impl<'r> RowSink for Rows<'r> {
+    type Renderer = Renderer<'r>;
+
+    fn begin(&mut self, heading: Heading<'_>, out: &mut dyn Write) -> Result<Renderer<'r>> {
+        let headers = heading.headers;
+        // Columns of an earlier `churn tag` are replaced, not repeated.
+        let keep: Vec<usize> = (0..headers.len())
+            .filter(|&i| {
+                let h = headers[i].as_str();
+                !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN && h != CONFIDENCE_COLUMN
+            })
+            .collect();
+        if keep.len() < headers.len() && !std::mem::replace(&mut self.noted, true) {
+            crate::diag::note(format_args!(
+                "`{}` already has churn_* columns; they are replaced by new ones",
+                crate::escape::shown(heading.path)
+            ));
+        }
+        let kept: Vec<String> = keep.iter().map(|&i| headers[i].clone()).collect();
+        let extra = Extra {
+            confidence: self.classifier.model().is_some(),
+            several: heading.files > 1,
+        };
+        let layout = Layout::new(self.format, &kept, extra);
+        layout.header(&kept, out)?;
+        Ok(Renderer {
+            layout,
+            keep,
+            classifier: self.classifier,
+            reason_ids: self.reason_ids,
+        })
+    }
+
+    fn progress(&self, done: u64, total: u64) {
+        self.bar.update(done, total);
+    }
+}
+
+/// Tags and writes rows, on any thread.
+struct Renderer<'r> {
+    layout: Layout,
+    /// The input columns written (those of an earlier `churn tag` are not).
+    keep: Vec<usize>,
+    classifier: &'r Classifier,
+    reason_ids: &'r [&'r str],
+}
+
+impl Render for Renderer<'_> {
+    type State = Scratch;
+
+    fn state(&self) -> Scratch {
+        Scratch::new()
+    }
+
+    fn render(&self, scratch: &mut Scratch, run: &RowRun<'_>, out: &mut Rendered) -> Result<()> {
+        let mut writer = self.layout.rows(out);
+        let mut cells = Vec::with_capacity(self.keep.len());
+        let mut reasons = Vec::new();
+        for row in &run.rows {
+            match *row {
+                RunRow::Kept {
+                    line,
+                    cells: all,
+                    answer,
+                } => {
+                    let tag = tag_row(self.classifier, self.reason_ids, answer, scratch);
+                    cells.clear();
+                    cells.extend(self.keep.iter().map(|&i| all[i]));
+                    reasons.clear();
+                    reasons.extend(tag.reasons.iter().map(|&r| self.reason_ids[r]));
+                    writer.row(&TaggedRow {
+                        file: run.path,
+                        line,
+                        cells: &cells,
+                        reasons: &reasons,
+                        status: tag.status,
+                        evidence: &tag.evidence,
+                        confidence: tag.confidence,
+                    })?;
+                }
+                RunRow::Rejected { line, row } => {
+                    let fields = |j: usize| row.fields.get(j).map_or("", String::as_str);
+                    cells.clear();
+                    cells.extend(self.keep.iter().map(|&j| fields(j)));
+                    let why = [rejected_why(row)];
+                    writer.row(&TaggedRow {
+                        file: &row.path,
+                        line,
+                        cells: &cells,
+                        reasons: &[],
+                        status: Status::Rejected,
+                        evidence: &why,
+                        confidence: None,
+                    })?;
+                }
+            }
+        }
+        writer.finish()?;
+        Ok(())
+    }
+}
+
+/// Why a row `--skip-bad-rows` rejected was rejected (its evidence).
+fn rejected_why(r: &RejectedRow) -> String {
+    format!(
+        "expected {}, found {}",
+        crate::text::plural(r.expected_fields, "field", "fields"),
+        r.found_fields
+    )
+}
+
+/// What `churn tag` says of one row (made on any thread, written in order).
+#[derive(Debug)]
+struct RowTag {
+    status: Status,
+    /// Reasons (into the taxonomy) in the order the answer states them.
+    reasons: Vec<usize>,
+    evidence: Vec<String>,
+    confidence: Option<f32>,
+}
+
+/// Classify one row and say why.
+fn tag_row(
+    classifier: &Classifier,
+    reason_ids: &[&str],
+    row: input::Row<'_, '_>,
+    scratch: &mut Scratch,
+) -> RowTag {
+    let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
+    let outcome = classifier.classify(row.text, lookup, scratch);
+    // The coded value that decided the row, if one did.
+    let code = || {
+        matches!(lookup, CodeLookup::Reason(_) | CodeLookup::Involuntary)
+            .then(|| {
+                row.codes
+                    .iter()
+                    .flatten()
+                    .find(|c| classifier.lookup_code(c) == lookup)
+            })
+            .flatten()
+    };
+    let (status, reasons, evidence) = match outcome {
+        Outcome::Tagged(tag) => {
+            let found = evidence_of(classifier, scratch, tag, code(), reason_ids);
+            let reasons = found.iter().map(|(r, _)| *r).collect();
+            let evidence = found.into_iter().map(|(_, e)| e).collect();
+            (Status::Tagged, reasons, evidence)
+        }
+        Outcome::Unclassified => (Status::Unclassified, Vec::new(), Vec::new()),
+        Outcome::NoAnswer => (Status::NoAnswer, Vec::new(), Vec::new()),
+        Outcome::Involuntary => (
+            Status::Involuntary,
+            Vec::new(),
+            code()
+                .map(|c| vec![format!("code:{}", c.trim())])
+                .unwrap_or_default(),
+        ),
+    };
+    RowTag {
+        status,
+        reasons,
+        evidence,
+        confidence: classifier.confidence(scratch),
+    }
 }
 
 /// Per reason of a tagged row, what tagged it: the code that decided it (and what the text

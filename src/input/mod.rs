@@ -13,6 +13,7 @@ pub mod filter;
 pub mod json;
 pub mod layout;
 pub mod records;
+mod rows;
 pub mod sniff;
 pub mod source;
 pub mod spss;
@@ -33,6 +34,7 @@ use crate::taxonomy::Taxonomy;
 pub use columns::{squash, Chosen, ColumnError};
 use faults::{bad_row_error, clip, stray_quote_error};
 pub use filter::Filter;
+pub use rows::{stream_rows, Heading, Line, Render, Rendered, RowRun, RowSink, RunRow, Work};
 pub use source::Source;
 pub use table::{ReadOptions, Table};
 
@@ -1049,37 +1051,36 @@ fn note_missing_columns(
     }
 }
 
-/// Read the inputs like [`load`], handing the answers of every row kept, in runs, to `map` (with
-/// a state from `init` per thread) instead of keeping them: the results come back in file order.
-/// The frame holds the extra columns only. Plain and compressed CSV files are streamed (see
-/// [`stream`]), so memory does not grow with the file; anything else is read whole first.
-#[allow(clippy::too_many_arguments)]
+/// Read the inputs like [`load`], handing the answers of every row kept, in runs, to `work`'s
+/// `map` (with a state from `init` per thread) instead of keeping them: the results come back
+/// in file order. The frame holds the extra columns only. Plain and compressed CSV files are
+/// streamed (see [`stream`]), so memory does not grow with the file; anything else is read
+/// whole first.
 pub fn scan<S, T: Send>(
     inputs: &[String],
     read: &ReadOptions,
     options: &ColumnOptions,
-    taxonomy: &Taxonomy,
-    classifier: &Classifier,
-    init: &(dyn Fn() -> S + Sync),
-    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
-    progress: &(dyn Fn(u64, u64) + Sync),
+    rules: (&Taxonomy, &Classifier),
+    work: &Work<'_, S, T>,
 ) -> Result<(Loaded, Vec<T>)> {
-    let names = source::expand(inputs)?;
-    if names.iter().filter(|n| *n == "-").count() > 1 {
-        bail!("`-` (standard input) can be given once");
-    }
-    anyhow::ensure!(!names.is_empty(), "no input file given");
+    let names = input_names(inputs)?;
+    let (taxonomy, classifier) = rules;
     let mut fallback = None;
     if !options.keep_all && read.block_bytes != Some(0) {
-        fallback = match stream::open(&names, read)? {
-            Ok(heads) => match stream::run(
-                heads, read, options, taxonomy, classifier, init, map, progress,
-            )? {
-                Ok(done) => return Ok(done),
-                Err(why) => Some(why),
-            },
-            Err(why) => Some(why),
+        let job = stream::Job {
+            init: work.init,
+            map: &|state, rows| (work.map)(state, rows.answers),
+            progress: work.progress,
+            all: false,
         };
+        let ran = match stream::start(&names, read, options, rules, false)? {
+            Ok(prepared) => prepared.run(read, &job, None)?,
+            Err(why) => Err(why),
+        };
+        match ran {
+            Ok(done) => return Ok(done),
+            Err(why) => fallback = Some(why),
+        }
     }
     let mut sources = Vec::with_capacity(names.len());
     for name in &names {
@@ -1089,8 +1090,25 @@ pub fn scan<S, T: Send>(
     if let Some((k, why)) = fallback {
         note_read_whole(&mut loaded, &names[k], why);
     }
-    let parts = map_in_runs(&loaded.answers(), init, map, progress);
+    let answers = loaded.answers();
+    // One run even of no rows: the caller's tally exists then too.
+    let runs: Vec<_> = if answers.is_empty() {
+        std::iter::once(0..0).collect()
+    } else {
+        runs(0..answers.len()).collect()
+    };
+    let parts = map_in_runs(&answers, &runs, work);
     Ok((loaded, parts))
+}
+
+/// The files the inputs name (globs expanded), standard input at most once.
+fn input_names(inputs: &[String]) -> Result<Vec<String>> {
+    let names = source::expand(inputs)?;
+    if names.iter().filter(|n| *n == "-").count() > 1 {
+        bail!("`-` (standard input) can be given once");
+    }
+    anyhow::ensure!(!names.is_empty(), "no input file given");
+    Ok(names)
 }
 
 /// Files at least this large are worth a note when they are read whole rather than streamed
@@ -1122,37 +1140,49 @@ fn note_read_whole(loaded: &mut Loaded, name: &str, why: &str) {
 /// Rows per run handed to `map` when the rows are in memory.
 const RUN: usize = 20_000;
 
-/// `map` over runs of rows on every core, results in row order.
+/// `range` cut into runs of [`RUN`] rows (the last may be shorter).
+fn runs(range: std::ops::Range<usize>) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let end = range.end;
+    range.step_by(RUN).map(move |s| s..(s + RUN).min(end))
+}
+
+/// `map` over `runs` of the rows on every core, results in row order.
 fn map_in_runs<S, T: Send>(
     answers: &Answers<'_>,
-    init: &(dyn Fn() -> S + Sync),
-    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
-    progress: &(dyn Fn(u64, u64) + Sync),
+    runs: &[std::ops::Range<usize>],
+    work: &Work<'_, S, T>,
 ) -> Vec<T> {
-    let n = answers.len();
+    let n = answers.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
-    let done = &done;
-    let runs: Vec<std::ops::Range<usize>> = (0..n.max(1))
-        .step_by(RUN)
-        .map(|s| s..(s + RUN).min(n))
-        .collect();
+    let map = |state: &mut S, k: usize| {
+        let run = &runs[k];
+        let part = (work.map)(state, &answers.slice(run.clone()));
+        let rows = run.len() as u64;
+        let so_far = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
+        (work.progress)(so_far + rows, n);
+        part
+    };
+    on_every_core(runs.len(), work.init, &map)
+}
+
+/// `work` on each of `0..n` on every core (each core takes a share in order, with a state from
+/// `init`), the results in order.
+fn on_every_core<S, T: Send>(
+    n: usize,
+    init: &(dyn Fn() -> S + Sync),
+    work: &(dyn Fn(&mut S, usize) -> T + Sync),
+) -> Vec<T> {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let threads = cores.min(runs.len()).max(1);
-    let per = runs.len().div_ceil(threads);
+    let threads = cores.min(n).max(1);
+    let per = n.div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .chunks(per)
-            .map(|mine| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|start| {
                 scope.spawn(move || {
                     let mut state = init();
-                    mine.iter()
-                        .map(|r| {
-                            let part = map(&mut state, &answers.slice(r.clone()));
-                            let rows = r.len() as u64;
-                            let so_far = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
-                            progress(so_far + rows, n as u64);
-                            part
-                        })
+                    (start..(start + per).min(n))
+                        .map(|k| work(&mut state, k))
                         .collect::<Vec<T>>()
                 })
             })

@@ -19,12 +19,13 @@ use encoding_rs::{Encoding, UTF_8};
 use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunkedBuilder};
 
 use super::decode::utf16_without_bom;
-use super::records::{newlines, parse, parse_records};
+use super::records::{newlines, parse, parse_records, Record};
+use super::rows::Heading;
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
-    assemble, plan, something_left, table_notes, Answers, ColumnOptions, Loaded, Plan, RejectedRow,
-    RowsRead, SourceInfo, SAMPLE_ROWS,
+    assemble, plan, something_left, table_notes, Answers, ColumnOptions, FilteredOut, Loaded, Plan,
+    RejectedRow, RowsRead, SourceInfo, SAMPLE_ROWS,
 };
 use crate::classify::{Classifier, MAX_ANSWER_BYTES};
 use crate::taxonomy::Taxonomy;
@@ -284,16 +285,39 @@ struct Counts {
     rows: usize,
     filtered_out: usize,
     rejected: Vec<RejectedRow>,
-    /// Lines of the rows kept (only when extra columns are read).
+    /// Lines of the rows kept (only when extra or all columns are read).
     lines: Vec<u64>,
     kept: usize,
     /// Extra columns' cells of the rows kept, row by row, as ranges of `arena`.
     extras: Vec<Option<(u32, u32)>>,
+    /// Every column's cells of the rows kept, as read (`keep_all`), row by row, as ranges of
+    /// `arena`; `None` where the file lacks the column.
+    all: Vec<Option<(u32, u32)>>,
     arena: Vec<u8>,
     filled_text: usize,
     filled_codes: Vec<usize>,
     /// Lines of answers longer than [`MAX_ANSWER_BYTES`].
     long: Vec<u64>,
+}
+
+impl Counts {
+    fn new(file: usize, codes: usize) -> Counts {
+        Counts {
+            file,
+            newlines: 0,
+            rows: 0,
+            filtered_out: 0,
+            rejected: Vec::new(),
+            lines: Vec::new(),
+            kept: 0,
+            extras: Vec::new(),
+            all: Vec::new(),
+            arena: Vec::new(),
+            filled_text: 0,
+            filled_codes: vec![0; codes],
+            long: Vec::new(),
+        }
+    }
 }
 
 /// How one file's columns are read.
@@ -304,17 +328,80 @@ struct FileSpec {
     text: Option<usize>,
     codes: Vec<Option<usize>>,
     extras: Vec<Option<usize>>,
+    /// With `keep_all`, per header of the files combined: the file's column.
+    all: Vec<Option<usize>>,
     /// Per filter, the file's column.
     filters: Vec<Option<usize>>,
 }
 
-/// A worker's memory, reused from block to block.
+impl FileSpec {
+    fn of(table: &Table, plan: &Plan, map: &[Option<usize>], keep_all: bool) -> FileSpec {
+        FileSpec {
+            name: table.name.clone(),
+            expected: table.headers.len(),
+            delimiter: table.delimiter.unwrap_or(b','),
+            text: plan.chosen.text.and_then(|i| map[i]),
+            codes: plan.chosen.codes.iter().map(|&i| map[i]).collect(),
+            extras: plan.extra.iter().map(|&i| map[i]).collect(),
+            all: if keep_all { map.to_vec() } else { Vec::new() },
+            filters: plan.filters.iter().map(|(i, _)| map[*i]).collect(),
+        }
+    }
+}
+
+/// What a block keeps besides the answers.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    skip_bad_rows: bool,
+    /// The lines of the rows kept.
+    lines: bool,
+    /// Every cell as read, and the fields of rejected rows (`keep_all`).
+    all: bool,
+}
+
+/// A worker's memory, reused from block to block, and the caller's state and work.
+struct Worker<'w, S, T> {
+    answers: AnswerCells,
+    state: S,
+    map: &'w (dyn Fn(&mut S, &BlockRows<'_>) -> T + Sync),
+}
+
+/// The answers of a block's rows kept, reused from block to block.
 #[derive(Default)]
-struct Scratch {
+struct AnswerCells {
     /// Text and codes of the rows kept, back to back.
     cells: Vec<u8>,
     /// Per row kept: the text's and each code's range of `cells`.
     ranges: Vec<Option<(u32, u32)>>,
+}
+
+/// What the workers do with the blocks: a state per thread, the work on a block's rows, and
+/// progress (bytes read of all); `all` keeps every cell (and rejected rows' fields) for it.
+pub(super) struct Job<'a, S, T> {
+    pub init: &'a (dyn Fn() -> S + Sync),
+    pub map: &'a (dyn Fn(&mut S, &BlockRows<'_>) -> T + Sync),
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    pub all: bool,
+}
+
+/// A block's rows as the workers see them. Lines count from the block's start (0) until the
+/// blocks are put in order ([`Emit::block`] is told where it starts).
+pub(super) struct BlockRows<'a> {
+    pub path: &'a str,
+    /// The answers of the rows kept.
+    pub answers: &'a Answers<'a>,
+    /// With [`Job::all`]: each kept row's line, its cells (`width` a row: every header of the
+    /// files combined, "" where this file lacks it), and the rows rejected, in order.
+    pub lines: &'a [u64],
+    pub cells: &'a [&'a str],
+    pub width: usize,
+    pub rejected: &'a [RejectedRow],
+}
+
+/// Where the blocks go, in file order, when their rows are not kept.
+pub(super) trait Emit<T> {
+    /// A block's part, and the line it starts on (lines in the part count from 0 there).
+    fn block(&mut self, part: T, base: u64) -> Result<()>;
 }
 
 /// Copy a non-blank cell to `arena`, giving its range.
@@ -325,6 +412,12 @@ fn range(arena: &mut Vec<u8>, cell: Option<&[u8]>) -> Option<(u32, u32)> {
         let t = v.trim_ascii_start();
         !t.is_empty() && (t[0] < 0x80 || !is_blank(t))
     })?;
+    raw_range(arena, Some(v))
+}
+
+/// Copy a cell, blank or not, to `arena`, giving its range.
+fn raw_range(arena: &mut Vec<u8>, cell: Option<&[u8]>) -> Option<(u32, u32)> {
+    let v = cell?;
     let start = arena.len() as u32;
     arena.extend_from_slice(v);
     Some((start, arena.len() as u32))
@@ -335,78 +428,50 @@ fn is_blank(v: &[u8]) -> bool {
     simdutf8::basic::from_utf8(v).is_ok_and(|s| s.trim().is_empty())
 }
 
-/// Parse and map one block; `Err` when the file must be read whole, with why.
-#[allow(clippy::too_many_arguments)]
-fn process<S, T>(
-    block: &Block,
-    spec: &FileSpec,
-    plan: &Plan,
-    skip_bad_rows: bool,
-    keep_lines: bool,
-    scratch: &mut Scratch,
-    state: &mut S,
-    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
-) -> std::result::Result<Done<T>, &'static str> {
-    const ROWS: &str = "a row has the wrong number of fields or a stray quote";
-    let bytes = &block.bytes;
-    if simdutf8::basic::from_utf8(bytes).is_err() {
-        return Err("it is not all UTF-8");
-    }
-    if memchr::memchr(0, bytes).is_some() {
-        return Err("it holds a NUL byte");
-    }
-    let width = spec.codes.len();
-    let Scratch { cells, ranges } = scratch;
-    cells.clear();
-    ranges.clear();
-    let mut done = Counts {
-        file: block.file,
-        newlines: 0,
-        rows: 0,
-        filtered_out: 0,
-        rejected: Vec::new(),
-        lines: Vec::new(),
-        kept: 0,
-        extras: Vec::new(),
-        arena: Vec::new(),
-        filled_text: 0,
-        filled_codes: vec![0; width],
-        long: Vec::new(),
-    };
-    let mut header = block.header;
-    let mut bad = false;
-    let mut last_data = None;
-    let parsed = parse_records(bytes, spec.delimiter, 0, |r| {
-        if std::mem::take(&mut header) {
-            return Ok(true);
-        }
-        last_data = Some(r.line);
+/// How a block's records are read: the file's columns, the plan, and what is kept.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    spec: &'a FileSpec,
+    plan: &'a Plan,
+    keep: Keep,
+    file: usize,
+}
+
+impl Reading<'_> {
+    /// Count one data record and keep its cells: `false` when the file must be read whole.
+    fn record(
+        &self,
+        r: &Record<'_>,
+        AnswerCells { cells, ranges }: &mut AnswerCells,
+        done: &mut Counts,
+    ) -> bool {
+        let (spec, fields) = (self.spec, &r.fields);
         done.rows += 1;
-        let fields = r.fields;
         if r.stray.is_some() {
             // Block cuts assume quotes pair up; the whole-file reader says what is wrong.
-            bad = true;
-            return Ok(false);
+            return false;
         }
         if fields.len() != spec.expected {
-            if !skip_bad_rows {
-                bad = true;
-                return Ok(false);
-            }
             done.rejected.push(RejectedRow {
                 path: spec.name.clone(),
-                file: block.file as u32,
+                file: self.file as u32,
                 line: r.line,
                 expected_fields: spec.expected,
                 found_fields: fields.len(),
                 cause: "field_count",
-                fields: Vec::new(),
+                fields: match self.keep.all {
+                    true => fields.iter().map(str::to_string).collect(),
+                    false => Vec::new(),
+                },
             });
-            return Ok(true);
+            return self.keep.skip_bad_rows;
         }
-        if !plan.keeps(|k| spec.filters[k].and_then(|j| fields.get(j))) {
+        if !self
+            .plan
+            .keeps(|k| spec.filters[k].and_then(|j| fields.get(j)))
+        {
             done.filtered_out += 1;
-            return Ok(true);
+            return true;
         }
         done.kept += 1;
         let cell = |j: Option<usize>| j.and_then(|j| fields.bytes(j));
@@ -426,10 +491,46 @@ fn process<S, T>(
         for &c in &spec.extras {
             done.extras.push(range(&mut done.arena, cell(c)));
         }
-        if keep_lines {
+        for &c in &spec.all {
+            done.all.push(raw_range(&mut done.arena, cell(c)));
+        }
+        if self.keep.lines {
             done.lines.push(r.line);
         }
-        Ok(true)
+        true
+    }
+}
+
+/// Parse and map one block; `Err` when the file must be read whole, with why.
+fn process<S, T>(
+    block: &Block,
+    reading: Reading<'_>,
+    worker: &mut Worker<'_, S, T>,
+) -> std::result::Result<Done<T>, &'static str> {
+    const ROWS: &str = "a row has the wrong number of fields or a stray quote";
+    let bytes = &block.bytes;
+    if simdutf8::basic::from_utf8(bytes).is_err() {
+        return Err("it is not all UTF-8");
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("it holds a NUL byte");
+    }
+    let spec = reading.spec;
+    let width = spec.codes.len();
+    let answer_cells = &mut worker.answers;
+    answer_cells.cells.clear();
+    answer_cells.ranges.clear();
+    let mut done = Counts::new(block.file, width);
+    let mut header = block.header;
+    let mut bad = false;
+    let mut last_data = None;
+    let parsed = parse_records(bytes, spec.delimiter, 0, |r| {
+        if std::mem::take(&mut header) {
+            return Ok(true);
+        }
+        last_data = Some(r.line);
+        bad = !reading.record(&r, answer_cells, &mut done);
+        Ok(!bad)
     })
     .map_err(|_| ROWS)?;
     if bad || (!block.last && !parsed.clean) {
@@ -447,74 +548,302 @@ fn process<S, T>(
         }
     }
     // The cells are UTF-8 (the block is, and a field is the block's bytes less some `"`).
-    let text = simdutf8::basic::from_utf8(cells).map_err(|_| "it is not all UTF-8")?;
+    let text =
+        simdutf8::basic::from_utf8(&answer_cells.cells).map_err(|_| "it is not all UTF-8")?;
     let at = |r: Option<(u32, u32)>| r.and_then(|(a, b)| text.get(a as usize..b as usize));
     let mut answers = Answers::new(width);
-    for row in ranges.chunks(width + 1) {
+    for row in answer_cells.ranges.chunks(width + 1) {
         answers.push(at(row[0]), row[1..].iter().map(|&r| at(r)));
     }
-    let part = map(state, &answers);
+    let arena = simdutf8::basic::from_utf8(&done.arena).map_err(|_| "it is not all UTF-8")?;
+    let cell = |r: &Option<(u32, u32)>| r.and_then(|(a, z)| arena.get(a as usize..z as usize));
+    let all: Vec<&str> = done.all.iter().map(|r| cell(r).unwrap_or("")).collect();
+    let rows = BlockRows {
+        path: &spec.name,
+        answers: &answers,
+        lines: &done.lines,
+        cells: &all,
+        width: spec.all.len(),
+        rejected: &done.rejected,
+    };
+    let part = (worker.map)(&mut worker.state, &rows);
+    if reading.keep.all {
+        // Handed on: only the counts go back.
+        done.all = Vec::new();
+        done.lines = Vec::new();
+        for r in &mut done.rejected {
+            r.fields = Vec::new();
+        }
+    }
     Ok(Done { counts: done, part })
 }
 
-/// Stream the files through `map`, or say which must be read whole after all, and why.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn run<S, T: Send>(
+/// A bad row among the first ones (unless `--skip-bad-rows`): the whole-file path says what is
+/// wrong with the file.
+fn bad_head(heads: &[Head], read: &ReadOptions) -> Option<Fallback> {
+    if read.skip_bad_rows {
+        return None;
+    }
+    let mut seen = 0;
+    for (k, h) in heads.iter().enumerate() {
+        let mut bad = false;
+        let read = h.table.records(|r| {
+            seen += 1;
+            bad |= r.fields.len() != h.table.headers.len() || r.stray.is_some();
+            Ok(!bad && seen < SAMPLE_ROWS)
+        });
+        // A quote never closed, say: the whole-file reader's message names the file.
+        if bad || read.is_err() {
+            return Some((k, "a row has the wrong number of fields or a stray quote"));
+        }
+        if seen >= SAMPLE_ROWS {
+            break;
+        }
+    }
+    None
+}
+
+/// The blocks put back together in file order: counts added up, and the rows either kept (the
+/// extra columns in a frame, `map`'s parts in a list) or handed to `emit` as they come.
+struct Merge<'e, T> {
+    /// Extra columns kept.
+    extra: usize,
+    infos: Vec<SourceInfo>,
+    builders: Vec<StringChunkedBuilder>,
+    emit: Option<&'e mut dyn Emit<T>>,
+    parts: Vec<T>,
+    lines: Vec<u64>,
+    files: Vec<u32>,
+    rejected: Vec<RejectedRow>,
+    long: Vec<(u32, u64)>,
+    filled: (Option<usize>, Vec<usize>),
+    rows: usize,
+    /// The file of the last block, and the line its next block starts on.
+    file: usize,
+    base: u64,
+}
+
+impl<'e, T> Merge<'e, T> {
+    fn new(plan: &Plan, infos: Vec<SourceInfo>, emit: Option<&'e mut dyn Emit<T>>) -> Self {
+        let builders = match emit {
+            Some(_) => Vec::new(),
+            None => (0..plan.extra.len())
+                .map(|k| StringChunkedBuilder::new(PlSmallStr::from(super::extra_name(k)), 1024))
+                .collect(),
+        };
+        let filled = (
+            plan.chosen.text.map(|_| 0usize),
+            vec![0usize; plan.chosen.codes.len()],
+        );
+        Merge {
+            extra: plan.extra.len(),
+            infos,
+            builders,
+            emit,
+            parts: Vec::new(),
+            lines: Vec::new(),
+            files: Vec::new(),
+            rejected: Vec::new(),
+            long: Vec::new(),
+            filled,
+            rows: 0,
+            file: 0,
+            base: 1,
+        }
+    }
+
+    /// Take the next block in file order.
+    fn take(&mut self, done: Done<T>) -> Result<()> {
+        let Done { counts: d, part } = done;
+        if d.file != self.file {
+            (self.file, self.base) = (d.file, 1);
+        }
+        let base = self.base;
+        let info = &mut self.infos[d.file];
+        info.rows += d.rows;
+        info.filtered_out_by.by_where += d.filtered_out;
+        info.rejected += d.rejected.len();
+        self.rejected
+            .extend(d.rejected.into_iter().map(|r| RejectedRow {
+                line: r.line + base,
+                ..r
+            }));
+        self.long
+            .extend(d.long.iter().map(|&l| (d.file as u32, l + base)));
+        self.base += d.newlines;
+        if let Some(t) = self.filled.0.as_mut() {
+            *t += d.filled_text;
+        }
+        for (a, b) in self.filled.1.iter_mut().zip(&d.filled_codes) {
+            *a += b;
+        }
+        self.rows += d.kept;
+        match self.emit.as_mut() {
+            Some(emit) => emit.block(part, base),
+            None => {
+                let arena = String::from_utf8(d.arena).unwrap_or_default();
+                self.keep(d.file, &d.lines, &d.extras, &arena, base);
+                self.parts.push(part);
+                Ok(())
+            }
+        }
+    }
+
+    /// Keep a block's extra cells and its rows' places.
+    fn keep(
+        &mut self,
+        file: usize,
+        lines: &[u64],
+        extras: &[Option<(u32, u32)>],
+        arena: &str,
+        base: u64,
+    ) {
+        let width = self.builders.len();
+        for (k, b) in self.builders.iter_mut().enumerate() {
+            for r in extras.iter().skip(k).step_by(width) {
+                match r.and_then(|(a, z)| arena.get(a as usize..z as usize)) {
+                    Some(v) => b.append_value(v),
+                    None => b.append_null(),
+                }
+            }
+        }
+        if self.extra > 0 {
+            self.files
+                .extend(std::iter::repeat_n(file as u32, lines.len()));
+            self.lines.extend(lines.iter().map(|l| l + base));
+        }
+    }
+
+    /// The loaded export and the parts, once every block is in.
+    fn finish(self, plan: Plan, read: &ReadOptions) -> Result<(Loaded, Vec<T>)> {
+        let mut infos = self.infos;
+        let mut filtered_out = FilteredOut::default();
+        for info in &mut infos {
+            info.filtered_out = info.filtered_out_by.total();
+            filtered_out.add(&info.filtered_out_by);
+        }
+        something_left(&plan.path, self.rows, &self.rejected, &filtered_out, read)?;
+        let columns: Vec<polars::prelude::Column> = self
+            .builders
+            .into_iter()
+            .map(|b| b.finish().into_column())
+            .collect();
+        let frame = DataFrame::new(self.rows, columns)?;
+        let read = RowsRead {
+            sources: infos,
+            frame,
+            lines: self.lines,
+            files: self.files,
+            filtered_out,
+            rejected: self.rejected,
+            filled: self.filled,
+            long: self.long,
+            streamed: true,
+        };
+        Ok((assemble(plan, read), self.parts))
+    }
+}
+
+/// Open the files and choose their columns ([`open`], then [`prepare`]).
+pub(super) fn start(
+    names: &[String],
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    rules: (&Taxonomy, &Classifier),
+    all: bool,
+) -> Result<std::result::Result<Prepared, Fallback>> {
+    match open(names, read)? {
+        Ok(heads) => prepare(heads, read, options, rules, all),
+        Err(why) => Ok(Err(why)),
+    }
+}
+
+/// Files opened for streaming, their columns chosen: what is known before the first block.
+pub(super) struct Prepared {
+    heads: Vec<Head>,
+    plan: Plan,
+    specs: Vec<FileSpec>,
+    skip_bad_rows: bool,
+}
+
+/// Choose the columns of the files opened, or say which must be read whole after all, and why.
+/// `all` keeps every cell (see [`Job::all`]).
+pub(super) fn prepare(
     heads: Vec<Head>,
     read: &ReadOptions,
     options: &ColumnOptions,
-    taxonomy: &Taxonomy,
-    classifier: &Classifier,
-    init: &(dyn Fn() -> S + Sync),
-    map: &(dyn Fn(&mut S, &Answers<'_>) -> T + Sync),
-    progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<std::result::Result<(Loaded, Vec<T>), Fallback>> {
-    // A bad row among the first ones: the whole-file path says what is wrong with the file.
-    if !read.skip_bad_rows {
-        let mut seen = 0;
-        for (k, h) in heads.iter().enumerate() {
-            let mut bad = false;
-            let read = h.table.records(|r| {
-                seen += 1;
-                bad |= r.fields.len() != h.table.headers.len() || r.stray.is_some();
-                Ok(!bad && seen < SAMPLE_ROWS)
-            });
-            // A quote never closed, say: the whole-file reader's message names the file.
-            if bad || read.is_err() {
-                return Ok(Err((
-                    k,
-                    "a row has the wrong number of fields or a stray quote",
-                )));
-            }
-            if seen >= SAMPLE_ROWS {
-                break;
-            }
-        }
+    rules: (&Taxonomy, &Classifier),
+    all: bool,
+) -> Result<std::result::Result<Prepared, Fallback>> {
+    if let Some(why) = bad_head(&heads, read) {
+        return Ok(Err(why));
     }
     let mut notes = Vec::new();
     for h in &heads {
         table_notes(&h.table, &mut notes);
     }
     let tables: Vec<&Table> = heads.iter().map(|h| &h.table).collect();
-    let plan = plan(&tables, notes, read, options, taxonomy, classifier)?;
+    let plan = plan(&tables, notes, read, options, rules.0, rules.1)?;
     let specs: Vec<FileSpec> = heads
         .iter()
-        .enumerate()
-        .map(|(k, h)| {
-            let map = &plan.maps[k];
-            FileSpec {
-                name: h.table.name.clone(),
-                expected: h.table.headers.len(),
-                delimiter: h.table.delimiter.unwrap_or(b','),
-                text: plan.chosen.text.and_then(|i| map[i]),
-                codes: plan.chosen.codes.iter().map(|&i| map[i]).collect(),
-                extras: plan.extra.iter().map(|&i| map[i]).collect(),
-                filters: plan.filters.iter().map(|(i, _)| map[*i]).collect(),
-            }
-        })
+        .zip(&plan.maps)
+        .map(|(h, map)| FileSpec::of(&h.table, &plan, map, all))
         .collect();
-    let mut infos: Vec<SourceInfo> = heads.iter().map(|h| SourceInfo::of(&h.table)).collect();
-    let keep_lines = !plan.extra.is_empty();
+    Ok(Ok(Prepared {
+        heads,
+        plan,
+        specs,
+        skip_bad_rows: read.skip_bad_rows,
+    }))
+}
+
+impl Prepared {
+    /// What is known of the input before its first row.
+    pub fn heading(&self) -> Heading<'_> {
+        Heading {
+            path: &self.plan.path,
+            headers: &self.plan.headers,
+            files: self.heads.len(),
+        }
+    }
+
+    /// Stream the files through `job`, or say which must be read whole after all, and why.
+    /// With `emit`, each block's part goes there as it comes, and no row is kept.
+    pub fn run<S, T: Send>(
+        self,
+        read: &ReadOptions,
+        job: &Job<'_, S, T>,
+        emit: Option<&mut dyn Emit<T>>,
+    ) -> Result<std::result::Result<(Loaded, Vec<T>), Fallback>> {
+        let Prepared {
+            heads,
+            plan,
+            specs,
+            skip_bad_rows,
+        } = self;
+        let keep = Keep {
+            skip_bad_rows,
+            lines: job.all || !plan.extra.is_empty(),
+            all: job.all,
+        };
+        let infos: Vec<SourceInfo> = heads.iter().map(|h| SourceInfo::of(&h.table)).collect();
+        let mut merge = Merge::new(&plan, infos, emit);
+        match blocks(heads, read, (&specs, &plan, keep), job, &mut merge)? {
+            Some(why) => Ok(Err(why)),
+            None => Ok(Ok(merge.finish(plan, read)?)),
+        }
+    }
+}
+
+/// Read, parse and map the blocks on every core and merge them in order; why the files must be
+/// read whole, if they must.
+fn blocks<S, T: Send>(
+    heads: Vec<Head>,
+    read: &ReadOptions,
+    (specs, plan, keep): (&[FileSpec], &Plan, Keep),
+    job: &Job<'_, S, T>,
+    merge: &mut Merge<'_, T>,
+) -> Result<Option<Fallback>> {
     // Progress: bytes of the files read (before decompression) of their sizes.
     let consumed: Vec<_> = heads.iter().map(|h| h.stream.consumed.clone()).collect();
     let total: u64 = heads.iter().map(|h| h.stream.size).sum();
@@ -523,32 +852,17 @@ pub(super) fn run<S, T: Send>(
         .enumerate()
         .map(|(k, h)| (k, h.bytes, h.eof, h.stream))
         .collect();
-
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stop = AtomicBool::new(false);
     let (block_tx, block_rx) = mpsc::sync_channel::<Block>(workers * 2);
     let block_rx = Mutex::new(block_rx);
-    let (done_tx, done_rx) =
-        mpsc::channel::<(usize, usize, std::result::Result<Done<T>, &'static str>)>();
+    // Bounded too: a slow caller (a writer) holds the workers back instead of letting blocks
+    // pile up in memory.
+    let (done_tx, done_rx) = mpsc::sync_channel::<Finished<T>>(workers * 2);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
-    let skip_bad_rows = read.skip_bad_rows;
     let block_bytes = read.block_bytes.unwrap_or(BLOCK).max(1);
-
-    let mut builders: Vec<StringChunkedBuilder> = (0..plan.extra.len())
-        .map(|k| StringChunkedBuilder::new(PlSmallStr::from(super::extra_name(k)), 1024))
-        .collect();
-    let mut parts = Vec::new();
-    let mut lines = Vec::new();
-    let mut files = Vec::new();
-    let mut rejected = Vec::new();
-    let mut long = Vec::new();
-    let mut filled = (
-        plan.chosen.text.map(|_| 0usize),
-        vec![0usize; plan.chosen.codes.len()],
-    );
-    let mut rows = 0usize;
     let mut failed: Option<Fallback> = None;
-
+    let mut error = None;
     std::thread::scope(|scope| {
         let stop = &stop;
         let reader = scope.spawn(move || {
@@ -557,128 +871,91 @@ pub(super) fn run<S, T: Send>(
             result
         });
         for _ in 0..workers {
-            let done_tx = done_tx.clone();
-            let spare_tx = spare_tx.clone();
-            let (block_rx, specs, plan) = (&block_rx, &specs, &plan);
-            scope.spawn(move || {
-                let mut state = init();
-                let mut scratch = Scratch::default();
-                loop {
-                    let block = match block_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(block) = block else { return };
-                    if stop.load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let spec = &specs[block.file];
-                    let result = process(
-                        &block,
-                        spec,
-                        plan,
-                        skip_bad_rows,
-                        keep_lines,
-                        &mut scratch,
-                        &mut state,
-                        map,
-                    );
-                    // The reader may be gone already; then the buffer is simply dropped.
-                    let _ = spare_tx.send(block.bytes);
-                    if done_tx.send((block.seq, block.file, result)).is_err() {
-                        return;
-                    }
-                }
-            });
+            let (done_tx, spare_tx) = (done_tx.clone(), spare_tx.clone());
+            let block_rx = &block_rx;
+            let reading = (specs, plan, keep);
+            scope.spawn(move || work_on_blocks(block_rx, reading, job, stop, (done_tx, spare_tx)));
         }
         drop(done_tx);
         drop(spare_tx);
-        // Put the blocks back in order as they come; lines count from each file's start.
-        let mut base = 1u64;
-        let mut file = 0usize;
+        // Put the blocks back in order as they come.
         let mut waiting = BTreeMap::new();
         let mut next = 0;
         for (seq, in_file, result) in done_rx.iter() {
-            if failed.is_some() {
+            if failed.is_some() || error.is_some() {
                 continue;
             }
             waiting.insert(seq, (in_file, result));
             while let Some((in_file, result)) = waiting.remove(&next) {
                 next += 1;
-                let Done { counts: d, part } = match result {
-                    Ok(done) => done,
+                let taken = match result {
+                    Ok(done) => merge.take(done),
                     Err(why) => {
                         failed = Some((in_file, why));
-                        stop.store(true, Ordering::Relaxed);
-                        break;
+                        Ok(())
                     }
                 };
-                if d.file != file {
-                    (file, base) = (d.file, 1);
+                if let Err(e) = taken {
+                    error = Some(e);
                 }
-                let info = &mut infos[d.file];
-                info.rows += d.rows;
-                info.filtered_out_by.by_where += d.filtered_out;
-                info.rejected += d.rejected.len();
-                rejected.extend(d.rejected.into_iter().map(|r| RejectedRow {
-                    line: r.line + base,
-                    ..r
-                }));
-                let arena = String::from_utf8(d.arena).unwrap_or_default();
-                for (k, b) in builders.iter_mut().enumerate() {
-                    for r in d.extras.iter().skip(k).step_by(plan.extra.len()) {
-                        match r.and_then(|(a, z)| arena.get(a as usize..z as usize)) {
-                            Some(v) => b.append_value(v),
-                            None => b.append_null(),
-                        }
-                    }
+                if failed.is_some() || error.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                    break;
                 }
-                if keep_lines {
-                    files.extend(std::iter::repeat_n(d.file as u32, d.lines.len()));
-                    lines.extend(d.lines.iter().map(|l| l + base));
-                }
-                long.extend(d.long.iter().map(|&l| (d.file as u32, l + base)));
-                base += d.newlines;
-                if let Some(t) = filled.0.as_mut() {
-                    *t += d.filled_text;
-                }
-                for (a, b) in filled.1.iter_mut().zip(&d.filled_codes) {
-                    *a += b;
-                }
-                rows += d.kept;
-                parts.push(part);
                 let read: u64 = consumed.iter().map(|c| c.load(Ordering::Relaxed)).sum();
-                progress(read, total);
+                (job.progress)(read, total);
             }
         }
-        if reader.join().map_or(true, |r| r.is_err()) && failed.is_none() {
-            failed = Some((file, "a row runs past 64 MiB, or the file cannot be read"));
+        if reader.join().map_or(true, |r| r.is_err()) && failed.is_none() && error.is_none() {
+            failed = Some((
+                merge.file,
+                "a row runs past 64 MiB, or the file cannot be read",
+            ));
         }
     });
-    if let Some(why) = failed {
-        return Ok(Err(why));
+    match error {
+        Some(e) => Err(e),
+        None => Ok(failed),
     }
-    let mut filtered_out = super::FilteredOut::default();
-    for info in &mut infos {
-        info.filtered_out = info.filtered_out_by.total();
-        filtered_out.add(&info.filtered_out_by);
-    }
-    something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
-    let columns: Vec<polars::prelude::Column> = builders
-        .into_iter()
-        .map(|b| b.finish().into_column())
-        .collect();
-    let frame = DataFrame::new(rows, columns)?;
-    let read = RowsRead {
-        sources: infos,
-        frame,
-        lines,
-        files,
-        filtered_out,
-        rejected,
-        filled,
-        long,
-        streamed: true,
+}
+
+/// A block done: its place, its file, and its rows or why the file must be read whole.
+type Finished<T> = (usize, usize, std::result::Result<Done<T>, &'static str>);
+
+/// A worker: take blocks until there are none, parse and map each, and send it back with its
+/// buffer.
+fn work_on_blocks<S, T>(
+    blocks: &Mutex<mpsc::Receiver<Block>>,
+    (specs, plan, keep): (&[FileSpec], &Plan, Keep),
+    job: &Job<'_, S, T>,
+    stop: &AtomicBool,
+    (done, spare): (mpsc::SyncSender<Finished<T>>, mpsc::Sender<Vec<u8>>),
+) {
+    let mut worker = Worker {
+        answers: AnswerCells::default(),
+        state: (job.init)(),
+        map: job.map,
     };
-    Ok(Ok((assemble(plan, read), parts)))
+    loop {
+        let block = match blocks.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(block) = block else { return };
+        if stop.load(Ordering::Relaxed) {
+            continue;
+        }
+        let reading = Reading {
+            spec: &specs[block.file],
+            plan,
+            keep,
+            file: block.file,
+        };
+        let result = process(&block, reading, &mut worker);
+        // The reader may be gone already; then the buffer is simply dropped.
+        let _ = spare.send(block.bytes);
+        if done.send((block.seq, block.file, result)).is_err() {
+            return;
+        }
+    }
 }

@@ -69,11 +69,11 @@ pub fn write_row<W: Write, S: AsRef<str>>(
     w: &mut csv::Writer<W>,
     cells: impl IntoIterator<Item = S>,
 ) -> csv::Result<()> {
-    let guarded: Vec<String> = cells
-        .into_iter()
-        .map(|c| guard(c.as_ref()).into_owned())
-        .collect();
-    w.write_record(&guarded)
+    for cell in cells {
+        w.write_field(guard(cell.as_ref()).as_bytes())?;
+    }
+    // Ends the record (a record of no fields is written as `""`, as `write_record` does).
+    w.write_record(None::<&[u8]>)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! `churn tag` output: each input row with its tag, as CSV (through the spreadsheet guard) or
-//! JSON Lines. Rows are written as they come.
+//! JSON Lines. Rows are rendered on any thread and written in order.
 
 use std::io::{self, Write};
 
@@ -7,6 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::spreadsheet::{write_row, writer as csv_writer};
+use crate::input::{Line, Rendered};
 use crate::render::TagFormat;
 
 /// The columns `churn tag` adds, in order.
@@ -53,22 +54,16 @@ pub struct TaggedRow<'a> {
     /// The file the row was read from, as given.
     pub file: &'a str,
     /// The file line the row starts on.
-    pub line: u64,
+    pub line: Line,
     /// The row's cells, in header order.
-    pub cells: Vec<&'a str>,
+    pub cells: &'a [&'a str],
     /// Reason ids in the order the answer states them; the first is the primary.
-    pub reasons: Vec<&'a str>,
+    pub reasons: &'a [&'a str],
     pub status: Status,
     /// Per reason, what tagged it: the matched words, `code:VALUE`, or `model`.
-    pub evidence: Vec<String>,
+    pub evidence: &'a [String],
     /// The row's confidence, in [0, 1] (written only when the writer has the column).
     pub confidence: Option<f32>,
-}
-
-/// Writes tagged rows in one format.
-pub trait RowWriter {
-    fn row(&mut self, row: &TaggedRow) -> io::Result<()>;
-    fn finish(&mut self) -> io::Result<()>;
 }
 
 /// Which columns a writer adds besides [`OUTPUT_COLUMNS`].
@@ -80,74 +75,163 @@ pub struct Extra {
     pub several: bool,
 }
 
-/// A confidence as written: three decimals, blank for none.
-fn shown_confidence(c: Option<f32>) -> String {
-    c.map(|c| format!("{c:.3}")).unwrap_or_default()
-}
-
-/// A writer for `format`; the CSV header is written at once.
-pub fn writer<'w>(
+/// How tagged rows are written: the format, the columns added, and the input columns' keys in
+/// JSON. Made once; rows are written with it on any thread.
+#[derive(Debug, Clone)]
+pub struct Layout {
     format: TagFormat,
-    headers: &[String],
     extra: Extra,
-    out: &'w mut dyn Write,
-) -> io::Result<Box<dyn RowWriter + 'w>> {
-    let Extra {
-        confidence,
-        several,
-    } = extra;
-    Ok(match format {
-        TagFormat::Csv => {
-            let mut w = csv_writer(out);
-            write_row(
-                &mut w,
-                headers
-                    .iter()
-                    .map(String::as_str)
-                    .chain(OUTPUT_COLUMNS.iter().copied())
-                    .chain(confidence.then_some(CONFIDENCE_COLUMN))
-                    .chain(several.then_some(FILE_COLUMN)),
-            )?;
-            Box::new(CsvRows {
-                w,
-                several,
-                confidence,
-            })
+    /// Header names made unique, for JSON keys.
+    keys: Vec<String>,
+}
+
+impl Layout {
+    pub fn new(format: TagFormat, headers: &[String], extra: Extra) -> Layout {
+        Layout {
+            format,
+            extra,
+            keys: match format {
+                TagFormat::Csv => Vec::new(),
+                TagFormat::Jsonl => unique_keys(headers),
+            },
         }
-        TagFormat::Jsonl => Box::new(JsonRows {
-            keys: unique_keys(headers),
-            confidence,
-            out,
-        }),
-    })
-}
-
-struct CsvRows<'w> {
-    w: csv::Writer<&'w mut dyn Write>,
-    several: bool,
-    confidence: bool,
-}
-
-impl RowWriter for CsvRows<'_> {
-    fn row(&mut self, row: &TaggedRow) -> io::Result<()> {
-        let primary = row.reasons.first().copied().unwrap_or("");
-        let reasons = row.reasons.join("|");
-        let evidence = row.evidence.join("|");
-        let confidence = shown_confidence(row.confidence);
-        write_row(
-            &mut self.w,
-            row.cells
-                .iter()
-                .copied()
-                .chain([primary, &reasons, row.status.as_str(), &evidence])
-                .chain(self.confidence.then_some(confidence.as_str()))
-                .chain(self.several.then_some(row.file)),
-        )?;
-        Ok(())
     }
 
-    fn finish(&mut self) -> io::Result<()> {
-        self.w.flush()
+    /// What comes before the rows: the CSV header (nothing in JSON Lines).
+    pub fn header(&self, headers: &[String], out: &mut dyn Write) -> io::Result<()> {
+        if self.format == TagFormat::Jsonl {
+            return Ok(());
+        }
+        let Extra {
+            confidence,
+            several,
+        } = self.extra;
+        let mut w = csv_writer(out);
+        write_row(
+            &mut w,
+            headers
+                .iter()
+                .map(String::as_str)
+                .chain(OUTPUT_COLUMNS.iter().copied())
+                .chain(confidence.then_some(CONFIDENCE_COLUMN))
+                .chain(several.then_some(FILE_COLUMN)),
+        )?;
+        w.flush()
+    }
+
+    /// A writer of rows into `out`.
+    pub fn rows<'o>(&'o self, out: &'o mut Rendered) -> RowWriter<'o> {
+        let to = match self.format {
+            TagFormat::Csv => To::Csv(Box::new(csv_writer(out))),
+            TagFormat::Jsonl => To::Json(out),
+        };
+        RowWriter {
+            layout: self,
+            to,
+            buffers: Default::default(),
+            json: Vec::new(),
+        }
+    }
+}
+
+/// Writes tagged rows as the layout says.
+pub struct RowWriter<'o> {
+    layout: &'o Layout,
+    to: To<'o>,
+    /// The joined reasons, evidence and the confidence, reused row after row.
+    buffers: [String; 3],
+    /// A JSON line after its line number, reused.
+    json: Vec<u8>,
+}
+
+enum To<'o> {
+    Csv(Box<csv::Writer<&'o mut Rendered>>),
+    Json(&'o mut Rendered),
+}
+
+/// `c` with three decimals, as `{c:.3}` writes it, into `buf`. Without a tie (`c` is a float,
+/// so a thousand times it is exact in an `f64`), rounding to the nearest thousandth needs no
+/// exact decimal expansion, which costs more than the rest of a row.
+fn three_decimals(buf: &mut String, c: f32) {
+    use std::fmt::Write as _;
+    let thousandths = f64::from(c) * 1000.0;
+    if c.is_finite() && c >= 0.0 && thousandths < 1e12 && thousandths.fract() != 0.5 {
+        let n = thousandths.round() as u64;
+        let _ = write!(buf, "{}.{:03}", n / 1000, n % 1000);
+    } else {
+        let _ = write!(buf, "{c:.3}");
+    }
+}
+
+/// `parts` joined with `|` into `buf`.
+fn join_into<S: AsRef<str>>(buf: &mut String, parts: &[S]) {
+    buf.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            buf.push('|');
+        }
+        buf.push_str(p.as_ref());
+    }
+}
+
+impl RowWriter<'_> {
+    pub fn row(&mut self, row: &TaggedRow) -> io::Result<()> {
+        match &mut self.to {
+            To::Csv(w) => {
+                let Extra {
+                    confidence,
+                    several,
+                } = self.layout.extra;
+                let primary = row.reasons.first().copied().unwrap_or("");
+                let [reasons, evidence, shown] = &mut self.buffers;
+                join_into(reasons, row.reasons);
+                join_into(evidence, row.evidence);
+                shown.clear();
+                if let Some(c) = row.confidence {
+                    three_decimals(shown, c);
+                }
+                write_row(
+                    w,
+                    row.cells
+                        .iter()
+                        .copied()
+                        .chain([primary, reasons, row.status.as_str(), evidence])
+                        .chain(confidence.then_some(shown.as_str()))
+                        .chain(several.then_some(row.file)),
+                )?;
+                Ok(())
+            }
+            To::Json(out) => write_json(
+                out,
+                &mut self.json,
+                &self.layout.keys,
+                self.layout.extra,
+                row,
+            ),
+        }
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        match self.to {
+            To::Csv(mut w) => w.flush(),
+            To::Json(_) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn three_decimals_are_those_of_the_formatter() {
+        let mut values: Vec<f32> = (0..=100_000).map(|i| i as f32 / 100_000.0).collect();
+        values.extend([0.0625, 0.1875, 0.0005, 0.9995, 1.0, 0.000_499_9, 12.3456]);
+        values.extend((0..=4096).map(|i| i as f32 / 4096.0));
+        let mut buf = String::new();
+        for c in values {
+            buf.clear();
+            super::three_decimals(&mut buf, c);
+            assert_eq!(buf, format!("{c:.3}"), "{c}");
+        }
     }
 }
 
@@ -166,12 +250,6 @@ fn unique_keys(headers: &[String]) -> Vec<String> {
     keys
 }
 
-struct JsonRows<'w> {
-    keys: Vec<String>,
-    confidence: bool,
-    out: &'w mut dyn Write,
-}
-
 /// The input columns as a JSON object in header order.
 struct Columns<'a> {
     keys: &'a [String],
@@ -188,11 +266,9 @@ impl Serialize for Columns<'_> {
     }
 }
 
-/// One JSON line (docs/schema/tag.v1.json).
+/// One JSON line (docs/schema/tag.v1.json) after its `file` and `line`, which come first.
 #[derive(Serialize)]
-struct Line<'a> {
-    file: &'a str,
-    line: u64,
+struct Rest<'a> {
     columns: Columns<'a>,
     churn_reason: Option<&'a str>,
     churn_reasons: &'a [&'a str],
@@ -203,29 +279,39 @@ struct Line<'a> {
     churn_confidence: Option<Option<f64>>,
 }
 
-impl RowWriter for JsonRows<'_> {
-    fn row(&mut self, row: &TaggedRow) -> io::Result<()> {
-        let line = Line {
-            file: row.file,
-            line: row.line,
+/// Write one JSON line: `{"file":…,"line":N,` then the rest of the object (`rest` is a
+/// buffer). The line number is put in when the rows are written in order.
+fn write_json(
+    out: &mut Rendered,
+    rest: &mut Vec<u8>,
+    keys: &[String],
+    extra: Extra,
+    row: &TaggedRow,
+) -> io::Result<()> {
+    rest.clear();
+    serde_json::to_writer(
+        &mut *rest,
+        &Rest {
             columns: Columns {
-                keys: &self.keys,
-                cells: &row.cells,
+                keys,
+                cells: row.cells,
             },
             churn_reason: row.reasons.first().copied(),
-            churn_reasons: &row.reasons,
+            churn_reasons: row.reasons,
             churn_status: row.status,
-            churn_evidence: &row.evidence,
-            churn_confidence: self.confidence.then(|| {
+            churn_evidence: row.evidence,
+            churn_confidence: extra.confidence.then(|| {
                 row.confidence
                     .map(|c| (f64::from(c) * 1000.0).round() / 1000.0)
             }),
-        };
-        serde_json::to_writer(&mut *self.out, &line)?;
-        writeln!(self.out)
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
+        },
+    )?;
+    out.write_all(b"{\"file\":")?;
+    serde_json::to_writer(&mut *out, row.file)?;
+    out.write_all(b",\"line\":")?;
+    out.line(row.line);
+    out.write_all(b",")?;
+    // `rest` is an object: its opening brace is this line's.
+    out.write_all(&rest[1..])?;
+    out.write_all(b"\n")
 }
