@@ -32,7 +32,7 @@ use anyhow::Context;
 
 use cli::{Cli, ColorChoice, Command};
 
-/// Exit codes, as documented in the README.
+/// Exit codes, as documented in docs/output.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success.

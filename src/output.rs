@@ -1,7 +1,8 @@
 //! Where a command's output goes: standard output, or the file named by `-o` (and the file
 //! `churn taxonomy init` writes). A regular file is replaced whole, through a temporary file
 //! with a random name beside it; anything else (a device, a FIFO, `/dev/stdout`) is written
-//! through; a symbolic link is followed and kept. README "Output" says the same for users.
+//! through; a symbolic link is followed and kept. docs/output.md ("What `-o` does
+//! with what is already there") says the same for users.
 //!
 //! Nothing here knows about clap: callers pass a path and the bytes.
 

@@ -19,7 +19,7 @@ pub struct Explained {
     pub matches: Vec<MatchInfo>,
     pub negations: Vec<NegationInfo>,
     pub outcome: OutcomeInfo,
-    /// The row's confidence (present only when a model is in use; see the README).
+    /// The row's confidence (present only when a model is in use; see docs/reasons.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Option<f64>>,
     /// What the learned model says (present only when a model is in use).

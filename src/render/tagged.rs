@@ -19,7 +19,7 @@ pub const OUTPUT_COLUMNS: [&str; 4] = [
 ];
 
 /// The column added after [`OUTPUT_COLUMNS`] when a model is in use: each row's confidence
-/// (see the README), blank for no answer, involuntary and rejected rows.
+/// (see docs/reasons.md), blank for no answer, involuntary and rejected rows.
 pub const CONFIDENCE_COLUMN: &str = "churn_confidence";
 
 /// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.

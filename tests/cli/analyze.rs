@@ -335,3 +335,19 @@ fn readme_shows_the_real_output_of_the_quick_start() {
         "README quick-start output is stale"
     );
 }
+
+#[test]
+fn readme_shows_the_real_json_of_a_reason() {
+    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let marker =
+        "--format json | jq '.reasons[] | select(.id==\"indifference\")'\n```\n\n```json\n";
+    let start = readme.find(marker).expect("JSON example") + marker.len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&readme[start..end]).unwrap();
+    let report = json_of(&["analyze", DEMO]);
+    assert_eq!(
+        &shown,
+        reason(&report, "indifference"),
+        "README's JSON example is stale"
+    );
+}

@@ -404,20 +404,37 @@ fn output_file_is_written_when_a_check_fails() {
 }
 
 #[test]
-fn readme_shows_the_real_config_and_output() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+fn docs_show_the_real_config_and_output() {
+    let page = std::fs::read_to_string(root().join("docs/check.md")).unwrap();
     let toml = std::fs::read_to_string(root().join(CONFIG)).unwrap();
     let rules = &toml[toml.find("[check]").unwrap()..];
     assert!(
-        readme.contains(&format!("```toml\n{}\n```", rules.trim_end())),
-        "README's [check] example differs from {CONFIG}"
+        page.contains(&format!("```toml\n{}\n```", rules.trim_end())),
+        "docs/check.md's [check] example differs from {CONFIG}"
     );
     let marker = "8 of the 12 checks) prints, and exits 1:\n\n```text\n";
-    let start = readme.find(marker).expect("check block") + marker.len();
-    let end = start + readme[start..].find("\n```").unwrap();
+    let start = page.find(marker).expect("check block") + marker.len();
+    let end = start + page[start..].find("\n```").unwrap();
     assert_eq!(
-        &readme[start..end],
+        &page[start..end],
         stdout_with(&["check", FAIL, "--config", CONFIG], 1).trim_end(),
+        "docs/check.md's check output is stale"
+    );
+}
+
+/// The README's example of `churn check` with flags: the command and its whole output.
+#[test]
+fn readme_shows_the_real_output_of_a_check() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "```text\n$ churn ";
+    let start = readme.find(marker).expect("check example") + marker.len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let (command, shown) = readme[start..end].split_once('\n').unwrap();
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args[..2], ["check", FAIL]);
+    assert_eq!(
+        shown,
+        stdout_with(&args, 1).trim_end(),
         "README's check output is stale"
     );
 }

@@ -1,5 +1,5 @@
 //! Configuration: `churn.toml` discovery, `--config`, `CHURN_CONFIG`, unknown keys, the
-//! `taxonomy init | show | validate` commands and the README's worked example.
+//! `taxonomy init | show | validate` commands and the worked example of docs/taxonomy.md.
 
 use crate::{churn, json_of, reason, root};
 
@@ -223,14 +223,17 @@ phrases.en = ["rude"]
 }
 
 #[test]
-fn readme_worked_example_is_the_fixture() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+fn docs_worked_example_is_the_fixture() {
+    let page = std::fs::read_to_string(root().join("docs/taxonomy.md")).unwrap();
     let fixture = std::fs::read_to_string(root().join(PRICE)).unwrap();
     for line in fixture.lines() {
         let code = line.split(" #").next().unwrap().trim_end();
         if code.is_empty() || code.starts_with('#') {
             continue;
         }
-        assert!(readme.contains(code), "README lacks {code:?} of {PRICE}");
+        assert!(
+            page.contains(code),
+            "docs/taxonomy.md lacks {code:?} of {PRICE}"
+        );
     }
 }

@@ -167,7 +167,7 @@ fn the_real_corpus_is_built_from_its_parts() {
 
 /// Every corpus keeps the quality measured when its threshold was set (a little below it): a
 /// change to the rules, the model or the policy that loses accuracy on any of them fails here.
-/// The real corpus' test split is what the README reports; its dev split is where choices
+/// The real corpus' test split is what docs/quality.md reports; its dev split is where choices
 /// were made.
 #[test]
 fn every_corpus_keeps_its_measured_quality() {

@@ -677,10 +677,11 @@ fn real_exports() {
     assert!(err.contains("its quotes are unbalanced: field 39"), "{err}");
 }
 
-/// The examples in the README's "Reading exports" section are real output.
+/// The examples in docs/reading-exports.md, and the bad-row error under "Exit codes" in
+/// docs/output.md, are real output.
 #[test]
-fn readme_examples_are_real_output() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+fn docs_examples_are_real_output() {
+    let page = std::fs::read_to_string(root().join("docs/reading-exports.md")).unwrap();
     let out = churn()
         .args([
             "analyze",
@@ -693,15 +694,16 @@ fn readme_examples_are_real_output() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     for line in stderr.lines().chain(stdout.lines().take(2)) {
-        assert!(readme.contains(line), "README lacks: {line}");
+        assert!(page.contains(line), "docs/reading-exports.md lacks: {line}");
     }
     let err = failure(&["analyze", "fixtures/bad/damaged_header.csv"]);
     for line in err.lines() {
-        assert!(readme.contains(line), "README lacks: {line}");
+        assert!(page.contains(line), "docs/reading-exports.md lacks: {line}");
     }
+    let page = std::fs::read_to_string(root().join("docs/output.md")).unwrap();
     let err = failure(&["analyze", "fixtures/bad/wrong_field_count.csv"]);
     for line in err.lines() {
-        assert!(readme.contains(line), "README lacks: {line}");
+        assert!(page.contains(line), "docs/output.md lacks: {line}");
     }
 }
 

@@ -4,6 +4,7 @@
 mod analyze;
 mod check;
 mod config;
+mod docs;
 mod errors;
 mod evaluate;
 mod formats;
