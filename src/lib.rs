@@ -7,7 +7,9 @@
 
 pub mod analysis;
 pub mod attribute;
+pub mod benchmark;
 pub mod bounded;
+pub mod changes;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -16,9 +18,12 @@ pub mod compare;
 pub mod config;
 pub mod diag;
 pub mod escape;
+pub mod evaluation;
+pub mod explanation;
 pub mod input;
 pub mod metrics;
 pub mod model;
+pub mod normalize;
 pub mod output;
 pub mod render;
 pub mod report;

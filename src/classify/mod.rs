@@ -11,7 +11,6 @@
 
 mod gate;
 pub mod lexicon;
-mod normalize;
 mod opinion;
 mod recent;
 
@@ -24,8 +23,11 @@ type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 use regex::Regex;
 
+pub use crate::normalize::{
+    answer_prefix, normalize, normalize_into, Normalized, Token, MAX_ANSWER_BYTES,
+};
+pub use crate::taxonomy::MAX_REASONS;
 use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
-pub use normalize::{normalize, normalize_into, Normalized, Token};
 pub use opinion::{ModelView, DEFAULT_THRESHOLD, LOW_CONFIDENCE};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
@@ -52,9 +54,6 @@ pub enum Source {
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ReasonSet(u128);
-
-/// The most reasons a taxonomy may have.
-pub const MAX_REASONS: usize = 128;
 
 /// Answers longer than this many words are long (see [`Classifier::main_reason`]).
 pub const LONG_ANSWER: usize = 40;
@@ -257,22 +256,6 @@ impl Scratch {
 
 /// Bit for a language in a cue's or rule's language set; bit 31 is "any language".
 const ANY_LANG: u32 = 1 << 31;
-
-/// Answers longer than this many bytes are classified on their first this-many bytes (cut at a
-/// character boundary): no real answer is this long, and matching is not linear in the length.
-pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
-
-/// The part of an answer that is classified (see [`MAX_ANSWER_BYTES`]).
-pub fn answer_prefix(text: &str) -> &str {
-    if text.len() <= MAX_ANSWER_BYTES {
-        return text;
-    }
-    let mut end = MAX_ANSWER_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 /// A taxonomy compiled for matching. Build once, classify many rows.
 #[derive(Debug)]

@@ -6,27 +6,9 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::cli::BenchmarksArgs;
-use crate::compare::{Benchmark, Members};
+use crate::compare::Members;
 use crate::config::Config;
 use crate::render::{benchmarks as render, Format};
-use crate::taxonomy::Taxonomy;
-
-/// The reason ids each bucket of `b` covers under `taxonomy`.
-pub fn members(b: &Benchmark, taxonomy: &Taxonomy) -> Vec<Vec<String>> {
-    let assign = b.assign(taxonomy);
-    (0..b.buckets.len())
-        .map(|i| match &b.buckets[i].members {
-            Members::Reasons(ids) => ids.clone(),
-            Members::Rest => taxonomy
-                .reasons
-                .iter()
-                .zip(&assign)
-                .filter(|(_, g)| **g == Some(i))
-                .map(|(r, _)| r.id.clone())
-                .collect(),
-        })
-        .collect()
-}
 
 /// The benchmark sets as JSON (also part of `taxonomy show -f json`).
 pub fn to_json(config: &Config) -> Value {
@@ -36,7 +18,7 @@ pub fn to_json(config: &Config) -> Value {
             .benchmarks
             .iter()
             .map(|b| {
-                let members = members(b, t);
+                let members = b.members(t);
                 let uncovered = b.uncovered(t);
                 json!({
                     "name": b.name,

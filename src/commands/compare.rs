@@ -4,59 +4,16 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde::Serialize;
 
 use crate::analysis::{change, Settings};
 use crate::attribute::Tally;
+use crate::changes::{Changes, ReasonChange, Share, Side};
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, StatOptions};
 use crate::config::Config;
 use crate::input::ColumnOptions;
 use crate::render::{comparison, Format};
 use crate::report::{ci_of, round, Ci, Rows, Tool, SCHEMA_VERSION};
-
-/// The JSON of `churn compare` (`schema_version` 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Changes {
-    pub schema_version: u32,
-    pub tool: Tool,
-    pub before: Side,
-    pub after: Side,
-    pub attribution: &'static str,
-    pub confidence: f64,
-    /// One entry per reason, in taxonomy order.
-    pub reasons: Vec<ReasonChange>,
-    /// Chi-square test of homogeneity between the two exports; null with `--attribution all`
-    /// or when either has no tagged row.
-    pub test: Option<crate::report::HomogeneityRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Side {
-    pub path: String,
-    pub rows: Rows,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Share {
-    pub count: f64,
-    pub share: Option<f64>,
-    pub ci: Option<Ci>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReasonChange {
-    pub id: String,
-    pub label: String,
-    pub before: Share,
-    pub after: Share,
-    /// `after.share - before.share`, in percentage points.
-    pub change_pp: Option<f64>,
-    /// Newcombe's interval for the change, in percentage points.
-    pub change_ci_pp: Option<Ci>,
-    /// `up` or `down` when the interval leaves out 0, else `no clear change`.
-    pub direction: Option<&'static str>,
-}
 
 /// Compare two exports.
 pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {

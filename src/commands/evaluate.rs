@@ -4,11 +4,11 @@ use crate::escape::shown;
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
 
 use crate::classify::{Outcome, Scratch};
 use crate::cli::EvaluateArgs;
 use crate::config::Config;
+use crate::evaluation::{Confusion, Evaluation, GroupRow, Groups, LabelRow, Miss, Thresholds};
 use crate::input::{squash, ColumnOptions, Loaded};
 use crate::metrics::agreement;
 use crate::render::{evaluation, Format};
@@ -16,75 +16,6 @@ use crate::taxonomy::Taxonomy;
 
 /// The labels besides the reasons, in output order after them.
 pub const EXTRA_LABELS: [&str; 3] = ["involuntary", "unclassified", "no_answer"];
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Evaluation {
-    pub schema_version: u32,
-    pub path: String,
-    pub config: Option<String>,
-    pub text_column: Option<String>,
-    pub truth_column: String,
-    pub rows: usize,
-    pub accuracy: f64,
-    pub macro_f1: f64,
-    pub kappa: f64,
-    /// Every label that occurs in the truth or the predictions.
-    pub labels: Vec<LabelRow>,
-    pub confusion: Confusion,
-    /// Rows where the tagging disagrees with the label, in file order.
-    pub misclassified: Vec<Miss>,
-    pub thresholds: Thresholds,
-    /// With `--by COL`: the scores of each value of the column, by value; else null.
-    pub groups: Option<Groups>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Groups {
-    pub column: String,
-    pub groups: Vec<GroupRow>,
-}
-
-/// The scores of the rows with one value of the `--by` column.
-#[derive(Debug, Clone, Serialize)]
-pub struct GroupRow {
-    pub value: String,
-    pub rows: usize,
-    pub accuracy: f64,
-    pub macro_f1: f64,
-    pub kappa: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LabelRow {
-    pub label: String,
-    pub support: usize,
-    pub predicted: usize,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-}
-
-/// `matrix[i][j]`: rows labelled `labels[i]` and tagged `labels[j]`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Confusion {
-    pub labels: Vec<String>,
-    pub matrix: Vec<Vec<usize>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Miss {
-    pub line: u64,
-    pub text: String,
-    pub truth: String,
-    pub predicted: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Thresholds {
-    pub min_macro_f1: Option<f64>,
-    pub min_kappa: Option<f64>,
-    pub passed: bool,
-}
 
 fn round(x: f64) -> f64 {
     crate::report::round(x, 6)

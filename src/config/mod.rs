@@ -4,12 +4,13 @@
 //! (for `churn taxonomy validate`).
 
 mod file;
+pub mod rules;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::benchmark::{Benchmark, Bucket, Members};
 use crate::classify::{phrase_words, MAX_REASONS};
-use crate::compare::{Benchmark, Bucket, Members};
 use crate::taxonomy::{CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy};
 use file::{File, Spanned};
 
@@ -67,7 +68,7 @@ pub struct Config {
     pub benchmark: String,
     pub origin: Origin,
     /// `[check]`: rules of `churn check` (flags override them).
-    pub check: crate::check::Rules,
+    pub check: rules::Rules,
     /// `[model]`: the learned second opinion.
     pub model: ModelSettings,
 }
@@ -426,7 +427,11 @@ fn add_code_maps(reader: &mut Reader, file: &File, t: &mut Taxonomy) {
             };
             codes.push((code.trim().to_lowercase(), parsed));
         }
-        let headers: Vec<String> = m.headers.iter().map(|h| crate::input::squash(h)).collect();
+        let headers: Vec<String> = m
+            .headers
+            .iter()
+            .map(|h| crate::normalize::squash(h))
+            .collect();
         match maps.get(&id).map(|&i| &mut t.code_maps[i]) {
             Some(existing) => {
                 if let Some(d) = &m.description {
@@ -519,7 +524,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             attribution: Attribution::Primary,
             benchmark: "kennedy".to_string(),
             origin: Origin::Builtin,
-            check: crate::check::Rules::default(),
+            check: rules::Rules::default(),
             model: ModelSettings::default(),
         },
     };
@@ -751,7 +756,7 @@ fn check_rules(
     c: &file::CheckFile,
     config: &Config,
     dir: &Path,
-) -> crate::check::Rules {
+) -> rules::Rules {
     let mut fraction = |value: &Spanned<file::Fraction>, what: &str| -> Option<f64> {
         let parsed = match value.get_ref() {
             file::Fraction::Number(x) if (0.0..=1.0).contains(x) => {
@@ -766,7 +771,7 @@ fn check_rules(
             file::Fraction::Number(x) => Err(format!(
                 "{x} is not a fraction from 0 to 1; write \"{x}%\" for a percentage"
             )),
-            file::Fraction::Text(t) => crate::check::parse_fraction(t),
+            file::Fraction::Text(t) => rules::parse_fraction(t),
         };
         parsed
             .map_err(|e| reader.error(value, format!("[check] {what}: {e}")))
@@ -804,7 +809,7 @@ fn check_rules(
             );
         }
     }
-    crate::check::Rules {
+    rules::Rules {
         min_responses: c.min_responses,
         max_unclassified,
         max_no_answer,

@@ -2,14 +2,10 @@
 //! values), or checking the user's `--reason-col` / `--code-col`. Pure: headers and sample values
 //! in, column indexes or an actionable error out.
 
-use crate::classify::{normalize, Classifier, CodeLookup};
+use crate::classify::{Classifier, CodeLookup};
 use crate::escape::shown;
+pub use crate::normalize::squash;
 use crate::taxonomy::CodeMap;
-
-/// Lowercase letters and digits only: "Why did you cancel?" -> "whydidyoucancel".
-pub fn squash(header: &str) -> String {
-    normalize(header).replace(' ', "")
-}
 
 /// Free-text reason headers, best first. Each entry: squashed header, and whether a header that
 /// only starts with it counts ("Why did you leave us today?").

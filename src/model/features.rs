@@ -6,7 +6,7 @@
 
 use std::hash::BuildHasher;
 
-use crate::classify::Normalized;
+use crate::normalize::Normalized;
 
 /// The shortest and longest character n-grams.
 pub const CHAR_MIN: usize = 3;
@@ -143,7 +143,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::normalize_into;
+    use crate::normalize::normalize_into;
 
     fn keys(text: &str) -> Vec<String> {
         let mut n = Normalized::default();

@@ -22,7 +22,7 @@ use super::Model;
 pub const MAGIC: &[u8; 8] = b"CHURNMDL";
 pub const VERSION: u32 = 1;
 /// The most classes a model may have: every reason of a taxonomy, and `unclassified`.
-pub const MAX_CLASSES: usize = crate::classify::MAX_REASONS + 1;
+pub const MAX_CLASSES: usize = crate::taxonomy::MAX_REASONS + 1;
 
 /// Why bytes are not a model this version can use.
 #[derive(Debug, Clone, PartialEq, Eq)]

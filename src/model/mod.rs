@@ -20,7 +20,7 @@ mod words;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::classify::{normalize_into, Normalized};
+use crate::normalize::{normalize_into, Normalized};
 use features::{for_each_key, next_in_clause, pair_key, KeyBuf, Table};
 
 pub use format::FormatError;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::features::{for_each_key, KeyBuf};
 use super::format::MAX_CLASSES;
 use super::{math, FormatError, Model};
-use crate::classify::{answer_prefix, normalize_into, Normalized};
+use crate::normalize::{answer_prefix, normalize_into, Normalized};
 
 /// How to train. The defaults are what `churn train` and the built-in model use.
 #[derive(Debug, Clone, Copy, PartialEq)]

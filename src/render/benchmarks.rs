@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use comfy_table::CellAlignment;
 
 use super::plain_table;
-use crate::commands::benchmarks::members;
 use crate::config::Config;
 
 /// A share as a percentage without needless decimals: 68%, 4.5%.
@@ -33,7 +32,7 @@ pub fn list(config: &Config, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}{default}", shown(&b.name))?;
         let mut table = plain_table();
         table.set_header(["bucket", "share", "reasons"]);
-        for (bucket, ids) in b.buckets.iter().zip(members(b, t)) {
+        for (bucket, ids) in b.buckets.iter().zip(b.members(t)) {
             table.add_row([
                 bucket.label.clone(),
                 percent(bucket.share),

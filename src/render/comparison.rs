@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use comfy_table::CellAlignment;
 
 use super::plain_table;
-use crate::commands::compare::Changes;
+use crate::changes::Changes;
 use crate::text::signed;
 
 fn pct(x: Option<f64>) -> String {

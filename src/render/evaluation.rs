@@ -8,7 +8,7 @@ use comfy_table::CellAlignment;
 
 use super::plain_table as table;
 
-use crate::commands::evaluate::Evaluation;
+use crate::evaluation::Evaluation;
 
 /// Disagreements listed in the table output (all are in the JSON).
 const MISSES_SHOWN: usize = 25;

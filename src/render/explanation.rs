@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::commands::explain::{Explained, ModelInfo};
 use crate::escape::shown;
+use crate::explanation::{Explained, ModelInfo};
 
 pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let bold = |s: &str| {

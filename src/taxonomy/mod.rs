@@ -2,6 +2,9 @@
 //! (phrases per language, regexes, coded values, negation words) that point to it. Plain data;
 //! `config` reads it from TOML (the built-in one is `builtin.toml`), `classify` compiles it.
 
+/// The most reasons a taxonomy may have.
+pub const MAX_REASONS: usize = 128;
+
 /// One reason a customer can leave for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {

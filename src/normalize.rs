@@ -359,6 +359,28 @@ pub fn normalize(text: &str) -> String {
     out.text
 }
 
+/// Answers longer than this many bytes are classified on their first this-many bytes (cut at a
+/// character boundary): no real answer is this long, and matching is not linear in the length.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The part of an answer that is classified (see [`MAX_ANSWER_BYTES`]).
+pub fn answer_prefix(text: &str) -> &str {
+    if text.len() <= MAX_ANSWER_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANSWER_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Lowercase letters and digits only: "Why did you cancel?" -> "whydidyoucancel" (how headers
+/// are compared).
+pub fn squash(header: &str) -> String {
+    normalize(header).replace(' ', "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
