@@ -7,10 +7,11 @@ use std::io::Write;
 use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
-use crate::cli::AnalyzeArgs;
-use crate::config::Config;
+use crate::cli::{AnalyzeArgs, ModelArgs};
+use crate::compare::StatOptions;
+use crate::config::{Attribution, Config};
 use crate::input::values::{self, period_label, DateFormat, Period};
-use crate::input::{ColumnOptions, Loaded};
+use crate::input::{ColumnOptions, Loaded, ReadOptions};
 use crate::render::renderer;
 use crate::report::{Input, Parts, Report, WeightInfo};
 
@@ -23,57 +24,121 @@ pub struct IdColumns {
     pub find: bool,
 }
 
+/// One analysis as asked for: the flags of `churn analyze`, or what `churn check` asks, as
+/// plain values made once from the command line.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub files: Vec<String>,
+    pub read: ReadOptions,
+    pub reason_col: Option<String>,
+    pub code_cols: Vec<String>,
+    pub model: ModelArgs,
+    pub benchmark: Option<String>,
+    pub attribution: Option<Attribution>,
+    /// How many unclassified answers to list, if any.
+    pub show_unclassified: Option<usize>,
+    pub stats: StatOptions,
+    pub resamples: usize,
+    pub weight: Option<String>,
+    pub by: Vec<String>,
+    /// `--period`, its date column (found by header when not named) and the dates' format.
+    pub period: Option<(Period, Option<String>, String)>,
+    pub min_group: usize,
+    pub ids: IdColumns,
+}
+
+impl Request {
+    /// The analysis `churn analyze` is asked for.
+    pub fn of(args: &AnalyzeArgs) -> Result<Request> {
+        if args.date_col.is_some() && args.period.is_none() {
+            bail!("--date-col is read with --period; add --period week|month|quarter|year");
+        }
+        Ok(Request {
+            files: args.files.clone(),
+            read: args.input.options(),
+            reason_col: args.columns.reason_col.clone(),
+            code_cols: args.columns.code_col.clone(),
+            model: args.model,
+            benchmark: args.benchmark.clone(),
+            attribution: args.attribution,
+            show_unclassified: args.show_unclassified,
+            stats: args.stats.options(),
+            resamples: args.stats.resamples as usize,
+            weight: args.weight.clone(),
+            by: args.by.clone(),
+            period: args
+                .period
+                .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
+            min_group: args.min_group,
+            ids: IdColumns::default(),
+        })
+    }
+}
+
+/// Where the columns the analysis reads besides the answers sit among the loaded export's
+/// extra columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Roles {
+    weight: Option<usize>,
+    by: std::ops::Range<usize>,
+    date: Option<usize>,
+}
+
+impl Roles {
+    /// The columns to load for `request`, each with the flag that named it, and where each
+    /// will be. The order: weight, the `--by` columns, a named date column, the named id
+    /// columns; a date column found by header comes after them.
+    fn of(request: &Request) -> (ColumnOptions, Roles) {
+        let mut extra = Vec::new();
+        let weight = request.weight.as_ref().map(|w| {
+            extra.push(("--weight", w.clone()));
+            extra.len() - 1
+        });
+        let start = extra.len();
+        extra.extend(request.by.iter().map(|b| ("--by", b.clone())));
+        let by = start..extra.len();
+        let named_date = request.period.as_ref().and_then(|(_, d, _)| d.clone());
+        let date_at = named_date.as_ref().map(|d| {
+            extra.push(("--date-col", d.clone()));
+            extra.len() - 1
+        });
+        extra.extend(request.ids.named.iter().map(|id| ("--id-col", id.clone())));
+        let find_date = request.period.is_some() && named_date.is_none();
+        let date = date_at.or(find_date.then_some(extra.len()));
+        let options = ColumnOptions {
+            reason_col: request.reason_col.clone(),
+            code_cols: request.code_cols.clone(),
+            extra,
+            find_date,
+            find_id: request.ids.find && request.ids.named.is_empty(),
+            keep_all: false,
+        };
+        (options, Roles { weight, by, date })
+    }
+}
+
 /// Analyze one export into a [`Report`].
-pub fn report(args: &AnalyzeArgs, config: &Config) -> Result<Report> {
-    Ok(analyze_export(args, config, &IdColumns::default())?.0)
+pub fn report(request: &Request, config: &Config) -> Result<Report> {
+    Ok(analyze_export(request, config)?.0)
 }
 
 /// Analyze one export; also return what was loaded, for checks on the file itself.
-pub fn analyze_export(
-    args: &AnalyzeArgs,
-    config: &Config,
-    ids: &IdColumns,
-) -> Result<(Report, Loaded)> {
+pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loaded)> {
     let taxonomy = &config.taxonomy;
-    let classifier = super::classifier(config, &args.model)?;
-    let benchmark = config.benchmark(args.benchmark.as_deref().unwrap_or(&config.benchmark))?;
-    let attribution = args.attribution.unwrap_or(config.attribution);
-
-    // Extra columns, in this order: weight, the --by columns, the date column.
-    let mut extra = Vec::new();
-    if let Some(w) = &args.weight {
-        extra.push(("--weight", w.clone()));
-    }
-    for b in &args.by {
-        extra.push(("--by", b.clone()));
-    }
-    if let (Some(_), Some(d)) = (args.period, &args.date_col) {
-        extra.push(("--date-col", d.clone()));
-    }
-    for id in &ids.named {
-        extra.push(("--id-col", id.clone()));
-    }
-    if args.date_col.is_some() && args.period.is_none() {
-        anyhow::bail!("--date-col is read with --period; add --period week|month|quarter|year");
-    }
-    let options = ColumnOptions {
-        reason_col: args.columns.reason_col.clone(),
-        code_cols: args.columns.code_col.clone(),
-        extra,
-        find_date: args.period.is_some() && args.date_col.is_none(),
-        find_id: ids.find && ids.named.is_empty(),
-        keep_all: false,
-    };
+    let classifier = super::classifier(config, &request.model)?;
+    let name = request.benchmark.as_deref().unwrap_or(&config.benchmark);
+    let benchmark = config.benchmark(name)?;
+    let attribution = request.attribution.unwrap_or(config.attribution);
+    let (options, roles) = Roles::of(request);
     let (loaded, tally) = super::tally(
-        &args.files,
-        &args.input,
+        &request.files,
+        &request.read,
         &options,
-        taxonomy,
-        &classifier,
+        (taxonomy, &classifier),
         attribution,
         super::Keep {
-            unclassified: args.show_unclassified.is_some(),
-            rows: !args.by.is_empty() || args.period.is_some() || args.weight.is_some(),
+            unclassified: request.show_unclassified.is_some(),
+            rows: !request.by.is_empty() || request.period.is_some() || request.weight.is_some(),
         },
     )?;
 
@@ -81,16 +146,14 @@ pub fn analyze_export(
         taxonomy,
         attribution,
         benchmark,
-        stats: args.stats.options(),
-        resamples: args.stats.resamples as usize,
-        min_group: args.min_group,
+        stats: request.stats,
+        resamples: request.resamples,
+        min_group: request.min_group,
     };
-    let mut next_extra = 0;
-    let weights = match &args.weight {
-        Some(_) => {
-            let column = loaded.extra_columns[next_extra].clone();
-            let cells = loaded.extra_cells(next_extra);
-            next_extra += 1;
+    let weights = match roles.weight {
+        Some(k) => {
+            let column = loaded.extra_columns[k].clone();
+            let cells = loaded.extra_cells(k);
             let tagged: Vec<usize> = (0..tally.tags.len())
                 .filter(|&i| tally.tags.get(i).is_some())
                 .collect();
@@ -107,13 +170,12 @@ pub fn analyze_export(
     let weight_slice = weights.as_ref().map(|(_, w)| w.as_slice());
     let analysis = analyze(&tally.tags, weight_slice, &settings);
 
-    let segments = if args.by.is_empty() {
+    let segments = if roles.by.is_empty() {
         None
     } else {
-        let columns: Vec<String> =
-            loaded.extra_columns[next_extra..next_extra + args.by.len()].to_vec();
-        let keys = segment_keys(&loaded, next_extra, &columns, analysis.reasons.rows, args)?;
-        next_extra += args.by.len();
+        let columns: Vec<String> = loaded.extra_columns[roles.by.clone()].to_vec();
+        let first = roles.by.start;
+        let keys = segment_keys(&loaded, first, &columns, analysis.reasons.rows, request)?;
         let b = breakdown(
             &tally.tags,
             &keys,
@@ -125,11 +187,10 @@ pub fn analyze_export(
         Some((columns, b))
     };
 
-    let periods = match args.period {
-        None => None,
-        Some(period) => {
-            let column = loaded.extra_columns[next_extra].clone();
-            let (keys, used) = period_keys(&loaded, next_extra, &column, period, args)?;
+    let periods = match (&request.period, roles.date) {
+        (Some((period, _, format)), Some(k)) => {
+            let column = loaded.extra_columns[k].clone();
+            let (keys, used) = period_keys(&loaded, k, &column, *period, format)?;
             let b = breakdown(
                 &tally.tags,
                 &keys,
@@ -138,8 +199,9 @@ pub fn analyze_export(
                 weight_slice,
                 &settings,
             );
-            Some((column, period, used, b))
+            Some((column, *period, used, b))
         }
+        _ => None,
     };
 
     let inputs = loaded
@@ -179,7 +241,7 @@ pub fn analyze_export(
         periods: periods
             .as_ref()
             .map(|(c, p, f, b)| (c.clone(), *p, f.clone(), b)),
-        unclassified: tally.top_unclassified(args.show_unclassified.unwrap_or(0)),
+        unclassified: tally.top_unclassified(request.show_unclassified.unwrap_or(0)),
     });
     Ok((report, loaded))
 }
@@ -193,7 +255,7 @@ fn segment_keys(
     first: usize,
     columns: &[String],
     tagged: usize,
-    args: &AnalyzeArgs,
+    request: &Request,
 ) -> Result<Vec<Option<String>>> {
     let cells: Vec<Vec<Option<&str>>> = (0..columns.len())
         .map(|j| loaded.extra_cells(first + j))
@@ -217,7 +279,7 @@ fn segment_keys(
              with fewer values (a plan, a region, a country), or by time with --period"
         );
     }
-    if let Some(why) = too_fine(groups, tagged, args.min_group) {
+    if let Some(why) = too_fine(groups, tagged, request.min_group) {
         crate::diag::warn(format!(
             "--by {named}: {why}; a column with fewer values (a plan, a region) gives groups that \
              can be compared"
@@ -235,10 +297,10 @@ fn period_keys(
     index: usize,
     column: &str,
     period: Period,
-    args: &AnalyzeArgs,
+    format: &str,
 ) -> Result<(Vec<Option<String>>, String)> {
     let cells = loaded.extra_cells(index);
-    let format = DateFormat::parse(&args.date_format);
+    let format = DateFormat::parse(format);
     let (dates, used) = values::dates(&loaded.path, column, &cells, &|i| loaded.place(i), &format)?;
     let keys: Vec<Option<String>> = dates
         .iter()
@@ -287,7 +349,7 @@ fn low_match_hint(report: &Report) -> Option<String> {
 
 /// Run `churn analyze`, writing the report to `out` and notes to stderr.
 pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {
-    let report = report(args, config)?;
+    let report = report(&Request::of(args)?, config)?;
     let rows = &report.rows;
     let kept = rows.read - rows.rejected - rows.filtered_out;
     if kept > 0 && rows.no_answer == kept {
@@ -316,4 +378,63 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
     }
     renderer(args.format, color).render(&report, out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> Request {
+        Request {
+            files: vec!["x.csv".into()],
+            read: ReadOptions::default(),
+            reason_col: None,
+            code_cols: Vec::new(),
+            model: ModelArgs::default(),
+            benchmark: None,
+            attribution: None,
+            show_unclassified: None,
+            stats: crate::compare::StatOptions::default(),
+            resamples: 0,
+            weight: Some("mrr".into()),
+            by: vec!["plan".into(), "region".into()],
+            period: None,
+            min_group: 20,
+            ids: IdColumns {
+                named: vec!["id".into()],
+                find: true,
+            },
+        }
+    }
+
+    #[test]
+    fn each_column_role_has_its_place_among_the_extra_columns() {
+        let mut r = request();
+        r.period = Some((Period::Month, Some("date".into()), "auto".into()));
+        let (options, roles) = Roles::of(&r);
+        let flags: Vec<&str> = options.extra.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            flags,
+            ["--weight", "--by", "--by", "--date-col", "--id-col"]
+        );
+        assert_eq!(roles.weight, Some(0));
+        assert_eq!(roles.by, 1..3);
+        assert_eq!(roles.date, Some(3));
+        assert!(!options.find_date && !options.find_id);
+
+        // A date column found by header comes after the named ones (the ids too).
+        r.period = Some((Period::Month, None, "auto".into()));
+        let (options, roles) = Roles::of(&r);
+        assert!(options.find_date);
+        assert_eq!(options.extra.len(), 4);
+        assert_eq!(roles.date, Some(4));
+
+        r.weight = None;
+        r.by.clear();
+        r.period = None;
+        r.ids.named.clear();
+        let (options, roles) = Roles::of(&r);
+        assert!(options.extra.is_empty() && options.find_id);
+        assert_eq!((roles.weight, roles.by, roles.date), (None, 0..0, None));
+    }
 }

@@ -8,31 +8,32 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::check::{self, BaselineMeasure, BucketMeasure, CheckReport, Measures, Rules};
-use crate::cli::{AnalyzeArgs, CheckArgs};
-use crate::commands::analyze::{analyze_export, IdColumns};
+use crate::cli::CheckArgs;
+use crate::commands::analyze::{analyze_export, IdColumns, Request};
 use crate::config::Config;
-use crate::render::{check::render, ReportFormat};
+use crate::render::check::render;
 use crate::report::{Report, Tool, SCHEMA_VERSION};
 use crate::stats::hypothesis::homogeneity;
 
-/// The analysis `check` runs: `analyze` with its defaults and the check's own options.
-fn analyze_args(args: &CheckArgs) -> AnalyzeArgs {
-    AnalyzeArgs {
+/// The analysis `check` runs: `analyze`'s defaults, the check's own options, and the id
+/// columns its duplicate rule reads.
+fn request(args: &CheckArgs, ids: IdColumns) -> Request {
+    Request {
         files: args.files.clone(),
-        columns: args.columns.clone(),
-        input: args.input.clone(),
+        read: args.input.options(),
+        reason_col: args.columns.reason_col.clone(),
+        code_cols: args.columns.code_col.clone(),
         model: args.model,
-        format: ReportFormat::Json,
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,
         show_unclassified: None,
-        stats: args.stats.clone(),
+        stats: args.stats.options(),
+        resamples: args.stats.resamples as usize,
         weight: None,
         by: Vec::new(),
         period: None,
-        date_col: None,
-        date_format: "auto".to_string(),
         min_group: 20,
+        ids,
     }
 }
 
@@ -188,7 +189,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
         },
         find: rules.max_duplicate_ids.is_some(),
     };
-    let (report, loaded) = analyze_export(&analyze_args(args), config, &ids)?;
+    let (report, loaded) = analyze_export(&request(args, ids.clone()), config)?;
     validate(&rules, &report)?;
 
     let (text, codes) = loaded.filled.clone();

@@ -27,13 +27,13 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         find_date: false,
         ..ColumnOptions::default()
     };
+    let read = args.input.options();
     let load = |path: &str| -> Result<(String, Tally)> {
         let (loaded, t) = super::tally(
             &[path.to_string()],
-            &args.input,
+            &read,
             &options,
-            taxonomy,
-            &classifier,
+            (taxonomy, &classifier),
             attribution,
             super::Keep::default(),
         )?;

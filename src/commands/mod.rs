@@ -66,10 +66,9 @@ pub struct Keep {
 /// read.
 pub fn tally(
     files: &[String],
-    input: &InputArgs,
+    read: &input::ReadOptions,
     options: &ColumnOptions,
-    taxonomy: &Taxonomy,
-    classifier: &Classifier,
+    (taxonomy, classifier): (&Taxonomy, &Classifier),
     attribution: Attribution,
     keep: Keep,
 ) -> Result<(Loaded, Tally)> {
@@ -88,13 +87,7 @@ pub fn tally(
         map: &classify,
         progress: &|done, total| bar.update(done, total),
     };
-    let (loaded, parts) = input::scan(
-        files,
-        &input.options(),
-        options,
-        (taxonomy, classifier),
-        &work,
-    )?;
+    let (loaded, parts) = input::scan(files, read, options, (taxonomy, classifier), &work)?;
     drop(bar);
     loaded.say_notes();
     let mut tally = attribute::merge(parts, reasons, attribution);

@@ -12,6 +12,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
+pub use super::stream::Heading;
 use super::stream::{BlockRows, Emit, Job};
 use super::{source, Answers, ColumnOptions, Loaded, ReadOptions, RejectedRow, Row};
 use crate::classify::Classifier;
@@ -32,17 +33,6 @@ impl<S, T> Clone for Work<'_, S, T> {
 }
 
 impl<S, T> Copy for Work<'_, S, T> {}
-
-/// What is known of the input before its first row.
-#[derive(Debug, Clone, Copy)]
-pub struct Heading<'a> {
-    /// The path as the user gave it; several, joined with ", ".
-    pub path: &'a str,
-    /// Every header of the files combined, in order.
-    pub headers: &'a [String],
-    /// How many files there are.
-    pub files: usize,
-}
 
 /// A row's line, as a renderer writes it ([`Rendered::line`]): a streamed block knows where its
 /// rows are only from its own start until the blocks are put in order.

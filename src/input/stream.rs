@@ -20,7 +20,6 @@ use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunkedBuilder};
 
 use super::decode::utf16_without_bom;
 use super::records::{newlines, parse, parse_records, Record};
-use super::rows::Heading;
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
 use super::{
@@ -756,6 +755,17 @@ pub(super) fn start(
         Ok(heads) => prepare(heads, read, options, rules, all),
         Err(why) => Ok(Err(why)),
     }
+}
+
+/// What is known of the input before its first row.
+#[derive(Debug, Clone, Copy)]
+pub struct Heading<'a> {
+    /// The path as the user gave it; several, joined with ", ".
+    pub path: &'a str,
+    /// Every header of the files combined, in order.
+    pub headers: &'a [String],
+    /// How many files there are.
+    pub files: usize,
 }
 
 /// Files opened for streaming, their columns chosen: what is known before the first block.
