@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds the built-in model (src/model/builtin.bin) byte for byte from the labelled file below,
+# Rebuilds the built-in model (crates/core/src/model/builtin.bin) byte for byte from the labelled file below,
 # with the built-in taxonomy. A unit test (commands::train) trains on the same file and fails
 # when the committed model differs: run this script and commit the model after changing the
 # training data, the features or the training.
@@ -20,4 +20,4 @@ if [ -e churn.toml ]; then
 fi
 cargo build --release --quiet
 env -u CHURN_CONFIG target/release/churn train "$TRAIN" --truth-col "$TRUTH_COL" \
-    ${WHERE:+--where "$WHERE"} -o src/model/builtin.bin 2>&1 | sed 's/^/  /'
+    ${WHERE:+--where "$WHERE"} -o crates/core/src/model/builtin.bin 2>&1 | sed 's/^/  /'

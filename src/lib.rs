@@ -1,35 +1,30 @@
 //! `churn`: tells a business why its customers left.
 //!
-//! The data flows one way, and the modules are named after the steps:
-//! `input` (CSV -> polars frame) -> `classify` (answer -> reason) -> `attribute` (count every
-//! row) -> `compare` (shares against a benchmark) -> `report` -> `render` (table, JSON).
+//! The data flows one way, and the crates and modules are named after the steps:
+//! `input` (exports -> rows, crates/input) -> `classify` (answer -> reason, crates/core) ->
+//! `attribute` (count every row) -> `compare` (shares against a benchmark) -> `report`
+//! (crates/analysis) -> `render` (table, JSON, here).
 //! `main.rs` only parses arguments and turns the result of [`run`] into an exit code.
 
-pub mod analysis;
-pub mod attribute;
-pub mod benchmark;
-pub mod bounded;
-pub mod changes;
-pub mod check;
-pub mod classify;
+// The stages, one crate each (crates/), with dependencies one way: core (taxonomy,
+// configuration, classifier) <- input (exports to rows) <- analysis (counts, statistics,
+// results); stats under analysis. Their modules are re-exported here under the names they
+// have always had.
+pub use churn_analysis::{
+    analysis, attribute, changes, check, compare, evaluation, explanation, report,
+};
+pub use churn_core::{
+    benchmark, bounded, classify, config, escape, model, normalize, taxonomy, text,
+};
+pub use churn_input as input;
+pub use churn_stats as stats;
+pub use churn_stats::metrics;
+
 pub mod cli;
 pub mod commands;
-pub mod compare;
-pub mod config;
 pub mod diag;
-pub mod escape;
-pub mod evaluation;
-pub mod explanation;
-pub mod input;
-pub mod metrics;
-pub mod model;
-pub mod normalize;
 pub mod output;
 pub mod render;
-pub mod report;
-pub mod stats;
-pub mod taxonomy;
-pub mod text;
 
 use std::io::IsTerminal;
 

@@ -1,6 +1,6 @@
 //! Model files on arbitrary bytes: reading one is a model or an error, never a panic; a model
 //! read writes back the same bytes and gives probabilities that sum to 1. Seed: the built-in
-//! model (`fuzz/corpus/model/seed_builtin`, a copy of `src/model/builtin.bin`).
+//! model (`fuzz/corpus/model/seed_builtin`, a copy of `crates/core/src/model/builtin.bin`).
 #![no_main]
 
 use churn_attribution::classify::{normalize_into, Normalized};

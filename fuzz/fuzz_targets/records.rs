@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/input/records_oracle.rs"]
+#[path = "../../crates/input/src/records_oracle.rs"]
 mod oracle;
 
 fuzz_target!(|data: &[u8]| {

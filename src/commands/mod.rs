@@ -19,6 +19,13 @@ use crate::config::Attribution;
 use crate::input::{self, ColumnOptions, Loaded};
 use crate::taxonomy::Taxonomy;
 
+/// Say the loader's notes on stderr (unless `--quiet`).
+pub fn say_notes(loaded: &Loaded) {
+    for n in &loaded.notes {
+        crate::diag::note(n);
+    }
+}
+
 /// The classifier of a command: the taxonomy compiled, with the learned second opinion
 /// attached unless `--no-model` or `[model] enabled = false` turns it off.
 pub fn classifier(config: &crate::config::Config, model: &ModelArgs) -> Result<Classifier> {
@@ -47,7 +54,7 @@ pub fn load(
     classifier: &Classifier,
 ) -> Result<Loaded> {
     let loaded = input::load(files, &input.options(), options, taxonomy, classifier)?;
-    loaded.say_notes();
+    say_notes(&loaded);
     Ok(loaded)
 }
 
@@ -89,7 +96,7 @@ pub fn tally(
     };
     let (loaded, parts) = input::scan(files, read, options, (taxonomy, classifier), &work)?;
     drop(bar);
-    loaded.say_notes();
+    say_notes(&loaded);
     let mut tally = attribute::merge(parts, reasons, attribution);
     attribute::account(&mut tally, &loaded);
     anyhow::ensure!(

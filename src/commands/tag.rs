@@ -46,7 +46,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         out,
     )?;
     drop(bar);
-    loaded.say_notes();
+    super::say_notes(&loaded);
     Ok(())
 }
 

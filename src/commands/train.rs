@@ -155,7 +155,7 @@ mod tests {
     }
 
     /// The committed built-in model is what the script's training gives, byte for byte: if
-    /// this fails, run `scripts/train-model.sh` and commit `src/model/builtin.bin`.
+    /// this fails, run `scripts/train-model.sh` and commit `crates/core/src/model/builtin.bin`.
     #[test]
     fn the_builtin_model_rebuilds_byte_for_byte() {
         let (file, truth_col, filter) = script_settings();
@@ -175,7 +175,7 @@ mod tests {
         let (bytes, _) = train(&args, &Config::builtin()).unwrap();
         assert!(
             bytes == crate::model::BUILTIN,
-            "src/model/builtin.bin is stale: run scripts/train-model.sh"
+            "crates/core/src/model/builtin.bin is stale: run scripts/train-model.sh"
         );
         assert!(bytes.len() < 2 << 20, "{} bytes", bytes.len());
     }

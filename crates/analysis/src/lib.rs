@@ -1,0 +1,13 @@
+//! The analysis of a tagged export: every row counted and credited to reasons ([`attribute`]),
+//! shares with intervals against a benchmark ([`compare`], [`analysis`]), the rules of a CI
+//! gate ([`check`]), and the results as serializable values ([`report`], [`changes`],
+//! [`evaluation`], [`explanation`]): what the renderers of `churn` show.
+
+pub mod analysis;
+pub mod attribute;
+pub mod changes;
+pub mod check;
+pub mod compare;
+pub mod evaluation;
+pub mod explanation;
+pub mod report;

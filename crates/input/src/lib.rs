@@ -1,0 +1,1467 @@
+//! Loading exports: read each source (file, glob, stdin; gzip or zstd; CSV, workbook or
+//! Parquet), decode and split it ([`table`]), combine the files by column name, apply the
+//! `--where` filters, find the reason column(s), and keep just those columns in a polars
+//! [`DataFrame`]. Errors name the file, the line and the column; every row read is kept,
+//! filtered out or rejected, and counted.
+//!
+//! source -> decode -> sniff -> table -> (filter, columns) -> frame
+
+pub mod columns;
+pub mod decode;
+mod faults;
+pub mod filter;
+pub mod json;
+pub mod layout;
+pub mod records;
+mod rows;
+pub mod sniff;
+pub mod source;
+pub mod spss;
+mod stream;
+pub mod table;
+pub mod values;
+pub mod workbook;
+
+use churn_core::escape::{line, shown};
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{bail, Context, Result};
+use polars::prelude::{DataFrame, IntoColumn, PlSmallStr, StringChunked, StringChunkedBuilder};
+use serde::Serialize;
+
+use churn_core::classify::Classifier;
+use churn_core::taxonomy::Taxonomy;
+pub use columns::{squash, Chosen, ColumnError};
+use faults::{bad_row_error, clip, stray_quote_error};
+pub use filter::Filter;
+pub use rows::{stream_rows, Heading, Line, Render, Rendered, RowRun, RowSink, RunRow, Work};
+pub use source::Source;
+pub use table::{ReadOptions, Table};
+
+/// Frame column holding the free-text answers.
+pub const TEXT: &str = "text";
+
+/// Frame column holding the `i`th coded column.
+fn code_name(i: usize) -> String {
+    format!("code_{i}")
+}
+
+/// Frame column holding the `i`th extra column.
+fn extra_name(i: usize) -> String {
+    format!("extra_{i}")
+}
+
+/// Frame column holding the `i`th column of the file as read (with `keep_all`).
+fn all_name(i: usize) -> String {
+    format!("all_{i}")
+}
+
+/// How many rows are looked at to recognise a coded column by its values.
+const SAMPLE_ROWS: usize = 1000;
+
+/// What the user said about columns.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnOptions {
+    pub reason_col: Option<String>,
+    pub code_cols: Vec<String>,
+    /// Further columns to load as they are, with the flag that named them (`--truth-col`).
+    pub extra: Vec<(&'static str, String)>,
+    /// Find a date column by its header and load it after the extra columns.
+    pub find_date: bool,
+    /// Find a response or customer id column by its header (`--id-col` names one through
+    /// `extra`), and load it last; no error when there is none.
+    pub find_id: bool,
+    /// Also keep every column as read, untrimmed, for `churn tag` to write back.
+    pub keep_all: bool,
+}
+
+/// One row's answers: its free text and its coded values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a, 'b> {
+    pub text: Option<&'a str>,
+    pub codes: &'b [Option<&'a str>],
+}
+
+/// The answers of a run of rows, column by column: each row's free text (`None` when blank or
+/// when no text column is read) and its coded values, `width` per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers<'a> {
+    texts: Vec<Option<&'a str>>,
+    codes: Vec<Option<&'a str>>,
+    width: usize,
+}
+
+impl<'a> Answers<'a> {
+    /// No rows yet, with `width` coded values per row.
+    pub fn new(width: usize) -> Answers<'a> {
+        Answers {
+            texts: Vec::new(),
+            codes: Vec::new(),
+            width,
+        }
+    }
+
+    /// Add a row. `codes` gives exactly `width` values.
+    pub fn push(
+        &mut self,
+        text: Option<&'a str>,
+        codes: impl IntoIterator<Item = Option<&'a str>>,
+    ) {
+        self.texts.push(text);
+        self.codes.extend(codes);
+        debug_assert_eq!(self.codes.len(), self.texts.len() * self.width);
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Row `i`'s free text.
+    pub fn text(&self, i: usize) -> Option<&'a str> {
+        self.texts[i]
+    }
+
+    /// Row `i`'s coded values.
+    pub fn codes(&self, i: usize) -> &[Option<&'a str>] {
+        &self.codes[i * self.width..(i + 1) * self.width]
+    }
+
+    /// Each row in order.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'a, '_>> + '_ {
+        (0..self.len()).map(|i| Row {
+            text: self.text(i),
+            codes: self.codes(i),
+        })
+    }
+
+    /// Rows `range`.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Answers<'a> {
+        Answers {
+            texts: self.texts[range.clone()].to_vec(),
+            codes: self.codes[range.start * self.width..range.end * self.width].to_vec(),
+            width: self.width,
+        }
+    }
+}
+
+/// One file read, as the report describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// The path as given (a glob's match; `-` for stdin).
+    pub path: String,
+    /// `csv`, `xlsx` (any workbook), `parquet`, `json` (JSON or JSON Lines) or `sav` (SPSS).
+    pub format: &'static str,
+    /// `gzip` or `zstd`, or null.
+    pub compression: Option<&'static str>,
+    /// How a CSV was decoded (`UTF-8`, `UTF-16LE`, `windows-1252`, ...), or null.
+    pub encoding: Option<&'static str>,
+    /// `comma`, `semicolon`, `tab`, `pipe` (or the character) for a CSV, or null.
+    pub delimiter: Option<String>,
+    /// The workbook sheet read, or null.
+    pub sheet: Option<String>,
+    /// Data records read from this file: kept + filtered out + rejected.
+    pub rows: usize,
+    /// Rows filtered out: by `--where`, or responses that are not answers (previews, tests,
+    /// spam, unfinished).
+    pub filtered_out: usize,
+    /// `filtered_out` by cause.
+    pub filtered_out_by: FilteredOut,
+    /// Rows with the wrong number of fields (`--skip-bad-rows`).
+    pub rejected: usize,
+    /// The survey tool's layout it was read by (see [`layout::Layout::name`]).
+    pub layout: &'static str,
+}
+
+/// Rows filtered out, by cause: a `--where` filter, or a survey tool's status saying the
+/// response is a preview, a test, spam, or unfinished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct FilteredOut {
+    #[serde(rename = "where")]
+    pub by_where: usize,
+    pub preview: usize,
+    pub test: usize,
+    pub spam: usize,
+    pub unfinished: usize,
+    pub saved: usize,
+    pub paused: usize,
+    pub aborted: usize,
+}
+
+impl FilteredOut {
+    /// Count one row left out for `cause` (`None`: a `--where` filter).
+    pub fn count(&mut self, cause: Option<layout::Exclusion>) {
+        use layout::Exclusion::*;
+        *match cause {
+            None => &mut self.by_where,
+            Some(Preview) => &mut self.preview,
+            Some(Test) => &mut self.test,
+            Some(Spam) => &mut self.spam,
+            Some(Unfinished) => &mut self.unfinished,
+            Some(Saved) => &mut self.saved,
+            Some(Paused) => &mut self.paused,
+            Some(Aborted) => &mut self.aborted,
+        } += 1;
+    }
+
+    pub fn add(&mut self, other: &FilteredOut) {
+        self.by_where += other.by_where;
+        self.preview += other.preview;
+        self.test += other.test;
+        self.spam += other.spam;
+        self.unfinished += other.unfinished;
+        self.saved += other.saved;
+        self.paused += other.paused;
+        self.aborted += other.aborted;
+    }
+
+    /// Every row filtered out.
+    pub fn total(&self) -> usize {
+        self.by_where
+            + self.preview
+            + self.test
+            + self.spam
+            + self.unfinished
+            + self.saved
+            + self.paused
+            + self.aborted
+    }
+
+    /// How many rows were filtered out, with the survey tool's causes when there are any:
+    /// "14 filtered out (12 unfinished, 2 preview)", or "3 filtered out" by `--where` alone.
+    pub fn describe(&self, total: usize) -> String {
+        let causes = self.causes();
+        if causes.iter().all(|(cause, _)| *cause == "by --where") {
+            return format!("{total} filtered out");
+        }
+        let parts: Vec<String> = causes.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        format!("{total} filtered out ({})", parts.join(", "))
+    }
+
+    /// The causes with their counts, for people: "12 unfinished, 2 preview".
+    pub fn causes(&self) -> Vec<(&'static str, usize)> {
+        [
+            ("by --where", self.by_where),
+            ("preview", self.preview),
+            ("test", self.test),
+            ("spam", self.spam),
+            ("unfinished", self.unfinished),
+            ("saved", self.saved),
+            ("paused", self.paused),
+            ("aborted", self.aborted),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
+}
+
+/// A row that could not be read (`--skip-bad-rows`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    pub path: String,
+    /// The source it came from (index into [`Loaded::sources`]).
+    #[serde(skip)]
+    pub file: u32,
+    /// The line (CSV) or row (workbook, Parquet) it starts on.
+    pub line: u64,
+    pub expected_fields: usize,
+    pub found_fields: usize,
+    /// Why: `field_count` (not as many fields as the header) or `stray_quote` (a quote that
+    /// would swallow the lines after it; the row is its first line).
+    pub cause: &'static str,
+    /// Its fields as read, for `churn tag` to write back.
+    #[serde(skip)]
+    pub fields: Vec<String>,
+}
+
+/// One loaded export (one or more files combined by column name).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The path as the user gave it; several, joined with ", ".
+    pub path: String,
+    /// Each file read, in order.
+    pub sources: Vec<SourceInfo>,
+    /// Header of the free-text reason column, if one is read.
+    pub text_column: Option<String>,
+    /// Per file (as `sources`): the header its free text is read from, when it has one (files
+    /// combined may name it differently).
+    pub text_columns: Vec<Option<String>>,
+    /// Headers of the coded columns read, left to right.
+    pub code_columns: Vec<String>,
+    /// Headers of the extra columns, in the order asked for.
+    pub extra_columns: Vec<String>,
+    /// Header of the id column found by `find_id`; its cells are the last extra column.
+    pub id_column: Option<String>,
+    /// Every header of the file, trimmed, left to right.
+    pub headers: Vec<String>,
+    /// The data rows: `text`, `code_0..`, `extra_0..` string columns, one row per record.
+    pub frame: DataFrame,
+    /// The file line each row starts on (1-based), for messages about a row.
+    pub lines: Vec<u64>,
+    /// The source (index into `sources`) of each row.
+    pub files: Vec<u32>,
+    /// Rows left out by `--where` or as no answers (previews, tests, spam, unfinished).
+    pub filtered_out: usize,
+    /// `filtered_out` by cause.
+    pub filtered_out_by: FilteredOut,
+    /// Rows rejected with `--skip-bad-rows`, in the order read.
+    pub rejected: Vec<RejectedRow>,
+    /// Things worth telling on stderr (a guessed encoding, renamed headers, combined files).
+    pub notes: Vec<String>,
+    /// Non-blank cells in the free-text column (if read) and in each coded column.
+    pub filled: (Option<usize>, Vec<usize>),
+    /// Whether the rows were streamed ([`scan`]) rather than read whole.
+    pub streamed: bool,
+}
+
+impl SourceInfo {
+    /// A table's description, before any row is counted.
+    fn of(t: &Table) -> SourceInfo {
+        SourceInfo {
+            path: t.name.clone(),
+            format: t.format,
+            compression: t.compression,
+            encoding: t.encoding,
+            delimiter: t.delimiter.map(sniff::delimiter_name),
+            sheet: t.sheet.clone(),
+            rows: 0,
+            filtered_out: 0,
+            filtered_out_by: FilteredOut::default(),
+            rejected: 0,
+            layout: t.layout.name(),
+        }
+    }
+}
+
+/// Where a row is, for messages: "line 12", or "`b.csv` line 12" when several files were read.
+fn place_in(sources: &[SourceInfo], file: u32, line: u64) -> String {
+    let file = file as usize;
+    // A CSV record starts on a line; a sheet or Parquet row has a row number.
+    let unit = match sources.get(file).map(|s| s.format) {
+        Some("csv") | None => "line",
+        Some(_) => "row",
+    };
+    if sources.len() > 1 {
+        format!("`{}` {unit} {line}", shown(&sources[file].path))
+    } else {
+        format!("{unit} {line}")
+    }
+}
+
+impl Loaded {
+    /// Number of data rows kept (read, less filtered out and rejected).
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// Where row `i` is, for messages: "line 12", or "`b.csv` line 12" when several files
+    /// were read.
+    pub fn place(&self, i: usize) -> String {
+        let file = self.files.get(i).copied().unwrap_or(0);
+        place_in(&self.sources, file, self.lines.get(i).copied().unwrap_or(0))
+    }
+
+    /// Note the answers longer than [`churn_core::classify::MAX_ANSWER_BYTES`], by (file, line).
+    fn note_long_answers(&mut self, long: &[(u32, u64)]) {
+        if long.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = long
+            .iter()
+            .take(5)
+            .map(|&(f, l)| place_in(&self.sources, f, l))
+            .collect();
+        let kib = churn_core::classify::MAX_ANSWER_BYTES / 1024;
+        self.notes.push(format!(
+            "{} {} longer than {kib} KiB ({}); each is tagged on its first {kib} KiB",
+            long.len(),
+            if long.len() == 1 {
+                "answer is"
+            } else {
+                "answers are"
+            },
+            shown.join(", "),
+        ));
+    }
+
+    fn strings(&self, name: &str) -> Option<&StringChunked> {
+        self.frame.column(name).ok().and_then(|c| c.str().ok())
+    }
+
+    /// The free-text answers, if a text column was read.
+    pub fn text(&self) -> Option<&StringChunked> {
+        self.strings(TEXT)
+    }
+
+    /// The `i`th extra column.
+    pub fn extra(&self, i: usize) -> Option<&StringChunked> {
+        self.strings(&extra_name(i))
+    }
+
+    /// Column `i` of the file exactly as read (kept with `keep_all`).
+    pub fn original(&self, i: usize) -> Option<&StringChunked> {
+        self.strings(&all_name(i))
+    }
+
+    /// The cells of the id column found by `find_id`, if there is one.
+    pub fn id_cells(&self) -> Option<Vec<Option<&str>>> {
+        self.id_column.as_ref()?;
+        Some(self.extra_cells(self.extra_columns.len() - 1))
+    }
+
+    /// The cells of the `i`th extra column (`None` for blanks).
+    pub fn extra_cells(&self, i: usize) -> Vec<Option<&str>> {
+        cells(self.extra(i), self.rows()).collect()
+    }
+
+    /// Each row's text and codes (when the frame holds them: from [`load`], not [`scan`]).
+    pub fn answers(&self) -> Answers<'_> {
+        let n = self.rows();
+        let codes: Vec<&StringChunked> = (0..self.code_columns.len())
+            .filter_map(|i| self.strings(&code_name(i)))
+            .collect();
+        let mut answers = Answers::new(codes.len());
+        let mut code_iters: Vec<_> = codes.iter().map(|c| c.iter()).collect();
+        for text in cells(self.text(), n) {
+            answers.push(text, code_iters.iter_mut().map(|it| it.next().flatten()));
+        }
+        answers
+    }
+}
+
+/// The cells of a string column, or `n` blanks when the column was not read.
+fn cells(column: Option<&StringChunked>, n: usize) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    match column {
+        Some(ca) => Box::new(ca.iter()),
+        None => Box::new(std::iter::repeat_n(None, n)),
+    }
+}
+
+/// Read the inputs (paths, globs, `-`), choose the reason column(s) and load them.
+pub fn load(
+    inputs: &[String],
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Loaded> {
+    let names = source::expand(inputs)?;
+    if names.iter().filter(|n| *n == "-").count() > 1 {
+        bail!("`-` (standard input) can be given once");
+    }
+    let mut sources = Vec::with_capacity(names.len());
+    for name in &names {
+        sources.push(source::read(name, read.encoding)?);
+    }
+    load_sources(sources, read, options, taxonomy, classifier)
+}
+
+/// Decode and split each source, with the notes on its header.
+fn open_tables(sources: Vec<Source>, read: &ReadOptions) -> Result<(Vec<Table>, Vec<String>)> {
+    let mut tables = Vec::with_capacity(sources.len());
+    let mut notes = Vec::new();
+    for source in sources {
+        let name = source.name.clone();
+        let table = Table::open(source, read)
+            .with_context(|| format!("failed to load `{}`", shown(&name)))?;
+        tables.push(table);
+    }
+    for table in &tables {
+        table_notes(table, &mut notes);
+    }
+    Ok((tables, notes))
+}
+
+/// What is worth saying about one table as read.
+fn table_notes(table: &Table, notes: &mut Vec<String>) {
+    let name = &table.name;
+    if table.layout != layout::Layout::Plain {
+        let rows = match table.extra_rows {
+            0 => String::new(),
+            1 => " (its second header row is not a response)".to_string(),
+            n => format!(" (its {} more header rows are not responses)", n),
+        };
+        notes.push(format!(
+            "`{}`: read as a {} export{rows}; --layout names another",
+            shown(name),
+            table.layout.tool()
+        ));
+    }
+    for n in &table.notes {
+        notes.push(format!("`{}`: {n}", shown(name)));
+    }
+    if !table.renamed.is_empty() {
+        // The first 20 renames, then how many more (4,000 repeated names made a note of 4,000).
+        let mut pairs: Vec<String> = table
+            .renamed
+            .iter()
+            .take(20)
+            .map(|(from, to)| format!("`{}` -> `{}`", shown(from.trim()), shown(to)))
+            .collect();
+        if table.renamed.len() > 20 {
+            pairs.push(format!("and {} more", table.renamed.len() - 20));
+        }
+        notes.push(format!(
+            "`{}`: blank or repeated column names renamed: {}",
+            shown(name),
+            pairs.join(", ")
+        ));
+    }
+}
+
+/// The columns to read, chosen from the tables' headers and their first rows.
+struct Plan {
+    /// The paths, joined with ", ".
+    path: String,
+    /// The union of the files' columns, in order of first appearance.
+    headers: Vec<String>,
+    /// The text column as people read it (see [`layout::shown_name`]).
+    text_column: Option<String>,
+    /// Per table: the header its free text is read from, if any.
+    text_columns: Vec<Option<String>>,
+    /// Per table: the table's column for each of `headers`.
+    maps: Vec<Vec<Option<usize>>>,
+    chosen: Chosen,
+    /// Extra columns (into `headers`), in the order asked for, the id column last.
+    extra: Vec<usize>,
+    id_column: Option<usize>,
+    /// `--where` filters with their column (into `headers`).
+    filters: Vec<(usize, Filter)>,
+    /// Per table: its columns that say a response is no answer (a preview, a test, spam,
+    /// unfinished), by the table's own column index.
+    statuses: Vec<Vec<(usize, layout::StatusColumn)>>,
+    /// Whether unfinished responses are read (`--include-incomplete`).
+    include_incomplete: bool,
+    /// The columns (into `headers`) whose cells make the free text when the answer spans
+    /// several (a choice question's choices and its "Other" text); empty when it is one.
+    text_group: Vec<usize>,
+    notes: Vec<String>,
+}
+
+impl Plan {
+    /// Why the row `fields` of table `k` is no answer, if it is not one.
+    fn excluded(&self, k: usize, fields: &records::Fields<'_>) -> Option<layout::Exclusion> {
+        let cell = |j: usize| fields.get(j).unwrap_or("");
+        let statuses = &self.statuses[k];
+        if statuses.iter().any(|&(j, status)| status.keeps(cell(j))) {
+            return None;
+        }
+        statuses
+            .iter()
+            .filter_map(|&(j, status)| status.exclusion(cell(j)))
+            .find(|&e| !(self.include_incomplete && e == layout::Exclusion::Unfinished))
+    }
+
+    /// Columns kept for every row, as (column into `headers`, frame name): the text, the codes,
+    /// the extras.
+    fn kept(&self) -> Vec<(usize, String)> {
+        let mut columns = Vec::new();
+        if let Some(i) = self.chosen.text {
+            columns.push((i, TEXT.to_string()));
+        }
+        for (k, &i) in self.chosen.codes.iter().enumerate() {
+            columns.push((i, code_name(k)));
+        }
+        for (k, &i) in self.extra.iter().enumerate() {
+            columns.push((i, extra_name(k)));
+        }
+        columns
+    }
+
+    /// Whether a row passes every `--where` filter; `cell(k)` is its cell in the column of
+    /// filter `k`.
+    fn keeps<'a>(&self, cell: impl Fn(usize) -> Option<&'a str>) -> bool {
+        self.filters
+            .iter()
+            .enumerate()
+            .all(|(k, (_, f))| f.keeps(cell(k).filter(|c| !c.trim().is_empty())))
+    }
+}
+
+/// Per column of the union of headers, the question it answers, from the first table that
+/// carries one.
+fn questions_of(
+    tables: &[&Table],
+    headers: &[String],
+    maps: &[Vec<Option<usize>>],
+) -> Vec<Option<String>> {
+    (0..headers.len())
+        .map(|i| {
+            tables
+                .iter()
+                .zip(maps)
+                .find_map(|(t, map)| map[i].and_then(|j| t.questions.get(j).cloned().flatten()))
+        })
+        .collect()
+}
+
+fn joined_paths(names: impl Iterator<Item = impl AsRef<str>>) -> String {
+    names
+        .map(|n| n.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The union of the tables' columns, in order of first appearance, and for each table where
+/// each column of the union is in it (its first column of that name). Through maps: scanning the
+/// names so far for each header made 100,000 columns take 39 s.
+fn union_of_headers(tables: &[&Table]) -> (Vec<String>, Vec<Vec<Option<usize>>>) {
+    let mut headers: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for t in tables {
+        for h in &t.headers {
+            if seen.insert(h.as_str()) {
+                headers.push(h.clone());
+            }
+        }
+    }
+    let maps = tables
+        .iter()
+        .map(|t| {
+            let mut at: HashMap<&str, usize> = HashMap::with_capacity(t.headers.len());
+            for (i, h) in t.headers.iter().enumerate() {
+                at.entry(h.as_str()).or_insert(i);
+            }
+            headers
+                .iter()
+                .map(|h| at.get(h.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    (headers, maps)
+}
+
+/// Combine the tables by column name and choose the columns to read. `notes` are those of
+/// opening the tables.
+fn plan(
+    tables: &[&Table],
+    mut notes: Vec<String>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Plan> {
+    let path = joined_paths(tables.iter().map(|t| &t.name));
+    let several = tables.len() > 1;
+    if let Some(sheet) = &read.sheet {
+        if tables.iter().all(|t| t.format != "xlsx") {
+            notes.push(format!(
+                "--sheet `{}` is for workbooks (.xlsx, .xls, .ods); no file read is one",
+                shown(sheet)
+            ));
+        }
+    }
+
+    let (headers, mut maps) = union_of_headers(tables);
+    let sample = sample_rows(tables, read, &path, &headers)?;
+    let values = |i: usize| -> Vec<String> {
+        sample
+            .iter()
+            .filter_map(|(k, r)| maps[*k][i].and_then(|j| r.get(j)))
+            .map(str::to_string)
+            .collect()
+    };
+    let questions = questions_of(tables, &headers, &maps);
+    let chosen = choose_columns(
+        tables, &path, &headers, &questions, &values, options, taxonomy, classifier,
+    )?;
+    if let Some(note) = chosen
+        .text
+        .and_then(|i| numeric_answers(tables, &headers[i], &values(i)))
+    {
+        notes.push(note);
+    }
+    if several && options.reason_col.is_none() {
+        let found = Found {
+            tables,
+            sample: &sample,
+            taxonomy,
+            classifier,
+        };
+        align_text_columns(&found, &headers, chosen.text, &mut maps, &mut notes);
+    }
+    if several {
+        note_missing_columns(tables, &headers, &maps, &mut notes);
+    }
+    if headers.len() == 1
+        && options.reason_col.is_none()
+        && options.code_cols.is_empty()
+        && chosen.codes.is_empty()
+        && !columns::is_reason_header(&headers[0])
+        && tables.iter().all(|t| t.format == "csv")
+    {
+        bail!(
+            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
+             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
+             it is one column of answers, name it with --reason-col; if another character \
+             separates the fields, name it with --delimiter",
+            shown(&path),
+            clip(&line(&headers[0]), 60)
+        );
+    }
+    let (extra, id_column, filters) = extra_columns(&headers, options, read)?;
+    let text_group = text_group(tables, &headers, chosen.text, &mut notes);
+    // The group's choice columns are codes too: a label a code map knows (`survey_choice`, or
+    // the user's) decides, as a Stripe code does; any other is read as text.
+    let mut chosen = chosen;
+    if let Some(layout) = tables.first().map(|t| t.layout) {
+        for &g in &text_group {
+            if !layout::is_text_member(layout, &headers[g]) && !chosen.codes.contains(&g) {
+                chosen.codes.push(g);
+            }
+        }
+    }
+    let text_columns = text_columns(tables, &maps, chosen.text, &text_group);
+    let text_column = chosen.text.map(|i| {
+        let i = text_group.first().copied().unwrap_or(i);
+        layout::shown_name(
+            layout::Layout::Plain,
+            &headers[i],
+            questions[i].as_deref(),
+            false,
+        )
+    });
+    Ok(Plan {
+        path,
+        headers,
+        text_column,
+        text_columns,
+        maps,
+        chosen,
+        extra,
+        id_column,
+        filters,
+        statuses: tables
+            .iter()
+            .map(|t| layout::status_columns(t.layout, &t.headers))
+            .collect(),
+        include_incomplete: read.include_incomplete,
+        text_group,
+        notes,
+    })
+}
+
+/// The extra columns asked for (the id column found last), and the `--where` filters'
+/// columns.
+#[allow(clippy::type_complexity)]
+fn extra_columns(
+    headers: &[String],
+    options: &ColumnOptions,
+    read: &ReadOptions,
+) -> Result<(Vec<usize>, Option<usize>, Vec<(usize, Filter)>)> {
+    let mut extra = Vec::new();
+    for (flag, name) in &options.extra {
+        extra.push(columns::named(headers, flag, name)?);
+    }
+    if options.find_date {
+        extra.push(columns::date_column(headers)?);
+    }
+    let id_column = if options.find_id {
+        columns::id_column(headers)
+    } else {
+        None
+    };
+    extra.extend(id_column);
+    let mut filters = Vec::new();
+    for f in &read.filters {
+        filters.push((columns::named(headers, "--where", &f.column)?, f.clone()));
+    }
+    Ok((extra, id_column, filters))
+}
+
+/// The columns the answer of the text column's question is read from, when it spans several
+/// (see [`layout::answer_group`]), with a note; empty when it is one column.
+fn text_group(
+    tables: &[&Table],
+    headers: &[String],
+    text: Option<usize>,
+    notes: &mut Vec<String>,
+) -> Vec<usize> {
+    match (text, tables.first().map(|t| t.layout)) {
+        (Some(i), Some(layout)) if tables.iter().all(|t| t.layout == layout) => {
+            let group = layout::answer_group(layout, headers, i);
+            if group.len() > 1 {
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|&g| format!("`{}`", shown(&headers[g])))
+                    .collect();
+                notes.push(format!(
+                    "the answer is read from {} columns of one question: {}",
+                    group.len(),
+                    names.join(", ")
+                ));
+                group
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Per table, the text column as people read it: `Q2: question` (Qualtrics), the question of
+/// a SurveyMonkey answer group, or the header.
+fn text_columns(
+    tables: &[&Table],
+    maps: &[Vec<Option<usize>>],
+    text: Option<usize>,
+    text_group: &[usize],
+) -> Vec<Option<String>> {
+    tables
+        .iter()
+        .zip(maps)
+        .map(|(t, map)| {
+            // An answer group is shown by its first column (the question's choices).
+            let j = map[text_group.first().copied().or(text)?]?;
+            let question = t.questions.get(j).and_then(Option::as_deref);
+            let grouped = !text_group.is_empty();
+            Some(layout::shown_name(
+                t.layout,
+                &t.headers[j],
+                question,
+                grouped,
+            ))
+        })
+        .collect()
+}
+
+/// A sample of the tables' rows (table index, record) for recognising coded columns by their
+/// values; a bad row met first is an error (unless `--skip-bad-rows`), and so are tables with
+/// no data row at all.
+fn sample_rows(
+    tables: &[&Table],
+    read: &ReadOptions,
+    path: &str,
+    headers: &[String],
+) -> Result<Vec<(usize, csv::StringRecord)>> {
+    let several = tables.len() > 1;
+    let mut sample: Vec<(usize, csv::StringRecord)> = Vec::new();
+    let mut any_record = false;
+    for (k, t) in tables.iter().enumerate() {
+        let mut bad: Option<(u64, usize)> = None;
+        let mut stray = None;
+        t.records(|r| {
+            any_record = true;
+            if let Some(s) = r.stray {
+                if !read.skip_bad_rows {
+                    stray = Some((r.line, s));
+                    return Ok(false);
+                }
+                return Ok(true);
+            }
+            if r.fields.len() != t.headers.len() {
+                if !read.skip_bad_rows {
+                    bad = Some((r.line, r.fields.len()));
+                    return Ok(false);
+                }
+                return Ok(true);
+            }
+            sample.push((k, r.fields.to_record()));
+            Ok(sample.len() < SAMPLE_ROWS)
+        })
+        .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+        if let Some((line, s)) = stray {
+            let err = stray_quote_error(t, line, s);
+            return Err(err.context(format!("failed to load `{}`", shown(&t.name))));
+        }
+        if let Some((line, found)) = bad {
+            let err = bad_row_error(t, line, found)
+                .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+            return Err(err.context(format!("failed to load `{}`", shown(&t.name))));
+        }
+        if sample.len() >= SAMPLE_ROWS {
+            break;
+        }
+    }
+    if !any_record {
+        let what = if several {
+            "the files have"
+        } else {
+            "the file has"
+        };
+        bail!(
+            "failed to load `{}`: {what} a header but no data rows\n  columns: {}",
+            shown(path),
+            clip(
+                &headers
+                    .iter()
+                    .map(|h| format!("`{}`", shown(h)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                300
+            )
+        );
+    }
+    Ok(sample)
+}
+
+/// The columns to read, found by header or question (see [`columns::choose`]).
+#[allow(clippy::too_many_arguments)]
+fn choose_columns(
+    tables: &[&Table],
+    path: &str,
+    headers: &[String],
+    questions: &[Option<String>],
+    values: &dyn Fn(usize) -> Vec<String>,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Chosen> {
+    // Columns are found by their question where the export has one (Qualtrics' `Q2` asks
+    // "Why did you cancel?"); a name the user gives may be either.
+    let findable: Vec<String> = headers
+        .iter()
+        .zip(questions)
+        .map(|(h, q)| q.clone().unwrap_or_else(|| h.clone()))
+        .collect();
+    let as_findable = |name: &String| -> String {
+        match columns::find(headers, name) {
+            Some(i) if columns::find(&findable, name).is_none() => findable[i].clone(),
+            _ => name.clone(),
+        }
+    };
+    let reason_col = options.reason_col.as_ref().map(as_findable);
+    let code_cols: Vec<String> = options.code_cols.iter().map(as_findable).collect();
+    columns::choose(
+        &findable,
+        values,
+        classifier,
+        &taxonomy.code_maps,
+        reason_col.as_deref(),
+        &code_cols,
+    )
+    .map_err(|e| {
+        let mut msg = format!("failed to load `{}`: {e}", shown(path));
+        if headers.len() == 1 && tables.iter().all(|t| t.format == "csv") {
+            msg.push_str(
+                "\n  note: no delimiter (`,` `;` tab `|`) splits the lines, so the file reads \
+                 as one column; is it a CSV export? Name the delimiter with --delimiter if it \
+                 is another",
+            );
+        }
+        anyhow::anyhow!(msg)
+    })
+}
+
+/// A note when a survey tool's answers in `column` (a sample: `values`) are all numbers: an
+/// export with numeric choice values.
+fn numeric_answers(tables: &[&Table], column: &str, values: &[String]) -> Option<String> {
+    let filled: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+    let numbers = !filled.is_empty()
+        && filled
+            .iter()
+            .all(|v| v.trim().bytes().all(|b| b.is_ascii_digit()));
+    (numbers && tables.iter().any(|t| t.layout != layout::Layout::Plain)).then(|| {
+        format!(
+            "the answers in `{}` are numbers: a survey export with numeric values (choice \
+             codes) says nothing a tagger can read; export it with choice text (Qualtrics: \
+             \"Use choice text\"), or map the numbers in churn.toml and name the column with \
+             --code-col",
+            shown(column)
+        )
+    })
+}
+
+/// What finding a file's own columns needs: the tables, a sample of their rows (table index,
+/// record) and the taxonomy.
+struct Found<'a> {
+    tables: &'a [&'a Table],
+    sample: &'a [(usize, csv::StringRecord)],
+    taxonomy: &'a Taxonomy,
+    classifier: &'a Classifier,
+}
+
+/// Files combined by column name whose free-text answers are under different headers
+/// (`reason` in one, `Why did you cancel?` in another): a file without the chosen column reads
+/// its own reason column in its place, with a note, so that its answers are not counted as
+/// blank.
+fn align_text_columns(
+    found: &Found<'_>,
+    headers: &[String],
+    text: Option<usize>,
+    maps: &mut [Vec<Option<usize>>],
+    notes: &mut Vec<String>,
+) {
+    let Some(text) = text else { return };
+    for (k, t) in found.tables.iter().enumerate() {
+        if maps[k][text].is_some() {
+            continue;
+        }
+        let values = |j: usize| -> Vec<String> {
+            found
+                .sample
+                .iter()
+                .filter(|(f, _)| *f == k)
+                .filter_map(|(_, r)| r.get(j).map(str::to_string))
+                .collect()
+        };
+        let own = columns::choose(
+            &t.headers,
+            &values,
+            found.classifier,
+            &found.taxonomy.code_maps,
+            None,
+            &[],
+        );
+        if let Ok(columns::Chosen { text: Some(j), .. }) = own {
+            maps[k][text] = Some(j);
+            notes.push(format!(
+                "`{}` has no `{}`; its answers are read from `{}` instead (files are combined by \
+                 column name, and each file's reason column is read as one)",
+                shown(&t.name),
+                shown(&headers[text]),
+                shown(&t.headers[j])
+            ));
+        }
+    }
+}
+
+/// Say which columns of the combined header each file lacks (left blank for its rows).
+fn note_missing_columns(
+    tables: &[&Table],
+    headers: &[String],
+    maps: &[Vec<Option<usize>>],
+    notes: &mut Vec<String>,
+) {
+    for (t, map) in tables.iter().zip(maps) {
+        let missing: Vec<String> = headers
+            .iter()
+            .zip(map)
+            .filter(|(_, m)| m.is_none())
+            .map(|(h, _)| format!("`{}`", shown(h)))
+            .collect();
+        if !missing.is_empty() {
+            notes.push(format!(
+                "`{}` has no {} (left blank); files are combined by column name",
+                shown(&t.name),
+                clip(&missing.join(", "), 200)
+            ));
+        }
+    }
+}
+
+/// Read the inputs like [`load`], handing the answers of every row kept, in runs, to `work`'s
+/// `map` (with a state from `init` per thread) instead of keeping them: the results come back
+/// in file order. The frame holds the extra columns only. Plain and compressed CSV files are
+/// streamed (see [`stream`]), so memory does not grow with the file; anything else is read
+/// whole first.
+pub fn scan<S, T: Send>(
+    inputs: &[String],
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    rules: (&Taxonomy, &Classifier),
+    work: &Work<'_, S, T>,
+) -> Result<(Loaded, Vec<T>)> {
+    let names = input_names(inputs)?;
+    let (taxonomy, classifier) = rules;
+    let mut fallback = None;
+    if !options.keep_all && read.block_bytes != Some(0) {
+        let job = stream::Job {
+            init: work.init,
+            map: &|state, rows| (work.map)(state, rows.answers),
+            progress: work.progress,
+            all: false,
+        };
+        let ran = match stream::start(&names, read, options, rules, false)? {
+            Ok(prepared) => prepared.run(read, &job, None)?,
+            Err(why) => Err(why),
+        };
+        match ran {
+            Ok(done) => return Ok(done),
+            Err(why) => fallback = Some(why),
+        }
+    }
+    let mut sources = Vec::with_capacity(names.len());
+    for name in &names {
+        sources.push(source::read(name, read.encoding)?);
+    }
+    let mut loaded = load_sources(sources, read, options, taxonomy, classifier)?;
+    if let Some((k, why)) = fallback {
+        note_read_whole(&mut loaded, &names[k], why);
+    }
+    let answers = loaded.answers();
+    // One run even of no rows: the caller's tally exists then too.
+    let runs: Vec<_> = if answers.is_empty() {
+        std::iter::once(0..0).collect()
+    } else {
+        runs(0..answers.len()).collect()
+    };
+    let parts = map_in_runs(&answers, &runs, work);
+    Ok((loaded, parts))
+}
+
+/// The files the inputs name (globs expanded), standard input at most once.
+fn input_names(inputs: &[String]) -> Result<Vec<String>> {
+    let names = source::expand(inputs)?;
+    if names.iter().filter(|n| *n == "-").count() > 1 {
+        bail!("`-` (standard input) can be given once");
+    }
+    anyhow::ensure!(!names.is_empty(), "no input file given");
+    Ok(names)
+}
+
+/// Files at least this large are worth a note when they are read whole rather than streamed
+/// (`CHURN_LARGE_BYTES` says otherwise, for tests).
+const LARGE: u64 = 64 << 20;
+
+/// Say that a large file was read whole, why, and what it costs.
+fn note_read_whole(loaded: &mut Loaded, name: &str, why: &str) {
+    let size = std::fs::metadata(name).map_or(0, |m| m.len());
+    let large = std::env::var("CHURN_LARGE_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(LARGE);
+    if size >= large {
+        loaded.notes.push(format!(
+            "`{}` ({}) is read whole rather than streamed, because {why}: that takes about \
+             three times its size in memory{}",
+            shown(name),
+            churn_core::text::size(size),
+            if why.contains("UTF-8") {
+                " (converted to UTF-8, with `iconv -t UTF-8`, it is streamed)"
+            } else {
+                ""
+            }
+        ));
+    }
+}
+
+/// Rows per run handed to `map` when the rows are in memory.
+const RUN: usize = 20_000;
+
+/// `range` cut into runs of [`RUN`] rows (the last may be shorter).
+fn runs(range: std::ops::Range<usize>) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let end = range.end;
+    range.step_by(RUN).map(move |s| s..(s + RUN).min(end))
+}
+
+/// `map` over `runs` of the rows on every core, results in row order.
+fn map_in_runs<S, T: Send>(
+    answers: &Answers<'_>,
+    runs: &[std::ops::Range<usize>],
+    work: &Work<'_, S, T>,
+) -> Vec<T> {
+    let n = answers.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let map = |state: &mut S, k: usize| {
+        let run = &runs[k];
+        let part = (work.map)(state, &answers.slice(run.clone()));
+        let rows = run.len() as u64;
+        let so_far = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
+        (work.progress)(so_far + rows, n);
+        part
+    };
+    on_every_core(runs.len(), work.init, &map)
+}
+
+/// `work` on each of `0..n` on every core (each core takes a share in order, with a state from
+/// `init`), the results in order.
+fn on_every_core<S, T: Send>(
+    n: usize,
+    init: &(dyn Fn() -> S + Sync),
+    work: &(dyn Fn(&mut S, usize) -> T + Sync),
+) -> Vec<T> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let threads = cores.min(n).max(1);
+    let per = n.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|start| {
+                scope.spawn(move || {
+                    let mut state = init();
+                    (start..(start + per).min(n))
+                        .map(|k| work(&mut state, k))
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker thread panicked"))
+            .collect()
+    })
+}
+
+/// Load sources already read (the pure part of [`load`]).
+pub fn load_sources(
+    sources: Vec<Source>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    taxonomy: &Taxonomy,
+    classifier: &Classifier,
+) -> Result<Loaded> {
+    anyhow::ensure!(!sources.is_empty(), "no input file given");
+    let (tables, notes) = open_tables(sources, read)?;
+    let refs: Vec<&Table> = tables.iter().collect();
+    let plan = plan(&refs, notes, read, options, taxonomy, classifier)?;
+    fill(&tables, plan, read, options)
+}
+
+/// Read every record of the tables into a frame, by the plan.
+fn fill(
+    tables: &[Table],
+    plan: Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+) -> Result<Loaded> {
+    let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
+    let mut columns: Vec<(usize, StringChunkedBuilder)> = plan
+        .kept()
+        .into_iter()
+        .map(|(i, name)| (i, builder(name)))
+        .collect();
+    let kept = columns.len();
+    if options.keep_all {
+        for i in 0..plan.headers.len() {
+            columns.push((i, builder(all_name(i))));
+        }
+    }
+
+    let mut lines = Vec::new();
+    let mut files = Vec::new();
+    let mut rejected = Vec::new();
+    let mut infos = Vec::with_capacity(tables.len());
+    let mut filtered_out = FilteredOut::default();
+    for (k, t) in tables.iter().enumerate() {
+        let map = &plan.maps[k];
+        let mut info = SourceInfo::of(t);
+        t.records(|r| {
+            info.rows += 1;
+            if r.stray.is_some() || r.fields.len() != t.headers.len() {
+                if !read.skip_bad_rows {
+                    return Err(match r.stray {
+                        Some(s) => stray_quote_error(t, r.line, s),
+                        None => bad_row_error(t, r.line, r.fields.len())?,
+                    });
+                }
+                info.rejected += 1;
+                rejected.push(rejected_row(t, k, &r, options.keep_all));
+                return Ok(true);
+            }
+            let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
+            if let Some(cause) = plan.excluded(k, &r.fields) {
+                info.filtered_out_by.count(Some(cause));
+                return Ok(true);
+            }
+            if !plan.keeps(|k| cell(plan.filters[k].0)) {
+                info.filtered_out_by.count(None);
+                return Ok(true);
+            }
+            let group_text = (!plan.text_group.is_empty())
+                .then(|| layout::group_answer(plan.text_group.iter().map(|&g| cell(g))));
+            for (c, (i, builder)) in columns.iter_mut().enumerate() {
+                let value = match &group_text {
+                    Some(text) if c == 0 => Some(text.as_str()),
+                    _ => cell(*i),
+                };
+                if c >= kept {
+                    builder.append_value(value.unwrap_or(""));
+                } else {
+                    match value {
+                        Some(v) if !v.trim().is_empty() => builder.append_value(v),
+                        _ => builder.append_null(),
+                    }
+                }
+            }
+            lines.push(r.line);
+            files.push(k as u32);
+            Ok(true)
+        })
+        .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
+        info.filtered_out = info.filtered_out_by.total();
+        filtered_out.add(&info.filtered_out_by);
+        infos.push(info);
+    }
+    let rows = lines.len();
+    something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
+
+    let columns: Vec<polars::prelude::Column> = columns
+        .into_iter()
+        .map(|(_, b)| b.finish().into_column())
+        .collect();
+    let frame = DataFrame::new(rows, columns)?;
+    let (filled, long) = filled_and_long(&frame, plan.chosen.codes.len(), &files, &lines);
+    Ok(assemble(
+        plan,
+        RowsRead {
+            sources: infos,
+            frame,
+            lines,
+            files,
+            filtered_out,
+            rejected,
+            filled,
+            long,
+            streamed: false,
+        },
+    ))
+}
+
+/// A row of table `k` that could not be read, as `--skip-bad-rows` lists it; its fields are
+/// kept for `churn tag` (`keep_all`).
+fn rejected_row(t: &Table, k: usize, r: &records::Record<'_>, keep_all: bool) -> RejectedRow {
+    RejectedRow {
+        path: t.name.clone(),
+        file: k as u32,
+        line: r.line,
+        expected_fields: t.headers.len(),
+        found_fields: r.fields.len(),
+        cause: if r.stray.is_some() {
+            "stray_quote"
+        } else {
+            "field_count"
+        },
+        fields: if keep_all {
+            r.fields.iter().map(str::to_string).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Of a frame read whole: the non-blank cells of its text and of each of its `codes` coded
+/// columns, and the (file, line) of each answer longer than
+/// [`churn_core::classify::MAX_ANSWER_BYTES`].
+#[allow(clippy::type_complexity)]
+fn filled_and_long(
+    frame: &DataFrame,
+    codes: usize,
+    files: &[u32],
+    lines: &[u64],
+) -> ((Option<usize>, Vec<usize>), Vec<(u32, u64)>) {
+    let text = frame.column(TEXT).ok().and_then(|c| c.str().ok());
+    let count = |c: &StringChunked| c.len() - c.null_count();
+    let filled = (
+        text.map(count),
+        (0..codes)
+            .map(|k| {
+                frame
+                    .column(&code_name(k))
+                    .ok()
+                    .and_then(|c| c.str().ok())
+                    .map_or(0, count)
+            })
+            .collect(),
+    );
+    let long: Vec<(u32, u64)> = text.map_or_else(Vec::new, |text| {
+        text.iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some_and(|t| t.len() > churn_core::classify::MAX_ANSWER_BYTES))
+            .map(|(i, _)| (files[i], lines[i]))
+            .collect()
+    });
+    (filled, long)
+}
+
+/// Fail when no row is left to analyze, saying why.
+fn something_left(
+    path: &str,
+    rows: usize,
+    rejected: &[RejectedRow],
+    by: &FilteredOut,
+    read: &ReadOptions,
+) -> Result<()> {
+    let filtered_out = by.total();
+    if rows == 0 && !rejected.is_empty() && filtered_out == 0 {
+        let all = match rejected.len() {
+            1 => "the only row has".to_string(),
+            n => format!("all {n} rows have"),
+        };
+        bail!(
+            "failed to load `{}`: {all} the wrong number of fields (the header has {}); \
+             nothing is left to analyze",
+            shown(path),
+            rejected[0].expected_fields
+        );
+    }
+    if rows == 0 && filtered_out > by.by_where {
+        let causes: Vec<String> = by
+            .causes()
+            .iter()
+            .map(|(cause, n)| format!("{n} {cause}"))
+            .collect();
+        let unfinished = if by.unfinished > 0 {
+            "; --include-incomplete reads unfinished ones"
+        } else {
+            ""
+        };
+        bail!(
+            "failed to load `{}`: no response is left to analyze: the survey tool marks all              {filtered_out} as no answers ({}){unfinished}\n  help: --layout plain reads every              row as a response",
+            shown(path),
+            causes.join(", ")
+        );
+    }
+    if rows == 0 && filtered_out > 0 {
+        let shown: Vec<String> = read
+            .filters
+            .iter()
+            .map(|f| format!("`{}`", shown(&f.text)))
+            .collect();
+        let none = match filtered_out {
+            1 => "the only row".to_string(),
+            n => format!("none of the {n} rows"),
+        };
+        let left = if filtered_out == 1 {
+            "filtered out"
+        } else {
+            "left"
+        };
+        bail!(
+            "--where {} {left} {none}; values are compared trimmed and ignoring case (see them \
+             with `churn tag FILE`)",
+            shown.join(" and ")
+        );
+    }
+    Ok(())
+}
+
+/// The rows read, as both readers leave them.
+struct RowsRead {
+    sources: Vec<SourceInfo>,
+    /// The kept rows' cells: the text and codes (whole-file reading only) and the extras.
+    frame: DataFrame,
+    lines: Vec<u64>,
+    files: Vec<u32>,
+    filtered_out: FilteredOut,
+    rejected: Vec<RejectedRow>,
+    filled: (Option<usize>, Vec<usize>),
+    /// Answers longer than [`churn_core::classify::MAX_ANSWER_BYTES`]: (file, line).
+    long: Vec<(u32, u64)>,
+    streamed: bool,
+}
+
+/// The load: the plan's columns and the rows read, with a note on overlong answers.
+fn assemble(plan: Plan, read: RowsRead) -> Loaded {
+    let headers = plan.headers;
+    let mut loaded = Loaded {
+        path: plan.path,
+        sources: read.sources,
+        text_column: plan.text_column,
+        text_columns: plan.text_columns,
+        code_columns: plan
+            .chosen
+            .codes
+            .iter()
+            .map(|&i| headers[i].clone())
+            .collect(),
+        extra_columns: plan.extra.iter().map(|&i| headers[i].clone()).collect(),
+        id_column: plan.id_column.map(|i| headers[i].clone()),
+        headers,
+        frame: read.frame,
+        lines: read.lines,
+        files: read.files,
+        filtered_out: read.filtered_out.total(),
+        filtered_out_by: read.filtered_out,
+        rejected: read.rejected,
+        notes: plan.notes,
+        filled: read.filled,
+        streamed: read.streamed,
+    };
+    loaded.note_long_answers(&read.long);
+    loaded
+}
