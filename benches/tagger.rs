@@ -9,7 +9,6 @@
 use std::hint::black_box;
 
 use churn_attribution::classify::{Classifier, Scratch};
-use churn_attribution::taxonomy::Taxonomy;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn answers_by_language() -> Vec<(String, Vec<String>)> {
@@ -28,7 +27,7 @@ fn answers_by_language() -> Vec<(String, Vec<String>)> {
 }
 
 fn tagger(c: &mut Criterion) {
-    let taxonomy = Taxonomy::builtin();
+    let taxonomy = churn_attribution::config::builtin_taxonomy();
     let classifier = Classifier::new(&taxonomy).expect("built-in taxonomy");
     let mut group = c.benchmark_group("tagger");
     for (lang, answers) in answers_by_language() {

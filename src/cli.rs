@@ -9,7 +9,6 @@ use crate::config::Attribution;
 use crate::input::values::Period;
 
 use crate::render::{CheckFormat, Format, ReportFormat, TagFormat};
-use crate::taxonomy::Taxonomy;
 
 /// Tells a business why its customers left.
 ///
@@ -712,7 +711,7 @@ pub enum ColorChoice {
 
 /// The reasons of the built-in taxonomy and what they mean, for `--help`.
 pub fn reasons_help() -> String {
-    let taxonomy = Taxonomy::builtin();
+    let taxonomy = crate::config::builtin_taxonomy();
     let width = taxonomy
         .reasons
         .iter()
@@ -777,7 +776,7 @@ mod tests {
     #[test]
     fn help_carries_every_meaning() {
         let help = super::reasons_help();
-        for r in crate::taxonomy::Taxonomy::builtin().reasons {
+        for r in crate::config::builtin_taxonomy().reasons {
             assert!(help.contains(&r.meaning), "{}", r.id);
         }
     }

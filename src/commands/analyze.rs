@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
+use crate::attribute::Tally;
 use crate::cli::{AnalyzeArgs, ModelArgs};
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
@@ -151,20 +152,7 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         min_group: request.min_group,
     };
     let weights = match roles.weight {
-        Some(k) => {
-            let column = loaded.extra_columns[k].clone();
-            let cells = loaded.extra_cells(k);
-            let tagged: Vec<usize> = (0..tally.tags.len())
-                .filter(|&i| tally.tags.get(i).is_some())
-                .collect();
-            let read =
-                values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;
-            let mut w = vec![0.0; tally.tags.len()];
-            for (&i, x) in tagged.iter().zip(read) {
-                w[i] = x;
-            }
-            Some((column, w))
-        }
+        Some(k) => Some(weights_of(&loaded, &tally, k)?),
         None => None,
     };
     let weight_slice = weights.as_ref().map(|(_, w)| w.as_slice());
@@ -204,17 +192,6 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         _ => None,
     };
 
-    let inputs = loaded
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, source)| Input {
-            source: source.clone(),
-            text_column: loaded.text_columns.get(i).cloned().flatten(),
-            code_column: loaded.code_columns.first().cloned(),
-            code_columns: loaded.code_columns.clone(),
-        })
-        .collect();
     let weight = weights.as_ref().map(|(column, _)| WeightInfo {
         column: column.clone(),
         total: analysis
@@ -227,7 +204,7 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         seed: settings.stats.seed,
     });
     let report = Report::new(Parts {
-        inputs,
+        inputs: inputs_of(&loaded),
         rejected_rows: loaded.rejected.clone(),
         config: config.origin.path(),
         taxonomy,
@@ -244,6 +221,37 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         unclassified: tally.top_unclassified(request.show_unclassified.unwrap_or(0)),
     });
     Ok((report, loaded))
+}
+
+/// The `--weight` column (extra column `k`): its header and the weight of every row (0 for a
+/// row not tagged).
+fn weights_of(loaded: &Loaded, tally: &Tally, k: usize) -> Result<(String, Vec<f64>)> {
+    let column = loaded.extra_columns[k].clone();
+    let cells = loaded.extra_cells(k);
+    let tagged: Vec<usize> = (0..tally.tags.len())
+        .filter(|&i| tally.tags.get(i).is_some())
+        .collect();
+    let read = values::weights(&loaded.path, &column, &cells, &|i| loaded.place(i), &tagged)?;
+    let mut w = vec![0.0; tally.tags.len()];
+    for (&i, x) in tagged.iter().zip(read) {
+        w[i] = x;
+    }
+    Ok((column, w))
+}
+
+/// Each file read, with the columns its answers came from.
+fn inputs_of(loaded: &Loaded) -> Vec<Input> {
+    loaded
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| Input {
+            source: source.clone(),
+            text_column: loaded.text_columns.get(i).cloned().flatten(),
+            code_column: loaded.code_columns.first().cloned(),
+            code_columns: loaded.code_columns.clone(),
+        })
+        .collect()
 }
 
 /// The `--by` key of every row (the values of the `--by` columns, joined with ` / `; a blank

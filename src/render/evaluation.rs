@@ -33,6 +33,26 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
         crate::text::fixed(e.kappa, 3)
     )?;
     writeln!(out)?;
+    labels(e, out)?;
+    confusion(e, out)?;
+    if let Some(g) = &e.groups {
+        groups(g, out)?;
+    }
+    misses(e, out)?;
+    thresholds(e, out)
+}
+
+/// Numbers in columns `columns` aligned right.
+fn right(t: &mut comfy_table::Table, columns: std::ops::RangeInclusive<usize>) {
+    for i in columns {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+/// Scores per label.
+fn labels(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
     let mut t = table();
     t.set_header(["label", "support", "predicted", "precision", "recall", "F1"]);
     for l in &e.labels {
@@ -45,13 +65,13 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
             format!("{:.3}", l.f1),
         ]);
     }
-    for i in 1..=5 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    right(&mut t, 1..=5);
     writeln!(out, "{t}")?;
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// The confusion matrix, zeros as dots.
+fn confusion(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Confusion matrix (rows: truth, columns: tagged):")?;
     let mut m = table();
     let short = |s: &str| s.chars().take(8).collect::<String>();
@@ -69,75 +89,79 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
         }));
         m.add_row(cells);
     }
-    for i in 1..=e.confusion.labels.len() {
-        if let Some(c) = m.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
+    right(&mut m, 1..=e.confusion.labels.len());
+    writeln!(out, "{m}")
+}
+
+/// The scores of each value of the `--by` column.
+fn groups(g: &crate::evaluation::Groups, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "By `{}`:", shown(&g.column))?;
+    let mut t = table();
+    t.set_header(["value", "rows", "accuracy", "macro-F1", "kappa"]);
+    for r in &g.groups {
+        t.add_row(vec![
+            shown(&r.value).to_string(),
+            r.rows.to_string(),
+            format!("{:.3}", r.accuracy),
+            format!("{:.3}", r.macro_f1),
+            crate::text::fixed(r.kappa, 3),
+        ]);
     }
-    writeln!(out, "{m}")?;
-    if let Some(g) = &e.groups {
-        writeln!(out)?;
-        writeln!(out, "By `{}`:", shown(&g.column))?;
-        let mut t = table();
-        t.set_header(["value", "rows", "accuracy", "macro-F1", "kappa"]);
-        for r in &g.groups {
-            t.add_row(vec![
-                shown(&r.value).to_string(),
-                r.rows.to_string(),
-                format!("{:.3}", r.accuracy),
-                format!("{:.3}", r.macro_f1),
-                crate::text::fixed(r.kappa, 3),
-            ]);
-        }
-        for i in 1..=4 {
-            if let Some(c) = t.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        writeln!(out, "{t}")?;
+    right(&mut t, 1..=4);
+    writeln!(out, "{t}")
+}
+
+/// The first disagreements.
+fn misses(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+    if e.misclassified.is_empty() {
+        return Ok(());
     }
-    if !e.misclassified.is_empty() {
-        writeln!(out)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Disagreements ({}{}):",
+        e.misclassified.len(),
+        if e.misclassified.len() > MISSES_SHOWN {
+            format!(", first {MISSES_SHOWN}; all in --format json")
+        } else {
+            String::new()
+        }
+    )?;
+    for miss in e.misclassified.iter().take(MISSES_SHOWN) {
         writeln!(
             out,
-            "Disagreements ({}{}):",
-            e.misclassified.len(),
-            if e.misclassified.len() > MISSES_SHOWN {
-                format!(", first {MISSES_SHOWN}; all in --format json")
-            } else {
-                String::new()
-            }
-        )?;
-        for miss in e.misclassified.iter().take(MISSES_SHOWN) {
-            writeln!(
-                out,
-                "  line {}: {} -> {}: {}",
-                miss.line,
-                shown(&miss.truth),
-                shown(&miss.predicted),
-                shown(&miss.text)
-            )?;
-        }
-    }
-    let th = &e.thresholds;
-    if th.min_macro_f1.is_some() || th.min_kappa.is_some() {
-        writeln!(out)?;
-        let mut parts = Vec::new();
-        if let Some(m) = th.min_macro_f1 {
-            parts.push(format!("macro-F1 {:.3} (minimum {m})", e.macro_f1));
-        }
-        if let Some(m) = th.min_kappa {
-            parts.push(format!(
-                "kappa {} (minimum {m})",
-                crate::text::fixed(e.kappa, 3)
-            ));
-        }
-        writeln!(
-            out,
-            "{}: {}",
-            if th.passed { "PASS" } else { "FAIL" },
-            parts.join(", ")
+            "  line {}: {} -> {}: {}",
+            miss.line,
+            shown(&miss.truth),
+            shown(&miss.predicted),
+            shown(&miss.text)
         )?;
     }
     Ok(())
+}
+
+/// PASS or FAIL against `--min-macro-f1` / `--min-kappa`, when given.
+fn thresholds(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+    let th = &e.thresholds;
+    if th.min_macro_f1.is_none() && th.min_kappa.is_none() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let mut parts = Vec::new();
+    if let Some(m) = th.min_macro_f1 {
+        parts.push(format!("macro-F1 {:.3} (minimum {m})", e.macro_f1));
+    }
+    if let Some(m) = th.min_kappa {
+        parts.push(format!(
+            "kappa {} (minimum {m})",
+            crate::text::fixed(e.kappa, 3)
+        ));
+    }
+    writeln!(
+        out,
+        "{}: {}",
+        if th.passed { "PASS" } else { "FAIL" },
+        parts.join(", ")
+    )
 }

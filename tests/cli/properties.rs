@@ -16,7 +16,7 @@ use proptest::prelude::*;
 fn built() -> &'static (Taxonomy, Classifier) {
     static BUILT: OnceLock<(Taxonomy, Classifier)> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let t = Taxonomy::builtin();
+        let t = churn_attribution::config::builtin_taxonomy();
         let c = Classifier::new(&t).unwrap();
         (t, c)
     })

@@ -541,7 +541,6 @@ pub fn group_counts<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use churn_core::taxonomy::Taxonomy;
 
     fn answers<'a>(rows: &[(Option<&'a str>, Option<&'a str>)]) -> Answers<'a> {
         let mut a = Answers::new(1);
@@ -557,7 +556,7 @@ mod tests {
 
     #[test]
     fn runs_do_not_change_the_result() {
-        let tax = Taxonomy::builtin();
+        let tax = churn_core::config::builtin_taxonomy();
         let c = Classifier::new(&tax).unwrap();
         let texts = [
             Some("rude staff and too expensive"),
@@ -590,7 +589,7 @@ mod tests {
 
     #[test]
     fn counts_alone_give_the_same_tally_without_a_cost_per_row() {
-        let tax = Taxonomy::builtin();
+        let tax = churn_core::config::builtin_taxonomy();
         let c = Classifier::new(&tax).unwrap();
         let texts = [
             Some("rude staff and too expensive"),
@@ -624,7 +623,7 @@ mod tests {
 
     #[test]
     fn every_row_lands_in_exactly_one_bucket() {
-        let tax = Taxonomy::builtin();
+        let tax = churn_core::config::builtin_taxonomy();
         let c = Classifier::new(&tax).unwrap();
         let rows = vec![
             row(Some("rude staff"), None),
@@ -659,7 +658,7 @@ mod tests {
 
     #[test]
     fn attribution_modes_credit_multi_reason_rows() {
-        let tax = Taxonomy::builtin();
+        let tax = churn_core::config::builtin_taxonomy();
         let c = Classifier::new(&tax).unwrap();
         let rows = || {
             answers(&[

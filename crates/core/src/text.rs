@@ -65,6 +65,23 @@ pub fn no_negative_zero(x: f64) -> f64 {
 }
 
 #[cfg(test)]
+/// `n` distinct made-up words ("bakodef"), the same on every run.
+pub(crate) fn made_up_words(n: usize) -> Vec<String> {
+    const SYLLABLES: [&str; 16] = [
+        "ba", "ko", "de", "fu", "gi", "ha", "jo", "ku", "le", "mi", "no", "pu", "ra", "si", "to",
+        "vu",
+    ];
+    (0..n)
+        .map(|i| {
+            // Five syllables, base 16: distinct for n up to 16^5.
+            (0..5)
+                .map(|d| SYLLABLES[(i >> (4 * d)) & 15])
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

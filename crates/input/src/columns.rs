@@ -459,11 +459,10 @@ pub fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use churn_core::taxonomy::Taxonomy;
 
     fn pick(headers: &[&str], rows: &[&[&str]]) -> Result<Chosen, ColumnError> {
         let headers: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
-        let t = Taxonomy::builtin();
+        let t = churn_core::config::builtin_taxonomy();
         let c = Classifier::new(&t).unwrap();
         let sample = |i: usize| rows.iter().map(|r| r[i].to_string()).collect();
         choose(&headers, &sample, &c, &t.code_maps, None, &[])

@@ -666,8 +666,14 @@ fn plan(
             .collect()
     };
     let questions = questions_of(tables, &headers, &maps);
+    let named = (headers.as_slice(), questions.as_slice());
     let chosen = choose_columns(
-        tables, &path, &headers, &questions, &values, options, taxonomy, classifier,
+        tables,
+        &path,
+        named,
+        &values,
+        options,
+        (taxonomy, classifier),
     )?;
     if let Some(note) = chosen
         .text
@@ -687,22 +693,7 @@ fn plan(
     if several {
         note_missing_columns(tables, &headers, &maps, &mut notes);
     }
-    if headers.len() == 1
-        && options.reason_col.is_none()
-        && options.code_cols.is_empty()
-        && chosen.codes.is_empty()
-        && !columns::is_reason_header(&headers[0])
-        && tables.iter().all(|t| t.format == "csv")
-    {
-        bail!(
-            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
-             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
-             it is one column of answers, name it with --reason-col; if another character \
-             separates the fields, name it with --delimiter",
-            shown(&path),
-            clip(&line(&headers[0]), 60)
-        );
-    }
+    not_one_column(tables, &path, &headers, options, &chosen)?;
     let (extra, id_column, filters) = extra_columns(&headers, options, read)?;
     let text_group = text_group(tables, &headers, chosen.text, &mut notes);
     // The group's choice columns are codes too: a label a code map knows (`survey_choice`, or
@@ -743,6 +734,34 @@ fn plan(
         text_group,
         notes,
     })
+}
+
+/// A CSV read as one column that is not a reason column: no delimiter split its lines, so it
+/// is most likely not a CSV export (or another character separates its fields).
+fn not_one_column(
+    tables: &[&Table],
+    path: &str,
+    headers: &[String],
+    options: &ColumnOptions,
+    chosen: &Chosen,
+) -> Result<()> {
+    if headers.len() == 1
+        && options.reason_col.is_none()
+        && options.code_cols.is_empty()
+        && chosen.codes.is_empty()
+        && !columns::is_reason_header(&headers[0])
+        && tables.iter().all(|t| t.format == "csv")
+    {
+        bail!(
+            "failed to load `{}`: no delimiter (`,` `;` tab `|`) splits its lines, so it \
+             reads as one column headed `{}`; this does not look like a CSV export\n  help: if \
+             it is one column of answers, name it with --reason-col; if another character \
+             separates the fields, name it with --delimiter",
+            shown(path),
+            clip(&line(&headers[0]), 60)
+        );
+    }
+    Ok(())
 }
 
 /// The extra columns asked for (the id column found last), and the `--where` filters'
@@ -899,17 +918,15 @@ fn sample_rows(
     Ok(sample)
 }
 
-/// The columns to read, found by header or question (see [`columns::choose`]).
-#[allow(clippy::too_many_arguments)]
+/// The columns to read, found by header or question (see [`columns::choose`]): `named` holds
+/// each column's header and, where the export has one, its question.
 fn choose_columns(
     tables: &[&Table],
     path: &str,
-    headers: &[String],
-    questions: &[Option<String>],
+    (headers, questions): (&[String], &[Option<String>]),
     values: &dyn Fn(usize) -> Vec<String>,
     options: &ColumnOptions,
-    taxonomy: &Taxonomy,
-    classifier: &Classifier,
+    (taxonomy, classifier): (&Taxonomy, &Classifier),
 ) -> Result<Chosen> {
     // Columns are found by their question where the export has one (Qualtrics' `Q2` asks
     // "Why did you cancel?"); a name the user gives may be either.

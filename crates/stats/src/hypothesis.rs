@@ -132,68 +132,52 @@ pub fn exact_multinomial(observed: &[u64], shares: &[f64]) -> Option<f64> {
     let threshold = ln_pmf(observed, &ln_p, &ln_fact) + RELATIVE_SLACK.ln_1p();
     // Depth-first over compositions; `partial` is the log pmf of the categories fixed so far
     // (without the ln n! term).
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        i: usize,
-        left: u64,
-        partial: f64,
-        ln_p: &[f64],
-        ln_fact: &[f64],
+    struct Walk<'a> {
+        ln_p: &'a [f64],
+        ln_fact: &'a [f64],
         top: f64,
         threshold: f64,
-        sum: &mut f64,
-    ) {
-        let last = ln_p.len() - 1;
+    }
+    fn walk(w: &Walk<'_>, i: usize, left: u64, partial: f64, sum: &mut f64) {
+        let last = w.ln_p.len() - 1;
         if i == last {
             let term = if left > 0 {
-                if ln_p[i] == f64::NEG_INFINITY {
+                if w.ln_p[i] == f64::NEG_INFINITY {
                     return;
                 }
-                left as f64 * ln_p[i] - ln_fact[left as usize]
+                left as f64 * w.ln_p[i] - w.ln_fact[left as usize]
             } else {
                 0.0
             };
-            let lp = top + partial + term;
-            if lp <= threshold {
+            let lp = w.top + partial + term;
+            if lp <= w.threshold {
                 *sum += lp.exp();
             }
             return;
         }
         for x in 0..=left {
             let term = if x > 0 {
-                if ln_p[i] == f64::NEG_INFINITY {
+                if w.ln_p[i] == f64::NEG_INFINITY {
                     break;
                 }
-                x as f64 * ln_p[i] - ln_fact[x as usize]
+                x as f64 * w.ln_p[i] - w.ln_fact[x as usize]
             } else {
                 0.0
             };
-            walk(
-                i + 1,
-                left - x,
-                partial + term,
-                ln_p,
-                ln_fact,
-                top,
-                threshold,
-                sum,
-            );
+            walk(w, i + 1, left - x, partial + term, sum);
         }
     }
     let mut sum = 0.0;
     if observed.is_empty() {
         return Some(1.0);
     }
-    walk(
-        0,
-        n,
-        0.0,
-        &ln_p,
-        &ln_fact,
-        ln_fact[n as usize],
+    let w = Walk {
+        ln_p: &ln_p,
+        ln_fact: &ln_fact,
+        top: ln_fact[n as usize],
         threshold,
-        &mut sum,
-    );
+    };
+    walk(&w, 0, n, 0.0, &mut sum);
     Some(sum.min(1.0))
 }
 

@@ -205,7 +205,7 @@ mod tests {
     /// regexes and for words that hold, begin or end a literal, or a piece of one.
     #[test]
     fn the_finder_agrees_with_the_definition() {
-        let taxonomy = crate::taxonomy::Taxonomy::builtin();
+        let taxonomy = crate::config::builtin_taxonomy();
         let patterns: Vec<&str> = taxonomy
             .reasons
             .iter()
@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn most_answers_run_no_built_in_regex() {
-        let taxonomy = crate::taxonomy::Taxonomy::builtin();
+        let taxonomy = crate::config::builtin_taxonomy();
         let patterns: Vec<&str> = taxonomy
             .reasons
             .iter()

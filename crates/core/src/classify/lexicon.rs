@@ -21,8 +21,13 @@ const TYPO_MIN_WORD: usize = 7;
 /// Marks a word id matched only through a typo.
 pub const TYPO_BIT: u32 = 1 << 31;
 
-/// The Snowball stemmer for an ISO 639-1 language code.
+pub use crate::taxonomy::{is_known_language, Kind, STEMMED_LANGUAGES, UNSTEMMED_LANGUAGES};
+
+/// The Snowball stemmer for an ISO 639-1 language code (one of [`STEMMED_LANGUAGES`]).
 pub fn algorithm(lang: &str) -> Option<Algorithm> {
+    if !STEMMED_LANGUAGES.contains(&lang) {
+        return None;
+    }
     Some(match lang {
         "ar" => Algorithm::Arabic,
         "da" => Algorithm::Danish,
@@ -44,25 +49,6 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
         "tr" => Algorithm::Turkish,
         _ => return None,
     })
-}
-
-/// Languages rules may be written in that have no Snowball stemmer: their plain words match
-/// exactly as written (after normalization), and `word*` prefixes carry the inflection. Polish
-/// inflects too much for exact words alone, so its rules lean on prefixes (`rezygn*`, `drog*`).
-pub const UNSTEMMED_LANGUAGES: [&str; 1] = ["pl"];
-
-/// Language codes a rule may be tagged with: those with a stemmer, those known to have none
-/// ([`UNSTEMMED_LANGUAGES`]), and `any` (no stemming).
-pub fn is_known_language(lang: &str) -> bool {
-    lang == "any" || UNSTEMMED_LANGUAGES.contains(&lang) || algorithm(lang).is_some()
-}
-
-/// How one written rule word matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Stem,
-    Prefix,
-    Exact,
 }
 
 /// One rule word as written (normalized), for explanations.
@@ -707,6 +693,9 @@ mod tests {
     fn polish_is_known_and_matches_exact_words_and_prefixes() {
         assert!(is_known_language("pl"));
         assert!(algorithm("pl").is_none(), "no Snowball stemmer for Polish");
+        for lang in STEMMED_LANGUAGES {
+            assert!(algorithm(lang).is_some(), "{lang} has a stemmer");
+        }
         assert!(!is_known_language("xx") && !is_known_language("klingon"));
         let mut lex = Lexicon::new(true, true);
         let drogo = lex.intern("drogo", Kind::Stem, "pl");

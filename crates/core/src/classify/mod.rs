@@ -23,12 +23,13 @@ type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 use regex::Regex;
 
+pub use crate::model::DEFAULT_THRESHOLD;
 pub use crate::normalize::{
     answer_prefix, normalize, normalize_into, Normalized, Token, MAX_ANSWER_BYTES,
 };
-pub use crate::taxonomy::MAX_REASONS;
-use lexicon::{Kind, Lexicon, WordCache, WordInfoCached, TYPO_BIT};
-pub use opinion::{ModelView, DEFAULT_THRESHOLD, LOW_CONFIDENCE};
+pub use crate::taxonomy::{phrase_words, MAX_REASONS};
+use lexicon::{Lexicon, WordCache, WordInfoCached, TYPO_BIT};
+pub use opinion::{ModelView, LOW_CONFIDENCE};
 
 use crate::taxonomy::{CodeTarget, Taxonomy};
 
@@ -257,6 +258,15 @@ impl Scratch {
 /// Bit for a language in a cue's or rule's language set; bit 31 is "any language".
 const ANY_LANG: u32 = 1 << 31;
 
+/// An answer's words as phrase matching reads them: the normalized answer, the rule words each
+/// word stands for, and whether a word is a negation cue.
+#[derive(Clone, Copy)]
+struct AnswerWords<'w, 'a> {
+    n: &'w Normalized,
+    ids: &'w dyn Fn(usize) -> &'a [u32],
+    is_cue: &'w dyn Fn(usize) -> bool,
+}
+
 /// A taxonomy compiled for matching. Build once, classify many rows.
 #[derive(Debug)]
 pub struct Classifier {
@@ -295,36 +305,6 @@ pub struct Classifier {
     max_gap: usize,
     /// The learned second opinion, if attached ([`Classifier::with_model`]).
     model: Option<opinion::Attached>,
-}
-
-/// Split a written phrase into `(normalized word, kind)` pairs. `word*` is a prefix, `=word`
-/// exact; normalization may split one written word ("co-worker", "didn't") into several.
-pub fn phrase_words(phrase: &str, fold_accents: bool) -> Vec<(String, Kind)> {
-    let mut words = Vec::new();
-    let mut n = Normalized::default();
-    for raw in phrase.split_whitespace() {
-        let (raw, exact) = match raw.strip_prefix('=') {
-            Some(rest) => (rest, true),
-            None => (raw, false),
-        };
-        let (body, prefix) = match raw.strip_suffix('*') {
-            Some(body) => (body, true),
-            None => (raw, false),
-        };
-        normalize_into(body, fold_accents, &mut n);
-        let last = n.tokens.len().saturating_sub(1);
-        for i in 0..n.tokens.len() {
-            let kind = if exact {
-                Kind::Exact
-            } else if prefix && i == last {
-                Kind::Prefix
-            } else {
-                Kind::Stem
-            };
-            words.push((n.word(i).to_string(), kind));
-        }
-    }
-    words
 }
 
 impl Classifier {
@@ -633,15 +613,14 @@ impl Classifier {
                 for &p in candidates {
                     let p = &self.patterns[p as usize];
                     let mut typo = first & TYPO_BIT != 0;
-                    if let Some(end) = self.match_rest(
+                    let words = AnswerWords {
                         n,
-                        &ids,
-                        &is_cue,
-                        &p.words[1..],
-                        i + 1,
-                        n.tokens[i].clause,
-                        &mut typo,
-                    ) {
+                        ids: &ids,
+                        is_cue: &is_cue,
+                    };
+                    let rest = &p.words[1..];
+                    let clause = n.tokens[i].clause;
+                    if let Some(end) = self.match_rest(&words, rest, i + 1, clause, &mut typo) {
                         // The same words matched for the same reason by a rule of another
                         // language: one match, negatable in either language.
                         if let Some(same) = trace.matches[at_i..].iter_mut().find(|m| {
@@ -804,17 +783,15 @@ impl Classifier {
 
     /// Match the remaining words of a pattern from word `at`, allowing up to `max_gap` other
     /// words (not negations) between two pattern words, within one clause. Returns the end.
-    #[allow(clippy::too_many_arguments)]
-    fn match_rest<'a>(
+    fn match_rest(
         &self,
-        n: &Normalized,
-        ids: &dyn Fn(usize) -> &'a [u32],
-        is_cue: &dyn Fn(usize) -> bool,
+        words: &AnswerWords<'_, '_>,
         rest: &[u32],
         at: usize,
         clause: u32,
         typo: &mut bool,
     ) -> Option<usize> {
+        let AnswerWords { n, ids, is_cue } = *words;
         let Some((&want, more)) = rest.split_first() else {
             return Some(at);
         };
@@ -828,7 +805,7 @@ impl Classifier {
             }
             if let Some(&hit) = ids(i).iter().find(|&&id| id & !TYPO_BIT == want) {
                 let mut t = *typo || hit & TYPO_BIT != 0;
-                if let Some(end) = self.match_rest(n, ids, is_cue, more, i + 1, clause, &mut t) {
+                if let Some(end) = self.match_rest(words, more, i + 1, clause, &mut t) {
                     *typo = t;
                     return Some(end);
                 }
@@ -1165,11 +1142,11 @@ pub(crate) mod tests {
     use super::*;
 
     fn classifier() -> Classifier {
-        Classifier::new(&Taxonomy::builtin()).unwrap()
+        Classifier::new(&crate::config::builtin_taxonomy()).unwrap()
     }
 
     fn tag(c: &Classifier, text: &str) -> Option<String> {
-        let t = Taxonomy::builtin();
+        let t = crate::config::builtin_taxonomy();
         match c.classify_text(text, &mut Scratch::new()) {
             Outcome::Tagged(tag) => Some(t.reasons[tag.primary].id.clone()),
             Outcome::Unclassified => None,
@@ -1315,7 +1292,7 @@ pub(crate) mod tests {
             Some("dissatisfaction")
         );
         // A rule with a number: numbers in answers are looked up again.
-        let mut t = Taxonomy::builtin();
+        let mut t = crate::config::builtin_taxonomy();
         t.reasons[4].phrases.push(crate::taxonomy::Phrase {
             lang: "en".into(),
             text: "24 7 support".into(),
@@ -1333,28 +1310,12 @@ pub(crate) mod tests {
         ));
     }
 
-    /// `n` distinct made-up words ("bakodef"), the same on every run.
-    pub(crate) fn made_up_words(n: usize) -> Vec<String> {
-        const SYLLABLES: [&str; 16] = [
-            "ba", "ko", "de", "fu", "gi", "ha", "jo", "ku", "le", "mi", "no", "pu", "ra", "si",
-            "to", "vu",
-        ];
-        (0..n)
-            .map(|i| {
-                // Five syllables, base 16: distinct for n up to 16^5.
-                (0..5)
-                    .map(|d| SYLLABLES[(i >> (4 * d)) & 15])
-                    .collect::<String>()
-            })
-            .collect()
-    }
-
     #[test]
     fn a_hundred_thousand_phrases_compile_once_each() {
         // Each phrase twice: the repeats are skipped by a set, not by scanning the patterns
         // made so far (which was quadratic: 100,000 phrases took 47 s in a release build).
-        let words = made_up_words(50_000);
-        let mut t = Taxonomy::builtin();
+        let words = crate::text::made_up_words(50_000);
+        let mut t = crate::config::builtin_taxonomy();
         let before = Classifier::new(&t).unwrap().patterns.len();
         for w in words.iter().chain(&words) {
             t.reasons[4].phrases.push(crate::taxonomy::Phrase {

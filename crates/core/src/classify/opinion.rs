@@ -28,12 +28,8 @@
 use std::sync::Arc;
 
 use super::{Classifier, Outcome, ReasonSet, Scratch, Source, Tag, Trace};
-use crate::model::{train::argmax, Model, ModelScratch, UNCLASSIFIED};
+use crate::model::{train::argmax, Model, ModelScratch, DEFAULT_THRESHOLD, UNCLASSIFIED};
 use crate::taxonomy::Taxonomy;
-
-/// The default probability the model's best reason needs to decide a row the rules leave
-/// silent or tied.
-pub const DEFAULT_THRESHOLD: f64 = 0.3;
 
 /// Rows with a confidence below this are counted as low-confidence by `analyze`: not even an
 /// even chance that the reason (or `unclassified`) is right.
@@ -329,7 +325,7 @@ mod tests {
     }
 
     fn taxonomy() -> Taxonomy {
-        let mut t = Taxonomy::builtin();
+        let mut t = crate::config::builtin_taxonomy();
         let phrase = |text: &str| Phrase {
             lang: "any".into(),
             text: text.into(),
@@ -461,7 +457,7 @@ mod tests {
         assert_eq!(run(&plain, "zorblax").0, Outcome::Unclassified);
         assert!(plain.model().is_none());
         // Labels the taxonomy lacks never decide.
-        let mut other = Taxonomy::builtin();
+        let mut other = crate::config::builtin_taxonomy();
         other.reasons.retain(|r| r.id != "moved");
         other.code_maps.clear();
         let c = Classifier::new(&other)

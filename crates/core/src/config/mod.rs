@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::benchmark::{Benchmark, Bucket, Members};
-use crate::classify::{phrase_words, MAX_REASONS};
+use crate::taxonomy::{is_known_language, phrase_words, MAX_REASONS};
 use crate::taxonomy::{CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy};
 use file::{File, Spanned};
 
@@ -90,7 +90,7 @@ impl Default for ModelSettings {
         ModelSettings {
             enabled: true,
             path: None,
-            threshold: crate::classify::DEFAULT_THRESHOLD,
+            threshold: crate::model::DEFAULT_THRESHOLD,
         }
     }
 }
@@ -252,7 +252,7 @@ fn phrases_of(
 ) -> Vec<Phrase> {
     let mut out = Vec::new();
     for (lang, list) in map {
-        if !crate::classify::lexicon::is_known_language(lang) {
+        if !is_known_language(lang) {
             reader.error(
                 owner,
                 format!(
@@ -1086,6 +1086,11 @@ pub fn read_config(path: &Path) -> anyhow::Result<String> {
     )
 }
 
+/// The taxonomy compiled into the binary (`builtin.toml`): the six reasons of the classic study.
+pub fn builtin_taxonomy() -> Taxonomy {
+    Config::builtin().taxonomy
+}
+
 impl Config {
     /// The built-in configuration.
     pub fn builtin() -> Config {
@@ -1199,7 +1204,7 @@ mod tests {
     fn fifty_thousand_warnings_have_their_lines() {
         // 50,000 phrases, each in two reasons: a warning each. Placing each warning by counting
         // from the start of the text was quadratic (93 s in a release build).
-        let words = crate::classify::tests::made_up_words(50_000);
+        let words = crate::text::made_up_words(50_000);
         let mut text = String::from("extends = \"builtin\"\n");
         for id in ["price", "cost"] {
             text.push_str(&format!("\n[[reason]]\nid = \"{id}\"\nphrases.any = [\n"));

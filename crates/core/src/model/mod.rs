@@ -29,6 +29,10 @@ pub use format::FormatError;
 /// unclassified).
 pub const UNCLASSIFIED: &str = "unclassified";
 
+/// The default probability the model's best reason needs to decide a row the rules leave
+/// silent or tied.
+pub const DEFAULT_THRESHOLD: f64 = 0.3;
+
 /// The built-in model, trained by `scripts/train-model.sh` (see there for the data).
 pub const BUILTIN: &[u8] = include_bytes!("builtin.bin");
 

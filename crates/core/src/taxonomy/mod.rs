@@ -2,8 +2,65 @@
 //! (phrases per language, regexes, coded values, negation words) that point to it. Plain data;
 //! `config` reads it from TOML (the built-in one is `builtin.toml`), `classify` compiles it.
 
+use crate::normalize::{normalize_into, Normalized};
+
 /// The most reasons a taxonomy may have.
 pub const MAX_REASONS: usize = 128;
+
+/// Languages (ISO 639-1) whose rule words match by their Snowball stem.
+pub const STEMMED_LANGUAGES: [&str; 19] = [
+    "ar", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "it", "no", "nb", "pt", "ro", "ru", "es",
+    "sv", "ta", "tr",
+];
+
+/// Languages rules may be written in that have no Snowball stemmer: their plain words match
+/// exactly as written (after normalization), and `word*` prefixes carry the inflection. Polish
+/// inflects too much for exact words alone, so its rules lean on prefixes (`rezygn*`, `drog*`).
+pub const UNSTEMMED_LANGUAGES: [&str; 1] = ["pl"];
+
+/// Language codes a rule may be tagged with: those with a stemmer, those known to have none
+/// ([`UNSTEMMED_LANGUAGES`]), and `any` (no stemming).
+pub fn is_known_language(lang: &str) -> bool {
+    lang == "any" || UNSTEMMED_LANGUAGES.contains(&lang) || STEMMED_LANGUAGES.contains(&lang)
+}
+
+/// How one written rule word matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Stem,
+    Prefix,
+    Exact,
+}
+
+/// Split a written phrase into `(normalized word, kind)` pairs. `word*` is a prefix, `=word`
+/// exact; normalization may split one written word ("co-worker", "didn't") into several.
+pub fn phrase_words(phrase: &str, fold_accents: bool) -> Vec<(String, Kind)> {
+    let mut words = Vec::new();
+    let mut n = Normalized::default();
+    for raw in phrase.split_whitespace() {
+        let (raw, exact) = match raw.strip_prefix('=') {
+            Some(rest) => (rest, true),
+            None => (raw, false),
+        };
+        let (body, prefix) = match raw.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (raw, false),
+        };
+        normalize_into(body, fold_accents, &mut n);
+        let last = n.tokens.len().saturating_sub(1);
+        for i in 0..n.tokens.len() {
+            let kind = if exact {
+                Kind::Exact
+            } else if prefix && i == last {
+                Kind::Prefix
+            } else {
+                Kind::Stem
+            };
+            words.push((n.word(i).to_string(), kind));
+        }
+    }
+    words
+}
 
 /// One reason a customer can leave for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +81,7 @@ pub struct Reason {
     /// a closing told in a long complaint is mostly its scene (an estate handled badly), not why
     /// the customer left.
     pub story_hint: bool,
-    /// Phrase rules, each tagged with its language. Syntax: see [`crate::classify::phrase_words`].
+    /// Phrase rules, each tagged with its language. Syntax: see [`phrase_words`].
     pub phrases: Vec<Phrase>,
     /// Weak phrases: they decide only when no phrase of any reason matched.
     pub hints: Vec<Phrase>,
@@ -117,11 +174,6 @@ pub struct Taxonomy {
 }
 
 impl Taxonomy {
-    /// The taxonomy compiled into the binary: the six reasons of the classic study.
-    pub fn builtin() -> Taxonomy {
-        crate::config::Config::builtin().taxonomy
-    }
-
     /// Position of a reason by id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.reasons.iter().position(|r| r.id == id)
@@ -130,14 +182,12 @@ impl Taxonomy {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// The languages the built-in rules cover.
     const LANGUAGES: [&str; 10] = ["en", "nl", "de", "fr", "es", "ru", "it", "pt", "pl", "sv"];
 
     #[test]
     fn builtin_has_the_six_classic_reasons_in_order() {
-        let t = Taxonomy::builtin();
+        let t = crate::config::builtin_taxonomy();
         let ids: Vec<&str> = t.reasons.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -154,7 +204,7 @@ mod tests {
 
     #[test]
     fn builtin_covers_every_language_for_every_reason() {
-        let t = Taxonomy::builtin();
+        let t = crate::config::builtin_taxonomy();
         for reason in &t.reasons {
             for lang in LANGUAGES {
                 assert!(
