@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::attribute::Tally;
-use crate::cli::{AnalyzeArgs, ModelArgs};
+use crate::cli::{AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, StatArgs};
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
 use crate::input::values::{self, period_label, DateFormat, Period};
@@ -48,30 +48,61 @@ pub struct Request {
     pub ids: IdColumns,
 }
 
+/// The flags every analysis takes: the files and how to read them, the model, the statistics.
+pub struct Common<'a> {
+    pub files: &'a [String],
+    pub columns: &'a ColumnArgs,
+    pub input: &'a InputArgs,
+    pub model: ModelArgs,
+    pub stats: &'a StatArgs,
+}
+
 impl Request {
+    /// An analysis of `common` with `analyze`'s defaults for the rest: no weight, segments,
+    /// periods or listed answers, the configuration's benchmark and attribution.
+    pub fn new(common: Common<'_>) -> Request {
+        Request {
+            files: common.files.to_vec(),
+            read: common.input.options(),
+            reason_col: common.columns.reason_col.clone(),
+            code_cols: common.columns.code_col.clone(),
+            model: common.model,
+            benchmark: None,
+            attribution: None,
+            show_unclassified: None,
+            stats: common.stats.options(),
+            resamples: common.stats.resamples as usize,
+            weight: None,
+            by: Vec::new(),
+            period: None,
+            min_group: 20,
+            ids: IdColumns::default(),
+        }
+    }
+
     /// The analysis `churn analyze` is asked for.
     pub fn of(args: &AnalyzeArgs) -> Result<Request> {
         if args.date_col.is_some() && args.period.is_none() {
             bail!("--date-col is read with --period; add --period week|month|quarter|year");
         }
-        Ok(Request {
-            files: args.files.clone(),
-            read: args.input.options(),
-            reason_col: args.columns.reason_col.clone(),
-            code_cols: args.columns.code_col.clone(),
+        let common = Common {
+            files: &args.files,
+            columns: &args.columns,
+            input: &args.input,
             model: args.model,
+            stats: &args.stats,
+        };
+        Ok(Request {
             benchmark: args.benchmark.clone(),
             attribution: args.attribution,
             show_unclassified: args.show_unclassified,
-            stats: args.stats.options(),
-            resamples: args.stats.resamples as usize,
             weight: args.weight.clone(),
             by: args.by.clone(),
             period: args
                 .period
                 .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
             min_group: args.min_group,
-            ids: IdColumns::default(),
+            ..Request::new(common)
         })
     }
 }

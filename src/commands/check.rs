@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::check::{self, BaselineMeasure, BucketMeasure, CheckReport, Measures, Rules};
 use crate::cli::CheckArgs;
-use crate::commands::analyze::{analyze_export, IdColumns, Request};
+use crate::commands::analyze::{analyze_export, Common, IdColumns, Request};
 use crate::config::Config;
 use crate::render::check::render;
 use crate::report::{Report, Tool, SCHEMA_VERSION};
@@ -18,22 +18,18 @@ use crate::stats::hypothesis::homogeneity;
 /// The analysis `check` runs: `analyze`'s defaults, the check's own options, and the id
 /// columns its duplicate rule reads.
 fn request(args: &CheckArgs, ids: IdColumns) -> Request {
-    Request {
-        files: args.files.clone(),
-        read: args.input.options(),
-        reason_col: args.columns.reason_col.clone(),
-        code_cols: args.columns.code_col.clone(),
+    let common = Common {
+        files: &args.files,
+        columns: &args.columns,
+        input: &args.input,
         model: args.model,
+        stats: &args.stats,
+    };
+    Request {
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,
-        show_unclassified: None,
-        stats: args.stats.options(),
-        resamples: args.stats.resamples as usize,
-        weight: None,
-        by: Vec::new(),
-        period: None,
-        min_group: 20,
         ids,
+        ..Request::new(common)
     }
 }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::classify::{Classifier, CodeLookup, Outcome, Scratch, Source, Tag};
+use crate::classify::{Classifier, Scratch};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::diag::Progress;
@@ -17,6 +17,7 @@ use crate::render::tagged::{
     Extra, Layout, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
 };
 use crate::render::TagFormat;
+use crate::tagging::tag_row;
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -169,124 +170,4 @@ fn rejected_why(r: &RejectedRow) -> String {
         crate::text::plural(r.expected_fields, "field", "fields"),
         r.found_fields
     )
-}
-
-/// What `churn tag` says of one row (made on any thread, written in order).
-#[derive(Debug)]
-struct RowTag {
-    status: Status,
-    /// Reasons (into the taxonomy) in the order the answer states them.
-    reasons: Vec<usize>,
-    evidence: Vec<String>,
-    confidence: Option<f32>,
-}
-
-/// Classify one row and say why.
-fn tag_row(
-    classifier: &Classifier,
-    reason_ids: &[&str],
-    row: input::Row<'_, '_>,
-    scratch: &mut Scratch,
-) -> RowTag {
-    let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
-    let outcome = classifier.classify(row.text, lookup, scratch);
-    // The coded value that decided the row, if one did.
-    let code = || {
-        matches!(lookup, CodeLookup::Reason(_) | CodeLookup::Involuntary)
-            .then(|| {
-                row.codes
-                    .iter()
-                    .flatten()
-                    .find(|c| classifier.lookup_code(c) == lookup)
-            })
-            .flatten()
-    };
-    let (status, reasons, evidence) = match outcome {
-        Outcome::Tagged(tag) => {
-            let found = evidence_of(classifier, scratch, tag, code(), reason_ids);
-            let reasons = found.iter().map(|(r, _)| *r).collect();
-            let evidence = found.into_iter().map(|(_, e)| e).collect();
-            (Status::Tagged, reasons, evidence)
-        }
-        Outcome::Unclassified => (Status::Unclassified, Vec::new(), Vec::new()),
-        Outcome::NoAnswer => (Status::NoAnswer, Vec::new(), Vec::new()),
-        Outcome::Involuntary => (
-            Status::Involuntary,
-            Vec::new(),
-            code()
-                .map(|c| vec![format!("code:{}", c.trim())])
-                .unwrap_or_default(),
-        ),
-    };
-    RowTag {
-        status,
-        reasons,
-        evidence,
-        confidence: classifier.confidence(scratch),
-    }
-}
-
-/// Per reason of a tagged row, what tagged it: the code that decided it (and what the text
-/// says where they disagree), a code refined by the text, the model, or the rules' words.
-fn evidence_of(
-    classifier: &Classifier,
-    scratch: &Scratch,
-    tag: Tag,
-    code: Option<&&str>,
-    reason_ids: &[&str],
-) -> Vec<(usize, String)> {
-    // What the rules found in the text, per reason in the order stated.
-    let said = || -> Vec<(usize, String)> {
-        classifier
-            .evidence(scratch)
-            .into_iter()
-            .map(|(r, e)| (r, e.to_string()))
-            .collect()
-    };
-    let text_said = |reason: usize| {
-        said()
-            .into_iter()
-            .find(|(r, _)| *r == reason)
-            .map_or(String::new(), |(_, e)| e)
-    };
-    match (tag.source, code) {
-        (Source::Code, Some(c)) => {
-            let disagree = tag.conflict.map_or(String::new(), |r| {
-                let r = usize::from(r);
-                format!(" (the text says {}: {})", reason_ids[r], text_said(r))
-            });
-            vec![(tag.primary, format!("code:{}{disagree}", c.trim()))]
-        }
-        (Source::Refined, Some(c)) => {
-            let words = text_said(tag.primary);
-            vec![(
-                tag.primary,
-                format!("code:{} refined by text:{words}", c.trim()),
-            )]
-        }
-        (Source::TextOverCode, Some(c)) => {
-            let mut found = said();
-            if let (Some(first), Some(coded)) = (found.first_mut(), tag.conflict) {
-                let says = reason_ids[usize::from(coded)];
-                first.1 = format!("{} (over code:{}, which says {says})", first.1, c.trim());
-            }
-            found
-        }
-        (Source::Model, _) => model_evidence(classifier, scratch, tag),
-        _ => said(),
-    }
-}
-
-/// The evidence of a row the model decided: `model` for its reason (the primary), then the
-/// rules' evidence for the row's other reasons.
-fn model_evidence(classifier: &Classifier, scratch: &Scratch, tag: Tag) -> Vec<(usize, String)> {
-    let mut found = vec![(tag.primary, "model".to_string())];
-    found.extend(
-        classifier
-            .evidence(scratch)
-            .into_iter()
-            .filter(|(r, _)| *r != tag.primary && tag.reasons.contains(*r))
-            .map(|(r, e)| (r, e.to_string())),
-    );
-    found
 }

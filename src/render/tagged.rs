@@ -9,44 +9,14 @@ use serde::Serialize;
 use super::spreadsheet::{write_row, writer as csv_writer};
 use crate::input::{Line, Rendered};
 use crate::render::TagFormat;
+pub use crate::tagging::Status;
 
-/// The columns `churn tag` adds, in order.
-pub const OUTPUT_COLUMNS: [&str; 4] = [
-    "churn_reason",
-    "churn_reasons",
-    "churn_status",
-    "churn_evidence",
-];
-
-/// The column added after [`OUTPUT_COLUMNS`] when a model is in use: each row's confidence
-/// (see docs/reasons.md), blank for no answer, involuntary and rejected rows.
-pub const CONFIDENCE_COLUMN: &str = "churn_confidence";
+/// The columns `churn tag` adds, in order, and (with a model) each row's confidence (see the
+/// README), blank for no answer, involuntary and rejected rows.
+pub use crate::tagging::{COLUMNS as OUTPUT_COLUMNS, CONFIDENCE as CONFIDENCE_COLUMN};
 
 /// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.
 pub const FILE_COLUMN: &str = "churn_file";
-
-/// Where a row ended up (`analyze` counts the same five).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Tagged,
-    Unclassified,
-    NoAnswer,
-    Involuntary,
-    Rejected,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Tagged => "tagged",
-            Status::Unclassified => "unclassified",
-            Status::NoAnswer => "no_answer",
-            Status::Involuntary => "involuntary",
-            Status::Rejected => "rejected",
-        }
-    }
-}
 
 /// One input row and its tag.
 #[derive(Debug, Clone)]

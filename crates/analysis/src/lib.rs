@@ -1,7 +1,8 @@
 //! The analysis of a tagged export: every row counted and credited to reasons ([`attribute`]),
 //! shares with intervals against a benchmark ([`compare`], [`analysis`]), the rules of a CI
 //! gate ([`check`]), and the results as serializable values ([`report`], [`changes`],
-//! [`evaluation`], [`explanation`]): what the renderers of `churn` show.
+//! [`evaluation`], [`explanation`]): what the renderers of `churn` show. [`tagging`] tags
+//! every row and says why (`churn tag`), also into a polars frame ([`tagging::tag_frame`]).
 
 pub mod analysis;
 pub mod attribute;
@@ -11,3 +12,4 @@ pub mod compare;
 pub mod evaluation;
 pub mod explanation;
 pub mod report;
+pub mod tagging;
