@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement};
 
 use super::Render;
-use crate::compare::Verdict;
+use crate::compare::{FitTest, Verdict};
 use crate::escape::{line, shown};
 use crate::report::{BreakdownRow, Ci, ReasonRow, Report};
 use crate::text::{fixed, noun, plural, signed};
@@ -346,73 +346,117 @@ impl Table {
     /// benchmark groups reasons, the controllable rollup, segments and periods.
     fn statistics(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let level = format!("{:.0}%", report.confidence * 100.0);
-        let alpha = format!("{:.0}%", (1.0 - report.confidence) * 100.0);
         let bench = &report.benchmark;
         let one_to_one = bench.buckets.iter().all(|b| b.reasons.len() == 1)
             && report.reasons.iter().all(|r| r.benchmark_share.is_some());
         if !one_to_one {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "{}",
-                self.bold(&format!("Against benchmark `{}`:", shown(&bench.name)))
-            )?;
-            let mut t = super::plain_table();
-            t.set_header([
-                "bucket".to_string(),
-                "reasons".to_string(),
-                "responses".to_string(),
-                format!("share ({level} CI)"),
-                "benchmark".to_string(),
-                "Δ pp".to_string(),
-                "".to_string(),
-            ]);
-            for b in &bench.buckets {
-                t.add_row([
-                    line(&b.label).into_owned(),
-                    line(&b.reasons.join(", ")).into_owned(),
-                    count(b.count),
-                    share_ci(b.share, b.ci.as_ref()),
-                    pct(b.benchmark_share),
-                    b.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
-                    arrow(b.verdict).to_string(),
-                ]);
-            }
-            for i in 2..=5 {
-                if let Some(col) = t.column_mut(i) {
-                    col.set_cell_alignment(CellAlignment::Right);
-                }
-            }
-            writeln!(out, "{t}")?;
+            self.buckets(report, &level, out)?;
         }
         writeln!(out)?;
         if let Some(t) = &report.test {
-            let name = match t.method {
-                "chi-square" => format!("chi-square = {:.2}, df = {}", t.statistic, t.df),
-                "g" => format!("G = {:.2}, df = {}", t.statistic, t.df),
-                "exact-multinomial" => "exact multinomial test".to_string(),
-                _ => format!(
-                    "exact multinomial test by {} random draws (seed {})",
-                    t.draws.unwrap_or(0),
-                    t.seed.unwrap_or(0)
-                ),
-            };
-            let reading = super::fit_reading(t.p_value, report.confidence);
-            writeln!(
-                out,
-                "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
-                shown(&bench.name),
-                p_phrase(t.p_value),
-                t.effect_size,
-                effect_words(t.effect_size)
-            )?;
-            if t.method != "chi-square" && t.method != "g" {
-                writeln!(out, "{}", self.dim(&format!("({})", t.note)))?;
-            }
+            self.fit_test(report, t, out)?;
         }
         for note in &bench.notes {
             writeln!(out, "{}", self.dim(&format!("Note: {}.", shown(note))))?;
         }
+        self.legend(report, &level, out)?;
+        let roll = &report.rollup;
+        if let (Some(u), Some(c)) = (roll.uncontrollable.share, roll.controllable.share) {
+            if !roll.uncontrollable.reasons.is_empty() {
+                writeln!(
+                    out,
+                    "Uncontrollable churn ({}): {}; controllable: {}.",
+                    shown(&roll.uncontrollable.reasons.join(", ")),
+                    share_ci(Some(u), roll.uncontrollable.ci.as_ref()),
+                    share_ci(Some(c), roll.controllable.ci.as_ref()),
+                )?;
+            }
+        }
+        if let Some(seg) = &report.segments {
+            let title = format!("By {}", shown(&seg.columns.join(" / ")));
+            self.breakdown(report, &title, seg, out)?;
+        }
+        if let Some(per) = &report.periods {
+            let period = per.period.map_or("period", |p| match p {
+                crate::input::values::Period::Week => "week",
+                crate::input::values::Period::Month => "month",
+                crate::input::values::Period::Quarter => "quarter",
+                crate::input::values::Period::Year => "year",
+            });
+            let title = format!("By {period} of `{}`", shown(&per.columns.join("")));
+            self.breakdown(report, &title, per, out)?;
+        }
+        Ok(())
+    }
+
+    /// The benchmark's buckets, when they group reasons.
+    fn buckets(&self, report: &Report, level: &str, out: &mut dyn Write) -> io::Result<()> {
+        let bench = &report.benchmark;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            self.bold(&format!("Against benchmark `{}`:", shown(&bench.name)))
+        )?;
+        let mut t = super::plain_table();
+        t.set_header([
+            "bucket".to_string(),
+            "reasons".to_string(),
+            "responses".to_string(),
+            format!("share ({level} CI)"),
+            "benchmark".to_string(),
+            "Δ pp".to_string(),
+            "".to_string(),
+        ]);
+        for b in &bench.buckets {
+            t.add_row([
+                line(&b.label).into_owned(),
+                line(&b.reasons.join(", ")).into_owned(),
+                count(b.count),
+                share_ci(b.share, b.ci.as_ref()),
+                pct(b.benchmark_share),
+                b.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
+                arrow(b.verdict).to_string(),
+            ]);
+        }
+        for i in 2..=5 {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{t}")
+    }
+
+    /// The test of the whole distribution against the benchmark, in words.
+    fn fit_test(&self, report: &Report, t: &FitTest, out: &mut dyn Write) -> io::Result<()> {
+        let name = match t.method {
+            "chi-square" => format!("chi-square = {:.2}, df = {}", t.statistic, t.df),
+            "g" => format!("G = {:.2}, df = {}", t.statistic, t.df),
+            "exact-multinomial" => "exact multinomial test".to_string(),
+            _ => format!(
+                "exact multinomial test by {} random draws (seed {})",
+                t.draws.unwrap_or(0),
+                t.seed.unwrap_or(0)
+            ),
+        };
+        let reading = super::fit_reading(t.p_value, report.confidence);
+        writeln!(
+            out,
+            "Test against `{}`: {name}, p {}; Cohen's w = {:.2} ({}): {reading}.",
+            shown(&report.benchmark.name),
+            p_phrase(t.p_value),
+            t.effect_size,
+            effect_words(t.effect_size)
+        )?;
+        if t.method != "chi-square" && t.method != "g" {
+            writeln!(out, "{}", self.dim(&format!("({})", t.note)))?;
+        }
+        Ok(())
+    }
+
+    /// How the intervals were made and what the arrows mean.
+    fn legend(&self, report: &Report, level: &str, out: &mut dyn Write) -> io::Result<()> {
+        let alpha = format!("{:.0}%", (1.0 - report.confidence) * 100.0);
         let method = if report.weight.is_some() {
             "bootstrap"
         } else {
@@ -442,32 +486,6 @@ impl Table {
             format!("▲/▼: above/below the benchmark share (exact binomial test, Holm-adjusted, at {alpha}); =: consistent with it.")
         };
         writeln!(out, "{}", self.dim(&format!("{intervals} {arrows}")))?;
-        let roll = &report.rollup;
-        if let (Some(u), Some(c)) = (roll.uncontrollable.share, roll.controllable.share) {
-            if !roll.uncontrollable.reasons.is_empty() {
-                writeln!(
-                    out,
-                    "Uncontrollable churn ({}): {}; controllable: {}.",
-                    shown(&roll.uncontrollable.reasons.join(", ")),
-                    share_ci(Some(u), roll.uncontrollable.ci.as_ref()),
-                    share_ci(Some(c), roll.controllable.ci.as_ref()),
-                )?;
-            }
-        }
-        if let Some(seg) = &report.segments {
-            let title = format!("By {}", shown(&seg.columns.join(" / ")));
-            self.breakdown(report, &title, seg, out)?;
-        }
-        if let Some(per) = &report.periods {
-            let period = per.period.map_or("period", |p| match p {
-                crate::input::values::Period::Week => "week",
-                crate::input::values::Period::Month => "month",
-                crate::input::values::Period::Quarter => "quarter",
-                crate::input::values::Period::Year => "year",
-            });
-            let title = format!("By {period} of `{}`", shown(&per.columns.join("")));
-            self.breakdown(report, &title, per, out)?;
-        }
         Ok(())
     }
 

@@ -473,6 +473,96 @@ fn breakdown_row(
     }
 }
 
+/// A row per benchmark bucket: the reasons it covers, its share against the benchmark's.
+fn bucket_rows(taxonomy: &Taxonomy, benchmark: &Benchmark, analysis: &Analysis) -> Vec<BucketRow> {
+    benchmark
+        .buckets
+        .iter()
+        .zip(&analysis.comparison.buckets)
+        .enumerate()
+        .map(|(i, (b, r))| BucketRow {
+            id: b.id.clone(),
+            label: b.label.clone(),
+            reasons: match &b.members {
+                Members::Reasons(ids) => ids.clone(),
+                Members::Rest => taxonomy
+                    .reasons
+                    .iter()
+                    .zip(&analysis.bucket_of)
+                    .filter(|(_, g)| **g == Some(i))
+                    .map(|(r, _)| r.id.clone())
+                    .collect(),
+            },
+            benchmark_share: b.share,
+            count: round(r.estimate.count, 6),
+            share: r.estimate.share.map(|s| round(s, 6)),
+            ci: ci_of(&r.estimate),
+            delta_pp: r.delta_pp.map(|d| round(d, 4)),
+            std_residual: r.std_residual.map(|x| round(x, 6)),
+            p_value: r.p_value.map(|x| sig(x, 6)),
+            p_value_adjusted: r.p_value_adjusted.map(|x| sig(x, 6)),
+            verdict: r.verdict,
+        })
+        .collect()
+}
+
+/// A row per reason; a bucket holding the reason alone speaks for it against the benchmark.
+fn reason_rows(
+    taxonomy: &Taxonomy,
+    tally: &Tally,
+    benchmark: &Benchmark,
+    analysis: &Analysis,
+    buckets: &[BucketRow],
+) -> Vec<ReasonRow> {
+    taxonomy
+        .reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let e = &analysis.reasons.estimates[i];
+            let bucket = analysis.bucket_of[i];
+            let alone = bucket
+                .filter(|&b| analysis.bucket_of.iter().filter(|&&x| x == Some(b)).count() == 1);
+            let row = alone.map(|b| &buckets[b]);
+            ReasonRow {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                count: round(e.count, 6),
+                from_code: tally.from_code[i],
+                weight: analysis
+                    .reasons
+                    .weighted
+                    .as_ref()
+                    .map(|(w, _)| round(w[i], 6)),
+                share: e.share.map(|s| round(s, 6)),
+                ci: ci_of(e),
+                bucket: bucket.map(|b| benchmark.buckets[b].id.clone()),
+                benchmark_share: row.map(|b| b.benchmark_share),
+                delta_pp: row.and_then(|b| b.delta_pp),
+                std_residual: row.and_then(|b| b.std_residual),
+                p_value: row.and_then(|b| b.p_value),
+                p_value_adjusted: row.and_then(|b| b.p_value_adjusted),
+                verdict: row.and_then(|b| b.verdict),
+            }
+        })
+        .collect()
+}
+
+/// Coded values no code map knows, most frequent first.
+fn unknown_codes(tally: &Tally) -> Vec<CodeCount> {
+    let mut codes: Vec<CodeCount> = tally
+        .unknown_codes
+        .iter()
+        .map(|(value, &count)| CodeCount {
+            value: value.clone(),
+            count,
+        })
+        .collect();
+    // Most frequent first; the BTreeMap order breaks ties (stable sort).
+    codes.sort_by_key(|c| std::cmp::Reverse(c.count));
+    codes
+}
+
 impl Report {
     /// Assemble a report. Rounding happens here, once, so every format shows the same numbers.
     pub fn new(p: Parts) -> Report {
@@ -484,68 +574,8 @@ impl Report {
             ..
         } = p;
         let cmp = &analysis.comparison;
-        let buckets: Vec<BucketRow> = benchmark
-            .buckets
-            .iter()
-            .zip(&cmp.buckets)
-            .enumerate()
-            .map(|(i, (b, r))| BucketRow {
-                id: b.id.clone(),
-                label: b.label.clone(),
-                reasons: match &b.members {
-                    Members::Reasons(ids) => ids.clone(),
-                    Members::Rest => taxonomy
-                        .reasons
-                        .iter()
-                        .zip(&analysis.bucket_of)
-                        .filter(|(_, g)| **g == Some(i))
-                        .map(|(r, _)| r.id.clone())
-                        .collect(),
-                },
-                benchmark_share: b.share,
-                count: round(r.estimate.count, 6),
-                share: r.estimate.share.map(|s| round(s, 6)),
-                ci: ci_of(&r.estimate),
-                delta_pp: r.delta_pp.map(|d| round(d, 4)),
-                std_residual: r.std_residual.map(|x| round(x, 6)),
-                p_value: r.p_value.map(|x| sig(x, 6)),
-                p_value_adjusted: r.p_value_adjusted.map(|x| sig(x, 6)),
-                verdict: r.verdict,
-            })
-            .collect();
-        let reasons = taxonomy
-            .reasons
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let e = &analysis.reasons.estimates[i];
-                let bucket = analysis.bucket_of[i];
-                // A bucket holding this reason alone speaks for it.
-                let alone = bucket
-                    .filter(|&b| analysis.bucket_of.iter().filter(|&&x| x == Some(b)).count() == 1);
-                let row = alone.map(|b| &buckets[b]);
-                ReasonRow {
-                    id: r.id.clone(),
-                    label: r.label.clone(),
-                    count: round(e.count, 6),
-                    from_code: tally.from_code[i],
-                    weight: analysis
-                        .reasons
-                        .weighted
-                        .as_ref()
-                        .map(|(w, _)| round(w[i], 6)),
-                    share: e.share.map(|s| round(s, 6)),
-                    ci: ci_of(e),
-                    bucket: bucket.map(|b| benchmark.buckets[b].id.clone()),
-                    benchmark_share: row.map(|b| b.benchmark_share),
-                    delta_pp: row.and_then(|b| b.delta_pp),
-                    std_residual: row.and_then(|b| b.std_residual),
-                    p_value: row.and_then(|b| b.p_value),
-                    p_value_adjusted: row.and_then(|b| b.p_value_adjusted),
-                    verdict: row.and_then(|b| b.verdict),
-                }
-            })
-            .collect();
+        let buckets = bucket_rows(taxonomy, benchmark, analysis);
+        let reasons = reason_rows(taxonomy, tally, benchmark, analysis, &buckets);
         let part = |g: usize| {
             let e = &analysis.rollup.estimates[g];
             RollupPart {
@@ -560,16 +590,7 @@ impl Report {
                 ci: ci_of(e),
             }
         };
-        let mut unknown_codes: Vec<CodeCount> = tally
-            .unknown_codes
-            .iter()
-            .map(|(value, &count)| CodeCount {
-                value: value.clone(),
-                count,
-            })
-            .collect();
-        // Most frequent first; the BTreeMap order breaks ties (stable sort).
-        unknown_codes.sort_by_key(|c| std::cmp::Reverse(c.count));
+        let unknown_codes = unknown_codes(tally);
         let code_text_conflicts = conflict_counts(taxonomy, &tally.conflicts);
         Report {
             schema_version: SCHEMA_VERSION,
