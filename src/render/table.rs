@@ -202,37 +202,55 @@ impl Table {
             }
         }));
         for r in &report.reasons {
-            let delta = match r.delta_pp {
-                Some(d) => {
-                    let c = Cell::new(pp(d));
-                    match (self.color, d) {
-                        (true, d) if d >= 0.05 => c.fg(Color::Yellow),
-                        (true, d) if d <= -0.05 => c.fg(Color::Cyan),
-                        _ => c,
-                    }
-                }
-                None => Cell::new("–"),
-            };
-            let bar_cell = Cell::new(r.share.map(bar).unwrap_or_default());
-            let verdict = Cell::new(arrow(r.verdict));
-            t.add_row(vec![
-                Cell::new(line(&r.id)),
-                Cell::new(count(r.count)),
-                Cell::new(share_ci(r.share, r.ci.as_ref())),
-                Cell::new(r.benchmark_share.map(pct).unwrap_or_else(|| "–".into())),
-                delta,
-                match (self.color, r.verdict) {
-                    (true, Some(Verdict::Above)) => verdict.fg(Color::Yellow),
-                    (true, Some(Verdict::Below)) => verdict.fg(Color::Cyan),
-                    _ => verdict,
-                },
-                if self.color {
-                    bar_cell.fg(Color::Cyan)
-                } else {
-                    bar_cell
-                },
-            ]);
+            t.add_row(self.reason_cells(r));
         }
+        self.other_rows(report, &mut t);
+        for i in 1..=4 {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        t
+    }
+
+    /// A reason's row: count, share, benchmark, difference, verdict and bar (colored on a
+    /// terminal that wants it).
+    fn reason_cells(&self, r: &ReasonRow) -> Vec<Cell> {
+        let delta = match r.delta_pp {
+            Some(d) => {
+                let c = Cell::new(pp(d));
+                match (self.color, d) {
+                    (true, d) if d >= 0.05 => c.fg(Color::Yellow),
+                    (true, d) if d <= -0.05 => c.fg(Color::Cyan),
+                    _ => c,
+                }
+            }
+            None => Cell::new("–"),
+        };
+        let bar_cell = Cell::new(r.share.map(bar).unwrap_or_default());
+        let verdict = Cell::new(arrow(r.verdict));
+        vec![
+            Cell::new(line(&r.id)),
+            Cell::new(count(r.count)),
+            Cell::new(share_ci(r.share, r.ci.as_ref())),
+            Cell::new(r.benchmark_share.map(pct).unwrap_or_else(|| "–".into())),
+            delta,
+            match (self.color, r.verdict) {
+                (true, Some(Verdict::Above)) => verdict.fg(Color::Yellow),
+                (true, Some(Verdict::Below)) => verdict.fg(Color::Cyan),
+                _ => verdict,
+            },
+            if self.color {
+                bar_cell.fg(Color::Cyan)
+            } else {
+                bar_cell
+            },
+        ]
+    }
+
+    /// The rows counted but not in the shares: unclassified, no answer, and (when there are
+    /// any) involuntary and rejected.
+    fn other_rows(&self, report: &Report, t: &mut comfy_table::Table) {
         let rows = &report.rows;
         let mut others = vec![
             ("(unclassified)", rows.unclassified),
@@ -263,12 +281,6 @@ impl Table {
                 cells
             });
         }
-        for i in 1..=4 {
-            if let Some(col) = t.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        t
     }
 }
 
