@@ -409,18 +409,13 @@ fn whole_runs(loaded: &Loaded) -> Vec<WholeRun> {
 /// Rejected rows with no kept row after them in their file: a run per file.
 fn push_rejected_alone(loaded: &Loaded, range: std::ops::Range<usize>, runs: &mut Vec<WholeRun>) {
     let mut start = range.start;
-    while start < range.end {
-        let file = loaded.rejected[start].file;
-        let mut end = start;
-        while end < range.end && loaded.rejected[end].file == file {
-            end += 1;
-        }
+    for same in loaded.rejected[range].chunk_by(|a, b| a.file == b.file) {
         runs.push(WholeRun {
-            file,
+            file: same[0].file,
             kept: 0..0,
-            rejected: start..end,
+            rejected: start..start + same.len(),
         });
-        start = end;
+        start += same.len();
     }
 }
 

@@ -554,7 +554,12 @@ fn process<S, T>(
     for row in answer_cells.ranges.chunks(width + 1) {
         answers.push(at(row[0]), row[1..].iter().map(|&r| at(r)));
     }
-    let arena = simdutf8::basic::from_utf8(&done.arena).map_err(|_| "it is not all UTF-8")?;
+    // Every cell of the rows kept, for a caller that writes them (the extra columns in the
+    // arena are put in the frame by the merge).
+    let arena = match reading.keep.all {
+        true => simdutf8::basic::from_utf8(&done.arena).map_err(|_| "it is not all UTF-8")?,
+        false => "",
+    };
     let cell = |r: &Option<(u32, u32)>| r.and_then(|(a, z)| arena.get(a as usize..z as usize));
     let all: Vec<&str> = done.all.iter().map(|r| cell(r).unwrap_or("")).collect();
     let rows = BlockRows {
