@@ -571,8 +571,8 @@ pub struct TagArgs {
     #[command(flatten)]
     pub model: ModelArgs,
 
-    /// Output format: `csv` (the input's columns plus four) or `jsonl` (one JSON object per
-    /// row, keyed by header).
+    /// Output format: `csv` (the input's columns plus four), `jsonl` (one JSON object per
+    /// row, keyed by header) or `parquet` (the CSV's columns, typed; to -o FILE or a pipe).
     #[arg(long, short, value_enum, default_value_t = TagFormat::Csv)]
     pub format: TagFormat,
 }

@@ -146,6 +146,15 @@ fn tag(
         ),
         None => "cannot write the rows to standard output".to_string(),
     };
+    if args.format == render::TagFormat::Parquet
+        && output.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!(
+            "Parquet is binary, not for a terminal\n  help: give -o FILE.parquet, or redirect \
+             standard output to a file"
+        );
+    }
     let mut out = output::streamed(output).with_context(what)?;
     let ran = commands::tag::run(args, config, &mut out);
     match ran {

@@ -11,13 +11,15 @@ use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::diag::Progress;
 use crate::input::{
-    self, ColumnOptions, Heading, RejectedRow, Render, Rendered, RowRun, RowSink, RunRow,
+    self, ColumnOptions, FrameOut, Heading, Out, RejectedRow, Render, Rendered, RowRun, RowSink,
+    RunRow,
 };
+use crate::render::parquet::Parquet;
 use crate::render::tagged::{
     Extra, Layout, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
 };
 use crate::render::TagFormat;
-use crate::tagging::tag_row;
+use crate::tagging::{tag_row, RowTag};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -37,6 +39,11 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         reason_ids: &reason_ids,
         bar: &bar,
         noted: false,
+    };
+    let mut parquet = Parquet::default();
+    let out = Out {
+        bytes: out,
+        frames: (args.format == TagFormat::Parquet).then_some(&mut parquet as &mut dyn FrameOut),
     };
     let loaded = input::stream_rows(
         &args.files,
@@ -116,6 +123,9 @@ impl Render for Renderer<'_> {
     }
 
     fn render(&self, scratch: &mut Scratch, run: &RowRun<'_>, out: &mut Rendered) -> Result<()> {
+        if self.layout.is_frame() {
+            return self.render_frame(scratch, run, out);
+        }
         let mut writer = self.layout.rows(out);
         let mut cells = Vec::with_capacity(self.keep.len());
         let mut reasons = Vec::new();
@@ -159,6 +169,49 @@ impl Render for Renderer<'_> {
             }
         }
         writer.finish()?;
+        Ok(())
+    }
+}
+
+impl Renderer<'_> {
+    /// The rows of `run` as a frame: their kept cells column by column, their tags, their file.
+    fn render_frame(
+        &self,
+        scratch: &mut Scratch,
+        run: &RowRun<'_>,
+        out: &mut Rendered,
+    ) -> Result<()> {
+        let n = run.rows.len();
+        let mut columns: Vec<Vec<&str>> = vec![Vec::with_capacity(n); self.keep.len()];
+        let mut tags = Vec::with_capacity(n);
+        let mut files = Vec::with_capacity(n);
+        for row in &run.rows {
+            match *row {
+                RunRow::Kept { cells, answer, .. } => {
+                    tags.push(tag_row(self.classifier, self.reason_ids, answer, scratch));
+                    for (column, &i) in columns.iter_mut().zip(&self.keep) {
+                        column.push(cells[i]);
+                    }
+                    files.push(run.path);
+                }
+                RunRow::Rejected { row, .. } => {
+                    tags.push(RowTag {
+                        status: Status::Rejected,
+                        reasons: Vec::new(),
+                        evidence: vec![rejected_why(row)],
+                        confidence: None,
+                    });
+                    for (column, &j) in columns.iter_mut().zip(&self.keep) {
+                        column.push(row.fields.get(j).map_or("", String::as_str));
+                    }
+                    files.push(&row.path);
+                }
+            }
+        }
+        out.set_frame(
+            self.layout
+                .frame(&columns, &tags, &files, self.reason_ids)?,
+        );
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod evaluation;
 pub mod explanation;
 mod json;
 mod markdown;
+pub mod parquet;
 pub mod spreadsheet;
 mod table;
 pub mod tagged;
@@ -63,6 +64,8 @@ pub enum TagFormat {
     Csv,
     /// JSON Lines: one object per row (docs/schema/tag.v1.json).
     Jsonl,
+    /// Parquet: the CSV's columns, typed (the confidence a number, no reason a null).
+    Parquet,
 }
 
 /// "261 tagged, 18 unclassified, 21 no answer, 0 involuntary, 0 rejected": where the rows went.

@@ -1,8 +1,11 @@
-//! `churn tag` output: each input row with its tag, as CSV (through the spreadsheet guard) or
-//! JSON Lines. Rows are rendered on any thread and written in order.
+//! `churn tag` output: each input row with its tag, as CSV (through the spreadsheet guard),
+//! JSON Lines, or a frame for Parquet ([`super::parquet`]). Rows are rendered on any thread
+//! and written in order.
 
 use std::io::{self, Write};
 
+use anyhow::Result;
+use polars::prelude::{Column, DataFrame, IntoColumn, NewChunkedArray, PlSmallStr, StringChunked};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -10,6 +13,7 @@ use super::spreadsheet::{write_row, writer as csv_writer};
 use crate::input::{Line, Rendered};
 use crate::render::TagFormat;
 pub use crate::tagging::Status;
+use crate::tagging::{tag_columns, RowTag};
 
 /// The columns `churn tag` adds, in order, and (with a model) each row's confidence (see the
 /// README), blank for no answer, involuntary and rejected rows.
@@ -62,14 +66,54 @@ impl Layout {
             extra,
             keys: match format {
                 TagFormat::Csv => Vec::new(),
-                TagFormat::Jsonl => unique_keys(headers),
+                TagFormat::Jsonl | TagFormat::Parquet => unique_keys(headers),
             },
         }
     }
 
+    /// Whether rows are rendered as a frame ([`Layout::frame`]), not as bytes.
+    pub fn is_frame(&self) -> bool {
+        self.format == TagFormat::Parquet
+    }
+
+    /// Rows as a frame: the input `columns` (cells in header order, column by column), the
+    /// columns of the rows' `tags`, and each row's file when several files were read.
+    pub fn frame(
+        &self,
+        columns: &[Vec<&str>],
+        tags: &[RowTag],
+        files: &[&str],
+        reason_ids: &[&str],
+    ) -> Result<DataFrame> {
+        let Extra {
+            confidence,
+            several,
+        } = self.extra;
+        let mut all: Vec<Column> = (self.keys.iter().zip(columns))
+            .map(|(key, cells)| {
+                StringChunked::from_iter_values(
+                    PlSmallStr::from(key.as_str()),
+                    cells.iter().copied(),
+                )
+                .into_column()
+            })
+            .collect();
+        all.extend(tag_columns(tags, reason_ids, confidence));
+        if several {
+            all.push(
+                StringChunked::from_iter_values(
+                    PlSmallStr::from(FILE_COLUMN),
+                    files.iter().copied(),
+                )
+                .into_column(),
+            );
+        }
+        Ok(DataFrame::new(tags.len(), all)?)
+    }
+
     /// What comes before the rows: the CSV header (nothing in JSON Lines).
     pub fn header(&self, headers: &[String], out: &mut dyn Write) -> io::Result<()> {
-        if self.format == TagFormat::Jsonl {
+        if self.format != TagFormat::Csv {
             return Ok(());
         }
         let Extra {
@@ -93,7 +137,8 @@ impl Layout {
     pub fn rows<'o>(&'o self, out: &'o mut Rendered) -> RowWriter<'o> {
         let to = match self.format {
             TagFormat::Csv => To::Csv(Box::new(csv_writer(out))),
-            TagFormat::Jsonl => To::Json(out),
+            // A frame's rows are not written one by one: see `Layout::frame`.
+            TagFormat::Jsonl | TagFormat::Parquet => To::Json(out),
         };
         RowWriter {
             layout: self,

@@ -482,3 +482,65 @@ fn progress_bar_only_on_a_terminal() {
         "work shorter than the delay"
     );
 }
+
+/// `tag --format parquet` writes the CSV's rows and columns, typed (a missing reason is a
+/// null, the confidence a number), streamed block by block, and the same bytes each time.
+#[test]
+fn tag_parquet_holds_the_rows_of_the_csv() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let dir = tempfile::tempdir().unwrap();
+    for (file, block) in [(DEMO, "1048576"), ("fixtures/demo/surveys.csv", "2000")] {
+        let out = dir.path().join("tagged.parquet");
+        let run = |out: &std::path::Path| {
+            churn()
+                .env("CHURN_BLOCK_BYTES", block)
+                .args(["tag", file, "--format", "parquet", "-o"])
+                .arg(out)
+                .assert()
+                .success();
+            std::fs::read(out).unwrap()
+        };
+        let bytes = run(&out);
+        assert_eq!(run(&dir.path().join("again.parquet")), bytes);
+        let frame = ParquetReader::new(std::io::Cursor::new(bytes))
+            .finish()
+            .unwrap();
+        let rows = csv_records(&stdout_of(&["tag", file]));
+        let names: Vec<&str> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect();
+        assert_eq!(names, rows[0]);
+        assert_eq!(frame.height(), rows.len() - 1);
+        for (c, name) in rows[0].iter().enumerate() {
+            let column = frame.column(name).unwrap();
+            for (r, row) in rows[1..].iter().enumerate() {
+                let cell = match column.get(r).unwrap() {
+                    polars::prelude::AnyValue::Null => String::new(),
+                    polars::prelude::AnyValue::String(s) => s.to_string(),
+                    polars::prelude::AnyValue::Float32(x) => format!("{x:.3}"),
+                    other => panic!("{name}: {other:?}"),
+                };
+                // The CSV guards cells against formulas; Parquet holds them as they are.
+                assert_eq!(cell, row[c].trim_start_matches('\''), "{name}, row {r}");
+            }
+        }
+    }
+}
+
+/// Every row rejected: nothing is written, not even the start of a Parquet file.
+#[test]
+fn tag_parquet_of_nothing_readable_writes_nothing() {
+    let (_dir, path) = temp_file("bad.csv", "a,b\n1,2,3\n4,5,6\n");
+    let out = churn()
+        .args(["tag", &path, "--skip-bad-rows", "--format", "parquet"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("churn: error: "), "{err}");
+    assert!(!err.starts_with("churn: error: :"), "{err}");
+}

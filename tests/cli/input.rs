@@ -523,13 +523,13 @@ const BAD: &[(&str, &[&str], i32, &[&str])] = &[
     ),
     ("empty_sheet.xlsx", &[], 2, &["sheet `Empty` is empty"]),
     ("fake.parquet", &[], 2, &["cannot read the Parquet file"]),
-    // Found by the fuzzer: the parquet crate panics on this dictionary page; the panic is
-    // caught and reported.
+    // Found by the fuzzer: the parquet crate (the reader before polars) panicked on this
+    // dictionary page; polars finds its schema damaged.
     (
         "damaged_dictionary.parquet",
         &[],
         2,
-        &["cannot read the Parquet file: its data is damaged"],
+        &["cannot read the Parquet file: unable to decode the encoded schema"],
     ),
     (
         "a_directory",
@@ -781,4 +781,54 @@ fn streamed_and_whole_file_reading_give_the_same_output() {
         streamed += usize::from(whole.0 == Some(0));
     }
     assert!(streamed >= 25, "only {streamed} runs succeeded");
+}
+
+/// Values of the types a warehouse export holds (written by DuckDB: integers of every width,
+/// doubles, booleans, dates, timestamps, decimals, lists, nulls) are read as text, as polars
+/// casts them.
+#[test]
+fn parquet_values_of_every_common_type_are_read_as_text() {
+    let out = stdout_with(&["tag", "fixtures/inputs/typed.parquet", "--no-model"], 0);
+    let expected = "\
+n,id,Why did you cancel?,code,mrr,active,cancelled_on,cancelled_at,price,tags,score,churn_reason,churn_reasons,churn_status,churn_evidence
+1,r01,Too expensive for our team,too_expensive,49.5,true,2024-01-15,2024-01-15 10:30:00.000000,12.50,\"[\"\"a\"\", \"\"b\"\"]\",3,dissatisfaction,dissatisfaction,tagged,code:too_expensive
+2,r02,We moved to another country,,2.0,false,2024-02-01,2024-02-01 08:00:00.000000,7.00,[],,moved,moved,tagged,moved to another country
+3,r03,,switched_service,,,,,,,1,better_product,better_product,tagged,code:switched_service
+4,r04,Support never answered,customer_service,0.1,true,2024-03-31,2024-03-31 23:59:59.500000,0.05,\"[\"\"x\"\"]\",2,indifference,indifference,tagged,code:customer_service
+";
+    assert_eq!(out, expected);
+    // The dates are dates to `--period`.
+    let json = analyze_json(&["fixtures/inputs/typed.parquet"], &["--period", "month"]);
+    let periods = json["periods"].to_string();
+    for month in ["2024-01", "2024-02", "2024-03"] {
+        assert!(periods.contains(month), "{month} in {periods}");
+    }
+}
+
+/// A column of a type polars does not read (a map, an interval) is empty, with a note naming
+/// it; the rest of the file is read, and an instant with a time zone is shown in UTC.
+#[test]
+fn a_parquet_column_that_cannot_be_read_is_noted_and_left_empty() {
+    let run = churn()
+        .args(["tag", "fixtures/inputs/unreadable.parquet", "--no-model"])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        out.starts_with(
+            "reason,attributes,tenure,cancelled_at,churn_reason,churn_reasons,churn_status,\
+             churn_evidence\n\
+             too expensive for us,,,2024-01-15 10:30:00.000000 UTC,dissatisfaction,"
+        ),
+        "{out}"
+    );
+    assert!(
+        err.contains("the column `attributes` holds values of a type churn cannot read (Map)"),
+        "{err}"
+    );
+    assert!(err.contains("the column `tenure`"), "{err}");
+    let json = analyze_json(&["fixtures/inputs/unreadable.parquet"], &[]);
+    assert_eq!(json["rows"]["tagged"], 2);
+    assert_eq!(json["rows"]["no_answer"], 1);
 }

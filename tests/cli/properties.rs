@@ -266,8 +266,8 @@ mod streaming {
     use churn_attribution::attribute::{account, classify_answers, merge};
     use churn_attribution::classify::Scratch;
     use churn_attribution::input::{
-        scan, stream_rows, Answers, Heading, Loaded, Render, Rendered, RowRun, RowSink, RunRow,
-        Work,
+        scan, stream_rows, Answers, Heading, Loaded, Out, Render, Rendered, RowRun, RowSink,
+        RunRow, Work,
     };
 
     /// One record's quirks.
@@ -414,7 +414,10 @@ mod streaming {
             &options,
             (taxonomy, classifier),
             &mut Lines,
-            &mut out,
+            Out {
+                bytes: &mut out,
+                frames: None,
+            },
         )
         .map_err(|e| format!("{e:#}"))?;
         Ok(out)

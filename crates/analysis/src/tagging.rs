@@ -209,6 +209,13 @@ pub fn tag_frame(
     let tags: Vec<RowTag> = (answers.iter())
         .map(|row| tag_row(classifier, &reason_ids, row, &mut scratch))
         .collect();
+    let added = tag_columns(&tags, &reason_ids, classifier.model().is_some());
+    Ok(frame.hstack(&added)?)
+}
+
+/// The columns of the rows' `tags`, as [`tag_frame`] adds them: [`COLUMNS`], and with
+/// `confidence` [`CONFIDENCE`].
+pub fn tag_columns(tags: &[RowTag], reason_ids: &[&str], confidence: bool) -> Vec<Column> {
     let name = PlSmallStr::from;
     let joined = |parts: Vec<&str>| parts.join("|");
     let mut added: Vec<Column> = vec![
@@ -233,13 +240,13 @@ pub fn tag_frame(
         )
         .into_column(),
     ];
-    if classifier.model().is_some() {
+    if confidence {
         added.push(
             Float32Chunked::from_iter_options(name(CONFIDENCE), tags.iter().map(|t| t.confidence))
                 .into_column(),
         );
     }
-    Ok(frame.hstack(&added)?)
+    added
 }
 
 #[cfg(test)]

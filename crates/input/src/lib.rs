@@ -12,6 +12,7 @@ mod faults;
 pub mod filter;
 pub mod json;
 pub mod layout;
+mod parquet;
 pub mod records;
 mod rows;
 pub mod sniff;
@@ -34,7 +35,9 @@ use churn_core::taxonomy::Taxonomy;
 pub use columns::{squash, Chosen, ColumnError};
 use faults::{bad_row_error, clip, stray_quote_error};
 pub use filter::Filter;
-pub use rows::{stream_rows, Heading, Line, Render, Rendered, RowRun, RowSink, RunRow, Work};
+pub use rows::{
+    stream_rows, FrameOut, Heading, Line, Out, Render, Rendered, RowRun, RowSink, RunRow, Work,
+};
 pub use source::Source;
 pub use table::{ReadOptions, Table};
 
@@ -570,6 +573,20 @@ impl Plan {
             columns.push((i, extra_name(k)));
         }
         columns
+    }
+
+    /// The columns of table `k` a row is read for (by the table's own positions): the kept
+    /// ones, the filters', the answer group's and the statuses'; `None` when every column is.
+    fn needed(&self, k: usize, keep_all: bool) -> Option<Vec<usize>> {
+        if keep_all {
+            return None;
+        }
+        let into_headers = (self.kept().into_iter().map(|(i, _)| i))
+            .chain(self.filters.iter().map(|(i, _)| *i))
+            .chain(self.text_group.iter().copied());
+        let mut needed: Vec<usize> = into_headers.filter_map(|i| self.maps[k][i]).collect();
+        needed.extend(self.statuses[k].iter().map(|(j, _)| *j));
+        Some(needed)
     }
 
     /// Whether a row passes every `--where` filter; `cell(k)` is its cell in the column of
@@ -1247,7 +1264,8 @@ fn fill(
     for (k, t) in tables.iter().enumerate() {
         let map = &plan.maps[k];
         let mut info = SourceInfo::of(t);
-        t.records(|r| {
+        let needed = plan.needed(k, options.keep_all);
+        t.records_of(needed.as_deref(), |r| {
             info.rows += 1;
             if r.stray.is_some() || r.fields.len() != t.headers.len() {
                 if !read.skip_bad_rows {

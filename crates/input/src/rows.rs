@@ -10,7 +10,8 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use polars::prelude::DataFrame;
 
 pub use super::stream::Heading;
 use super::stream::{BlockRows, Emit, Job};
@@ -61,10 +62,12 @@ pub struct RowRun<'a> {
     pub rows: Vec<RunRow<'a>>,
 }
 
-/// Rows rendered on any thread: their bytes, and where their lines go once known.
+/// Rows rendered on any thread: their bytes and where their lines go once known, or their
+/// frame (for an output that takes frames, [`FrameOut`]).
 #[derive(Debug, Default)]
 pub struct Rendered {
     bytes: Vec<u8>,
+    frame: Option<DataFrame>,
     /// Byte offsets where a line number goes, and the line there (from the block's start).
     holes: Vec<(usize, u64)>,
     /// Rows rendered, and of them rows read (not rejected).
@@ -82,6 +85,11 @@ impl Rendered {
                 .count(),
             ..Rendered::default()
         }
+    }
+
+    /// The rows as a frame, for the [`FrameOut`] to write.
+    pub fn set_frame(&mut self, frame: DataFrame) {
+        self.frame = Some(frame);
     }
 
     /// A row's line goes here.
@@ -112,7 +120,21 @@ impl Write for Rendered {
     }
 }
 
-/// How rows become bytes, on any thread.
+/// Where the frames of a renderer that renders frames go, in order: it makes bytes of them
+/// (a Parquet writer), given where the bytes go at each call.
+pub trait FrameOut {
+    fn write(&mut self, frame: &DataFrame, out: &mut dyn Write) -> Result<()>;
+    /// After the last frame (a Parquet footer).
+    fn finish(&mut self, out: &mut dyn Write) -> Result<()>;
+}
+
+/// Where the rendered rows go: bytes, and with a renderer of frames, what makes bytes of them.
+pub struct Out<'o> {
+    pub bytes: &'o mut dyn Write,
+    pub frames: Option<&'o mut dyn FrameOut>,
+}
+
+/// How rows become bytes (or a frame), on any thread.
 pub trait Render: Sync {
     /// A thread's memory (a classifier's scratch).
     type State;
@@ -185,35 +207,79 @@ fn render_block<R: Render>(
 /// whose every row is rejected is an error, and then nothing is written.
 struct Writer<'o> {
     out: &'o mut dyn Write,
-    held: Option<Vec<u8>>,
+    frames: Option<&'o mut dyn FrameOut>,
+    held: Option<Held>,
     rows: usize,
 }
 
-impl Writer<'_> {
+/// What is held back: bytes, and frames (made bytes of only when written, so that what is
+/// held can be dropped).
+#[derive(Default)]
+struct Held {
+    bytes: Vec<u8>,
+    frames: Vec<DataFrame>,
+}
+
+impl<'o> Writer<'o> {
+    fn new(out: Out<'o>) -> Writer<'o> {
+        Writer {
+            out: out.bytes,
+            frames: out.frames,
+            held: Some(Held::default()),
+            rows: 0,
+        }
+    }
+
     /// Where the next bytes go.
     fn to(&mut self) -> &mut dyn Write {
         match &mut self.held {
-            Some(held) => held,
+            Some(held) => &mut held.bytes,
             None => self.out,
         }
     }
 
     /// Write what is held back.
-    fn release(&mut self) -> std::io::Result<()> {
-        match self.held.take() {
-            Some(held) => self.out.write_all(&held),
-            None => Ok(()),
+    fn release(&mut self) -> Result<()> {
+        let Some(held) = self.held.take() else {
+            return Ok(());
+        };
+        self.out.write_all(&held.bytes)?;
+        for frame in &held.frames {
+            self.write_frame(frame)?;
         }
+        Ok(())
+    }
+
+    fn write_frame(&mut self, frame: &DataFrame) -> Result<()> {
+        match &mut self.frames {
+            Some(frames) => frames.write(frame, self.out),
+            None => anyhow::bail!("rows were rendered as a frame, for an output of bytes"),
+        }
+    }
+
+    /// After the last block: write what is held back, and end the frames' bytes.
+    fn finish(&mut self) -> Result<()> {
+        self.release()?;
+        if let Some(frames) = &mut self.frames {
+            frames.finish(self.out)?;
+        }
+        Ok(())
     }
 }
 
 impl Emit<Result<Rendered>> for Writer<'_> {
     fn block(&mut self, part: Result<Rendered>, base: u64) -> Result<()> {
-        let rendered = part?;
+        let mut rendered = part?;
         if rendered.kept > 0 {
             self.release()?;
         }
         rendered.write_to(self.to(), base)?;
+        if let Some(frame) = rendered.frame.take() {
+            match &mut self.held {
+                Some(held) => held.frames.push(frame),
+                None => self.write_frame(&frame)?,
+            }
+        }
         self.rows += rendered.rows;
         Ok(())
     }
@@ -228,18 +294,14 @@ pub fn stream_rows<K: RowSink + Sync>(
     options: &ColumnOptions,
     rules: (&Taxonomy, &Classifier),
     sink: &mut K,
-    out: &mut dyn Write,
+    out: Out<'_>,
 ) -> Result<Loaded> {
     let names = super::input_names(inputs)?;
     let options = ColumnOptions {
         keep_all: true,
         ..options.clone()
     };
-    let mut writer = Writer {
-        out,
-        held: Some(Vec::new()),
-        rows: 0,
-    };
+    let mut writer = Writer::new(out);
     let mut fallback = None;
     let mut begun = false;
     if read.block_bytes != Some(0) {
@@ -259,7 +321,7 @@ pub fn stream_rows<K: RowSink + Sync>(
         };
         match ran {
             Ok((loaded, _)) => {
-                writer.release()?;
+                writer.finish()?;
                 return Ok(loaded);
             }
             Err(why) => fallback = Some(why),
@@ -267,17 +329,20 @@ pub fn stream_rows<K: RowSink + Sync>(
     }
     // Rows held back are not written yet: read again, they are written then.
     if writer.held.is_some() {
-        writer.held = Some(Vec::new());
+        writer.held = Some(Held::default());
         writer.rows = 0;
         begun = false;
     }
     let written = writer.rows;
-    let mut loaded = read_whole(&names, read, &options, rules).with_context(|| match written {
-        0 => String::new(),
-        n => {
-            format!("{n} rows were written before the problem was found: the output is incomplete")
+    let mut loaded = match read_whole(&names, read, &options, rules) {
+        Err(e) if written > 0 => {
+            return Err(e.context(format!(
+                "{written} rows were written before the problem was found: the output is \
+                 incomplete"
+            )))
         }
-    })?;
+        read => read?,
+    };
     if let Some((k, why)) = fallback {
         super::note_read_whole(&mut loaded, &names[k], why);
     }
@@ -288,7 +353,7 @@ pub fn stream_rows<K: RowSink + Sync>(
         sink.begin(loaded_heading(&loaded), writer.to())?
     };
     write_whole(&loaded, &renderer, written, &mut writer)?;
-    writer.release()?;
+    writer.finish()?;
     Ok(loaded)
 }
 

@@ -3,10 +3,12 @@
 //! named by position and repeated ones numbered.
 
 use anyhow::{bail, Result};
+
 use csv::StringRecord;
 
 use super::decode::{self, Decoded};
 use super::layout::{self, Layout, Wanted};
+use super::parquet::ParquetFile;
 use super::records::{parse, parse_records};
 pub use super::records::{Fields, Record};
 use super::sniff;
@@ -39,8 +41,10 @@ pub struct ReadOptions {
 enum Body {
     /// CSV text and its delimiter.
     Text(String, u8),
-    /// Rows read from a Parquet file, with their row numbers.
+    /// Rows already split (JSON, SPSS), with their row numbers.
     Rows(Vec<(u64, StringRecord)>),
+    /// A Parquet file, its rows read as they are visited.
+    Parquet(ParquetFile),
     /// A workbook's sheet, its rows built as they are visited.
     Sheet(workbook::Sheet),
 }
@@ -111,7 +115,7 @@ fn unique_headers(raw: &[String]) -> (Vec<String>, Vec<(String, String)>) {
 
 /// Run a third-party reader of a binary format, turning a panic on damaged data (a bug in that
 /// reader, which the fuzzer finds) into an error: no input may crash `churn`.
-fn guarded<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn guarded<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
@@ -284,46 +288,17 @@ impl Table {
     }
 
     fn parquet(source: Source) -> Result<Table> {
-        use parquet::file::reader::{FileReader, SerializedFileReader};
-        use parquet::record::Field;
-        let reader = SerializedFileReader::new(bytes::Bytes::from(source.bytes))
-            .map_err(|e| anyhow::anyhow!("cannot read the Parquet file: {e}"))?;
-        let raw: Vec<String> = reader
-            .metadata()
-            .file_metadata()
-            .schema_descr()
-            .root_schema()
-            .get_fields()
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-        let value = |f: &Field| -> String {
-            match f {
-                Field::Null => String::new(),
-                Field::Str(s) => s.clone(),
-                Field::Bytes(b) => String::from_utf8_lossy(b.data()).into_owned(),
-                Field::Float(x) => format!("{x}"),
-                Field::Double(x) => format!("{x}"),
-                other => other.to_string(),
-            }
-        };
-        let mut body = Vec::new();
-        let rows = reader
-            .get_row_iter(None)
-            .map_err(|e| anyhow::anyhow!("cannot read the Parquet file's rows: {e}"))?;
-        for (i, row) in rows.enumerate() {
-            let row = row.map_err(|e| anyhow::anyhow!("row {}: {e}", i + 1))?;
-            let fields: Vec<String> = row.get_column_iter().map(|(_, f)| value(f)).collect();
-            // Numbered as in a spreadsheet: the header is row 1.
-            body.push((i as u64 + 2, StringRecord::from(fields)));
-        }
-        Ok(Table::of_rows(
+        let file = ParquetFile::open(source.bytes)?;
+        let notes = file.notes();
+        let mut table = Table::of_rows(
             (source.name, source.compression),
             "parquet",
-            &raw,
-            body,
+            &file.names,
             Vec::new(),
-        ))
+            notes,
+        );
+        table.body = Body::Parquet(file);
+        Ok(table)
     }
 
     /// The layout of a table with no header rows to skip (an SPSS file, JSON records): told by
@@ -389,7 +364,17 @@ impl Table {
 
     /// Visit every data record in order; `visit` returns `false` to stop early. Extra header
     /// rows of the layout are not records.
-    pub fn records(&self, mut visit: impl FnMut(Record<'_>) -> Result<bool>) -> Result<()> {
+    pub fn records(&self, visit: impl FnMut(Record<'_>) -> Result<bool>) -> Result<()> {
+        self.records_of(None, visit)
+    }
+
+    /// [`Table::records`], of which only the fields at `columns` are read when the file can
+    /// leave the others unread (Parquet: they are empty); `None` reads every field.
+    pub fn records_of(
+        &self,
+        columns: Option<&[usize]>,
+        mut visit: impl FnMut(Record<'_>) -> Result<bool>,
+    ) -> Result<()> {
         let mut skip = self.extra_rows;
         let mut visit = |r: Record<'_>| {
             if skip > 0 {
@@ -427,6 +412,13 @@ impl Table {
                     }
                 }
             }
+            Body::Parquet(file) => file.rows(columns, |line, fields| {
+                visit(Record {
+                    line,
+                    fields: Fields::Row(fields),
+                    stray: None,
+                })
+            })?,
             Body::Sheet(sheet) => sheet.rows(|line, fields| {
                 visit(Record {
                     line,
