@@ -196,23 +196,14 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized, check: bool)
     out.text.clear();
     out.tokens.clear();
     let table = table(fold_accents);
-    let mut clause = 0u32;
-    let mut in_word = false;
-    let mut word_start = 0usize;
-    let mut pending_break = false;
-    let mut prev: char = ' ';
-
-    let push_char = |out: &mut Normalized, c: char, in_word: &mut bool, ws: &mut usize| {
-        if !*in_word {
-            if !out.text.is_empty() {
-                out.text.push(' ');
-            }
-            *ws = out.text.len();
-            *in_word = true;
-        }
-        out.text.push(c);
+    let mut w = Writer {
+        out,
+        clause: 0,
+        in_word: false,
+        word_start: 0,
+        pending_break: false,
+        prev: ' ',
     };
-
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -221,69 +212,11 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized, check: bool)
             let class = ASCII_CLASS[b as usize];
             if class == ALNUM {
                 // A run of ASCII letters and digits, copied lowercase.
-                if !in_word {
-                    if pending_break && !out.tokens.is_empty() {
-                        clause += 1;
-                    }
-                    if !out.text.is_empty() {
-                        out.text.push(' ');
-                    }
-                    word_start = out.text.len();
-                    in_word = true;
-                }
-                pending_break = false;
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&b| b >= 0x80 || ASCII_CLASS[b as usize] != ALNUM)
-                    .unwrap_or(bytes.len() - i);
-                let from = out.text.len();
-                out.text.push_str(&s[i..i + run]);
-                out.text[from..].make_ascii_lowercase();
-                i += run;
-                prev = bytes[i - 1] as char;
-                // English "n't": the word ends before the "n", and "not" follows.
-                if matches!(prev, 'n' | 'N') && out.text.len() - 1 > word_start {
-                    let mut ahead = s[i..].chars();
-                    if ahead.next().is_some_and(is_apostrophe)
-                        && ahead.next().is_some_and(|t| t == 't' || t == 'T')
-                        && !ahead.next().is_some_and(|x| x.is_alphanumeric())
-                    {
-                        out.text.pop();
-                        out.tokens.push(Token {
-                            start: word_start as u32,
-                            end: out.text.len() as u32,
-                            clause,
-                        });
-                        out.text.push_str(" not");
-                        word_start = out.text.len() - 3;
-                        prev = 't';
-                        // Past the apostrophe and the "t".
-                        let mut skip = s[i..].chars();
-                        let a = skip.next().map_or(0, char::len_utf8);
-                        let t = skip.next().map_or(0, char::len_utf8);
-                        i += a + t;
-                    }
-                }
-                continue;
+                i = w.ascii_run(s, i);
+            } else {
+                w.ascii_separator(s, i, b, class);
+                i += 1;
             }
-            // Any other ASCII character ends a word.
-            if in_word {
-                out.tokens.push(Token {
-                    start: word_start as u32,
-                    end: out.text.len() as u32,
-                    clause,
-                });
-                in_word = false;
-            }
-            if class == BREAK
-                || (class == DASH
-                    && (prev.is_whitespace()
-                        || s[i + 1..].chars().next().is_none_or(|n| n.is_whitespace())))
-            {
-                pending_break = true;
-            }
-            prev = b as char;
-            i += 1;
             continue;
         }
         let Some(c) = s[i..].chars().next() else {
@@ -303,53 +236,161 @@ fn normalize_str(s: &str, fold_accents: bool, out: &mut Normalized, check: bool)
             }
             fold_char(c, fold_accents)
         };
+        w.push_folded(c, &f);
+        i = next;
+    }
+    w.end_word();
+    true
+}
+
+/// The normalizer's state as it writes an answer into `out`: the clause it is in, the word
+/// being written (if any) and where it starts, whether a clause break was seen since the last
+/// word, and the previous input character (a dash after a space is free-standing).
+struct Writer<'o> {
+    out: &'o mut Normalized,
+    clause: u32,
+    in_word: bool,
+    word_start: usize,
+    pending_break: bool,
+    prev: char,
+}
+
+// Every method is `#[inline(always)]`: together they are the normalizer's loop, split to be
+// read, and inlined before optimization they compile as that one loop (with `#[inline]` the
+// normalizer ran about 3% more instructions).
+impl Writer<'_> {
+    /// Before a letter or digit: start a word (after a space, and in a new clause if a break
+    /// came since the last word) unless one is being written.
+    #[inline(always)]
+    fn alnum(&mut self) {
+        if !self.in_word {
+            if self.pending_break && !self.out.tokens.is_empty() {
+                self.clause += 1;
+            }
+            if !self.out.text.is_empty() {
+                self.out.text.push(' ');
+            }
+            self.word_start = self.out.text.len();
+            self.in_word = true;
+        }
+        self.pending_break = false;
+    }
+
+    /// Record the word written from `word_start` to the end of the text.
+    #[inline(always)]
+    fn push_token(&mut self) {
+        self.out.tokens.push(Token {
+            start: self.word_start as u32,
+            end: self.out.text.len() as u32,
+            clause: self.clause,
+        });
+    }
+
+    /// End the word being written, if any.
+    #[inline(always)]
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.push_token();
+            self.in_word = false;
+        }
+    }
+
+    /// Write the run of ASCII letters and digits at byte `i` of `s` (and the "n't" right after
+    /// it, if any). Returns where the input goes on.
+    #[inline(always)]
+    fn ascii_run(&mut self, s: &str, mut i: usize) -> usize {
+        let bytes = s.as_bytes();
+        self.alnum();
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80 || ASCII_CLASS[b as usize] != ALNUM)
+            .unwrap_or(bytes.len() - i);
+        let from = self.out.text.len();
+        self.out.text.push_str(&s[i..i + run]);
+        self.out.text[from..].make_ascii_lowercase();
+        i += run;
+        self.prev = bytes[i - 1] as char;
+        // English "n't": the word ends before the "n", and "not" follows.
+        if matches!(self.prev, 'n' | 'N') && self.out.text.len() - 1 > self.word_start {
+            i += self.negative_contraction(&s[i..]);
+        }
+        i
+    }
+
+    /// After a word ending in "n", with `rest` the input after it: when `rest` starts with an
+    /// apostrophe and a "t" that ends the word, write the word without its "n", then "not".
+    /// Returns the bytes of `rest` taken (0 when there is no "n't").
+    #[inline(always)]
+    fn negative_contraction(&mut self, rest: &str) -> usize {
+        let mut ahead = rest.chars();
+        if ahead.next().is_some_and(is_apostrophe)
+            && ahead.next().is_some_and(|t| t == 't' || t == 'T')
+            && !ahead.next().is_some_and(|x| x.is_alphanumeric())
+        {
+            self.out.text.pop();
+            self.push_token();
+            self.out.text.push_str(" not");
+            self.word_start = self.out.text.len() - 3;
+            self.prev = 't';
+            // Past the apostrophe and the "t".
+            let mut skip = rest.chars();
+            let a = skip.next().map_or(0, char::len_utf8);
+            let t = skip.next().map_or(0, char::len_utf8);
+            return a + t;
+        }
+        0
+    }
+
+    /// An ASCII character that is not a letter or digit (`b`, byte `i` of `s`, of class
+    /// `class`): a clause break, or a dash standing free (after a space, or before a space or
+    /// the end), also ends the clause.
+    #[inline(always)]
+    fn ascii_separator(&mut self, s: &str, i: usize, b: u8, class: u8) {
+        // Any other ASCII character ends a word.
+        self.end_word();
+        if class == BREAK
+            || (class == DASH
+                && (self.prev.is_whitespace()
+                    || s[i + 1..].chars().next().is_none_or(|n| n.is_whitespace())))
+        {
+            self.pending_break = true;
+        }
+        self.prev = b as char;
+    }
+
+    /// Write the parts of non-ASCII character `c`, folded into `f`: letters and digits go into
+    /// the word (`ß` as "ss"), a combining mark only into a word already begun. A character
+    /// that writes nothing ends the word, and the clause if it is a clause break.
+    #[inline(always)]
+    fn push_folded(&mut self, c: char, f: &Folded) {
         let mut emitted = false;
         for &(d, part) in &f.parts[..f.len as usize] {
             match part {
                 Part::Alnum => {
-                    if !in_word && pending_break && !out.tokens.is_empty() {
-                        clause += 1;
-                    }
-                    pending_break = false;
+                    self.alnum();
                     if d == 'ß' {
-                        push_char(out, 's', &mut in_word, &mut word_start);
-                        out.text.push('s');
+                        self.out.text.push('s');
+                        self.out.text.push('s');
                     } else {
-                        push_char(out, d, &mut in_word, &mut word_start);
+                        self.out.text.push(d);
                     }
                     emitted = true;
                 }
-                Part::Mark if in_word => {
-                    out.text.push(d);
+                Part::Mark if self.in_word => {
+                    self.out.text.push(d);
                     emitted = true;
                 }
                 _ => {}
             }
         }
         if !emitted {
-            if in_word {
-                out.tokens.push(Token {
-                    start: word_start as u32,
-                    end: out.text.len() as u32,
-                    clause,
-                });
-                in_word = false;
-            }
+            self.end_word();
             if is_clause_break(c) {
-                pending_break = true;
+                self.pending_break = true;
             }
         }
-        prev = c;
-        i = next;
+        self.prev = c;
     }
-    if in_word {
-        out.tokens.push(Token {
-            start: word_start as u32,
-            end: out.text.len() as u32,
-            clause,
-        });
-    }
-    true
 }
 
 /// Normalize `text` into a new string, folding accents (headers, no-answer lists, codes).
@@ -408,31 +449,13 @@ mod tests {
             out.text.push(c);
         };
 
-        // Most answers are ASCII or already in NFKC; only the others are recomposed.
-        let mut chars: Vec<char> = Vec::new();
-        if text.is_ascii()
-            || unicode_normalization::is_nfkc_quick(text.chars())
-                == unicode_normalization::IsNormalized::Yes
-        {
-            chars.extend(text.chars());
-        } else {
-            chars.extend(text.nfkc());
-        }
+        let chars = reference_chars(text);
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
             // English "n't": end the word before the "n" and emit "not".
-            if (c == 'n' || c == 'N')
-                && in_word
-                && chars.get(i + 1).is_some_and(|&a| is_apostrophe(a))
-                && chars.get(i + 2).is_some_and(|&t| t == 't' || t == 'T')
-                && !chars.get(i + 3).is_some_and(|x| x.is_alphanumeric())
-            {
-                out.tokens.push(Token {
-                    start: word_start as u32,
-                    end: out.text.len() as u32,
-                    clause,
-                });
+            if (c == 'n' || c == 'N') && in_word && reference_apostrophe_t(&chars, i + 1) {
+                reference_token(out, word_start, clause);
                 in_word = false;
                 push_char(out, 'n', &mut in_word, &mut word_start);
                 out.text.push_str("ot");
@@ -442,26 +465,7 @@ mod tests {
             }
             let mut emitted = false;
             // The lowercase form of `c`, decomposed (and without accents when folding).
-            let mut parts = ['\0'; 8];
-            let mut count = 0;
-            if c.is_ascii() {
-                parts[0] = c.to_ascii_lowercase();
-                count = 1;
-            } else {
-                let mut keep = |d: char| {
-                    if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
-                        parts[count] = d;
-                        count += 1;
-                    }
-                };
-                for lower in c.to_lowercase() {
-                    if fold_accents {
-                        decompose_folded(lower, &mut keep);
-                    } else {
-                        keep(lower);
-                    }
-                }
-            }
+            let (parts, count) = reference_parts(c, fold_accents);
             for &d in &parts[..count] {
                 if d.is_alphanumeric() {
                     if !in_word && pending_break && !out.tokens.is_empty() {
@@ -482,11 +486,7 @@ mod tests {
             }
             if !emitted {
                 if in_word {
-                    out.tokens.push(Token {
-                        start: word_start as u32,
-                        end: out.text.len() as u32,
-                        clause,
-                    });
+                    reference_token(out, word_start, clause);
                     in_word = false;
                 }
                 let free_dash = c == '-'
@@ -499,12 +499,65 @@ mod tests {
             i += 1;
         }
         if in_word {
-            out.tokens.push(Token {
-                start: word_start as u32,
-                end: out.text.len() as u32,
-                clause,
-            });
+            reference_token(out, word_start, clause);
         }
+    }
+
+    /// The characters the reference reads: the answer, recomposed (NFKC) when it needs to be.
+    fn reference_chars(text: &str) -> Vec<char> {
+        // Most answers are ASCII or already in NFKC; only the others are recomposed.
+        let mut chars: Vec<char> = Vec::new();
+        if text.is_ascii()
+            || unicode_normalization::is_nfkc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes
+        {
+            chars.extend(text.chars());
+        } else {
+            chars.extend(text.nfkc());
+        }
+        chars
+    }
+
+    /// Whether `chars` goes on at `i` with an apostrophe and a "t" that ends the word (after an
+    /// "n": a negative contraction).
+    fn reference_apostrophe_t(chars: &[char], i: usize) -> bool {
+        chars.get(i).is_some_and(|&a| is_apostrophe(a))
+            && chars.get(i + 1).is_some_and(|&t| t == 't' || t == 'T')
+            && !chars.get(i + 2).is_some_and(|x| x.is_alphanumeric())
+    }
+
+    /// The parts of `c` the reference writes: at most 8, and how many there are.
+    fn reference_parts(c: char, fold_accents: bool) -> ([char; 8], usize) {
+        let mut parts = ['\0'; 8];
+        let mut count = 0;
+        if c.is_ascii() {
+            parts[0] = c.to_ascii_lowercase();
+            count = 1;
+        } else {
+            let mut keep = |d: char| {
+                if count < parts.len() && !(fold_accents && is_combining_mark(d)) {
+                    parts[count] = d;
+                    count += 1;
+                }
+            };
+            for lower in c.to_lowercase() {
+                if fold_accents {
+                    decompose_folded(lower, &mut keep);
+                } else {
+                    keep(lower);
+                }
+            }
+        }
+        (parts, count)
+    }
+
+    /// Record the word from `word_start` to the end of `out.text`.
+    fn reference_token(out: &mut Normalized, word_start: usize, clause: u32) {
+        out.tokens.push(Token {
+            start: word_start as u32,
+            end: out.text.len() as u32,
+            clause,
+        });
     }
 
     proptest! {

@@ -258,6 +258,22 @@ impl Scratch {
 /// Bit for a language in a cue's or rule's language set; bit 31 is "any language".
 const ANY_LANG: u32 = 1 << 31;
 
+/// The bit of `lang` in a language set: [`ANY_LANG`] for "any", else its place in `langs`
+/// (added at the end when new; the 31st and later share bit 30).
+fn lang_bit(langs: &mut Vec<String>, lang: &str) -> u32 {
+    if lang == "any" {
+        return ANY_LANG;
+    }
+    let i = match langs.iter().position(|l| l == lang) {
+        Some(i) => i,
+        None => {
+            langs.push(lang.to_string());
+            langs.len() - 1
+        }
+    };
+    1 << i.min(30)
+}
+
 /// An answer's words as phrase matching reads them: the normalized answer, the rule words each
 /// word stands for, and whether a word is a negation cue.
 #[derive(Clone, Copy)]
@@ -265,6 +281,14 @@ struct AnswerWords<'w, 'a> {
     n: &'w Normalized,
     ids: &'w dyn Fn(usize) -> &'a [u32],
     is_cue: &'w dyn Fn(usize) -> bool,
+}
+
+/// A taxonomy's rules as [`Classifier::new`] compiles them, before they go into the classifier.
+struct CompiledRules {
+    patterns: Vec<Pattern>,
+    regexes: Vec<(Regex, usize, u32)>,
+    /// Every rule as written, by rule number.
+    rules: Vec<RuleInfo>,
 }
 
 /// A taxonomy compiled for matching. Build once, classify many rows.
@@ -318,19 +342,81 @@ impl Classifier {
         );
         let mut lexicon = Lexicon::new(m.stemming, m.typos);
         let mut langs: Vec<String> = Vec::new();
-        let mut lang_bit = |lang: &str| -> u32 {
-            if lang == "any" {
-                return ANY_LANG;
+        let CompiledRules {
+            patterns,
+            rules,
+            regexes,
+        } = Self::compile_rules(taxonomy, &mut lexicon, &mut langs)?;
+        let by_first = Self::by_first_word(&patterns);
+        let gates = gate::Gates::new(regexes.iter().map(|(re, _, _)| re.as_str()));
+
+        let mut cues: FastMap<String, u32> = FastMap::default();
+        for cue in &taxonomy.negation.cues {
+            let bit = lang_bit(&mut langs, &cue.lang);
+            for (word, _) in phrase_words(&cue.text, m.fold_accents) {
+                *cues.entry(word).or_default() |= bit;
             }
-            let i = match langs.iter().position(|l| l == lang) {
-                Some(i) => i,
-                None => {
-                    langs.push(lang.to_string());
-                    langs.len() - 1
-                }
-            };
-            1 << i.min(30)
-        };
+        }
+        let keep = taxonomy
+            .negation
+            .keep
+            .iter()
+            .map(|p| {
+                phrase_words(&p.text, m.fold_accents)
+                    .into_iter()
+                    .map(|(w, _)| w)
+                    .collect()
+            })
+            .collect();
+        let breaks: FastSet<String> = taxonomy
+            .negation
+            .breaks
+            .iter()
+            .flat_map(|p| phrase_words(&p.text, m.fold_accents))
+            .map(|(w, _)| w)
+            .collect();
+
+        let codes = Self::code_lookups(taxonomy)?;
+        let digit = |w: &String| w.starts_with(|c: char| c.is_ascii_digit());
+        let numbers_matter =
+            lexicon.has_numbers() || cues.keys().any(digit) || breaks.iter().any(digit);
+        let no_answer = Self::no_answer_forms(taxonomy);
+        Ok(Classifier {
+            lexicon,
+            patterns,
+            by_first,
+            regexes,
+            gates,
+            rules,
+            priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
+            story_hint: taxonomy.reasons.iter().map(|r| r.story_hint).collect(),
+            cues,
+            keep,
+            breaks,
+            no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
+            no_answer,
+            codes,
+            code_wins: m.code_wins,
+            refined_by: Self::refinements(taxonomy),
+            langs,
+            fold_accents: m.fold_accents,
+            numbers_matter,
+            negation: taxonomy.negation.enabled,
+            window: taxonomy.negation.window,
+            max_gap: m.max_gap,
+            model: None,
+        })
+    }
+
+    /// Every rule of every reason, in taxonomy order: phrases and hints as patterns of word ids
+    /// (interned into `lexicon`; a repeat is skipped), regexes compiled; and each as written,
+    /// by rule number. Fails at the first regex that does not compile.
+    fn compile_rules(
+        taxonomy: &Taxonomy,
+        lexicon: &mut Lexicon,
+        langs: &mut Vec<String>,
+    ) -> anyhow::Result<CompiledRules> {
+        let m = &taxonomy.matching;
         let mut patterns: Vec<Pattern> = Vec::new();
         // The patterns already made, to skip a repeat in one lookup (a scan of `patterns` for
         // each phrase made 100,000 phrases take 47 s).
@@ -348,7 +434,7 @@ impl Classifier {
                     .iter()
                     .map(|(w, kind)| lexicon.intern(w, *kind, &phrase.lang))
                     .collect();
-                let lang = lang_bit(&phrase.lang);
+                let lang = lang_bit(langs, &phrase.lang);
                 if !made.insert((ids.clone(), reason, lang, weak)) {
                     continue;
                 }
@@ -381,6 +467,15 @@ impl Classifier {
                 });
             }
         }
+        Ok(CompiledRules {
+            patterns,
+            rules,
+            regexes,
+        })
+    }
+
+    /// The patterns by their first word id (an index into `patterns`).
+    fn by_first_word(patterns: &[Pattern]) -> Vec<Vec<u32>> {
         let mut by_first: Vec<Vec<u32>> = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let first = p.words[0] as usize;
@@ -389,34 +484,12 @@ impl Classifier {
             }
             by_first[first].push(i as u32);
         }
-        let gates = gate::Gates::new(regexes.iter().map(|(re, _, _)| re.as_str()));
+        by_first
+    }
 
-        let mut cues: FastMap<String, u32> = FastMap::default();
-        for cue in &taxonomy.negation.cues {
-            let bit = lang_bit(&cue.lang);
-            for (word, _) in phrase_words(&cue.text, m.fold_accents) {
-                *cues.entry(word).or_default() |= bit;
-            }
-        }
-        let keep = taxonomy
-            .negation
-            .keep
-            .iter()
-            .map(|p| {
-                phrase_words(&p.text, m.fold_accents)
-                    .into_iter()
-                    .map(|(w, _)| w)
-                    .collect()
-            })
-            .collect();
-        let breaks: FastSet<String> = taxonomy
-            .negation
-            .breaks
-            .iter()
-            .flat_map(|p| phrase_words(&p.text, m.fold_accents))
-            .map(|(w, _)| w)
-            .collect();
-
+    /// Every code of every code map (trimmed, lowercase) and how it reads. Fails at the first
+    /// code that maps to a reason the taxonomy does not have.
+    fn code_lookups(taxonomy: &Taxonomy) -> anyhow::Result<FastMap<String, CodeLookup>> {
         let mut codes = FastMap::default();
         for map in &taxonomy.code_maps {
             for (code, target) in &map.codes {
@@ -435,53 +508,36 @@ impl Classifier {
                 codes.insert(code.trim().to_lowercase(), lookup);
             }
         }
-        let digit = |w: &String| w.starts_with(|c: char| c.is_ascii_digit());
-        let numbers_matter =
-            lexicon.has_numbers() || cues.keys().any(digit) || breaks.iter().any(digit);
-        let no_answer: FastSet<String> = taxonomy
+        Ok(codes)
+    }
+
+    /// The no-answer forms, normalized as answers are.
+    fn no_answer_forms(taxonomy: &Taxonomy) -> FastSet<String> {
+        taxonomy
             .no_answer
             .iter()
             .map(|a| {
                 let mut n = Normalized::default();
-                normalize_into(a, m.fold_accents, &mut n);
+                normalize_into(a, taxonomy.matching.fold_accents, &mut n);
                 n.text
             })
-            .collect();
-        Ok(Classifier {
-            lexicon,
-            patterns,
-            by_first,
-            regexes,
-            gates,
-            rules,
-            priority: taxonomy.reasons.iter().map(|r| r.priority).collect(),
-            story_hint: taxonomy.reasons.iter().map(|r| r.story_hint).collect(),
-            cues,
-            keep,
-            breaks,
-            no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
-            no_answer,
-            codes,
-            code_wins: m.code_wins,
-            refined_by: taxonomy
-                .reasons
-                .iter()
-                .map(|r| {
-                    let mut set = ReasonSet::default();
-                    for p in r.refined_by.iter().filter_map(|id| taxonomy.position(id)) {
-                        set.insert(p);
-                    }
-                    set
-                })
-                .collect(),
-            langs,
-            fold_accents: m.fold_accents,
-            numbers_matter,
-            negation: taxonomy.negation.enabled,
-            window: taxonomy.negation.window,
-            max_gap: m.max_gap,
-            model: None,
-        })
+            .collect()
+    }
+
+    /// Per reason, the reasons a text may refine a code of it to (`refined_by`, ids the
+    /// taxonomy does not have left out).
+    fn refinements(taxonomy: &Taxonomy) -> Vec<ReasonSet> {
+        taxonomy
+            .reasons
+            .iter()
+            .map(|r| {
+                let mut set = ReasonSet::default();
+                for p in r.refined_by.iter().filter_map(|id| taxonomy.position(id)) {
+                    set.insert(p);
+                }
+                set
+            })
+            .collect()
     }
 
     /// What the classifier knows of a normalized word, for the word cache.
@@ -567,6 +623,23 @@ impl Classifier {
         trace.offsets.clear();
         trace.cues.clear();
         trace.contrasts.clear();
+        let regex_bits = self.look_up_words(trace, cache);
+        self.match_phrases(trace);
+        self.match_regexes(trace, regexes, regex_bits);
+        if self.negation {
+            self.negate(trace);
+        }
+        Self::mark_inside_longer(trace);
+        self.weigh_hints(trace);
+        self.order_matches(trace);
+    }
+
+    /// Look every word of the normalized answer up (through `cache`, but for numbers): its
+    /// rule word ids, whether it is a negation cue or a contrast word. Returns the regexes a
+    /// match of which can start in some word, and those one of which can end in some word
+    /// (see [`gate`]).
+    #[inline]
+    fn look_up_words(&self, trace: &mut Trace, cache: &mut WordCache) -> (u64, u64) {
         let n = &trace.normalized;
         let words = n.tokens.len();
         trace.offsets.push(0);
@@ -598,6 +671,15 @@ impl Classifier {
             regex_starts |= info.regex_starts;
             regex_ends |= info.regex_ends;
         }
+        (regex_starts, regex_ends)
+    }
+
+    /// Find the phrase and hint patterns that match from each word of the answer, by the word
+    /// ids looked up.
+    #[inline]
+    fn match_phrases(&self, trace: &mut Trace) {
+        let n = &trace.normalized;
+        let words = n.tokens.len();
         let ids = |i: usize| &trace.ids[trace.offsets[i]..trace.offsets[i + 1]];
         let cues = &trace.cues;
         let is_cue = |i: usize| cues[i] != 0;
@@ -647,6 +729,18 @@ impl Classifier {
                 }
             }
         }
+    }
+
+    /// Run the regex rules the answer's words let through (`(starts, ends)`, see [`gate`]), with
+    /// this thread's copies in `regexes` (made on first use).
+    #[inline]
+    fn match_regexes(
+        &self,
+        trace: &mut Trace,
+        regexes: &mut Option<Vec<Regex>>,
+        (regex_starts, regex_ends): (u64, u64),
+    ) {
+        let n = &trace.normalized;
         // Regex rules, on the normalized text; a match covers the words it touches.
         let to_run = self.gates.to_run(regex_starts, regex_ends);
         let regexes = regexes
@@ -677,43 +771,51 @@ impl Classifier {
                 }
             }
         }
+    }
 
+    /// Cancel the matches each negation cue of the answer reaches, and list the cues.
+    #[inline]
+    fn negate(&self, trace: &mut Trace) {
+        let n = &trace.normalized;
+        let words = n.tokens.len();
         // Negations: a cue cancels the matches that start within `window` words after it, in
         // its clause, before a contrast word ("but"), unless the cue is part of a match itself
         // ("no one answered") or of a phrase that keeps it ("no longer").
-        if self.negation {
-            for c in 0..words {
-                let langs = trace.cues[c];
-                if langs == 0 {
-                    continue;
-                }
-                if trace.matches.iter().any(|m| m.start <= c && c < m.end) || self.kept(n, c) {
-                    continue;
-                }
-                let clause = n.tokens[c].clause;
-                let mut reach = c;
-                while reach + 1 < words
-                    && reach < c + self.window
-                    && n.tokens[reach + 1].clause == clause
-                    && !trace.contrasts[reach + 1]
-                {
-                    reach += 1;
-                }
-                let mut used = false;
-                for m in trace.matches.iter_mut() {
-                    if m.start > c
-                        && m.start <= reach
-                        && m.negated_by.is_none()
-                        && (m.lang & langs != 0 || m.lang & ANY_LANG != 0 || langs & ANY_LANG != 0)
-                    {
-                        m.negated_by = Some(c);
-                        used = true;
-                    }
-                }
-                trace.negations.push(Negation { word: c, used });
+        for c in 0..words {
+            let langs = trace.cues[c];
+            if langs == 0 {
+                continue;
             }
+            if trace.matches.iter().any(|m| m.start <= c && c < m.end) || self.kept(n, c) {
+                continue;
+            }
+            let clause = n.tokens[c].clause;
+            let mut reach = c;
+            while reach + 1 < words
+                && reach < c + self.window
+                && n.tokens[reach + 1].clause == clause
+                && !trace.contrasts[reach + 1]
+            {
+                reach += 1;
+            }
+            let mut used = false;
+            for m in trace.matches.iter_mut() {
+                if m.start > c
+                    && m.start <= reach
+                    && m.negated_by.is_none()
+                    && (m.lang & langs != 0 || m.lang & ANY_LANG != 0 || langs & ANY_LANG != 0)
+                {
+                    m.negated_by = Some(c);
+                    used = true;
+                }
+            }
+            trace.negations.push(Negation { word: c, used });
         }
+    }
 
+    /// Mark the matches inside a longer one, which do not count.
+    #[inline]
+    fn mark_inside_longer(trace: &mut Trace) {
         // A match inside a longer one ("slow" inside "slow support") does not count. Longer
         // means more rule words: a gap does not make a phrase longer.
         if trace.matches.len() > 1 {
@@ -732,6 +834,12 @@ impl Classifier {
                     .any(|&(s, e, w)| s <= m.start && m.end <= e && w > m.words);
             }
         }
+    }
+
+    /// Make a long answer's story matches hints, and overrule the hints when a stronger match
+    /// counts.
+    #[inline]
+    fn weigh_hints(&self, trace: &mut Trace) {
         // In a story, a death or a closing is mostly the scene: a hint.
         if trace.normalized.tokens.len() > LONG_ANSWER {
             for m in trace.matches.iter_mut() {
@@ -744,6 +852,11 @@ impl Classifier {
                 m.overruled = true;
             }
         }
+    }
+
+    /// Put the matches that count first, the primary one first.
+    #[inline]
+    fn order_matches(&self, trace: &mut Trace) {
         // Primary first: stated first; at the same word the longer match, then the higher
         // priority, then the reason listed first.
         let priority = &self.priority;

@@ -321,59 +321,9 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
             );
             continue;
         }
-        let phrases = phrases_of(reader, &r.phrases, &r.id, "phrases");
-        let hints = phrases_of(reader, &r.hints, &r.id, "hints");
-        for (lang, list) in r.phrases.iter().chain(&r.hints) {
-            for p in list {
-                places.insert((id.clone(), format!("{lang}:{}", p.get_ref())), p.clone());
-            }
-        }
-        for re in &r.regex {
-            // Parsing finds every error a compile would; compiling happens once, in `classify`.
-            if let Err(e) = regex_syntax::Parser::new().parse(re.get_ref()) {
-                let first = e.to_string();
-                let first = first.lines().last().unwrap_or_default().trim().to_string();
-                reader.error(
-                    re,
-                    format!("reason `{id}`: regex does not compile: {first}"),
-                );
-            }
-        }
-        let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
-        let refined_by: Option<Vec<String>> = r
-            .refined_by
-            .as_ref()
-            .map(|list| list.iter().map(|s| s.get_ref().clone()).collect());
+        let rules = reason_rules(reader, r, &id, &mut places);
         match index.get(&id).copied() {
-            Some(i) => {
-                let existing = &mut t.reasons[i];
-                if let Some(l) = &r.label {
-                    existing.label = l.clone();
-                }
-                if let Some(m) = &r.meaning {
-                    existing.meaning = m.clone();
-                }
-                if let Some(p) = r.priority {
-                    existing.priority = p;
-                }
-                if let Some(c) = r.controllable {
-                    existing.controllable = c;
-                }
-                if let Some(s) = r.story_hint {
-                    existing.story_hint = s;
-                }
-                if let Some(list) = refined_by {
-                    existing.refined_by = list;
-                }
-                if r.replace_rules {
-                    existing.phrases.clear();
-                    existing.hints.clear();
-                    existing.regex.clear();
-                }
-                existing.phrases.extend(phrases);
-                existing.hints.extend(hints);
-                existing.regex.extend(regex);
-            }
+            Some(i) => change_reason(&mut t.reasons[i], r, rules),
             None => {
                 index.insert(id.clone(), t.reasons.len());
                 t.reasons.push(Reason {
@@ -383,10 +333,10 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                     controllable: r.controllable.unwrap_or(true),
                     story_hint: r.story_hint.unwrap_or(false),
                     id,
-                    phrases,
-                    hints,
-                    regex,
-                    refined_by: refined_by.unwrap_or_default(),
+                    phrases: rules.phrases,
+                    hints: rules.hints,
+                    regex: rules.regex,
+                    refined_by: rules.refined_by.unwrap_or_default(),
                 });
             }
         }
@@ -401,6 +351,88 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
         );
     }
     places
+}
+
+/// The rules of a `[[reason]]` entry and the reasons it may be refined to, as the taxonomy
+/// keeps them.
+struct ReasonRules {
+    phrases: Vec<Phrase>,
+    hints: Vec<Phrase>,
+    regex: Vec<String>,
+    refined_by: Option<Vec<String>>,
+}
+
+/// Read the rules of `[[reason]]` entry `r` (of id `id`): its phrases and hints (each one's
+/// place noted in `places`), its regexes (each checked) and `refined_by`.
+fn reason_rules(
+    reader: &mut Reader,
+    r: &file::ReasonFile,
+    id: &str,
+    places: &mut PhrasePlaces,
+) -> ReasonRules {
+    let phrases = phrases_of(reader, &r.phrases, &r.id, "phrases");
+    let hints = phrases_of(reader, &r.hints, &r.id, "hints");
+    for (lang, list) in r.phrases.iter().chain(&r.hints) {
+        for p in list {
+            places.insert(
+                (id.to_string(), format!("{lang}:{}", p.get_ref())),
+                p.clone(),
+            );
+        }
+    }
+    for re in &r.regex {
+        // Parsing finds every error a compile would; compiling happens once, in `classify`.
+        if let Err(e) = regex_syntax::Parser::new().parse(re.get_ref()) {
+            let first = e.to_string();
+            let first = first.lines().last().unwrap_or_default().trim().to_string();
+            reader.error(
+                re,
+                format!("reason `{id}`: regex does not compile: {first}"),
+            );
+        }
+    }
+    let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
+    let refined_by: Option<Vec<String>> = r
+        .refined_by
+        .as_ref()
+        .map(|list| list.iter().map(|s| s.get_ref().clone()).collect());
+    ReasonRules {
+        phrases,
+        hints,
+        regex,
+        refined_by,
+    }
+}
+
+/// Change reason `existing` by the `[[reason]]` entry of its id: each setting the entry gives,
+/// its rules added (in place of the old ones with `replace_rules`).
+fn change_reason(existing: &mut Reason, r: &file::ReasonFile, rules: ReasonRules) {
+    if let Some(l) = &r.label {
+        existing.label = l.clone();
+    }
+    if let Some(m) = &r.meaning {
+        existing.meaning = m.clone();
+    }
+    if let Some(p) = r.priority {
+        existing.priority = p;
+    }
+    if let Some(c) = r.controllable {
+        existing.controllable = c;
+    }
+    if let Some(s) = r.story_hint {
+        existing.story_hint = s;
+    }
+    if let Some(list) = rules.refined_by {
+        existing.refined_by = list;
+    }
+    if r.replace_rules {
+        existing.phrases.clear();
+        existing.hints.clear();
+        existing.regex.clear();
+    }
+    existing.phrases.extend(rules.phrases);
+    existing.hints.extend(rules.hints);
+    existing.regex.extend(rules.regex);
 }
 
 /// The file's `[[code_map]]` entries, added to `t` (or adding to the map of the same id: a code
@@ -474,6 +506,44 @@ fn add_code_maps(reader: &mut Reader, file: &File, t: &mut Taxonomy) {
 
 /// Turn a parsed file into a config, on top of `base` when the file extends it.
 fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) -> Option<Config> {
+    let extends = version_and_extends(reader, &file);
+    let mut config = match (extends, base) {
+        (true, Some(base)) => base,
+        _ => empty_config(),
+    };
+    config.origin = origin;
+    drop_reasons(reader, &file, extends, &mut config.taxonomy);
+
+    let t = &mut config.taxonomy;
+    t.no_answer
+        .extend(file.no_answer.iter().map(|s| s.get_ref().clone()));
+    if let Some(m) = &file.matching {
+        matching_settings(reader, m, &mut t.matching);
+    }
+    if let Some(n) = &file.negation {
+        negation_rules(reader, n, &mut t.negation);
+    }
+
+    let places = add_reasons(reader, &file, t);
+    add_code_maps(reader, &file, t);
+
+    add_benchmarks(reader, &file, &mut config);
+    if let Some(a) = &file.analyze {
+        analyze_settings(reader, a, &mut config);
+    }
+    if let Some(c) = &file.check {
+        config.check = check_rules(reader, c, &config, &origin_dir(&config.origin));
+    }
+    if let Some(m) = &file.model {
+        config.model = model_settings(reader, m, &origin_dir(&config.origin));
+    }
+    semantic_checks(reader, &config, &places, &file);
+    Some(config)
+}
+
+/// Check `version` (only 1 is read) and read `extends`: whether the file extends the built-in
+/// configuration (also when it names another, which is an error).
+fn version_and_extends(reader: &mut Reader, file: &File) -> bool {
     if let Some(v) = &file.version {
         if *v.get_ref() != 1 {
             reader.error(
@@ -485,7 +555,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             );
         }
     }
-    let extends = match &file.extends {
+    match &file.extends {
         Some(e) if e.get_ref() == "builtin" => true,
         Some(e) => {
             reader.error(
@@ -498,38 +568,44 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             true
         }
         None => false,
-    };
-    let mut config = match (extends, base) {
-        (true, Some(base)) => base,
-        _ => Config {
-            taxonomy: Taxonomy {
-                reasons: Vec::new(),
-                code_maps: Vec::new(),
-                no_answer: Vec::new(),
-                negation: NegationRules {
-                    enabled: true,
-                    window: 4,
-                    cues: Vec::new(),
-                    keep: Vec::new(),
-                    breaks: Vec::new(),
-                },
-                matching: Matching {
-                    fold_accents: true,
-                    stemming: true,
-                    typos: true,
-                    max_gap: 1,
-                    code_wins: false,
-                },
+    }
+}
+
+/// The configuration a file that extends nothing starts from: no reasons, code maps or
+/// benchmarks, and the default settings.
+fn empty_config() -> Config {
+    Config {
+        taxonomy: Taxonomy {
+            reasons: Vec::new(),
+            code_maps: Vec::new(),
+            no_answer: Vec::new(),
+            negation: NegationRules {
+                enabled: true,
+                window: 4,
+                cues: Vec::new(),
+                keep: Vec::new(),
+                breaks: Vec::new(),
             },
-            benchmarks: Vec::new(),
-            attribution: Attribution::Primary,
-            benchmark: "kennedy".to_string(),
-            origin: Origin::Builtin,
-            check: rules::Rules::default(),
-            model: ModelSettings::default(),
+            matching: Matching {
+                fold_accents: true,
+                stemming: true,
+                typos: true,
+                max_gap: 1,
+                code_wins: false,
+            },
         },
-    };
-    config.origin = origin;
+        benchmarks: Vec::new(),
+        attribution: Attribution::Primary,
+        benchmark: "kennedy".to_string(),
+        origin: Origin::Builtin,
+        check: rules::Rules::default(),
+        model: ModelSettings::default(),
+    }
+}
+
+/// The file's `drop` list, taken out of `t`: only a file that `extends` may drop reasons, and
+/// each must be there.
+fn drop_reasons(reader: &mut Reader, file: &File, extends: bool, t: &mut Taxonomy) {
     if !file.drop.is_empty() && !extends {
         reader.error(
             &file.drop[0],
@@ -537,11 +613,11 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
         );
     }
     for id in &file.drop {
-        match config.taxonomy.position(id.get_ref()) {
+        match t.position(id.get_ref()) {
             Some(i) => {
-                config.taxonomy.reasons.remove(i);
+                t.reasons.remove(i);
                 // A built-in code of the dropped reason ("business closed") is read as text.
-                for map in &mut config.taxonomy.code_maps {
+                for map in &mut t.code_maps {
                     for (_, target) in &mut map.codes {
                         if matches!(target, CodeTarget::Reason(r) if r == id.get_ref()) {
                             *target = CodeTarget::Text;
@@ -555,71 +631,73 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             ),
         }
     }
+}
 
-    let t = &mut config.taxonomy;
-    t.no_answer
-        .extend(file.no_answer.iter().map(|s| s.get_ref().clone()));
-    if let Some(m) = &file.matching {
-        if let Some(a) = &m.accents {
-            match a.get_ref().as_str() {
-                "fold" => t.matching.fold_accents = true,
-                "keep" => t.matching.fold_accents = false,
-                other => reader.error(
-                    a,
-                    format!("`accents = \"{other}\"`: use \"fold\" or \"keep\""),
-                ),
-            }
-        }
-        if let Some(s) = m.stemming {
-            t.matching.stemming = s;
-        }
-        if let Some(s) = m.typos {
-            t.matching.typos = s;
-        }
-        if let Some(g) = &m.max_gap {
-            if *g.get_ref() > 3 {
-                reader.error(g, "`max_gap` must be 0 to 3".into());
-            } else {
-                t.matching.max_gap = *g.get_ref() as usize;
-            }
-        }
-        if let Some(c) = &m.conflicts {
-            match c.get_ref().as_str() {
-                "text" => t.matching.code_wins = false,
-                "code" => t.matching.code_wins = true,
-                other => reader.error(
-                    c,
-                    format!("`conflicts = \"{other}\"`: use \"text\" or \"code\""),
-                ),
-            }
+/// `[matching]`, into `matching`: each setting the file gives, when valid.
+fn matching_settings(reader: &mut Reader, m: &file::MatchingFile, matching: &mut Matching) {
+    if let Some(a) = &m.accents {
+        match a.get_ref().as_str() {
+            "fold" => matching.fold_accents = true,
+            "keep" => matching.fold_accents = false,
+            other => reader.error(
+                a,
+                format!("`accents = \"{other}\"`: use \"fold\" or \"keep\""),
+            ),
         }
     }
-    if let Some(n) = &file.negation {
-        if let Some(e) = n.enabled {
-            t.negation.enabled = e;
-        }
-        if let Some(w) = &n.window {
-            if *w.get_ref() == 0 || *w.get_ref() > 10 {
-                reader.error(w, "negation `window` must be 1 to 10 words".into());
-            } else {
-                t.negation.window = *w.get_ref() as usize;
-            }
-        }
-        let owner = Spanned::new(0..0, "negation".to_string());
-        t.negation
-            .cues
-            .extend(phrases_of(reader, &n.cues, &owner, "negation cues"));
-        t.negation
-            .keep
-            .extend(phrases_of(reader, &n.keep, &owner, "negation keep"));
-        t.negation
-            .breaks
-            .extend(phrases_of(reader, &n.breaks, &owner, "negation breaks"));
+    if let Some(s) = m.stemming {
+        matching.stemming = s;
     }
+    if let Some(s) = m.typos {
+        matching.typos = s;
+    }
+    if let Some(g) = &m.max_gap {
+        if *g.get_ref() > 3 {
+            reader.error(g, "`max_gap` must be 0 to 3".into());
+        } else {
+            matching.max_gap = *g.get_ref() as usize;
+        }
+    }
+    if let Some(c) = &m.conflicts {
+        match c.get_ref().as_str() {
+            "text" => matching.code_wins = false,
+            "code" => matching.code_wins = true,
+            other => reader.error(
+                c,
+                format!("`conflicts = \"{other}\"`: use \"text\" or \"code\""),
+            ),
+        }
+    }
+}
 
-    let places = add_reasons(reader, &file, t);
-    add_code_maps(reader, &file, t);
+/// `[negation]`, into `negation`: its settings when valid, and its cues, keep phrases and
+/// contrast words added to those there.
+fn negation_rules(reader: &mut Reader, n: &file::NegationFile, negation: &mut NegationRules) {
+    if let Some(e) = n.enabled {
+        negation.enabled = e;
+    }
+    if let Some(w) = &n.window {
+        if *w.get_ref() == 0 || *w.get_ref() > 10 {
+            reader.error(w, "negation `window` must be 1 to 10 words".into());
+        } else {
+            negation.window = *w.get_ref() as usize;
+        }
+    }
+    let owner = Spanned::new(0..0, "negation".to_string());
+    negation
+        .cues
+        .extend(phrases_of(reader, &n.cues, &owner, "negation cues"));
+    negation
+        .keep
+        .extend(phrases_of(reader, &n.keep, &owner, "negation keep"));
+    negation
+        .breaks
+        .extend(phrases_of(reader, &n.breaks, &owner, "negation breaks"));
+}
 
+/// The file's `[[benchmark]]` sets, checked, added to `config` (or replacing the set of the
+/// same name).
+fn add_benchmarks(reader: &mut Reader, file: &File, config: &mut Config) {
     let mut named: HashMap<String, usize> = config
         .benchmarks
         .iter()
@@ -638,28 +716,23 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
             }
         }
     }
-    if let Some(a) = &file.analyze {
-        if let Some(attr) = a.attribution {
-            config.attribution = attr;
+}
+
+/// `[analyze]`, into `config`: the attribution, and the default benchmark, which must be
+/// defined.
+fn analyze_settings(reader: &mut Reader, a: &file::AnalyzeFile, config: &mut Config) {
+    if let Some(attr) = a.attribution {
+        config.attribution = attr;
+    }
+    if let Some(b) = &a.benchmark {
+        config.benchmark = b.get_ref().clone();
+        if !config.benchmarks.iter().any(|x| &x.name == b.get_ref()) {
+            reader.error(
+                b,
+                format!("default benchmark `{}` is not defined", b.get_ref()),
+            );
         }
-        if let Some(b) = &a.benchmark {
-            config.benchmark = b.get_ref().clone();
-            if !config.benchmarks.iter().any(|x| &x.name == b.get_ref()) {
-                reader.error(
-                    b,
-                    format!("default benchmark `{}` is not defined", b.get_ref()),
-                );
-            }
-        }
     }
-    if let Some(c) = &file.check {
-        config.check = check_rules(reader, c, &config, &origin_dir(&config.origin));
-    }
-    if let Some(m) = &file.model {
-        config.model = model_settings(reader, m, &origin_dir(&config.origin));
-    }
-    semantic_checks(reader, &config, &places, &file);
-    Some(config)
 }
 
 /// A benchmark set's own numbers and names: every share a finite percentage above 0 (TOML
@@ -876,8 +949,20 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
     if t.reasons.is_empty() {
         reader.plain(Severity::Error, "the taxonomy has no reasons".into());
     }
-    // Codes must name reasons.
     let reason_ids: HashSet<&str> = t.reasons.iter().map(|r| r.id.as_str()).collect();
+    codes_name_reasons(reader, t, &reason_ids, file);
+    refinements_name_reasons(reader, &reason_ids, file);
+    phrases_in_two_reasons(reader, t, places);
+    unreachable_reasons(reader, t, file);
+    benchmarks_against_reasons(reader, config, file);
+    if config.benchmarks.is_empty() {
+        reader.plain(Severity::Error, "no benchmark set is defined".into());
+    }
+}
+
+/// Every code of the code maps that maps to a reason names one of `reason_ids`.
+fn codes_name_reasons(reader: &mut Reader, t: &Taxonomy, reason_ids: &HashSet<&str>, file: &File) {
+    // Codes must name reasons.
     let code_places = code_places(file);
     for m in &t.code_maps {
         for (code, target) in &m.codes {
@@ -893,7 +978,11 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             }
         }
     }
-    refinements_name_reasons(reader, &reason_ids, file);
+}
+
+/// Warnings for a phrase that has no words (it never matches), and for one in two reasons
+/// (at the second, pointing at whichever of the two the user wrote).
+fn phrases_in_two_reasons(reader: &mut Reader, t: &Taxonomy, places: &PhrasePlaces) {
     // A phrase in two reasons.
     let mut first_owner: HashMap<String, (usize, String)> = HashMap::new();
     for (i, r) in t.reasons.iter().enumerate() {
@@ -932,6 +1021,10 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             }
         }
     }
+}
+
+/// A warning for each reason nothing can tag: no phrase, hint, regex or code.
+fn unreachable_reasons(reader: &mut Reader, t: &Taxonomy, file: &File) {
     // A reason nothing can reach.
     for r in &t.reasons {
         let coded = t.code_maps.iter().any(|m| {
@@ -945,6 +1038,12 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
             reader.maybe_at(Severity::Warning, place.map(|f| &f.id), msg);
         }
     }
+}
+
+/// Each benchmark set against the reasons: a share for something that is not a reason, a
+/// reason in two shares (an error), a reason with no share.
+fn benchmarks_against_reasons(reader: &mut Reader, config: &Config, file: &File) {
+    let t = &config.taxonomy;
     // Benchmarks against the reasons.
     let mut written: HashMap<&str, &Spanned<String>> = HashMap::new();
     for f in &file.benchmark {
@@ -983,9 +1082,6 @@ fn semantic_checks(reader: &mut Reader, config: &Config, places: &PhrasePlaces, 
                 reader.maybe_at(Severity::Warning, place, msg);
             }
         }
-    }
-    if config.benchmarks.is_empty() {
-        reader.plain(Severity::Error, "no benchmark set is defined".into());
     }
 }
 
