@@ -13,9 +13,7 @@
 pub use churn_analysis::{
     analysis, attribute, changes, check, compare, evaluation, explanation, report, tagging,
 };
-pub use churn_core::{
-    benchmark, bounded, classify, config, escape, model, normalize, taxonomy, text,
-};
+pub use churn_core::{benchmark, classify, config, escape, model, normalize, taxonomy, text};
 pub use churn_input as input;
 pub use churn_stats as stats;
 pub use churn_stats::metrics;
@@ -23,6 +21,7 @@ pub use churn_stats::metrics;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod files;
 pub mod output;
 pub mod render;
 
@@ -64,7 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     // Render into memory, then write once: a failure midway prints nothing partial.
     let mut buffer = Vec::new();
     let config_flag = cli.config.as_deref();
-    let config = || config::Config::discover(config_flag);
+    let config = || files::config(config_flag);
     let passed = match &cli.command {
         Command::Analyze(args) => {
             commands::analyze::run(args, &config()?, color, &mut buffer)?;

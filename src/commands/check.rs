@@ -87,9 +87,9 @@ const BASELINE_HINT: &str = "give the output of `churn analyze FILE --format jso
 /// checked: every count a number from 0 to [`MAX_BASELINE_COUNT`], every id once.
 fn read_baseline(path: &Path) -> Result<BTreeMap<String, f64>> {
     let shown = path.display();
-    let text = crate::bounded::read_text(
+    let text = crate::files::read_text(
         path,
-        crate::bounded::BASELINE_BYTES,
+        crate::files::BASELINE_BYTES,
         "baseline",
         BASELINE_HINT,
     )?;

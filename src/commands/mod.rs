@@ -34,7 +34,7 @@ pub fn classifier(config: &crate::config::Config, model: &ModelArgs) -> Result<C
         return Ok(classifier);
     }
     let loaded = match &config.model.path {
-        Some(path) => std::sync::Arc::new(crate::model::load(path).with_context(|| {
+        Some(path) => std::sync::Arc::new(crate::files::model(path).with_context(|| {
             format!(
                 "`[model] path` of `{}`",
                 config.origin.path().unwrap_or_default()

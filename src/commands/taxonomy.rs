@@ -99,7 +99,7 @@ fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, C
     });
     match path {
         Some(p) => {
-            let text = crate::config::read_config(&p)?;
+            let text = crate::files::read_config(&p)?;
             Ok((p.display().to_string(), check(&text, Origin::File(p))))
         }
         None => Ok((
@@ -117,7 +117,7 @@ fn model_diagnostics(config: &Config) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let (model, name) = match &config.model.path {
-        Some(path) => match crate::model::load(path) {
+        Some(path) => match crate::files::model(path) {
             Ok(m) => (
                 std::sync::Arc::new(m),
                 format!("model `{}`", path.display()),
@@ -170,7 +170,7 @@ pub fn run(
             Ok(true)
         }
         TaxonomyCommand::Show { format } => {
-            let config = Config::discover(config_flag)?;
+            let config = crate::files::config(config_flag)?;
             match format {
                 Format::Json => {
                     serde_json::to_writer_pretty(&mut *out, &to_json(&config))?;

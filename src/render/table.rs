@@ -570,7 +570,24 @@ impl Table {
 
 impl Render for Table {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let r = &report.rows;
+        self.inputs(report, out)?;
+        self.accounting(report, out)?;
+        self.codes(report, out)?;
+        writeln!(out)?;
+        self.headlines(report, out)?;
+        writeln!(out)?;
+        writeln!(out, "{}", self.reasons_table(report))?;
+        if report.rows.tagged > 0 {
+            self.statistics(report, out)?;
+        }
+        self.footnotes(report, out)?;
+        self.unclassified(report, out)
+    }
+}
+
+impl Table {
+    /// A line per file read: its rows, format and columns.
+    fn inputs(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for input in &report.inputs {
             let mut columns = Vec::new();
             if let Some(c) = &input.text_column {
@@ -608,6 +625,12 @@ impl Render for Table {
                 columns.join(", ")
             )?;
         }
+        Ok(())
+    }
+
+    /// The taxonomy, where the rows went, and the rows rejected.
+    fn accounting(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let r = &report.rows;
         if let Some(config) = &report.config {
             writeln!(out, "Taxonomy: {}", shown(config))?;
         }
@@ -665,10 +688,12 @@ impl Render for Table {
                 ))
             )?;
         }
-        self.codes(report, out)?;
-        writeln!(out)?;
+        Ok(())
+    }
 
-        if r.tagged == 0 {
+    /// The two headline reasons against the benchmark.
+    fn headlines(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        if report.rows.tagged == 0 {
             writeln!(
                 out,
                 "No row could be attributed to a reason, so there are no shares to compare."
@@ -683,11 +708,12 @@ impl Render for Table {
                 }
             }
         }
-        writeln!(out)?;
-        writeln!(out, "{}", self.reasons_table(report))?;
-        if r.tagged > 0 {
-            self.statistics(report, out)?;
-        }
+        Ok(())
+    }
+
+    /// What the shares are of, low confidence, involuntary rows, and the benchmark's source.
+    fn footnotes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let r = &report.rows;
         let shares = match report.attribution.mode {
             "all" => format!(
                 "Attribution `all`: each row counts for every reason it states ({} {} several), so shares are of the {} tagged and may sum past 100%.",
@@ -734,6 +760,11 @@ impl Render for Table {
                 shown(&report.benchmark.note)
             ))
         )?;
+        Ok(())
+    }
+
+    /// The most common unclassified answers, when asked for.
+    fn unclassified(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if !report.unclassified_answers.is_empty() {
             writeln!(out)?;
             writeln!(

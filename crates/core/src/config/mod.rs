@@ -1171,17 +1171,6 @@ pub fn check(text: &str, origin: Origin) -> Checked {
     }
 }
 
-/// The text of a configuration file, refused past [`crate::bounded::CONFIG_BYTES`] (so that
-/// `--config /dev/zero` is an error, not a machine out of memory).
-pub fn read_config(path: &Path) -> anyhow::Result<String> {
-    crate::bounded::read_text(
-        path,
-        crate::bounded::CONFIG_BYTES,
-        "config",
-        "a churn.toml is TOML text of a few KiB to a few MiB (`churn taxonomy init` writes one)",
-    )
-}
-
 /// The taxonomy compiled into the binary (`builtin.toml`): the six reasons of the classic study.
 pub fn builtin_taxonomy() -> Taxonomy {
     Config::builtin().taxonomy
@@ -1206,10 +1195,10 @@ impl Config {
             .clone()
     }
 
-    /// Read a configuration file; any error fails with every finding listed.
-    pub fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = read_config(path)?;
-        let checked = check(&text, Origin::File(path.to_path_buf()));
+    /// The configuration `text` of the file at `path`; any error fails with every finding
+    /// listed. (Reading the file is the caller's: this crate does no I/O.)
+    pub fn from_text(text: &str, path: &Path) -> anyhow::Result<Config> {
+        let checked = check(text, Origin::File(path.to_path_buf()));
         match checked.config {
             Some(c) => Ok(c),
             None => {
@@ -1220,22 +1209,6 @@ impl Config {
                     list.join("\n"),
                     path.display()
                 )
-            }
-        }
-    }
-
-    /// The config in force: `explicit` (from `--config` or `CHURN_CONFIG`), else `churn.toml` in
-    /// the working directory, else the built-in one.
-    pub fn discover(explicit: Option<&Path>) -> anyhow::Result<Config> {
-        match explicit {
-            Some(path) => Config::from_file(path),
-            None => {
-                let local = Path::new(FILE_NAME);
-                if local.is_file() {
-                    Config::from_file(local)
-                } else {
-                    Ok(Config::builtin())
-                }
             }
         }
     }

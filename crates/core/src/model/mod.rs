@@ -17,7 +17,6 @@ mod math;
 pub mod train;
 mod words;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::normalize::{normalize_into, Normalized};
@@ -240,23 +239,6 @@ impl Model {
         found.truncate(top);
         found
     }
-}
-
-/// Read a model file written by `churn train`; errors name the file and say what to do.
-pub fn load(path: &Path) -> anyhow::Result<Model> {
-    let bytes = crate::bounded::read_bytes(
-        path,
-        crate::bounded::MODEL_BYTES,
-        "model",
-        "`churn train` writes a model of a few MiB",
-    )?;
-    Model::from_bytes(&bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot load model `{}`: {e}; write it with `churn train`, or tag without it \
-             (`--no-model`, or `[model] enabled = false` in churn.toml)",
-            crate::escape::shown(&path.to_string_lossy())
-        )
-    })
 }
 
 /// A feature key as people read it: `word`, `"word word"`, or a piece of a word: `gram…` at

@@ -1,11 +1,16 @@
-//! Small files read whole, with a cap on their size: the configuration and a `check` baseline.
-//! Without one, `--config /dev/zero` or a baseline that never ends would take memory until
-//! the machine runs out; with it, the reading stops one byte past the cap and says why.
+//! The files a command reads besides the exports: the configuration (named, or `churn.toml`
+//! found in the working directory), a model, a `check` baseline. Each is read whole with a cap
+//! on its size: without one, `--config /dev/zero` or a baseline that never ends would take
+//! memory until the machine runs out; with it, the reading stops one byte past the cap and
+//! says why. The stages (crates/) do no file I/O: they are given the text or the bytes.
 
 use std::io::Read;
 use std::path::Path;
 
 use anyhow::{bail, Result};
+
+use crate::config::{Config, FILE_NAME};
+use crate::model::Model;
 
 /// The most read of a configuration file: a taxonomy of 100,000 phrases is about 2 MiB.
 pub const CONFIG_BYTES: u64 = 16 << 20;
@@ -49,6 +54,54 @@ pub fn read_text(path: &Path, cap: u64, what: &str, hint: &str) -> Result<String
         anyhow::anyhow!(
             "{what} `{}` is not UTF-8 text (byte {at} is not); {hint}",
             path.display()
+        )
+    })
+}
+
+/// The text of a configuration file, refused past [`CONFIG_BYTES`].
+pub fn read_config(path: &Path) -> Result<String> {
+    read_text(
+        path,
+        CONFIG_BYTES,
+        "config",
+        "a churn.toml is TOML text of a few KiB to a few MiB (`churn taxonomy init` writes one)",
+    )
+}
+
+/// The configuration at `path`; any error fails with every finding listed.
+pub fn config_file(path: &Path) -> Result<Config> {
+    Config::from_text(&read_config(path)?, path)
+}
+
+/// The configuration in force: `explicit` (from `--config` or `CHURN_CONFIG`), else
+/// `churn.toml` in the working directory, else the built-in one.
+pub fn config(explicit: Option<&Path>) -> Result<Config> {
+    match explicit {
+        Some(path) => config_file(path),
+        None => {
+            let local = Path::new(FILE_NAME);
+            if local.is_file() {
+                config_file(local)
+            } else {
+                Ok(Config::builtin())
+            }
+        }
+    }
+}
+
+/// A model file written by `churn train`; errors name the file and say what to do.
+pub fn model(path: &Path) -> Result<Model> {
+    let bytes = read_bytes(
+        path,
+        MODEL_BYTES,
+        "model",
+        "`churn train` writes a model of a few MiB",
+    )?;
+    Model::from_bytes(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot load model `{}`: {e}; write it with `churn train`, or tag without it \
+             (`--no-model`, or `[model] enabled = false` in churn.toml)",
+            crate::escape::shown(&path.to_string_lossy())
         )
     })
 }
