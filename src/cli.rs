@@ -60,7 +60,7 @@ pub enum Command {
     /// columns plus `churn_reason`, `churn_reasons`, `churn_status` and `churn_evidence`.
     ///
     /// Statuses: tagged, unclassified, no_answer, involuntary, rejected. Cells that a
-    /// spreadsheet would run as a formula are neutralized (see the README).
+    /// spreadsheet would run as a formula are neutralized (see docs/tag.md).
     Tag(TagArgs),
     /// Show how one answer is tagged: the normalized text, every rule that matched and where,
     /// negations, and why the final reason won.

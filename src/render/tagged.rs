@@ -16,7 +16,7 @@ pub use crate::tagging::Status;
 use crate::tagging::{tag_columns, RowTag};
 
 /// The columns `churn tag` adds, in order, and (with a model) each row's confidence (see the
-/// README), blank for no answer, involuntary and rejected rows.
+/// docs/tag.md), blank for no answer, involuntary and rejected rows.
 pub use crate::tagging::{COLUMNS as OUTPUT_COLUMNS, CONFIDENCE as CONFIDENCE_COLUMN};
 
 /// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.
