@@ -489,13 +489,30 @@ fn progress_bar_only_on_a_terminal() {
 fn tag_parquet_holds_the_rows_of_the_csv() {
     use polars::prelude::{ParquetReader, SerReader};
     let dir = tempfile::tempdir().unwrap();
-    for (file, block) in [(DEMO, "1048576"), ("fixtures/demo/surveys.csv", "2000")] {
+    // Rows rejected before the first row read are held back, then written in their place.
+    let rejected_first = dir.path().join("rejected_first.csv");
+    let mut text = String::from("id,answer\n1,2,3\n4,5,6\n");
+    for i in 0..200 {
+        text.push_str(&format!("r{i},too expensive for us {i}\n"));
+        if i % 50 == 7 {
+            text.push_str("bad,row,here\n");
+        }
+    }
+    std::fs::write(&rejected_first, text).unwrap();
+    let rejected_first = rejected_first.to_str().unwrap();
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (DEMO, "1048576", &[]),
+        (DEMO, "2000", &[]),
+        (rejected_first, "64", &["--skip-bad-rows"]),
+    ];
+    for (file, block, flags) in cases {
         let out = dir.path().join("tagged.parquet");
         let run = |out: &std::path::Path| {
             churn()
                 .env("CHURN_BLOCK_BYTES", block)
                 .args(["tag", file, "--format", "parquet", "-o"])
                 .arg(out)
+                .args(flags)
                 .assert()
                 .success();
             std::fs::read(out).unwrap()
@@ -505,7 +522,10 @@ fn tag_parquet_holds_the_rows_of_the_csv() {
         let frame = ParquetReader::new(std::io::Cursor::new(bytes))
             .finish()
             .unwrap();
-        let rows = csv_records(&stdout_of(&["tag", file]));
+        let mut csv_args = vec!["tag", file];
+        csv_args.extend(flags);
+        let rows = csv_records(&stdout_of(&csv_args));
+        assert!(rows.len() > 2, "{file}");
         let names: Vec<&str> = frame
             .get_column_names()
             .iter()
@@ -543,4 +563,33 @@ fn tag_parquet_of_nothing_readable_writes_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("churn: error: "), "{err}");
     assert!(!err.starts_with("churn: error: :"), "{err}");
+}
+
+/// Parquet is binary: not written to a terminal (a pseudo-terminal from `script`), with a hint;
+/// redirected, it is written.
+#[test]
+fn tag_parquet_is_not_written_to_a_terminal() {
+    let churn = assert_cmd::cargo::cargo_bin("churn");
+    let on_terminal = |redirect: &str| {
+        let command = format!(
+            "{} tag {SMALL} --format parquet {redirect}; echo \"exit $?\"",
+            churn.display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(crate::root())
+            .output()
+            .expect("`script` (util-linux): install bsdutils");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    assert!(
+        shown.contains("Parquet is binary, not for a terminal"),
+        "{shown}"
+    );
+    assert!(shown.contains("give -o FILE.parquet"), "{shown}");
+    assert!(shown.contains("exit 2"), "{shown}");
+    assert!(!shown.contains("PAR1"), "{shown}");
+    let redirected = on_terminal("| head -c 4");
+    assert!(redirected.contains("PAR1"), "{redirected}");
 }

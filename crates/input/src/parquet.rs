@@ -72,8 +72,7 @@ impl ParquetFile {
         (0..self.names.len())
             .filter(|&i| {
                 let read = self.read(&[i], (0, 1));
-                read.and_then(|f| as_text(f.column(&self.names[i]).map_err(unreadable)?))
-                    .is_err()
+                read.and_then(|f| column_text(&f, &self.names[i])).is_err()
             })
             .map(|i| {
                 let kind = schema
@@ -123,7 +122,7 @@ impl ParquetFile {
             }
             let texts: Vec<Vec<Option<String>>> = wanted
                 .iter()
-                .map(|&i| as_text(frame.column(&self.names[i]).map_err(unreadable)?))
+                .map(|&i| column_text(&frame, &self.names[i]))
                 .collect::<Result<_>>()?;
             for row in 0..height {
                 record.clear();
@@ -159,6 +158,14 @@ impl ParquetFile {
                 .map_err(|e| anyhow!("cannot read the Parquet file's rows: {e}"))
         })
     }
+}
+
+/// The column `name` of `frame` as text ([`as_text`]); a panic of polars on a value is an
+/// error of the file, as in reading.
+fn column_text(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    guarded("Parquet file", || {
+        as_text(frame.column(name).map_err(unreadable)?)
+    })
 }
 
 /// A column's values as text: cast by polars, or shown as polars shows them when it does not
