@@ -16,8 +16,13 @@ use polars::prelude::{
     AnyValue, ArrowSchema, Column, DataFrame, DataType, FileMetadataRef, ParquetReader, SerReader,
 };
 
-/// Rows read at a time: the memory of a visit is that of one slice, not of the file.
+/// Rows read at a time, at most: the memory of a visit is that of one slice, not of the file.
 const SLICE: usize = 64 * 1024;
+
+/// Cells read at a time, at most: a wide file is read in fewer rows at a time (500 columns,
+/// 2,000 rows), so that a visit that stops early (the sample that finds the columns) reads
+/// little.
+const SLICE_CELLS: usize = 1 << 20;
 
 /// An opened Parquet file.
 pub struct ParquetFile {
@@ -112,10 +117,11 @@ impl ParquetFile {
         };
         wanted.sort_unstable();
         wanted.dedup();
+        let step = (SLICE_CELLS / wanted.len().max(1)).clamp(1, SLICE);
         let mut record = StringRecord::new();
         let mut offset = 0;
         while offset < self.rows {
-            let frame = self.read(&wanted, (offset, SLICE))?;
+            let frame = self.read(&wanted, (offset, step))?;
             let height = frame.height();
             if height == 0 {
                 break;
