@@ -5,7 +5,7 @@
 //! says why. The stages (crates/) do no file I/O: they are given the text or the bytes.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
@@ -73,19 +73,20 @@ pub fn config_file(path: &Path) -> Result<Config> {
     Config::from_text(&read_config(path)?, path)
 }
 
-/// The configuration in force: `explicit` (from `--config` or `CHURN_CONFIG`), else
-/// `churn.toml` in the working directory, else the built-in one.
+/// The configuration file in force: `explicit` (from `--config` or `CHURN_CONFIG`), else
+/// `churn.toml` in the working directory; `None` for the built-in one.
+pub fn config_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    let local = Path::new(FILE_NAME);
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| local.is_file().then(|| local.to_path_buf()))
+}
+
+/// The configuration in force (see [`config_path`]).
 pub fn config(explicit: Option<&Path>) -> Result<Config> {
-    match explicit {
-        Some(path) => config_file(path),
-        None => {
-            let local = Path::new(FILE_NAME);
-            if local.is_file() {
-                config_file(local)
-            } else {
-                Ok(Config::builtin())
-            }
-        }
+    match config_path(explicit) {
+        Some(path) => config_file(&path),
+        None => Ok(Config::builtin()),
     }
 }
 

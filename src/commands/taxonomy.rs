@@ -93,10 +93,7 @@ pub fn to_json(config: &Config) -> Value {
 
 /// Read the file to validate: the one named, else the config in force.
 fn checked(file: Option<&Path>, config_flag: Option<&Path>) -> Result<(String, Checked)> {
-    let path = file.or(config_flag).map(Path::to_path_buf).or_else(|| {
-        let local = Path::new(crate::config::FILE_NAME);
-        local.is_file().then(|| local.to_path_buf())
-    });
+    let path = crate::files::config_path(file.or(config_flag));
     match path {
         Some(p) => {
             let text = crate::files::read_config(&p)?;

@@ -253,10 +253,11 @@ impl Table {
         if raw.is_empty() {
             bail!("the JSON holds no records; expected an array of objects or one object per line");
         }
-        let body = rows
-            .into_iter()
-            .map(|(n, cells)| (n, StringRecord::from(cells)))
-            .collect();
+        let body = Body::Rows(
+            rows.into_iter()
+                .map(|(n, cells)| (n, StringRecord::from(cells)))
+                .collect(),
+        );
         let notes = note.into_iter().collect();
         Ok(
             Table::of_rows((source.name, source.compression), "json", &raw, body, notes)
@@ -269,11 +270,11 @@ impl Table {
         if sav.names.is_empty() {
             bail!("the SPSS file defines no variables");
         }
-        let body = sav
-            .rows
-            .into_iter()
-            .map(|(n, cells)| (n, StringRecord::from(cells)))
-            .collect();
+        let body = Body::Rows(
+            (sav.rows.into_iter())
+                .map(|(n, cells)| (n, StringRecord::from(cells)))
+                .collect(),
+        );
         let table = Table::of_rows(
             (source.name, source.compression),
             "sav",
@@ -289,16 +290,14 @@ impl Table {
 
     fn parquet(source: Source) -> Result<Table> {
         let file = ParquetFile::open(source.bytes)?;
-        let notes = file.notes();
-        let mut table = Table::of_rows(
+        let (names, notes) = (file.names.clone(), file.notes());
+        Ok(Table::of_rows(
             (source.name, source.compression),
             "parquet",
-            &file.names,
-            Vec::new(),
+            &names,
+            Body::Parquet(file),
             notes,
-        );
-        table.body = Body::Parquet(file);
-        Ok(table)
+        ))
     }
 
     /// The layout of a table with no header rows to skip (an SPSS file, JSON records): told by
@@ -312,13 +311,13 @@ impl Table {
         self
     }
 
-    /// A table of rows already split into fields (Parquet, JSON): `(name, compression)` of its
-    /// source, `raw` the header as read.
+    /// A table whose rows come split into fields (JSON, SPSS, Parquet): `(name, compression)`
+    /// of its source, `raw` the header as read.
     fn of_rows(
         (name, compression): (String, Option<&'static str>),
         format: &'static str,
         raw: &[String],
-        body: Vec<(u64, StringRecord)>,
+        body: Body,
         notes: Vec<String>,
     ) -> Table {
         let (headers, renamed) = unique_headers(raw);
@@ -337,7 +336,7 @@ impl Table {
             layout: Layout::Plain,
             extra_rows: 0,
             questions: vec![None; raw.len()],
-            body: Body::Rows(body),
+            body,
         }
     }
 
