@@ -47,10 +47,9 @@ pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> 
                     .map(|i| reasons + i)
             })
     };
-    let truth_column = loaded.extra(0).expect("truth column was loaded");
     let header = &loaded.extra_columns[0];
     let mut out = Vec::with_capacity(loaded.rows());
-    for (i, label) in truth_column.iter().enumerate() {
+    for (i, label) in loaded.extra_cells(0).into_iter().enumerate() {
         let place = loaded.place(i);
         out.push(match label {
             None => bail!(

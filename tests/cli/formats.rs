@@ -593,3 +593,61 @@ fn tag_parquet_is_not_written_to_a_terminal() {
     let redirected = on_terminal("| head -c 4");
     assert!(redirected.contains("PAR1"), "{redirected}");
 }
+
+/// A loaded export is a frame with the file's own headers; tagged by the library's
+/// `tag_frame` with the columns the load names, it holds `churn tag`'s tags.
+#[test]
+fn a_loaded_frame_tagged_by_the_library_matches_churn_tag() {
+    use churn_attribution::input::{load, ColumnOptions, ReadOptions};
+    use churn_attribution::tagging::tag_frame;
+    let taxonomy = churn_attribution::config::builtin_taxonomy();
+    let classifier = churn_attribution::classify::Classifier::new(&taxonomy).unwrap();
+    for file in [
+        "fixtures/layouts/qualtrics.csv",
+        "fixtures/stripe/code_and_text.csv",
+        "fixtures/demo/surveys.csv",
+    ] {
+        let path = root().join(file).to_string_lossy().into_owned();
+        let options = ColumnOptions {
+            keep_all: true,
+            ..ColumnOptions::default()
+        };
+        let read = ReadOptions::default();
+        let loaded = load(
+            std::slice::from_ref(&path),
+            &read,
+            &options,
+            &taxonomy,
+            &classifier,
+        )
+        .unwrap();
+        let headers: Vec<String> = (loaded.frame.get_column_names().iter())
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(
+            headers[..loaded.headers.len()],
+            loaded.headers[..],
+            "{file}"
+        );
+        let tagged = tag_frame(&loaded.frame, &loaded.roles, &classifier, &taxonomy).unwrap();
+        let column = |name: &str| -> Vec<String> {
+            let c = tagged.column(name).unwrap().str().unwrap();
+            c.iter().map(|v| v.unwrap_or("").to_string()).collect()
+        };
+        let cli = csv_records(&stdout_of(&["tag", &path, "--quiet"]));
+        let at = |name: &str| cli[0].iter().position(|h| h == name).unwrap();
+        for name in [
+            "churn_reason",
+            "churn_reasons",
+            "churn_status",
+            "churn_evidence",
+        ] {
+            let from_cli: Vec<String> = cli[1..].iter().map(|r| r[at(name)].clone()).collect();
+            assert_eq!(column(name), from_cli, "{file}: {name}");
+        }
+        for (k, header) in loaded.headers.iter().enumerate() {
+            let from_cli: Vec<String> = cli[1..].iter().map(|r| r[k].clone()).collect();
+            assert_eq!(column(header), from_cli, "{file}: {header}");
+        }
+    }
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use churn_core::classify::{Classifier, CodeLookup, Outcome, Scratch, Source, Tag};
 use churn_core::taxonomy::Taxonomy;
+pub use churn_input::FrameColumns;
 use churn_input::{Answers, Row};
 
 /// The columns a tagged frame gains, in order (and `churn_confidence` with a model).
@@ -164,13 +165,6 @@ fn model_evidence(classifier: &Classifier, scratch: &Scratch, tag: Tag) -> Vec<(
             .map(|(r, e)| (r, e.to_string())),
     );
     found
-}
-
-/// Which columns of a frame hold the answers: the free text, and coded values.
-#[derive(Debug, Clone, Default)]
-pub struct FrameColumns {
-    pub text: Option<String>,
-    pub codes: Vec<String>,
 }
 
 /// `frame` with the tag of every row added as [`COLUMNS`]: the primary reason (null when there

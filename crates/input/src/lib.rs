@@ -41,22 +41,21 @@ pub use rows::{
 pub use source::Source;
 pub use table::{ReadOptions, Table};
 
-/// Frame column holding the free-text answers.
-pub const TEXT: &str = "text";
+/// The frame column that holds the answer when it is read from several columns of one question
+/// (a choice question's choices and its "Other" text): no column of the file holds it as it is
+/// tagged. Made unique against the file's headers.
+pub const ANSWER: &str = "churn_answer";
 
-/// Frame column holding the `i`th coded column.
-fn code_name(i: usize) -> String {
-    format!("code_{i}")
+/// Which columns of a frame hold the answers: the free text, and coded values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameColumns {
+    pub text: Option<String>,
+    pub codes: Vec<String>,
 }
 
-/// Frame column holding the `i`th extra column.
-fn extra_name(i: usize) -> String {
-    format!("extra_{i}")
-}
-
-/// Frame column holding the `i`th column of the file as read (with `keep_all`).
-fn all_name(i: usize) -> String {
-    format!("all_{i}")
+/// A cell as the answers see it: a blank one (white space only) is no answer.
+fn filled(cell: Option<&str>) -> Option<&str> {
+    cell.filter(|c| !c.trim().is_empty())
 }
 
 /// How many rows are looked at to recognise a coded column by its values.
@@ -301,8 +300,15 @@ pub struct Loaded {
     pub id_column: Option<String>,
     /// Every header of the file, trimmed, left to right.
     pub headers: Vec<String>,
-    /// The data rows: `text`, `code_0..`, `extra_0..` string columns, one row per record.
+    /// The data rows, one per record, in string columns named by the file's headers, with the
+    /// cells as read (blank ones too; null where a combined file lacks the column): the columns
+    /// of `roles` (read whole, not streamed) and the extra columns; every column with
+    /// `keep_all`. A column appears once, whatever roles it has.
     pub frame: DataFrame,
+    /// The frame's columns holding the answers, for [`Loaded::answers`] or a `tag_frame`; empty
+    /// when the rows were streamed ([`scan`]). The text is [`ANSWER`] when it spans several
+    /// columns.
+    pub roles: FrameColumns,
     /// The file line each row starts on (1-based), for messages about a row.
     pub lines: Vec<u64>,
     /// The source (index into `sources`) of each row.
@@ -395,19 +401,9 @@ impl Loaded {
         self.frame.column(name).ok().and_then(|c| c.str().ok())
     }
 
-    /// The free-text answers, if a text column was read.
-    pub fn text(&self) -> Option<&StringChunked> {
-        self.strings(TEXT)
-    }
-
-    /// The `i`th extra column.
-    pub fn extra(&self, i: usize) -> Option<&StringChunked> {
-        self.strings(&extra_name(i))
-    }
-
-    /// Column `i` of the file exactly as read (kept with `keep_all`).
+    /// Column `i` of the file as read (every column is kept with `keep_all`).
     pub fn original(&self, i: usize) -> Option<&StringChunked> {
-        self.strings(&all_name(i))
+        self.strings(self.headers.get(i)?)
     }
 
     /// The cells of the id column found by `find_id`, if there is one.
@@ -418,28 +414,34 @@ impl Loaded {
 
     /// The cells of the `i`th extra column (`None` for blanks).
     pub fn extra_cells(&self, i: usize) -> Vec<Option<&str>> {
-        cells(self.extra(i), self.rows()).collect()
+        let column = self.extra_columns.get(i).and_then(|h| self.strings(h));
+        cells(column, self.rows()).collect()
     }
 
-    /// Each row's text and codes (when the frame holds them: from [`load`], not [`scan`]).
+    /// Each row's text and codes (when the frame holds them: from [`load`], not [`scan`]);
+    /// blank cells are `None`.
     pub fn answers(&self) -> Answers<'_> {
         let n = self.rows();
-        let codes: Vec<&StringChunked> = (0..self.code_columns.len())
-            .filter_map(|i| self.strings(&code_name(i)))
+        let text = self.roles.text.as_deref().and_then(|t| self.strings(t));
+        let codes: Vec<&StringChunked> = (self.roles.codes.iter())
+            .filter_map(|c| self.strings(c))
             .collect();
         let mut answers = Answers::new(codes.len());
         let mut code_iters: Vec<_> = codes.iter().map(|c| c.iter()).collect();
-        for text in cells(self.text(), n) {
-            answers.push(text, code_iters.iter_mut().map(|it| it.next().flatten()));
+        for text in cells(text, n) {
+            answers.push(
+                text,
+                code_iters.iter_mut().map(|it| filled(it.next().flatten())),
+            );
         }
         answers
     }
 }
 
-/// The cells of a string column, or `n` blanks when the column was not read.
+/// The cells of a string column, blank ones `None`, or `n` blanks when the column was not read.
 fn cells(column: Option<&StringChunked>, n: usize) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
     match column {
-        Some(ca) => Box::new(ca.iter()),
+        Some(ca) => Box::new(ca.iter().map(filled)),
         None => Box::new(std::iter::repeat_n(None, n)),
     }
 }
@@ -559,20 +561,59 @@ impl Plan {
             .find(|&e| !(self.include_incomplete && e == layout::Exclusion::Unfinished))
     }
 
-    /// Columns kept for every row, as (column into `headers`, frame name): the text, the codes,
-    /// the extras.
-    fn kept(&self) -> Vec<(usize, String)> {
-        let mut columns = Vec::new();
-        if let Some(i) = self.chosen.text {
-            columns.push((i, TEXT.to_string()));
+    /// The columns (into `headers`) whose cells are kept for every row: the text (unless its
+    /// answer spans several columns), the codes, the extras; each once.
+    fn kept(&self) -> Vec<usize> {
+        let text = self.chosen.text.filter(|_| self.text_group.is_empty());
+        let mut kept = Vec::new();
+        for i in text.into_iter().chain(self.chosen.codes.iter().copied()) {
+            if !kept.contains(&i) {
+                kept.push(i);
+            }
         }
-        for (k, &i) in self.chosen.codes.iter().enumerate() {
-            columns.push((i, code_name(k)));
+        for i in self.extras() {
+            if !kept.contains(&i) {
+                kept.push(i);
+            }
         }
-        for (k, &i) in self.extra.iter().enumerate() {
-            columns.push((i, extra_name(k)));
+        kept
+    }
+
+    /// The extra columns (into `headers`), each once, in the order asked for.
+    fn extras(&self) -> Vec<usize> {
+        let mut extras: Vec<usize> = Vec::with_capacity(self.extra.len());
+        for &i in &self.extra {
+            if !extras.contains(&i) {
+                extras.push(i);
+            }
         }
-        columns
+        extras
+    }
+
+    /// The frame's name for the answer made of several columns: [`ANSWER`], or with a number
+    /// when a header is already called that.
+    fn answer_name(&self) -> String {
+        (1..)
+            .map(|n| match n {
+                1 => ANSWER.to_string(),
+                n => format!("{ANSWER}_{n}"),
+            })
+            .find(|name| !self.headers.contains(name))
+            .expect("a free name")
+    }
+
+    /// The frame's columns holding the answers.
+    fn roles(&self) -> FrameColumns {
+        let text = self.chosen.text.map(|i| match self.text_group.is_empty() {
+            true => self.headers[i].clone(),
+            false => self.answer_name(),
+        });
+        FrameColumns {
+            text,
+            codes: (self.chosen.codes.iter())
+                .map(|&i| self.headers[i].clone())
+                .collect(),
+        }
     }
 
     /// The columns of table `k` a row is read for (by the table's own positions): the kept
@@ -581,7 +622,8 @@ impl Plan {
         if keep_all {
             return None;
         }
-        let into_headers = (self.kept().into_iter().map(|(i, _)| i))
+        let into_headers = (self.kept().into_iter())
+            .chain(self.chosen.text)
             .chain(self.filters.iter().map(|(i, _)| *i))
             .chain(self.text_group.iter().copied());
         let mut needed: Vec<usize> = into_headers.filter_map(|i| self.maps[k][i]).collect();
@@ -1243,18 +1285,16 @@ fn fill(
     read: &ReadOptions,
     options: &ColumnOptions,
 ) -> Result<Loaded> {
-    let builder = |name: String| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
-    let mut columns: Vec<(usize, StringChunkedBuilder)> = plan
-        .kept()
-        .into_iter()
-        .map(|(i, name)| (i, builder(name)))
+    let builder = |name: &str| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
+    let kept = match options.keep_all {
+        true => (0..plan.headers.len()).collect(),
+        false => plan.kept(),
+    };
+    let mut columns: Vec<(usize, StringChunkedBuilder)> = (kept.into_iter())
+        .map(|i| (i, builder(&plan.headers[i])))
         .collect();
-    let kept = columns.len();
-    if options.keep_all {
-        for i in 0..plan.headers.len() {
-            columns.push((i, builder(all_name(i))));
-        }
-    }
+    let grouped = plan.chosen.text.is_some() && !plan.text_group.is_empty();
+    let mut answer = grouped.then(|| builder(&plan.answer_name()));
 
     let mut lines = Vec::new();
     let mut files = Vec::new();
@@ -1287,21 +1327,12 @@ fn fill(
                 info.filtered_out_by.count(None);
                 return Ok(true);
             }
-            let group_text = (!plan.text_group.is_empty())
-                .then(|| layout::group_answer(plan.text_group.iter().map(|&g| cell(g))));
-            for (c, (i, builder)) in columns.iter_mut().enumerate() {
-                let value = match &group_text {
-                    Some(text) if c == 0 => Some(text.as_str()),
-                    _ => cell(*i),
-                };
-                if c >= kept {
-                    builder.append_value(value.unwrap_or(""));
-                } else {
-                    match value {
-                        Some(v) if !v.trim().is_empty() => builder.append_value(v),
-                        _ => builder.append_null(),
-                    }
-                }
+            for (i, builder) in columns.iter_mut() {
+                builder.append_option(cell(*i));
+            }
+            if let Some(answer) = answer.as_mut() {
+                let group = plan.text_group.iter().map(|&g| cell(g));
+                answer.append_value(layout::group_answer(group));
             }
             lines.push(r.line);
             files.push(k as u32);
@@ -1315,12 +1346,12 @@ fn fill(
     let rows = lines.len();
     something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
 
-    let columns: Vec<polars::prelude::Column> = columns
-        .into_iter()
-        .map(|(_, b)| b.finish().into_column())
+    let columns: Vec<polars::prelude::Column> = (columns.into_iter().map(|(_, b)| b))
+        .chain(answer)
+        .map(|b| b.finish().into_column())
         .collect();
     let frame = DataFrame::new(rows, columns)?;
-    let (filled, long) = filled_and_long(&frame, plan.chosen.codes.len(), &files, &lines);
+    let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
     Ok(assemble(
         plan,
         RowsRead {
@@ -1359,38 +1390,32 @@ fn rejected_row(t: &Table, k: usize, r: &records::Record<'_>, keep_all: bool) ->
     }
 }
 
-/// Of a frame read whole: the non-blank cells of its text and of each of its `codes` coded
-/// columns, and the (file, line) of each answer longer than
-/// [`churn_core::classify::MAX_ANSWER_BYTES`].
+/// Of a frame read whole: the non-blank cells of the answers' columns (`roles`), and the
+/// (file, line) of each answer longer than [`churn_core::classify::MAX_ANSWER_BYTES`].
 #[allow(clippy::type_complexity)]
 fn filled_and_long(
     frame: &DataFrame,
-    codes: usize,
+    roles: &FrameColumns,
     files: &[u32],
     lines: &[u64],
 ) -> ((Option<usize>, Vec<usize>), Vec<(u32, u64)>) {
-    let text = frame.column(TEXT).ok().and_then(|c| c.str().ok());
-    let count = |c: &StringChunked| c.len() - c.null_count();
-    let filled = (
-        text.map(count),
-        (0..codes)
-            .map(|k| {
-                frame
-                    .column(&code_name(k))
-                    .ok()
-                    .and_then(|c| c.str().ok())
-                    .map_or(0, count)
-            })
-            .collect(),
+    let strings = |name: &str| frame.column(name).ok().and_then(|c| c.str().ok());
+    let count = |c: Option<&StringChunked>| c.map_or(0, |c| c.iter().filter_map(filled).count());
+    let text = roles.text.as_deref().and_then(strings);
+    let filled_cells = (
+        roles.text.as_ref().map(|_| count(text)),
+        (roles.codes.iter()).map(|c| count(strings(c))).collect(),
     );
     let long: Vec<(u32, u64)> = text.map_or_else(Vec::new, |text| {
         text.iter()
             .enumerate()
-            .filter(|(_, t)| t.is_some_and(|t| t.len() > churn_core::classify::MAX_ANSWER_BYTES))
+            .filter(|(_, t)| {
+                filled(*t).is_some_and(|t| t.len() > churn_core::classify::MAX_ANSWER_BYTES)
+            })
             .map(|(i, _)| (files[i], lines[i]))
             .collect()
     });
-    (filled, long)
+    (filled_cells, long)
 }
 
 /// Fail when no row is left to analyze, saying why.
@@ -1472,6 +1497,10 @@ struct RowsRead {
 
 /// The load: the plan's columns and the rows read, with a note on overlong answers.
 fn assemble(plan: Plan, read: RowsRead) -> Loaded {
+    let roles = match read.streamed {
+        true => FrameColumns::default(),
+        false => plan.roles(),
+    };
     let headers = plan.headers;
     let mut loaded = Loaded {
         path: plan.path,
@@ -1488,6 +1517,7 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
         id_column: plan.id_column.map(|i| headers[i].clone()),
         headers,
         frame: read.frame,
+        roles,
         lines: read.lines,
         files: read.files,
         filtered_out: read.filtered_out.total(),
@@ -1499,4 +1529,118 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
     };
     loaded.note_long_answers(&read.long);
     loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_csv(name: &str, text: &str, options: &ColumnOptions) -> Loaded {
+        let taxonomy = churn_core::config::builtin_taxonomy();
+        let classifier = Classifier::new(&taxonomy).unwrap();
+        let bytes = text.as_bytes().to_vec();
+        let source = Source {
+            name: name.to_string(),
+            format: source::format_of(name, &bytes).unwrap(),
+            bytes,
+            compression: None,
+        };
+        let read = ReadOptions::default();
+        load_sources(vec![source], &read, options, &taxonomy, &classifier).unwrap()
+    }
+
+    fn names(frame: &DataFrame) -> Vec<String> {
+        frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
+    }
+
+    fn raw(loaded: &Loaded, name: &str) -> Vec<Option<String>> {
+        let column = loaded.frame.column(name).unwrap().str().unwrap();
+        column.iter().map(|c| c.map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn the_frame_has_the_files_headers_and_cells_as_read() {
+        let options = ColumnOptions {
+            extra: vec![("--by", "plan".into()), ("--id-col", "plan".into())],
+            ..ColumnOptions::default()
+        };
+        let text = "id,Why did you leave?,plan\n1,  too expensive ,pro\n2,   ,\n";
+        let loaded = load_csv("a.csv", text, &options);
+        // The answer, then the extras; `plan` once though asked for twice.
+        assert_eq!(names(&loaded.frame), ["Why did you leave?", "plan"]);
+        let why = raw(&loaded, "Why did you leave?");
+        assert_eq!(why, [Some("  too expensive ".into()), Some("   ".into())]);
+        assert_eq!(raw(&loaded, "plan"), [Some("pro".into()), Some("".into())]);
+        let roles = FrameColumns {
+            text: Some("Why did you leave?".into()),
+            codes: vec![],
+        };
+        assert_eq!(loaded.roles, roles);
+        // The answers and the extras' cells see blanks as none.
+        let answers = loaded.answers();
+        assert_eq!(answers.text(0), Some("  too expensive "));
+        assert_eq!(answers.text(1), None);
+        assert_eq!(loaded.extra_cells(0), [Some("pro"), None]);
+        assert_eq!(loaded.extra_cells(1), loaded.extra_cells(0));
+    }
+
+    #[test]
+    fn every_column_is_kept_by_its_name_with_keep_all() {
+        let options = ColumnOptions {
+            keep_all: true,
+            ..ColumnOptions::default()
+        };
+        let text = "id,reason,cancellation_reason\n1,,too_expensive\n2,moved away,\n";
+        let loaded = load_csv("a.csv", text, &options);
+        assert_eq!(
+            names(&loaded.frame),
+            ["id", "reason", "cancellation_reason"]
+        );
+        assert_eq!(loaded.roles.text.as_deref(), Some("reason"));
+        assert_eq!(loaded.roles.codes, ["cancellation_reason"]);
+        assert_eq!(
+            raw(&loaded, "reason"),
+            [Some("".into()), Some("moved away".into())]
+        );
+        let answers = loaded.answers();
+        assert_eq!(
+            (answers.text(0), answers.codes(0)),
+            (None, &[Some("too_expensive")][..])
+        );
+        assert_eq!(
+            (answers.text(1), answers.codes(1)),
+            (Some("moved away"), &[None][..])
+        );
+        assert_eq!(loaded.filled, (Some(1), vec![1]));
+    }
+
+    #[test]
+    fn an_answer_of_several_columns_is_a_column_of_its_own() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/layouts/qualtrics.csv"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        for keep_all in [false, true] {
+            let options = ColumnOptions {
+                keep_all,
+                ..ColumnOptions::default()
+            };
+            let loaded = load_csv("q.csv", &text, &options);
+            assert_eq!(loaded.roles.text.as_deref(), Some(ANSWER));
+            let columns = names(&loaded.frame);
+            assert_eq!(columns.last().map(String::as_str), Some(ANSWER));
+            // The question's columns are there by their own names when every column is kept.
+            assert_eq!(columns.contains(&"Q1_7_TEXT".to_string()), keep_all);
+            let answers = raw(&loaded, ANSWER);
+            let q1 = raw(&loaded, "Q1");
+            assert_eq!(answers[0], q1[0]);
+            assert!(answers.iter().all(Option::is_some));
+        }
+    }
 }

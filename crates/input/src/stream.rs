@@ -341,7 +341,7 @@ impl FileSpec {
             delimiter: table.delimiter.unwrap_or(b','),
             text: plan.chosen.text.and_then(|i| map[i]),
             codes: plan.chosen.codes.iter().map(|&i| map[i]).collect(),
-            extras: plan.extra.iter().map(|&i| map[i]).collect(),
+            extras: plan.extras().into_iter().map(|i| map[i]).collect(),
             all: if keep_all { map.to_vec() } else { Vec::new() },
             filters: plan.filters.iter().map(|(i, _)| map[*i]).collect(),
         }
@@ -488,7 +488,7 @@ impl Reading<'_> {
             ranges.push(code);
         }
         for &c in &spec.extras {
-            done.extras.push(range(&mut done.arena, cell(c)));
+            done.extras.push(raw_range(&mut done.arena, cell(c)));
         }
         for &c in &spec.all {
             done.all.push(raw_range(&mut done.arena, cell(c)));
@@ -631,8 +631,10 @@ impl<'e, T> Merge<'e, T> {
     fn new(plan: &Plan, infos: Vec<SourceInfo>, emit: Option<&'e mut dyn Emit<T>>) -> Self {
         let builders = match emit {
             Some(_) => Vec::new(),
-            None => (0..plan.extra.len())
-                .map(|k| StringChunkedBuilder::new(PlSmallStr::from(super::extra_name(k)), 1024))
+            None => (plan.extras().into_iter())
+                .map(|i| {
+                    StringChunkedBuilder::new(PlSmallStr::from(plan.headers[i].as_str()), 1024)
+                })
                 .collect(),
         };
         let filled = (
@@ -705,10 +707,7 @@ impl<'e, T> Merge<'e, T> {
         let width = self.builders.len();
         for (k, b) in self.builders.iter_mut().enumerate() {
             for r in extras.iter().skip(k).step_by(width) {
-                match r.and_then(|(a, z)| arena.get(a as usize..z as usize)) {
-                    Some(v) => b.append_value(v),
-                    None => b.append_null(),
-                }
+                b.append_option(r.and_then(|(a, z)| arena.get(a as usize..z as usize)));
             }
         }
         if self.extra > 0 {
