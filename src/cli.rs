@@ -237,6 +237,9 @@ impl InputArgs {
             block_bytes: std::env::var("CHURN_BLOCK_BYTES")
                 .ok()
                 .and_then(|v| v.parse().ok()),
+            chunk_rows: std::env::var("CHURN_CHUNK_ROWS")
+                .ok()
+                .and_then(|v| v.parse().ok()),
         }
     }
 }

@@ -651,3 +651,34 @@ fn a_loaded_frame_tagged_by_the_library_matches_churn_tag() {
         }
     }
 }
+
+/// Files read whole (Parquet, workbooks, survey layouts) are tagged and written a chunk at a
+/// time: the same bytes for chunks of any size, in both formats.
+#[test]
+fn tag_of_a_file_read_whole_is_the_same_in_chunks_of_any_size() {
+    let files = [
+        "fixtures/inputs/base.parquet",
+        "fixtures/inputs/typed.parquet",
+        "fixtures/layouts/microsoft-forms.xlsx",
+        "fixtures/layouts/qualtrics.csv",
+        "fixtures/layouts/stripe-subscriptions.jsonl",
+    ];
+    for file in files {
+        for format in ["csv", "jsonl"] {
+            let run = |chunk: &str| {
+                let out = churn()
+                    .env("CHURN_CHUNK_ROWS", chunk)
+                    .args(["tag", file, "--format", format])
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{file}");
+                (out.stdout, out.stderr)
+            };
+            let whole = run("1000000");
+            assert!(whole.0.len() > 100, "{file}");
+            for chunk in ["1", "3"] {
+                assert_eq!(run(chunk), whole, "{file} {format}, chunks of {chunk}");
+            }
+        }
+    }
+}

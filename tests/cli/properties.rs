@@ -434,17 +434,29 @@ mod streaming {
             final_break in any::<bool>(),
             skip_bad_rows in any::<bool>(),
             block in 1usize..400,
+            chunk in 1usize..20,
         ) {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("export.csv");
             std::fs::write(&path, text(&rows, b',', final_break)).unwrap();
             let path = path.to_string_lossy().into_owned();
-            let read = |block| ReadOptions {
+            let read = |block, chunk| ReadOptions {
                 skip_bad_rows,
                 block_bytes: Some(block),
+                chunk_rows: chunk,
                 ..ReadOptions::default()
             };
-            match (rows_of(&path, &read(0)), rows_of(&path, &read(block))) {
+            let whole = rows_of(&path, &read(0, None));
+            // Read whole and written in chunks of a few rows, the same bytes.
+            match (&whole, rows_of(&path, &read(0, Some(chunk)))) {
+                (Ok(whole), Ok(chunked)) => prop_assert_eq!(
+                    String::from_utf8_lossy(whole),
+                    String::from_utf8_lossy(&chunked)
+                ),
+                (Err(_), Err(_)) => {}
+                (w, c) => prop_assert!(false, "whole: {:?}\nchunked: {:?}", w, c),
+            }
+            match (whole, rows_of(&path, &read(block, None))) {
                 (Ok(whole), Ok(streamed)) => prop_assert_eq!(
                     String::from_utf8_lossy(&whole),
                     String::from_utf8_lossy(&streamed)
@@ -462,6 +474,7 @@ mod streaming {
             skip_bad_rows in any::<bool>(),
             block in 1usize..400,
             gzip in prop::bool::weighted(0.2),
+            chunk in 1usize..20,
         ) {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("export.csv");
@@ -476,13 +489,15 @@ mod streaming {
             };
             std::fs::write(&path, bytes).unwrap();
             let path = path.to_string_lossy().into_owned();
-            let read = |block| ReadOptions {
+            let read = |block, chunk| ReadOptions {
                 skip_bad_rows,
                 block_bytes: Some(block),
+                chunk_rows: chunk,
                 ..ReadOptions::default()
             };
-            let whole = scan_file(&path, &read(0));
-            let streamed = scan_file(&path, &read(block));
+            // Read whole and handed on in chunks of a few rows.
+            let whole = scan_file(&path, &read(0, Some(chunk)));
+            let streamed = scan_file(&path, &read(block, None));
             match (whole, streamed) {
                 (Ok((w, tw)), Ok((s, ts))) => {
                     prop_assert!(!w.streamed);

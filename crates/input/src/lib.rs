@@ -306,7 +306,7 @@ pub struct Loaded {
     /// `keep_all`. A column appears once, whatever roles it has.
     pub frame: DataFrame,
     /// The frame's columns holding the answers, for [`Loaded::answers`] or a `tag_frame`; empty
-    /// when the rows were streamed ([`scan`]). The text is [`ANSWER`] when it spans several
+    /// when the rows were handed on rather than kept ([`scan`], [`stream_rows`]). The text is [`ANSWER`] when it spans several
     /// columns.
     pub roles: FrameColumns,
     /// The file line each row starts on (1-based), for messages about a row.
@@ -323,7 +323,8 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Non-blank cells in the free-text column (if read) and in each coded column.
     pub filled: (Option<usize>, Vec<usize>),
-    /// Whether the rows were streamed ([`scan`]) rather than read whole.
+    /// Whether the rows were streamed from the file in blocks (a CSV, by [`scan`] or
+    /// [`stream_rows`]) rather than read whole.
     pub streamed: bool,
 }
 
@@ -1124,7 +1125,7 @@ fn note_missing_columns(
 /// `map` (with a state from `init` per thread) instead of keeping them: the results come back
 /// in file order. The frame holds the extra columns only. Plain and compressed CSV files are
 /// streamed (see [`stream`]), so memory does not grow with the file; anything else is read
-/// whole first.
+/// whole first, and its rows are handed on a chunk at a time.
 pub fn scan<S, T: Send>(
     inputs: &[String],
     read: &ReadOptions,
@@ -1133,7 +1134,6 @@ pub fn scan<S, T: Send>(
     work: &Work<'_, S, T>,
 ) -> Result<(Loaded, Vec<T>)> {
     let names = input_names(inputs)?;
-    let (taxonomy, classifier) = rules;
     let mut fallback = None;
     if !options.keep_all && read.block_bytes != Some(0) {
         let job = stream::Job {
@@ -1155,18 +1155,57 @@ pub fn scan<S, T: Send>(
     for name in &names {
         sources.push(source::read(name, read.encoding)?);
     }
-    let mut loaded = load_sources(sources, read, options, taxonomy, classifier)?;
+    let (tables, plan) = tables_and_plan(sources, read, options, rules)?;
+    let (mut loaded, parts) = scan_in_chunks(&tables, plan, read, options, work)?;
     if let Some((k, why)) = fallback {
         note_read_whole(&mut loaded, &names[k], why);
     }
-    let answers = loaded.answers();
-    // One run even of no rows: the caller's tally exists then too.
-    let runs: Vec<_> = if answers.is_empty() {
-        std::iter::once(0..0).collect()
-    } else {
-        runs(0..answers.len()).collect()
-    };
-    let parts = map_in_runs(&answers, &runs, work);
+    Ok((loaded, parts))
+}
+
+/// [`scan`] of tables read whole: `work`'s `map` on every core over each chunk's rows while
+/// the next is read, keeping the extra columns and the rows' places.
+fn scan_in_chunks<S, T: Send>(
+    tables: &[Table],
+    plan: Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    work: &Work<'_, S, T>,
+) -> Result<(Loaded, Vec<T>)> {
+    let extras: Vec<PlSmallStr> = (plan.extras().into_iter())
+        .map(|i| PlSmallStr::from(plan.headers[i].as_str()))
+        .collect();
+    let hints: Option<u64> = tables.iter().map(Table::rows_hint).sum();
+    let mut parts = Vec::new();
+    let mut kept: Option<DataFrame> = None;
+    let (mut lines, mut files) = (Vec::new(), Vec::new());
+    let mut done = 0u64;
+    let mut loaded = pipelined(tables, plan, read, options, &mut |chunk| {
+        let answers = chunk.answers();
+        let total = hints.unwrap_or(0).max(done + answers.len() as u64);
+        let runs: Vec<_> = runs(0..answers.len()).collect();
+        parts.extend(map_in_runs(&answers, &runs, work, (done, total)));
+        done += answers.len() as u64;
+        if !extras.is_empty() {
+            let part = chunk.frame.select(extras.iter().cloned())?;
+            match kept.as_mut() {
+                Some(frame) => drop(frame.vstack_mut(&part)?),
+                None => kept = Some(part),
+            }
+            lines.extend_from_slice(&chunk.lines);
+            files.extend_from_slice(&chunk.files);
+        }
+        Ok(())
+    })?;
+    // One part even of no rows: the caller's tally exists then too.
+    if parts.is_empty() {
+        let none: Vec<std::ops::Range<usize>> = std::iter::once(0..0).collect();
+        parts = map_in_runs(&Answers::new(0), &none, work, (0, 0));
+    }
+    if let Some(mut frame) = kept {
+        frame.rechunk_mut();
+        (loaded.frame, loaded.lines, loaded.files) = (frame, lines, files);
+    }
     Ok((loaded, parts))
 }
 
@@ -1215,20 +1254,21 @@ fn runs(range: std::ops::Range<usize>) -> impl Iterator<Item = std::ops::Range<u
     range.step_by(RUN).map(move |s| s..(s + RUN).min(end))
 }
 
-/// `map` over `runs` of the rows on every core, results in row order.
+/// `map` over `runs` of the rows on every core, results in row order; progress is told as
+/// `done` rows before these of `total`.
 fn map_in_runs<S, T: Send>(
     answers: &Answers<'_>,
     runs: &[std::ops::Range<usize>],
     work: &Work<'_, S, T>,
+    (before, total): (u64, u64),
 ) -> Vec<T> {
-    let n = answers.len() as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
+    let done = std::sync::atomic::AtomicU64::new(before);
     let map = |state: &mut S, k: usize| {
         let run = &runs[k];
         let part = (work.map)(state, &answers.slice(run.clone()));
         let rows = run.len() as u64;
         let so_far = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
-        (work.progress)(so_far + rows, n);
+        (work.progress)(so_far + rows, total);
         part
     };
     on_every_core(runs.len(), work.init, &map)
@@ -1271,11 +1311,22 @@ pub fn load_sources(
     taxonomy: &Taxonomy,
     classifier: &Classifier,
 ) -> Result<Loaded> {
+    let (tables, plan) = tables_and_plan(sources, read, options, (taxonomy, classifier))?;
+    fill(&tables, plan, read, options)
+}
+
+/// The sources opened as tables, and the columns to read from them.
+fn tables_and_plan(
+    sources: Vec<Source>,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    (taxonomy, classifier): (&Taxonomy, &Classifier),
+) -> Result<(Vec<Table>, Plan)> {
     anyhow::ensure!(!sources.is_empty(), "no input file given");
     let (tables, notes) = open_tables(sources, read)?;
     let refs: Vec<&Table> = tables.iter().collect();
     let plan = plan(&refs, notes, read, options, taxonomy, classifier)?;
-    fill(&tables, plan, read, options)
+    Ok((tables, plan))
 }
 
 /// Read every record of the tables into a frame, by the plan.
@@ -1285,22 +1336,298 @@ fn fill(
     read: &ReadOptions,
     options: &ColumnOptions,
 ) -> Result<Loaded> {
-    let builder = |name: &str| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
-    let kept = match options.keep_all {
-        true => (0..plan.headers.len()).collect(),
-        false => plan.kept(),
-    };
-    let mut columns: Vec<(usize, StringChunkedBuilder)> = (kept.into_iter())
-        .map(|i| (i, builder(&plan.headers[i])))
-        .collect();
-    let grouped = plan.chosen.text.is_some() && !plan.text_group.is_empty();
-    let mut answer = grouped.then(|| builder(&plan.answer_name()));
+    let mut kept = Kept::new(&plan, options.keep_all);
+    let counts = read_records(tables, &plan, read, options, &mut kept, None)?;
+    let rows = kept.lines.len();
+    something_left(&plan.path, rows, &kept.rejected, &counts.filtered_out, read)?;
+    let Taken {
+        frame,
+        lines,
+        files,
+        rejected,
+    } = kept.take(&plan, options.keep_all)?;
+    let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
+    Ok(assemble(
+        plan,
+        RowsRead {
+            sources: counts.sources,
+            frame,
+            lines,
+            files,
+            filtered_out: counts.filtered_out,
+            rejected,
+            filled,
+            long,
+            streamed: false,
+        },
+    ))
+}
 
-    let mut lines = Vec::new();
-    let mut files = Vec::new();
-    let mut rejected = Vec::new();
-    let mut infos = Vec::with_capacity(tables.len());
-    let mut filtered_out = FilteredOut::default();
+/// Read the tables' records by the plan like [`fill`], handing the rows on to `take` in
+/// chunks of at most [`CHUNK_CELLS`] cells (or [`chunk_rows`] rows) rather than keeping them:
+/// each chunk is a [`Loaded`] of its rows (and of the rows rejected among them), in file order.
+/// The export given back has the counts and notes, and no rows.
+pub(crate) fn fill_in_chunks(
+    tables: &[Table],
+    plan: Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    take: &mut dyn FnMut(Loaded) -> Result<()>,
+) -> Result<Loaded> {
+    let mut kept = Kept::new(&plan, options.keep_all);
+    let sources: Vec<SourceInfo> = tables.iter().map(SourceInfo::of).collect();
+    let mut all = Chunked::default();
+    let mut flush = |kept: &mut Kept| -> Result<()> {
+        let Taken {
+            frame,
+            lines,
+            files,
+            rejected,
+        } = kept.take(&plan, options.keep_all)?;
+        let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
+        all.add(frame.height(), &rejected, filled, long);
+        let chunk = loaded_of(
+            &plan,
+            RowsRead {
+                sources: sources.clone(),
+                frame,
+                lines,
+                files,
+                filtered_out: FilteredOut::default(),
+                rejected,
+                filled: Default::default(),
+                long: Vec::new(),
+                streamed: false,
+            },
+        );
+        take(chunk)
+    };
+    let counts = read_records(tables, &plan, read, options, &mut kept, Some(&mut flush))?;
+    flush(&mut kept)?;
+    something_left(
+        &plan.path,
+        all.rows,
+        &all.rejected,
+        &counts.filtered_out,
+        read,
+    )?;
+    let frame = DataFrame::new(all.rows, Vec::new())?;
+    let mut loaded = assemble(
+        plan,
+        RowsRead {
+            sources: counts.sources,
+            frame,
+            lines: Vec::new(),
+            files: Vec::new(),
+            filtered_out: counts.filtered_out,
+            rejected: all.rejected,
+            filled: all.filled,
+            long: all.long,
+            streamed: false,
+        },
+    );
+    // Its rows were handed on: the frame holds none of their answers.
+    loaded.roles = FrameColumns::default();
+    Ok(loaded)
+}
+
+/// [`fill_in_chunks`] on a thread of its own, handing each chunk to `take` on this one, which
+/// works on a chunk while the next is read. When `take` fails, reading stops and its error is
+/// the one given back.
+pub(crate) fn pipelined(
+    tables: &[Table],
+    plan: Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    take: &mut dyn FnMut(Loaded) -> Result<()>,
+) -> Result<Loaded> {
+    std::thread::scope(|scope| {
+        let (chunks, from_reader) = std::sync::mpsc::sync_channel::<Loaded>(1);
+        let reader = scope.spawn(move || {
+            fill_in_chunks(tables, plan, read, options, &mut |chunk| {
+                (chunks.send(chunk)).map_err(|_| anyhow::anyhow!("the reading was stopped"))
+            })
+        });
+        let mut taken = Ok(());
+        for chunk in from_reader {
+            taken = take(chunk);
+            if taken.is_err() {
+                break;
+            }
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        taken.and(read)
+    })
+}
+
+/// A chunk is handed on once it holds this many cells, or [`chunk_rows`] rows.
+const CHUNK_CELLS: usize = 1 << 20;
+
+/// Rows per chunk: a few runs for every core (4 runs of [`RUN`] rows at least), unless
+/// `CHURN_CHUNK_ROWS` (tests) says otherwise. Asked once a read: the number of cores is read
+/// from the system each time (a record at a time cost 27 s of system time per million rows).
+fn chunk_rows(read: &ReadOptions) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    read.chunk_rows.unwrap_or(RUN * cores.max(4))
+}
+
+/// What the chunks handed on add up to.
+#[derive(Default)]
+struct Chunked {
+    rows: usize,
+    /// The rows rejected, without their fields.
+    rejected: Vec<RejectedRow>,
+    filled: (Option<usize>, Vec<usize>),
+    long: Vec<(u32, u64)>,
+}
+
+impl Chunked {
+    fn add(
+        &mut self,
+        rows: usize,
+        rejected: &[RejectedRow],
+        (text, codes): (Option<usize>, Vec<usize>),
+        long: Vec<(u32, u64)>,
+    ) {
+        self.rows += rows;
+        let without_fields = |r: &RejectedRow| RejectedRow {
+            fields: Vec::new(),
+            ..r.clone()
+        };
+        self.rejected.extend(rejected.iter().map(without_fields));
+        self.filled.0 = text.map(|t| t + self.filled.0.unwrap_or(0));
+        self.filled.1.resize(codes.len(), 0);
+        for (a, b) in self.filled.1.iter_mut().zip(codes) {
+            *a += b;
+        }
+        self.long.extend(long);
+    }
+}
+
+/// The rows kept so far, column by column, with their places and the rows rejected among
+/// them.
+struct Kept {
+    columns: Vec<(usize, StringChunkedBuilder)>,
+    /// The answer, when it is read from several columns.
+    answer: Option<StringChunkedBuilder>,
+    lines: Vec<u64>,
+    files: Vec<u32>,
+    rejected: Vec<RejectedRow>,
+    /// Fields of the rows rejected.
+    rejected_cells: usize,
+}
+
+impl Kept {
+    fn new(plan: &Plan, keep_all: bool) -> Kept {
+        let builder = |name: &str| StringChunkedBuilder::new(PlSmallStr::from(name), 1024);
+        let kept = match keep_all {
+            true => (0..plan.headers.len()).collect(),
+            false => plan.kept(),
+        };
+        let grouped = plan.chosen.text.is_some() && !plan.text_group.is_empty();
+        Kept {
+            columns: (kept.into_iter())
+                .map(|i| (i, builder(&plan.headers[i])))
+                .collect(),
+            answer: grouped.then(|| builder(&plan.answer_name())),
+            lines: Vec::new(),
+            files: Vec::new(),
+            rejected: Vec::new(),
+            rejected_cells: 0,
+        }
+    }
+
+    /// Keep a row of file `file` starting on `line`, whose cell in column `i` (into the
+    /// headers) is `cell(i)`.
+    fn push<'a>(
+        &mut self,
+        plan: &Plan,
+        (file, line): (usize, u64),
+        cell: impl Fn(usize) -> Option<&'a str>,
+    ) {
+        for (i, builder) in self.columns.iter_mut() {
+            builder.append_option(cell(*i));
+        }
+        if let Some(answer) = self.answer.as_mut() {
+            let group = plan.text_group.iter().map(|&g| cell(g));
+            answer.append_value(layout::group_answer(group));
+        }
+        self.lines.push(line);
+        self.files.push(file as u32);
+    }
+
+    /// Hold a row rejected, in its place among the rows kept.
+    fn reject(&mut self, row: RejectedRow) {
+        self.rejected_cells += row.fields.len();
+        self.rejected.push(row);
+    }
+
+    /// Whether a chunk's worth is held: `rows` rows, or [`CHUNK_CELLS`] cells in the rows
+    /// kept and the fields of the rows rejected.
+    fn is_full(&self, rows: usize) -> bool {
+        let cells = self.lines.len() * self.columns.len().max(1) + self.rejected_cells;
+        cells >= CHUNK_CELLS || self.lines.len() + self.rejected.len() >= rows.max(1)
+    }
+
+    /// The rows kept so far as a frame, with their lines, files and the rows rejected among
+    /// them; none are held after.
+    fn take(&mut self, plan: &Plan, keep_all: bool) -> Result<Taken> {
+        let Kept {
+            columns,
+            answer,
+            lines,
+            files,
+            rejected,
+            ..
+        } = std::mem::replace(self, Kept::new(plan, keep_all));
+        let columns: Vec<polars::prelude::Column> = (columns.into_iter().map(|(_, b)| b))
+            .chain(answer)
+            .map(|b| b.finish().into_column())
+            .collect();
+        let frame = DataFrame::new(lines.len(), columns)?;
+        Ok(Taken {
+            frame,
+            lines,
+            files,
+            rejected,
+        })
+    }
+}
+
+/// The rows [`Kept`] held: a frame, each row's line and file, and the rows rejected among them.
+struct Taken {
+    frame: DataFrame,
+    lines: Vec<u64>,
+    files: Vec<u32>,
+    rejected: Vec<RejectedRow>,
+}
+
+/// What is done with the rows [`read_records`] keeps once they are a chunk's worth.
+type Flush<'f> = &'f mut dyn FnMut(&mut Kept) -> Result<()>;
+
+/// What reading the records counts besides the rows: per source, and rows filtered out.
+struct Counts {
+    sources: Vec<SourceInfo>,
+    filtered_out: FilteredOut,
+}
+
+/// Read every record of the tables by the plan into `kept`, handing `kept` to `flush` when it
+/// holds a chunk's worth ([`CHUNK_CELLS`], [`chunk_rows`]).
+fn read_records(
+    tables: &[Table],
+    plan: &Plan,
+    read: &ReadOptions,
+    options: &ColumnOptions,
+    kept: &mut Kept,
+    mut flush: Option<Flush<'_>>,
+) -> Result<Counts> {
+    let mut counts = Counts {
+        sources: Vec::with_capacity(tables.len()),
+        filtered_out: FilteredOut::default(),
+    };
+    let chunk_rows = chunk_rows(read);
     for (k, t) in tables.iter().enumerate() {
         let map = &plan.maps[k];
         let mut info = SourceInfo::of(t);
@@ -1315,57 +1642,29 @@ fn fill(
                     });
                 }
                 info.rejected += 1;
-                rejected.push(rejected_row(t, k, &r, options.keep_all));
-                return Ok(true);
-            }
-            let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
-            if let Some(cause) = plan.excluded(k, &r.fields) {
+                kept.reject(rejected_row(t, k, &r, options.keep_all));
+            } else if let Some(cause) = plan.excluded(k, &r.fields) {
                 info.filtered_out_by.count(Some(cause));
-                return Ok(true);
+            } else {
+                let cell = |i: usize| map[i].and_then(|j| r.fields.get(j));
+                if !plan.keeps(|k| cell(plan.filters[k].0)) {
+                    info.filtered_out_by.count(None);
+                } else {
+                    kept.push(plan, (k, r.line), cell);
+                }
             }
-            if !plan.keeps(|k| cell(plan.filters[k].0)) {
-                info.filtered_out_by.count(None);
-                return Ok(true);
+            match flush.as_mut() {
+                Some(flush) if kept.is_full(chunk_rows) => flush(kept)?,
+                _ => {}
             }
-            for (i, builder) in columns.iter_mut() {
-                builder.append_option(cell(*i));
-            }
-            if let Some(answer) = answer.as_mut() {
-                let group = plan.text_group.iter().map(|&g| cell(g));
-                answer.append_value(layout::group_answer(group));
-            }
-            lines.push(r.line);
-            files.push(k as u32);
             Ok(true)
         })
         .with_context(|| format!("failed to load `{}`", shown(&t.name)))?;
         info.filtered_out = info.filtered_out_by.total();
-        filtered_out.add(&info.filtered_out_by);
-        infos.push(info);
+        counts.filtered_out.add(&info.filtered_out_by);
+        counts.sources.push(info);
     }
-    let rows = lines.len();
-    something_left(&plan.path, rows, &rejected, &filtered_out, read)?;
-
-    let columns: Vec<polars::prelude::Column> = (columns.into_iter().map(|(_, b)| b))
-        .chain(answer)
-        .map(|b| b.finish().into_column())
-        .collect();
-    let frame = DataFrame::new(rows, columns)?;
-    let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
-    Ok(assemble(
-        plan,
-        RowsRead {
-            sources: infos,
-            frame,
-            lines,
-            files,
-            filtered_out,
-            rejected,
-            filled,
-            long,
-            streamed: false,
-        },
-    ))
+    Ok(counts)
 }
 
 /// A row of table `k` that could not be read, as `--skip-bad-rows` lists it; its fields are
@@ -1451,7 +1750,9 @@ fn something_left(
             ""
         };
         bail!(
-            "failed to load `{}`: no response is left to analyze: the survey tool marks all              {filtered_out} as no answers ({}){unfinished}\n  help: --layout plain reads every              row as a response",
+            "failed to load `{}`: no response is left to analyze: the survey tool marks all \
+             {filtered_out} as no answers ({}){unfinished}\n  help: --layout plain reads every \
+             row as a response",
             shown(path),
             causes.join(", ")
         );
@@ -1497,25 +1798,25 @@ struct RowsRead {
 
 /// The load: the plan's columns and the rows read, with a note on overlong answers.
 fn assemble(plan: Plan, read: RowsRead) -> Loaded {
+    loaded_of(&plan, read)
+}
+
+/// The load of `read` by `plan`.
+fn loaded_of(plan: &Plan, read: RowsRead) -> Loaded {
     let roles = match read.streamed {
         true => FrameColumns::default(),
         false => plan.roles(),
     };
-    let headers = plan.headers;
+    let header = |&i: &usize| plan.headers[i].clone();
     let mut loaded = Loaded {
-        path: plan.path,
+        path: plan.path.clone(),
         sources: read.sources,
-        text_column: plan.text_column,
-        text_columns: plan.text_columns,
-        code_columns: plan
-            .chosen
-            .codes
-            .iter()
-            .map(|&i| headers[i].clone())
-            .collect(),
-        extra_columns: plan.extra.iter().map(|&i| headers[i].clone()).collect(),
-        id_column: plan.id_column.map(|i| headers[i].clone()),
-        headers,
+        text_column: plan.text_column.clone(),
+        text_columns: plan.text_columns.clone(),
+        code_columns: plan.chosen.codes.iter().map(header).collect(),
+        extra_columns: plan.extra.iter().map(header).collect(),
+        id_column: plan.id_column.as_ref().map(header),
+        headers: plan.headers.clone(),
         frame: read.frame,
         roles,
         lines: read.lines,
@@ -1523,7 +1824,7 @@ fn assemble(plan: Plan, read: RowsRead) -> Loaded {
         filtered_out: read.filtered_out.total(),
         filtered_out_by: read.filtered_out,
         rejected: read.rejected,
-        notes: plan.notes,
+        notes: plan.notes.clone(),
         filled: read.filled,
         streamed: read.streamed,
     };

@@ -333,12 +333,14 @@ pub fn stream_rows<K: RowSink + Sync>(
         writer.rows = 0;
         begun = false;
     }
-    let written = writer.rows;
-    let mut loaded = match read_whole(&names, read, &options, rules) {
-        Err(e) if written > 0 => {
+    let done = (writer.rows, begun);
+    let mut loaded = match write_read_whole(&names, read, &options, rules, sink, &mut writer, done)
+    {
+        // Rows held back were not written.
+        Err(e) if writer.held.is_none() && writer.rows > 0 => {
             return Err(e.context(format!(
-                "{written} rows were written before the problem was found: the output is \
-                 incomplete"
+                "{} rows were written before the problem was found: the output is incomplete",
+                writer.rows
             )))
         }
         read => read?,
@@ -346,37 +348,42 @@ pub fn stream_rows<K: RowSink + Sync>(
     if let Some((k, why)) = fallback {
         super::note_read_whole(&mut loaded, &names[k], why);
     }
-    // What comes before the rows is written once.
-    let renderer = if begun {
-        sink.begin(loaded_heading(&loaded), &mut std::io::sink())?
-    } else {
-        sink.begin(loaded_heading(&loaded), writer.to())?
-    };
-    write_whole(&loaded, &renderer, written, &mut writer)?;
     writer.finish()?;
     Ok(loaded)
 }
 
-/// Read the named files whole.
-fn read_whole(
+/// Read the named files whole and write their rows through `sink`, a chunk at a time, leaving
+/// out the first `written` (written already, with the heading when `begun`).
+fn write_read_whole<K: RowSink + Sync>(
     names: &[String],
     read: &ReadOptions,
     options: &ColumnOptions,
-    (taxonomy, classifier): (&Taxonomy, &Classifier),
+    rules: (&Taxonomy, &Classifier),
+    sink: &mut K,
+    writer: &mut Writer<'_>,
+    (written, begun): (usize, bool),
 ) -> Result<Loaded> {
     let mut sources = Vec::with_capacity(names.len());
     for name in names {
         sources.push(source::read(name, read.encoding)?);
     }
-    super::load_sources(sources, read, options, taxonomy, classifier)
-}
-
-fn loaded_heading(loaded: &Loaded) -> Heading<'_> {
-    Heading {
-        path: &loaded.path,
-        headers: &loaded.headers,
-        files: loaded.sources.len(),
-    }
+    let (tables, plan) = super::tables_and_plan(sources, read, options, rules)?;
+    let heading = Heading {
+        path: &plan.path,
+        headers: &plan.headers,
+        files: tables.len(),
+    };
+    // What comes before the rows is written once.
+    let renderer = match begun {
+        true => sink.begin(heading, &mut std::io::sink())?,
+        false => sink.begin(heading, writer.to())?,
+    };
+    let mut skip = written;
+    super::pipelined(&tables, plan, read, options, &mut |chunk| {
+        let here = skip.min(chunk.rows() + chunk.rejected.len());
+        skip -= here;
+        write_whole(&chunk, &renderer, here, writer)
+    })
 }
 
 /// A run of an export read whole: rows `kept` of one file, and the rejected rows before its end

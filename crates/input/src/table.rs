@@ -32,6 +32,10 @@ pub struct ReadOptions {
     /// whole. Not a flag: tests and benchmarks set it (`CHURN_BLOCK_BYTES`) to compare the
     /// streamed and the whole-file readers.
     pub block_bytes: Option<usize>,
+    /// Rows per chunk when a file is read whole (default 20,000 per core, at least 80,000;
+    /// fewer for a wide file). Not a flag: tests set it (`CHURN_CHUNK_ROWS`) to cross chunks
+    /// on small files.
+    pub chunk_rows: Option<usize>,
     /// `--layout`: the survey tool's layout, detected by default.
     pub layout: Wanted,
     /// `--include-incomplete`: unfinished responses are answers too.
@@ -359,6 +363,16 @@ impl Table {
         self.questions = shape.questions;
         self.notes.extend(shape.notes);
         Ok(self)
+    }
+
+    /// How many data rows the table holds, when that is known before reading them (Parquet,
+    /// rows already split).
+    pub fn rows_hint(&self) -> Option<u64> {
+        match &self.body {
+            Body::Rows(rows) => Some(rows.len() as u64),
+            Body::Parquet(file) => Some(file.rows as u64),
+            _ => None,
+        }
     }
 
     /// Visit every data record in order; `visit` returns `false` to stop early. Extra header
