@@ -107,6 +107,26 @@ fn qualtrics_previews_tests_spam_and_unfinished_are_counted_apart() {
 }
 
 #[test]
+fn an_export_of_previews_only_says_so() {
+    let text = std::fs::read_to_string(path("qualtrics.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut previews = lines[..3].join("\n");
+    for line in &lines[3..5] {
+        previews.push('\n');
+        previews.push_str(&line.replacen("IP Address,", "Survey Preview,", 1));
+    }
+    let (_dir, file) = crate::temp_file("previews.csv", &previews);
+    let err = failure(&["analyze", &file]);
+    assert!(
+        err.contains(
+            "no response is left to analyze: the survey tool marks all 2 as no answers \
+             (2 preview)\n  help: --layout plain reads every row as a response"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_qualtrics_column_is_named_by_its_id_or_its_question() {
     for name in [
         "Q1",
