@@ -22,9 +22,10 @@ use super::decode::utf16_without_bom;
 use super::records::{newlines, parse, parse_records, Record};
 use super::source::{self, Format, Source, Stream};
 use super::table::{unclosed_quote_check, ReadOptions, Table};
+use super::whole::{assemble, something_left, RowsRead};
 use super::{
-    assemble, plan, something_left, table_notes, Answers, ColumnOptions, FilteredOut, Loaded, Plan,
-    RejectedRow, RowsRead, SourceInfo, SAMPLE_ROWS,
+    plan, table_notes, Answers, ColumnOptions, FilteredOut, Loaded, Plan, RejectedRow, SourceInfo,
+    SAMPLE_ROWS,
 };
 use churn_core::classify::{Classifier, MAX_ANSWER_BYTES};
 use churn_core::taxonomy::Taxonomy;
