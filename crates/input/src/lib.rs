@@ -42,7 +42,7 @@ pub use rows::{
 };
 pub use source::Source;
 pub use table::{ReadOptions, Table};
-use whole::{fill, pipelined};
+use whole::{fill, pipelined, Whole};
 
 /// The frame column that holds the answer when it is read from several columns of one question
 /// (a choice question's choices and its "Other" text): no column of the file holds it as it is
@@ -1183,7 +1183,13 @@ fn scan_in_chunks<S, T: Send>(
     let mut kept: Option<DataFrame> = None;
     let (mut lines, mut files) = (Vec::new(), Vec::new());
     let mut done = 0u64;
-    let mut loaded = pipelined(tables, plan, read, options, &mut |chunk| {
+    let whole = Whole {
+        tables,
+        plan,
+        read,
+        options,
+    };
+    let mut loaded = pipelined(whole, &mut |chunk| {
         let answers = chunk.answers();
         let total = hints.unwrap_or(0).max(done + answers.len() as u64);
         let runs: Vec<_> = runs(0..answers.len()).collect();

@@ -379,7 +379,13 @@ fn write_read_whole<K: RowSink + Sync>(
         false => sink.begin(heading, writer.to())?,
     };
     let mut skip = written;
-    super::whole::pipelined(&tables, plan, read, options, &mut |chunk| {
+    let whole = super::whole::Whole {
+        tables: &tables,
+        plan,
+        read,
+        options,
+    };
+    super::whole::pipelined(whole, &mut |chunk| {
         let here = skip.min(chunk.rows() + chunk.rejected.len());
         skip -= here;
         write_whole(&chunk, &renderer, here, writer)

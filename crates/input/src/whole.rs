@@ -25,66 +25,42 @@ pub(crate) fn fill(
     let counts = read_records(tables, &plan, read, options, &mut kept, None)?;
     let rows = kept.lines.len();
     something_left(&plan.path, rows, &kept.rejected, &counts.filtered_out, read)?;
-    let Taken {
-        frame,
-        lines,
-        files,
-        rejected,
-    } = kept.take(&plan, options.keep_all)?;
-    let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
-    Ok(assemble(
-        plan,
-        RowsRead {
-            sources: counts.sources,
-            frame,
-            lines,
-            files,
-            filtered_out: counts.filtered_out,
-            rejected,
-            filled,
-            long,
-            streamed: false,
-        },
-    ))
+    let taken = kept.take(&plan, options.keep_all)?;
+    let rows = taken.into_read(&plan.roles(), counts.sources, counts.filtered_out);
+    Ok(assemble(plan, rows))
+}
+
+/// Tables to read whole, the columns to read from them, and how.
+pub(crate) struct Whole<'a> {
+    pub tables: &'a [Table],
+    pub plan: Plan,
+    pub read: &'a ReadOptions,
+    pub options: &'a ColumnOptions,
 }
 
 /// Read the tables' records by the plan like [`fill`], handing the rows on to `take` in
 /// chunks of at most [`CHUNK_CELLS`] cells (or [`chunk_rows`] rows) rather than keeping them:
 /// each chunk is a [`Loaded`] of its rows (and of the rows rejected among them), in file order.
 /// The export given back has the counts and notes, and no rows.
-pub(crate) fn fill_in_chunks(
-    tables: &[Table],
-    plan: Plan,
-    read: &ReadOptions,
-    options: &ColumnOptions,
-    take: &mut dyn FnMut(Loaded) -> Result<()>,
-) -> Result<Loaded> {
+fn fill_in_chunks(whole: Whole<'_>, take: &mut dyn FnMut(Loaded) -> Result<()>) -> Result<Loaded> {
+    let Whole {
+        tables,
+        plan,
+        read,
+        options,
+    } = whole;
     let mut kept = Kept::new(&plan, options.keep_all);
     let sources: Vec<SourceInfo> = tables.iter().map(SourceInfo::of).collect();
     let mut all = Chunked::default();
     let mut flush = |kept: &mut Kept| -> Result<()> {
-        let Taken {
-            frame,
-            lines,
-            files,
-            rejected,
-        } = kept.take(&plan, options.keep_all)?;
-        let (filled, long) = filled_and_long(&frame, &plan.roles(), &files, &lines);
-        all.add(frame.height(), &rejected, filled, long);
-        let chunk = loaded_of(
-            &plan,
-            RowsRead {
-                sources: sources.clone(),
-                frame,
-                lines,
-                files,
-                filtered_out: FilteredOut::default(),
-                rejected,
-                filled: Default::default(),
-                long: Vec::new(),
-                streamed: false,
-            },
+        let taken = kept.take(&plan, options.keep_all)?;
+        let mut rows = taken.into_read(&plan.roles(), sources.clone(), FilteredOut::default());
+        let (filled, long) = (
+            std::mem::take(&mut rows.filled),
+            std::mem::take(&mut rows.long),
         );
+        all.add(rows.frame.height(), &rows.rejected, filled, long);
+        let chunk = loaded_of(&plan, rows);
         take(chunk)
     };
     let counts = read_records(tables, &plan, read, options, &mut kept, Some(&mut flush))?;
@@ -120,16 +96,13 @@ pub(crate) fn fill_in_chunks(
 /// works on a chunk while the next is read. When `take` fails, reading stops and its error is
 /// the one given back.
 pub(crate) fn pipelined(
-    tables: &[Table],
-    plan: Plan,
-    read: &ReadOptions,
-    options: &ColumnOptions,
+    whole: Whole<'_>,
     take: &mut dyn FnMut(Loaded) -> Result<()>,
 ) -> Result<Loaded> {
     std::thread::scope(|scope| {
         let (chunks, from_reader) = std::sync::mpsc::sync_channel::<Loaded>(1);
         let reader = scope.spawn(move || {
-            fill_in_chunks(tables, plan, read, options, &mut |chunk| {
+            fill_in_chunks(whole, &mut |chunk| {
                 (chunks.send(chunk)).map_err(|_| anyhow::anyhow!("the reading was stopped"))
             })
         });
@@ -287,6 +260,29 @@ struct Taken {
     lines: Vec<u64>,
     files: Vec<u32>,
     rejected: Vec<RejectedRow>,
+}
+
+impl Taken {
+    /// The rows as read, their answers' non-blank cells counted and the overlong ones found.
+    fn into_read(
+        self,
+        roles: &FrameColumns,
+        sources: Vec<SourceInfo>,
+        filtered_out: FilteredOut,
+    ) -> RowsRead {
+        let (filled, long) = filled_and_long(&self.frame, roles, &self.files, &self.lines);
+        RowsRead {
+            sources,
+            frame: self.frame,
+            lines: self.lines,
+            files: self.files,
+            filtered_out,
+            rejected: self.rejected,
+            filled,
+            long,
+            streamed: false,
+        }
+    }
 }
 
 /// What is done with the rows [`read_records`] keeps once they are a chunk's worth.
