@@ -669,6 +669,11 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "X", value_parser = kappa)]
     pub min_kappa: Option<f64>,
 
+    /// Exit with 1 when the sub-reasons' macro-F1 is below this (0 to 1), for CI; needs a
+    /// truth column that holds `reason.sub` labels.
+    #[arg(long, value_name = "X", value_parser = unit_score)]
+    pub min_sub_macro_f1: Option<f64>,
+
     /// Also score the rows of each value of this column on their own (a language, a source,
     /// a survey wave). The thresholds apply to all rows together.
     #[arg(long, value_name = "COL")]

@@ -8,7 +8,9 @@ use anyhow::{bail, Result};
 use crate::classify::{Outcome, Scratch};
 use crate::cli::EvaluateArgs;
 use crate::config::Config;
-use crate::evaluation::{Confusion, Evaluation, GroupRow, Groups, LabelRow, Miss, Thresholds};
+use crate::evaluation::{
+    Confusion, Evaluation, GroupRow, Groups, LabelRow, Miss, SubLevel, Thresholds,
+};
 use crate::input::{squash, ColumnOptions, Loaded};
 use crate::metrics::agreement;
 use crate::render::{evaluation, Format};
@@ -32,9 +34,18 @@ pub fn label_names(taxonomy: &Taxonomy) -> Vec<String> {
 /// into [`label_names`]: a reason's id or label, or one of [`EXTRA_LABELS`], however spelled.
 /// A blank or unknown label is an error naming the file, the row and the labels there are.
 pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> {
+    Ok(truth_targets(loaded, taxonomy)?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect())
+}
+
+/// Like [`truth_labels`], with each label's sub-reason: a label may be `reason.sub` (a
+/// sub-reason's id or label after the dot).
+pub fn truth_targets(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<(usize, Option<usize>)>> {
     let names = label_names(taxonomy);
     let reasons = taxonomy.reasons.len();
-    let label_of = |value: &str| -> Option<usize> {
+    let label = |value: &str| -> Option<usize> {
         let key = squash(value);
         taxonomy
             .reasons
@@ -46,6 +57,16 @@ pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> 
                     .position(|l| squash(l) == key)
                     .map(|i| reasons + i)
             })
+    };
+    let label_of = |value: &str| -> Option<(usize, Option<usize>)> {
+        let Some((reason, sub)) = value.split_once('.') else {
+            return label(value).map(|t| (t, None));
+        };
+        let r = label(reason).filter(|&r| r < reasons)?;
+        let key = squash(sub);
+        let s = (taxonomy.reasons[r].subs.iter())
+            .position(|s| squash(&s.id) == key || squash(&s.label) == key)?;
+        Some((r, Some(s)))
     };
     let header = &loaded.extra_columns[0];
     let mut out = Vec::with_capacity(loaded.rows());
@@ -62,7 +83,7 @@ pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> 
                 Some(t) => t,
                 None => bail!(
                     "failed to load `{}`: {place}, column `{}`: unknown label `{}`; \
-                     use one of: {}",
+                     use one of: {} (or `reason.sub`, a sub-reason of the reason)",
                     shown(&loaded.path),
                     shown(header),
                     shown(value),
@@ -72,6 +93,63 @@ pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> 
         });
     }
     Ok(out)
+}
+
+/// The labels at the level of sub-reasons: each reason, then each of its sub-reasons as
+/// `reason.sub`; then [`EXTRA_LABELS`]. With the index of a (label, sub-reason).
+fn sub_label_names(taxonomy: &Taxonomy) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut names = Vec::new();
+    let mut index = Vec::new();
+    for r in &taxonomy.reasons {
+        let mut at = vec![names.len()];
+        names.push(r.id.clone());
+        for s in &r.subs {
+            at.push(names.len());
+            names.push(format!("{}.{}", r.id, s.id));
+        }
+        index.push(at);
+    }
+    for extra in EXTRA_LABELS {
+        index.push(vec![names.len()]);
+        names.push(extra.to_string());
+    }
+    (names, index)
+}
+
+/// The scores of reason and sub-reason together, when any truth label names a sub-reason.
+fn sub_level(
+    taxonomy: &Taxonomy,
+    truth: &[(usize, Option<usize>)],
+    predicted: &[(usize, Option<usize>)],
+) -> Option<SubLevel> {
+    truth.iter().any(|(_, s)| s.is_some()).then(|| {
+        let (names, index) = sub_label_names(taxonomy);
+        let of = |&(l, s): &(usize, Option<usize>)| index[l][s.map_or(0, |s| s + 1)];
+        let t: Vec<usize> = truth.iter().map(of).collect();
+        let p: Vec<usize> = predicted.iter().map(of).collect();
+        let a = agreement(&t, &p, names.len());
+        SubLevel {
+            accuracy: round(a.accuracy),
+            macro_f1: round(a.macro_f1),
+            kappa: round(a.kappa),
+            labels: label_rows(&a, &names),
+        }
+    })
+}
+
+/// The scores per label of an agreement.
+fn label_rows(a: &crate::metrics::Agreement, names: &[String]) -> Vec<LabelRow> {
+    a.scores
+        .iter()
+        .map(|s| LabelRow {
+            label: names[s.label].clone(),
+            support: s.support,
+            predicted: s.predicted,
+            precision: round(s.precision),
+            recall: round(s.recall),
+            f1: round(s.f1),
+        })
+        .collect()
 }
 
 /// Evaluate the tagging of `args.files` against its truth column.
@@ -90,21 +168,24 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
     let loaded = super::load(&args.files, &args.input, &options, taxonomy, &classifier)?;
     let names = label_names(taxonomy);
     let reasons = taxonomy.reasons.len();
-    let labels = truth_labels(&loaded, taxonomy)?;
+    let targets = truth_targets(&loaded, taxonomy)?;
+    let labels: Vec<usize> = targets.iter().map(|(t, _)| *t).collect();
     let mut truth = Vec::with_capacity(loaded.rows());
     let mut predicted = Vec::with_capacity(loaded.rows());
+    let mut predicted_subs = Vec::with_capacity(loaded.rows());
     let mut misclassified = Vec::new();
     let mut scratch = Scratch::new();
     let answers = loaded.answers();
     for (i, (row, &t)) in answers.iter().zip(&labels).enumerate() {
         let line = loaded.lines[i];
         let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
-        let p = match classifier.classify(row.text, lookup, &mut scratch) {
-            Outcome::Tagged(tag) => tag.primary,
-            Outcome::Involuntary => reasons,
-            Outcome::Unclassified => reasons + 1,
-            Outcome::NoAnswer => reasons + 2,
+        let (p, sub) = match classifier.classify(row.text, lookup, &mut scratch) {
+            Outcome::Tagged(tag) => (tag.primary, tag.sub.map(usize::from)),
+            Outcome::Involuntary => (reasons, None),
+            Outcome::Unclassified => (reasons + 1, None),
+            Outcome::NoAnswer => (reasons + 2, None),
         };
+        predicted_subs.push((p, sub));
         if p != t {
             misclassified.push(Miss {
                 line,
@@ -124,8 +205,16 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         column: loaded.extra_columns[1].clone(),
         groups: group_scores(&loaded.extra_cells(1), &truth, &predicted, names.len()),
     });
+    let sub_reasons = sub_level(taxonomy, &targets, &predicted_subs);
+    let sub_f1 = sub_reasons.as_ref().map(|s| s.macro_f1);
+    anyhow::ensure!(
+        args.min_sub_macro_f1.is_none() || sub_f1.is_some(),
+        "--min-sub-macro-f1: the truth column `{}` holds no `reason.sub` label",
+        shown(&loaded.extra_columns[0])
+    );
     let passed = args.min_macro_f1.is_none_or(|m| a.macro_f1 >= m)
-        && args.min_kappa.is_none_or(|m| a.kappa >= m);
+        && args.min_kappa.is_none_or(|m| a.kappa >= m)
+        && (args.min_sub_macro_f1.zip(sub_f1)).is_none_or(|(m, f)| f >= m);
     Ok(Evaluation {
         schema_version: 1,
         path: loaded.path.clone(),
@@ -136,18 +225,7 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         accuracy: round(a.accuracy),
         macro_f1: round(a.macro_f1),
         kappa: round(a.kappa),
-        labels: a
-            .scores
-            .iter()
-            .map(|s| LabelRow {
-                label: names[s.label].clone(),
-                support: s.support,
-                predicted: s.predicted,
-                precision: round(s.precision),
-                recall: round(s.recall),
-                f1: round(s.f1),
-            })
-            .collect(),
+        labels: label_rows(&a, &names),
         confusion: Confusion {
             labels: used.iter().map(|&k| names[k].clone()).collect(),
             matrix: used
@@ -159,9 +237,11 @@ pub fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<Evaluation> {
         thresholds: Thresholds {
             min_macro_f1: args.min_macro_f1,
             min_kappa: args.min_kappa,
+            min_sub_macro_f1: args.min_sub_macro_f1,
             passed,
         },
         groups,
+        sub_reasons,
     })
 }
 

@@ -73,7 +73,9 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let id = |r: usize| taxonomy.reasons[r].id.clone();
     let code = args.code.as_ref().map(|value| {
         let (reads_as, reason) = match lookup {
-            CodeLookup::Reason(r) => ("reason", Some(id(r))),
+            CodeLookup::Reason(r, sub) => {
+                ("reason", Some(taxonomy.target_id(r, sub.map(usize::from))))
+            }
             CodeLookup::Text => ("text", None),
             CodeLookup::Involuntary => ("involuntary", None),
             CodeLookup::Unknown => ("unknown", None),
@@ -195,17 +197,17 @@ fn tagged_why(
     id: &dyn Fn(usize) -> String,
 ) -> String {
     match (code, lookup, tag.source) {
-        (Some(c), CodeLookup::Reason(coded), Source::Refined) => format!(
+        (Some(c), CodeLookup::Reason(coded, _), Source::Refined) => format!(
             "the code `{c}` names `{}`, and the text states `{}`, a reason it may be refined to",
             id(coded),
             id(tag.primary)
         ),
-        (Some(c), CodeLookup::Reason(coded), Source::TextOverCode) => format!(
+        (Some(c), CodeLookup::Reason(coded, _), Source::TextOverCode) => format!(
             "the code `{c}` names `{}` and the text states `{}`: they disagree; the text is counted (`[matching] conflicts = \"text\"`) and the row is reported as a conflict",
             id(coded),
             id(tag.primary)
         ),
-        (Some(c), CodeLookup::Reason(_), _) => match tag.conflict {
+        (Some(c), CodeLookup::Reason(..), _) => match tag.conflict {
             Some(text) => format!(
                 "the code `{c}` names `{}` and the text states `{}`: they disagree; the code is counted and the row is reported as a conflict",
                 id(tag.primary),

@@ -19,7 +19,7 @@ use crate::render::tagged::{
     Extra, Layout, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
 };
 use crate::render::TagFormat;
-use crate::tagging::{tag_row, RowTag};
+use crate::tagging::{tag_row, RowTag, TagIds};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -31,12 +31,12 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         keep_all: true,
         ..ColumnOptions::default()
     };
-    let reason_ids: Vec<&str> = taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+    let ids = TagIds::of(taxonomy);
     let bar = Progress::new("reading and tagging");
     let mut rows = Rows {
         format: args.format,
         classifier: &classifier,
-        reason_ids: &reason_ids,
+        ids: &ids,
         bar: &bar,
         noted: false,
     };
@@ -62,7 +62,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
 struct Rows<'r> {
     format: TagFormat,
     classifier: &'r Classifier,
-    reason_ids: &'r [&'r str],
+    ids: &'r TagIds<'r>,
     bar: &'r Progress,
     /// Whether the note on replaced columns was said.
     noted: bool,
@@ -97,7 +97,7 @@ impl<'r> RowSink for Rows<'r> {
             layout,
             keep,
             classifier: self.classifier,
-            reason_ids: self.reason_ids,
+            ids: self.ids,
         })
     }
 
@@ -112,7 +112,7 @@ struct Renderer<'r> {
     /// The input columns written (those of an earlier `churn tag` are not).
     keep: Vec<usize>,
     classifier: &'r Classifier,
-    reason_ids: &'r [&'r str],
+    ids: &'r TagIds<'r>,
 }
 
 impl Render for Renderer<'_> {
@@ -136,11 +136,11 @@ impl Render for Renderer<'_> {
                     cells: all,
                     answer,
                 } => {
-                    let tag = tag_row(self.classifier, self.reason_ids, answer, scratch);
+                    let tag = tag_row(self.classifier, &self.ids.reasons, answer, scratch);
                     cells.clear();
                     cells.extend(self.keep.iter().map(|&i| all[i]));
                     reasons.clear();
-                    reasons.extend(tag.reasons.iter().map(|&r| self.reason_ids[r]));
+                    reasons.extend(tag.reasons.iter().map(|&r| self.ids.reasons[r]));
                     writer.row(&TaggedRow {
                         file: run.path,
                         line,
@@ -149,6 +149,7 @@ impl Render for Renderer<'_> {
                         status: tag.status,
                         evidence: &tag.evidence,
                         confidence: tag.confidence,
+                        sub_reason: self.ids.sub(&tag),
                     })?;
                 }
                 RunRow::Rejected { line, row } => {
@@ -164,6 +165,7 @@ impl Render for Renderer<'_> {
                         status: Status::Rejected,
                         evidence: &why,
                         confidence: None,
+                        sub_reason: None,
                     })?;
                 }
             }
@@ -188,7 +190,7 @@ impl Renderer<'_> {
         for row in &run.rows {
             match *row {
                 RunRow::Kept { cells, answer, .. } => {
-                    tags.push(tag_row(self.classifier, self.reason_ids, answer, scratch));
+                    tags.push(tag_row(self.classifier, &self.ids.reasons, answer, scratch));
                     for (column, &i) in columns.iter_mut().zip(&self.keep) {
                         column.push(cells[i]);
                     }
@@ -200,6 +202,7 @@ impl Renderer<'_> {
                         reasons: Vec::new(),
                         evidence: vec![rejected_why(row)],
                         confidence: None,
+                        sub: None,
                     });
                     for (column, &j) in columns.iter_mut().zip(&self.keep) {
                         column.push(row.fields.get(j).map_or("", String::as_str));
@@ -208,10 +211,7 @@ impl Renderer<'_> {
                 }
             }
         }
-        out.set_frame(
-            self.layout
-                .frame(&columns, &tags, &files, self.reason_ids)?,
-        );
+        out.set_frame(self.layout.frame(&columns, &tags, &files, self.ids)?);
         Ok(())
     }
 }

@@ -29,7 +29,7 @@ fn init(path: &str, force: bool, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn phrases_by_lang(phrases: &[Phrase]) -> Value {
+fn phrases_by_lang<'p>(phrases: impl IntoIterator<Item = &'p Phrase>) -> Value {
     let mut map = serde_json::Map::new();
     for p in phrases {
         map.entry(p.lang.clone())
@@ -60,9 +60,18 @@ pub fn to_json(config: &Config) -> Value {
             "label": r.label,
             "meaning": r.meaning,
             "priority": r.priority,
-            "phrases": phrases_by_lang(&r.phrases),
-            "hints": phrases_by_lang(&r.hints),
-            "regex": r.regex,
+            // Every rule that tags the reason: its own and its sub-reasons'.
+            "phrases": phrases_by_lang(r.all_phrases()),
+            "hints": phrases_by_lang(r.all_hints()),
+            "regex": r.all_regex().collect::<Vec<_>>(),
+            "sub_reasons": r.subs.iter().map(|s| json!({
+                "id": s.id,
+                "label": s.label,
+                "meaning": s.meaning,
+                "phrases": phrases_by_lang(&s.phrases),
+                "hints": phrases_by_lang(&s.hints),
+                "regex": s.regex,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "code_maps": t.code_maps.iter().map(|m| json!({
             "id": m.id,

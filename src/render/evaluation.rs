@@ -8,7 +8,7 @@ use comfy_table::CellAlignment;
 
 use super::plain_table as table;
 
-use crate::evaluation::Evaluation;
+use crate::evaluation::{Evaluation, LabelRow};
 
 /// Disagreements listed in the table output (all are in the JSON).
 const MISSES_SHOWN: usize = 25;
@@ -33,8 +33,20 @@ pub fn render(e: &Evaluation, _color: bool, out: &mut dyn Write) -> io::Result<(
         crate::text::fixed(e.kappa, 3)
     )?;
     writeln!(out)?;
-    labels(e, out)?;
+    labels(&e.labels, out)?;
     confusion(e, out)?;
+    if let Some(sub) = &e.sub_reasons {
+        writeln!(
+            out,
+            "Sub-reasons (a row is right when its reason and sub-reason both are): accuracy \
+             {:.3}   macro-F1 {:.3}   Cohen's kappa {}",
+            sub.accuracy,
+            sub.macro_f1,
+            crate::text::fixed(sub.kappa, 3)
+        )?;
+        writeln!(out)?;
+        labels(&sub.labels, out)?;
+    }
     if let Some(g) = &e.groups {
         groups(g, out)?;
     }
@@ -52,10 +64,10 @@ fn right(t: &mut comfy_table::Table, columns: std::ops::RangeInclusive<usize>) {
 }
 
 /// Scores per label.
-fn labels(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+fn labels(rows: &[LabelRow], out: &mut dyn Write) -> io::Result<()> {
     let mut t = table();
     t.set_header(["label", "support", "predicted", "precision", "recall", "F1"]);
-    for l in &e.labels {
+    for l in rows {
         t.add_row(vec![
             l.label.clone(),
             l.support.to_string(),
@@ -144,7 +156,7 @@ fn misses(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
 /// PASS or FAIL against `--min-macro-f1` / `--min-kappa`, when given.
 fn thresholds(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
     let th = &e.thresholds;
-    if th.min_macro_f1.is_none() && th.min_kappa.is_none() {
+    if th.min_macro_f1.is_none() && th.min_kappa.is_none() && th.min_sub_macro_f1.is_none() {
         return Ok(());
     }
     writeln!(out)?;
@@ -156,6 +168,12 @@ fn thresholds(e: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
         parts.push(format!(
             "kappa {} (minimum {m})",
             crate::text::fixed(e.kappa, 3)
+        ));
+    }
+    if let (Some(m), Some(sub)) = (th.min_sub_macro_f1, &e.sub_reasons) {
+        parts.push(format!(
+            "sub-reasons' macro-F1 {:.3} (minimum {m})",
+            sub.macro_f1
         ));
     }
     writeln!(

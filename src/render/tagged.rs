@@ -13,7 +13,7 @@ use super::spreadsheet::{write_row, writer as csv_writer};
 use crate::input::{Line, Rendered};
 use crate::render::TagFormat;
 pub use crate::tagging::Status;
-use crate::tagging::{tag_columns, RowTag};
+use crate::tagging::{tag_columns, RowTag, TagIds};
 
 /// The columns `churn tag` adds, in order, and (with a model) each row's confidence (see the
 /// docs/tag.md), blank for no answer, involuntary and rejected rows.
@@ -38,6 +38,8 @@ pub struct TaggedRow<'a> {
     pub evidence: &'a [String],
     /// The row's confidence, in [0, 1] (written only when the writer has the column).
     pub confidence: Option<f32>,
+    /// The primary reason's sub-reason, if the row has one.
+    pub sub_reason: Option<&'a str>,
 }
 
 /// Which columns a writer adds besides [`OUTPUT_COLUMNS`].
@@ -83,7 +85,7 @@ impl Layout {
         columns: &[Vec<&str>],
         tags: &[RowTag],
         files: &[&str],
-        reason_ids: &[&str],
+        ids: &TagIds<'_>,
     ) -> Result<DataFrame> {
         let Extra {
             confidence,
@@ -98,7 +100,7 @@ impl Layout {
                 .into_column()
             })
             .collect();
-        all.extend(tag_columns(tags, reason_ids, confidence));
+        all.extend(tag_columns(tags, ids, confidence));
         if several {
             all.push(
                 StringChunked::from_iter_values(
@@ -211,6 +213,7 @@ impl RowWriter<'_> {
                         .iter()
                         .copied()
                         .chain([primary, reasons, row.status.as_str(), evidence])
+                        .chain([row.sub_reason.unwrap_or("")])
                         .chain(confidence.then_some(shown.as_str()))
                         .chain(several.then_some(row.file)),
                 )?;
@@ -289,6 +292,7 @@ struct Rest<'a> {
     churn_reasons: &'a [&'a str],
     churn_status: Status,
     churn_evidence: &'a [String],
+    churn_sub_reason: Option<&'a str>,
     /// Absent without a model; `null` for a row without a confidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     churn_confidence: Option<Option<f64>>,
@@ -315,6 +319,7 @@ fn write_json(
             churn_reasons: row.reasons,
             churn_status: row.status,
             churn_evidence: row.evidence,
+            churn_sub_reason: row.sub_reason,
             churn_confidence: extra.confidence.then(|| {
                 row.confidence
                     .map(|c| (f64::from(c) * 1000.0).round() / 1000.0)

@@ -9,7 +9,7 @@ use comfy_table::CellAlignment;
 use crate::config::{Checked, Config};
 use crate::taxonomy::{CodeTarget, Phrase};
 
-fn per_lang(phrases: &[Phrase]) -> String {
+fn per_lang<'p>(phrases: impl IntoIterator<Item = &'p Phrase>) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in phrases {
         *counts.entry(p.lang.as_str()).or_default() += 1;
@@ -45,15 +45,25 @@ pub fn show(config: &Config, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out)?;
     let mut table = super::plain_table();
-    table.set_header(["reason", "label", "priority", "phrases", "hints", "regex"]);
+    table.set_header([
+        "reason",
+        "label",
+        "priority",
+        "phrases",
+        "hints",
+        "regex",
+        "sub-reasons",
+    ]);
     for r in &t.reasons {
+        let subs: Vec<&str> = r.subs.iter().map(|s| s.id.as_str()).collect();
         table.add_row(vec![
             r.id.clone(),
             r.label.clone(),
             r.priority.to_string(),
-            per_lang(&r.phrases),
-            per_lang(&r.hints),
-            r.regex.len().to_string(),
+            per_lang(r.all_phrases()),
+            per_lang(r.all_hints()),
+            r.all_regex().count().to_string(),
+            subs.join(", "),
         ]);
     }
     if let Some(c) = table.column_mut(2) {

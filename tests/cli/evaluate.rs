@@ -1,6 +1,6 @@
 //! `churn evaluate` and the quality of the built-in taxonomy on the labelled corpus.
 
-use crate::{churn, json_of, root};
+use crate::{churn, failure, json_of, root, temp_file};
 
 const CORPUS: &str = "fixtures/corpus/labelled.csv";
 /// `churn evaluate` on the corpus.
@@ -211,4 +211,87 @@ fn every_corpus_keeps_its_measured_quality() {
                 .join("\n")
         );
     }
+}
+
+/// The sub-reasons keep the quality measured on the real corpus (labelled `reason.sub` in
+/// `truth_sub`) when their threshold was set, a little below it.
+#[test]
+fn the_sub_reasons_keep_their_measured_quality() {
+    for (split, min_sub_f1) in [("split=dev", "0.21"), ("split=test", "0.19")] {
+        let args = [
+            "evaluate",
+            "fixtures/corpus/real/real.csv",
+            "--truth-col",
+            "truth_sub",
+            "--where",
+            split,
+            "--min-sub-macro-f1",
+            min_sub_f1,
+        ];
+        let out = churn().args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{split}: {stdout}");
+        assert!(stdout.contains("PASS: sub-reasons' macro-F1"), "{stdout}");
+    }
+}
+
+/// With `reason.sub` labels, a row is right at the sub-level when its reason and sub-reason
+/// both are; the reason-level scores stay those of the reasons. Without such labels,
+/// `--min-sub-macro-f1` is an error; an unknown sub-reason is an error naming it.
+#[test]
+fn sub_reasons_are_scored_from_reason_sub_labels() {
+    let text = "answer,truth\n\
+                too expensive,dissatisfaction.price\n\
+                the app keeps crashing,dissatisfaction.quality\n\
+                too expensive for us,dissatisfaction.billing\n\
+                nobody ever replied to my emails,indifference.no_response\n\
+                we moved abroad,moved\n";
+    let (_dir, path) = temp_file("subs.csv", text);
+    let json = json_of(&["evaluate", &path, "--truth-col", "truth"]);
+    // Every reason is right; one sub-reason of five is wrong (price for billing), and one row
+    // is right only at the reason (moved, whose sub-reason the label leaves open, is tagged
+    // moved.relocated).
+    assert_eq!(json["accuracy"], 1.0);
+    let sub = &json["sub_reasons"];
+    assert_eq!(sub["accuracy"], 0.6, "{sub}");
+    let labels: Vec<&str> = (sub["labels"].as_array().unwrap().iter())
+        .map(|l| l["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"dissatisfaction.billing"), "{labels:?}");
+    assert!(labels.contains(&"moved.relocated"), "{labels:?}");
+    let fail = churn()
+        .args([
+            "evaluate",
+            &path,
+            "--truth-col",
+            "truth",
+            "--min-sub-macro-f1",
+            "0.99",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(fail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fail.stdout).contains("FAIL: sub-reasons' macro-F1"));
+
+    let plain = "answer,truth\ntoo expensive,dissatisfaction\n";
+    let (_d2, plain) = temp_file("plain.csv", plain);
+    let err = failure(&[
+        "evaluate",
+        &plain,
+        "--truth-col",
+        "truth",
+        "--min-sub-macro-f1",
+        "0.5",
+    ]);
+    assert!(err.contains("holds no `reason.sub` label"), "{err}");
+    let json = json_of(&["evaluate", &plain, "--truth-col", "truth"]);
+    assert!(json["sub_reasons"].is_null());
+
+    let unknown = "answer,truth\ntoo expensive,dissatisfaction.cost\n";
+    let (_d3, unknown) = temp_file("unknown.csv", unknown);
+    let err = failure(&["evaluate", &unknown, "--truth-col", "truth"]);
+    assert!(
+        err.contains("unknown label `dissatisfaction.cost`"),
+        "{err}"
+    );
 }

@@ -131,6 +131,7 @@ fn tag_writes_every_row_back_with_its_tag() {
             "churn_reasons",
             "churn_status",
             "churn_evidence",
+            "churn_sub_reason",
             "churn_confidence"
         ]
     );
@@ -165,6 +166,7 @@ fn tag_writes_every_row_back_with_its_tag() {
             "indifference",
             "tagged",
             "no one answers",
+            "no_response",
             "1.000"
         ]
     );
@@ -173,8 +175,9 @@ fn tag_writes_every_row_back_with_its_tag() {
         .find(|r| r[width - 2] == "too_expensive")
         .unwrap();
     assert_eq!(coded[width + 3], "code:too_expensive");
+    assert_eq!(coded[width + 4], "price", "the code names the sub-reason");
     assert_eq!(
-        coded[width + 4],
+        coded[width + 5],
         "1.000",
         "a code decides with confidence 1"
     );
@@ -213,8 +216,9 @@ fn tag_jsonl_matches_the_csv_and_the_schema() {
     for (v, row) in values.iter().zip(&csv_rows[1..]) {
         valid(&schema, v);
         let n = row.len();
-        assert_eq!(v["churn_status"], row[n - 3].as_str());
-        assert_eq!(v["churn_reason"].as_str().unwrap_or(""), row[n - 5]);
+        assert_eq!(v["churn_status"], row[n - 4].as_str());
+        assert_eq!(v["churn_reason"].as_str().unwrap_or(""), row[n - 6]);
+        assert_eq!(v["churn_sub_reason"].as_str().unwrap_or(""), row[n - 2]);
         let confidence = v["churn_confidence"].as_f64().map(|c| format!("{c:.3}"));
         assert_eq!(confidence.unwrap_or_default(), row[n - 1]);
     }
@@ -223,7 +227,7 @@ fn tag_jsonl_matches_the_csv_and_the_schema() {
     assert_eq!(values[0]["churn_evidence"][0], "code:payment_failed");
     // Columns keep header order.
     let keys: Vec<&String> = values[0]["columns"].as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), csv_rows[0].len() - 5);
+    assert_eq!(keys.len(), csv_rows[0].len() - 6);
 }
 
 #[test]
@@ -641,6 +645,7 @@ fn a_loaded_frame_tagged_by_the_library_matches_churn_tag() {
             "churn_reasons",
             "churn_status",
             "churn_evidence",
+            "churn_sub_reason",
         ] {
             let from_cli: Vec<String> = cli[1..].iter().map(|r| r[at(name)].clone()).collect();
             assert_eq!(column(name), from_cli, "{file}: {name}");

@@ -220,7 +220,7 @@ fn several_files_globs_and_stdin_combine_by_column_name() {
     assert!(lines
         .next()
         .unwrap()
-        .ends_with(",churn_evidence,churn_confidence,churn_file"));
+        .ends_with(",churn_evidence,churn_sub_reason,churn_confidence,churn_file"));
     assert!(
         tagged.contains(",fixtures/inputs/split/part2.csv\n"),
         "{tagged}"
@@ -790,11 +790,11 @@ fn streamed_and_whole_file_reading_give_the_same_output() {
 fn parquet_values_of_every_common_type_are_read_as_text() {
     let out = stdout_with(&["tag", "fixtures/inputs/typed.parquet", "--no-model"], 0);
     let expected = "\
-n,id,Why did you cancel?,code,mrr,active,cancelled_on,cancelled_at,price,tags,score,churn_reason,churn_reasons,churn_status,churn_evidence
-1,r01,Too expensive for our team,too_expensive,49.5,true,2024-01-15,2024-01-15 10:30:00.000000,12.50,\"[\"\"a\"\", \"\"b\"\"]\",3,dissatisfaction,dissatisfaction,tagged,code:too_expensive
-2,r02,We moved to another country,,2.0,false,2024-02-01,2024-02-01 08:00:00.000000,7.00,[],,moved,moved,tagged,moved to another country
-3,r03,,switched_service,,,,,,,1,better_product,better_product,tagged,code:switched_service
-4,r04,Support never answered,customer_service,0.1,true,2024-03-31,2024-03-31 23:59:59.500000,0.05,\"[\"\"x\"\"]\",2,indifference,indifference,tagged,code:customer_service
+n,id,Why did you cancel?,code,mrr,active,cancelled_on,cancelled_at,price,tags,score,churn_reason,churn_reasons,churn_status,churn_evidence,churn_sub_reason
+1,r01,Too expensive for our team,too_expensive,49.5,true,2024-01-15,2024-01-15 10:30:00.000000,12.50,\"[\"\"a\"\", \"\"b\"\"]\",3,dissatisfaction,dissatisfaction,tagged,code:too_expensive,price
+2,r02,We moved to another country,,2.0,false,2024-02-01,2024-02-01 08:00:00.000000,7.00,[],,moved,moved,tagged,moved to another country,relocated
+3,r03,,switched_service,,,,,,,1,better_product,better_product,tagged,code:switched_service,
+4,r04,Support never answered,customer_service,0.1,true,2024-03-31,2024-03-31 23:59:59.500000,0.05,\"[\"\"x\"\"]\",2,indifference,indifference,tagged,code:customer_service,no_response
 ";
     assert_eq!(out, expected);
     // The dates are dates to `--period`.
@@ -818,7 +818,7 @@ fn a_parquet_column_that_cannot_be_read_is_noted_and_left_empty() {
     assert!(
         out.starts_with(
             "reason,attributes,tenure,cancelled_at,churn_reason,churn_reasons,churn_status,\
-             churn_evidence\n\
+             churn_evidence,churn_sub_reason\n\
              too expensive for us,,,2024-01-15 10:30:00.000000 UTC,dissatisfaction,"
         ),
         "{out}"

@@ -76,21 +76,22 @@ fn a_trained_model_decides_where_the_rules_are_silent() {
     let lines: Vec<&str> = tagged.lines().collect();
     assert_eq!(
         lines[0],
-        "id,answer,churn_reason,churn_reasons,churn_status,churn_evidence,churn_confidence"
+        "id,answer,churn_reason,churn_reasons,churn_status,churn_evidence,churn_sub_reason,\
+         churn_confidence"
     );
     assert!(
-        lines[1].starts_with("1,zorblax again,moved,moved,tagged,model,0."),
+        lines[1].starts_with("1,zorblax again,moved,moved,tagged,model,,0."),
         "{tagged}"
     );
     assert_eq!(
         lines[2],
-        "2,too expensive,dissatisfaction,dissatisfaction,tagged,expensive,1.000"
+        "2,too expensive,dissatisfaction,dissatisfaction,tagged,expensive,price,1.000"
     );
     assert!(
-        lines[3].starts_with("3,quux,,,unclassified,,0."),
+        lines[3].starts_with("3,quux,,,unclassified,,,0."),
         "{tagged}"
     );
-    assert_eq!(lines[4], "4,n/a,,,no_answer,,");
+    assert_eq!(lines[4], "4,n/a,,,no_answer,,,");
 
     let v: serde_json::Value =
         serde_json::from_str(&s.run("churn.toml", &["analyze", &answers, "-f", "json"])).unwrap();
@@ -127,11 +128,11 @@ fn no_model_gives_the_outputs_of_the_rules_alone() {
     let rules = s.run("churn.toml", &["tag", &answers, "--no-model"]);
     assert_eq!(
         rules,
-        "id,answer,churn_reason,churn_reasons,churn_status,churn_evidence\n\
-         1,zorblax again,,,unclassified,\n\
-         2,too expensive,dissatisfaction,dissatisfaction,tagged,expensive\n\
-         3,quux,,,unclassified,\n\
-         4,n/a,,,no_answer,\n"
+        "id,answer,churn_reason,churn_reasons,churn_status,churn_evidence,churn_sub_reason\n\
+         1,zorblax again,,,unclassified,,\n\
+         2,too expensive,dissatisfaction,dissatisfaction,tagged,expensive,price\n\
+         3,quux,,,unclassified,,\n\
+         4,n/a,,,no_answer,,\n"
     );
     // `[model] enabled = false` is the same as the flag.
     assert_eq!(s.run("off.toml", &["tag", &answers]), rules);

@@ -23,6 +23,20 @@ pub struct Evaluation {
     pub thresholds: Thresholds,
     /// With `--by COL`: the scores of each value of the column, by value; else null.
     pub groups: Option<Groups>,
+    /// When the truth column holds `reason.sub` labels: the scores of the reason and its
+    /// sub-reason together (a row is right when both are); else null.
+    pub sub_reasons: Option<SubLevel>,
+}
+
+/// Scores at the level of sub-reasons: each label is `reason.sub`, or a reason alone for a row
+/// whose text names no sub-reason, or one of the labels besides the reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubLevel {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub kappa: f64,
+    /// Every label that occurs in the truth or the predictions.
+    pub labels: Vec<LabelRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,5 +84,6 @@ pub struct Miss {
 pub struct Thresholds {
     pub min_macro_f1: Option<f64>,
     pub min_kappa: Option<f64>,
+    pub min_sub_macro_f1: Option<f64>,
     pub passed: bool,
 }

@@ -13,13 +13,39 @@ use churn_core::taxonomy::Taxonomy;
 pub use churn_input::FrameColumns;
 use churn_input::{Answers, Row};
 
-/// The columns a tagged frame gains, in order (and `churn_confidence` with a model).
-pub const COLUMNS: [&str; 4] = [
+/// The columns a tagged frame gains, in order (and `churn_confidence` with a model). The
+/// sub-reason came later than the others, and is last so as not to move them.
+pub const COLUMNS: [&str; 5] = [
     "churn_reason",
     "churn_reasons",
     "churn_status",
     "churn_evidence",
+    "churn_sub_reason",
 ];
+
+/// The ids tags are written with: each reason's, and each of its sub-reasons'.
+#[derive(Debug, Clone)]
+pub struct TagIds<'t> {
+    pub reasons: Vec<&'t str>,
+    pub subs: Vec<Vec<&'t str>>,
+}
+
+impl<'t> TagIds<'t> {
+    pub fn of(taxonomy: &'t Taxonomy) -> TagIds<'t> {
+        TagIds {
+            reasons: taxonomy.reasons.iter().map(|r| r.id.as_str()).collect(),
+            subs: (taxonomy.reasons.iter())
+                .map(|r| r.subs.iter().map(|s| s.id.as_str()).collect())
+                .collect(),
+        }
+    }
+
+    /// The sub-reason of a row's primary reason, if it has one.
+    pub fn sub(&self, tag: &RowTag) -> Option<&'t str> {
+        let primary = *tag.reasons.first()?;
+        tag.sub.map(|s| self.subs[primary][s])
+    }
+}
 
 /// The column of each row's confidence, when a model is in use.
 pub const CONFIDENCE: &str = "churn_confidence";
@@ -55,6 +81,8 @@ pub struct RowTag {
     pub reasons: Vec<usize>,
     pub evidence: Vec<String>,
     pub confidence: Option<f32>,
+    /// The primary reason's sub-reason (into its `subs`).
+    pub sub: Option<usize>,
 }
 
 /// Classify one row and say why.
@@ -68,7 +96,7 @@ pub fn tag_row(
     let outcome = classifier.classify(row.text, lookup, scratch);
     // The coded value that decided the row, if one did.
     let code = || {
-        matches!(lookup, CodeLookup::Reason(_) | CodeLookup::Involuntary)
+        matches!(lookup, CodeLookup::Reason(..) | CodeLookup::Involuntary)
             .then(|| {
                 row.codes
                     .iter()
@@ -76,6 +104,10 @@ pub fn tag_row(
                     .find(|c| classifier.lookup_code(c) == lookup)
             })
             .flatten()
+    };
+    let sub = match outcome {
+        Outcome::Tagged(tag) => tag.sub.map(usize::from),
+        _ => None,
     };
     let (status, reasons, evidence) = match outcome {
         Outcome::Tagged(tag) => {
@@ -99,6 +131,7 @@ pub fn tag_row(
         reasons,
         evidence,
         confidence: classifier.confidence(scratch),
+        sub,
     }
 }
 
@@ -198,18 +231,19 @@ pub fn tag_frame(
         let text = filled(text.and_then(|t| t.get(i)));
         answers.push(text, codes.iter().map(|c| filled(c.get(i))));
     }
-    let reason_ids: Vec<&str> = taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+    let ids = TagIds::of(taxonomy);
     let mut scratch = Scratch::new();
     let tags: Vec<RowTag> = (answers.iter())
-        .map(|row| tag_row(classifier, &reason_ids, row, &mut scratch))
+        .map(|row| tag_row(classifier, &ids.reasons, row, &mut scratch))
         .collect();
-    let added = tag_columns(&tags, &reason_ids, classifier.model().is_some());
+    let added = tag_columns(&tags, &ids, classifier.model().is_some());
     Ok(frame.hstack(&added)?)
 }
 
 /// The columns of the rows' `tags`, as [`tag_frame`] adds them: [`COLUMNS`], and with
 /// `confidence` [`CONFIDENCE`].
-pub fn tag_columns(tags: &[RowTag], reason_ids: &[&str], confidence: bool) -> Vec<Column> {
+pub fn tag_columns(tags: &[RowTag], ids: &TagIds<'_>, confidence: bool) -> Vec<Column> {
+    let reason_ids = &ids.reasons;
     let name = PlSmallStr::from;
     let joined = |parts: Vec<&str>| parts.join("|");
     let mut added: Vec<Column> = vec![
@@ -231,6 +265,11 @@ pub fn tag_columns(tags: &[RowTag], reason_ids: &[&str], confidence: bool) -> Ve
             name(COLUMNS[3]),
             tags.iter()
                 .map(|t| joined(t.evidence.iter().map(String::as_str).collect())),
+        )
+        .into_column(),
+        StringChunked::from_iter_values(
+            name(COLUMNS[4]),
+            tags.iter().map(|t| ids.sub(t).unwrap_or("")),
         )
         .into_column(),
     ];
@@ -278,7 +317,8 @@ mod tests {
                 "churn_reason",
                 "churn_reasons",
                 "churn_status",
-                "churn_evidence"
+                "churn_evidence",
+                "churn_sub_reason"
             ]
         );
         let cells = |c: &str| -> Vec<Option<String>> {
@@ -296,6 +336,9 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("moved"));
+        let sub = cells("churn_sub_reason");
+        let sub: Vec<&str> = sub.iter().map(|s| s.as_deref().unwrap()).collect();
+        assert_eq!(sub, ["price", "", "relocated", ""]);
 
         let missing = FrameColumns {
             text: Some("reason".into()),

@@ -303,7 +303,7 @@ fn looks_coded(
     for v in values {
         match classifier.lookup_code(v) {
             CodeLookup::Blank => continue,
-            CodeLookup::Reason(_) if detectable(v) => {
+            CodeLookup::Reason(..) if detectable(v) => {
                 names_reason = true;
                 known += 1;
             }

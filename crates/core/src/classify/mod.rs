@@ -102,6 +102,9 @@ pub struct Tag {
     /// a row tagged by its code ([`Source::Code`]), the code's for one tagged by its text
     /// ([`Source::TextOverCode`]). The disagreement is reported, never hidden.
     pub conflict: Option<u8>,
+    /// The primary reason's sub-reason (an index into its `subs`), when the answer or the code
+    /// says one.
+    pub sub: Option<u8>,
 }
 
 /// What became of one row.
@@ -123,8 +126,9 @@ pub enum Outcome {
 pub enum CodeLookup {
     /// Blank cell.
     Blank,
-    /// Maps to a reason.
-    Reason(usize),
+    /// Maps to a reason, and maybe to one of its sub-reasons (`too_expensive`:
+    /// `dissatisfaction.price`).
+    Reason(usize, Option<u8>),
     /// A known code that defers to the text ("other").
     Text,
     /// A known code for involuntary churn (`payment_failed`).
@@ -140,7 +144,7 @@ impl CodeLookup {
         fn rank(c: CodeLookup) -> u8 {
             match c {
                 CodeLookup::Involuntary => 4,
-                CodeLookup::Reason(_) => 3,
+                CodeLookup::Reason(..) => 3,
                 CodeLookup::Text => 2,
                 CodeLookup::Unknown => 1,
                 CodeLookup::Blank => 0,
@@ -170,6 +174,8 @@ pub struct RuleInfo {
     pub kind: RuleKind,
     /// A hint decides only when no phrase or regex matched.
     pub hint: bool,
+    /// The sub-reason it belongs to (an index into its reason's `subs`), if any.
+    pub sub: Option<u8>,
 }
 
 /// A compiled phrase rule: word ids that must follow each other.
@@ -408,70 +414,78 @@ impl Classifier {
         })
     }
 
-    /// Every rule of every reason, in taxonomy order: phrases and hints as patterns of word ids
-    /// (interned into `lexicon`; a repeat is skipped), regexes compiled; and each as written,
-    /// by rule number. Fails at the first regex that does not compile.
+    /// Every rule of every reason, in taxonomy order (a reason's sub-reasons' rules before its
+    /// own): phrases and hints as patterns of word ids (interned into `lexicon`; a repeat is
+    /// skipped, so a phrase written for a reason and for one of its sub-reasons names the
+    /// sub-reason), regexes compiled; and each as written, by rule number. Fails at the first
+    /// regex that does not compile.
     fn compile_rules(
         taxonomy: &Taxonomy,
         lexicon: &mut Lexicon,
         langs: &mut Vec<String>,
     ) -> anyhow::Result<CompiledRules> {
-        let m = &taxonomy.matching;
-        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut out = CompiledRules {
+            patterns: Vec::new(),
+            rules: Vec::new(),
+            regexes: Vec::new(),
+        };
         // The patterns already made, to skip a repeat in one lookup (a scan of `patterns` for
         // each phrase made 100,000 phrases take 47 s).
         let mut made: FastSet<(Vec<u32>, usize, u32, bool)> = FastSet::default();
-        let mut rules = Vec::new();
-        let mut regexes = Vec::new();
         for (reason, r) in taxonomy.reasons.iter().enumerate() {
-            let phrases = r.phrases.iter().map(|p| (p, false));
-            for (phrase, weak) in phrases.chain(r.hints.iter().map(|p| (p, true))) {
-                let words = phrase_words(&phrase.text, m.fold_accents);
-                if words.is_empty() {
-                    continue;
+            let subs = (r.subs.iter().enumerate())
+                .map(|(k, s)| (Some(k as u8), &s.phrases, &s.hints, &s.regex));
+            let own = std::iter::once((None, &r.phrases, &r.hints, &r.regex));
+            for (sub, phrases, hints, regexes) in subs.chain(own) {
+                let phrases = phrases.iter().map(|p| (p, false));
+                for (phrase, weak) in phrases.chain(hints.iter().map(|p| (p, true))) {
+                    let words = phrase_words(&phrase.text, taxonomy.matching.fold_accents);
+                    if words.is_empty() {
+                        continue;
+                    }
+                    let ids: Vec<u32> = (words.iter())
+                        .map(|(w, kind)| lexicon.intern(w, *kind, &phrase.lang))
+                        .collect();
+                    let lang = lang_bit(langs, &phrase.lang);
+                    if !made.insert((ids.clone(), reason, lang, weak)) {
+                        continue;
+                    }
+                    out.patterns.push(Pattern {
+                        words: ids,
+                        reason,
+                        rule: out.rules.len() as u32,
+                        lang,
+                        weak,
+                    });
+                    out.rules.push(RuleInfo {
+                        reason,
+                        lang: phrase.lang.clone(),
+                        text: phrase.text.clone(),
+                        kind: RuleKind::Phrase,
+                        hint: weak,
+                        sub,
+                    });
                 }
-                let ids: Vec<u32> = words
-                    .iter()
-                    .map(|(w, kind)| lexicon.intern(w, *kind, &phrase.lang))
-                    .collect();
-                let lang = lang_bit(langs, &phrase.lang);
-                if !made.insert((ids.clone(), reason, lang, weak)) {
-                    continue;
+                for pattern in regexes {
+                    let re = Regex::new(pattern).map_err(|e| {
+                        anyhow::anyhow!(
+                            "reason `{}`: regex `{pattern}` does not compile: {e}",
+                            r.id
+                        )
+                    })?;
+                    out.regexes.push((re, reason, out.rules.len() as u32));
+                    out.rules.push(RuleInfo {
+                        reason,
+                        lang: "any".to_string(),
+                        text: pattern.clone(),
+                        kind: RuleKind::Regex,
+                        hint: false,
+                        sub,
+                    });
                 }
-                patterns.push(Pattern {
-                    words: ids,
-                    reason,
-                    rule: rules.len() as u32,
-                    lang,
-                    weak,
-                });
-                rules.push(RuleInfo {
-                    reason,
-                    lang: phrase.lang.clone(),
-                    text: phrase.text.clone(),
-                    kind: RuleKind::Phrase,
-                    hint: weak,
-                });
-            }
-            for pattern in &r.regex {
-                let re = Regex::new(pattern).map_err(|e| {
-                    anyhow::anyhow!("reason `{}`: regex `{pattern}` does not compile: {e}", r.id)
-                })?;
-                regexes.push((re, reason, rules.len() as u32));
-                rules.push(RuleInfo {
-                    reason,
-                    lang: "any".to_string(),
-                    text: pattern.clone(),
-                    kind: RuleKind::Regex,
-                    hint: false,
-                });
             }
         }
-        Ok(CompiledRules {
-            patterns,
-            rules,
-            regexes,
-        })
+        Ok(out)
     }
 
     /// The patterns by their first word id (an index into `patterns`).
@@ -494,8 +508,8 @@ impl Classifier {
         for map in &taxonomy.code_maps {
             for (code, target) in &map.codes {
                 let lookup = match target {
-                    CodeTarget::Reason(id) => match taxonomy.position(id) {
-                        Some(index) => CodeLookup::Reason(index),
+                    CodeTarget::Reason(id) => match taxonomy.target(id) {
+                        Some((index, sub)) => CodeLookup::Reason(index, sub.map(|s| s as u8)),
                         None => anyhow::bail!(
                             "code `{code}` of `{}` maps to unknown reason `{id}`",
                             map.id
@@ -951,6 +965,7 @@ impl Classifier {
                         Source::Text
                     },
                     conflict: None,
+                    sub: self.sub_of(trace, primary),
                 })
             }
             None => Outcome::Unclassified,
@@ -976,6 +991,32 @@ impl Classifier {
         counting()
             .find(|m| counts[m.reason] == most)
             .map_or(first, |m| m.reason)
+    }
+
+    /// The sub-reason of a traced answer tagged `primary`: of its matches for `primary` that name
+    /// one (counting ones; for a reason it was refined to, any not negated), the first; in a
+    /// long answer, the sub-reason named most often, ties going to the one named first.
+    fn sub_of(&self, trace: &Trace, primary: usize) -> Option<u8> {
+        let sub = |m: &RuleMatch| self.rules[m.rule as usize].sub;
+        let named = |m: &RuleMatch| m.reason == primary && sub(m).is_some();
+        let counting = trace.matches.iter().any(|m| m.counts() && named(m));
+        let kept = |m: &&RuleMatch| {
+            named(m)
+                && match counting {
+                    true => m.counts(),
+                    false => m.negated_by.is_none() && !m.inside_longer,
+                }
+        };
+        if trace.normalized.tokens.len() <= LONG_ANSWER {
+            return trace.matches.iter().find(kept).and_then(sub);
+        }
+        let mut counts = [0u16; crate::taxonomy::MAX_SUBS];
+        for s in trace.matches.iter().filter(kept).filter_map(sub) {
+            counts[s as usize] = counts[s as usize].saturating_add(1);
+        }
+        let most = counts.iter().copied().max().unwrap_or(0);
+        (trace.matches.iter().filter(kept))
+            .find_map(|m| sub(m).filter(|&s| counts[s as usize] == most))
     }
 
     /// `main`, or a reason `main` may be refined to (`refined_by`) when the answer mentions it
@@ -1064,7 +1105,7 @@ impl Classifier {
         }
         let text = text.unwrap_or("");
         // The model's opinion of a coded row's text is never used: not asked for.
-        let ask = !matches!(lookup, CodeLookup::Reason(_));
+        let ask = !matches!(lookup, CodeLookup::Reason(..));
         let scored = if remember {
             let mut recent = std::mem::take(&mut scratch.recent);
             let scored = recent.get_or(
@@ -1079,9 +1120,9 @@ impl Classifier {
         };
         scratch.opinion.confidence = scored.confidence;
         // A code is reconciled with what the rules say of the text, not the model.
-        if let CodeLookup::Reason(reason) = lookup {
+        if let CodeLookup::Reason(reason, sub) = lookup {
             scratch.opinion.confidence = Some(1.0);
-            return Outcome::Tagged(self.reconcile(reason, scored.rules));
+            return Outcome::Tagged(self.reconcile((reason, sub), scored.rules));
         }
         match (scored.outcome.unwrap_or(scored.rules), lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
@@ -1092,16 +1133,18 @@ impl Classifier {
         }
     }
 
-    /// A row whose code names `coded`, given what its text says: the code sets the reason; a
-    /// text that states a reason the code's may be refined to refines it; a text that states
-    /// another reason by a phrase disagrees (a hint alone does not): the text's reason is
-    /// counted, or the code's with `code_wins`, and the tag records the other.
-    fn reconcile(&self, coded: usize, from_text: Outcome) -> Tag {
+    /// A row whose code names `coded` (a reason, maybe a sub-reason), given what its text says:
+    /// the code sets the reason; a text that states a reason the code's may be refined to
+    /// refines it; a text that states another reason by a phrase disagrees (a hint alone does
+    /// not): the text's reason is counted, or the code's with `code_wins`, and the tag records
+    /// the other. A code that names no sub-reason takes the text's, for the same reason.
+    fn reconcile(&self, (coded, coded_sub): (usize, Option<u8>), from_text: Outcome) -> Tag {
         let code = Tag {
             primary: coded,
             reasons: ReasonSet::one(coded),
             source: Source::Code,
             conflict: None,
+            sub: coded_sub,
         };
         let Outcome::Tagged(text) = from_text else {
             return code;
@@ -1112,8 +1155,13 @@ impl Classifier {
                 reasons: ReasonSet::one(text.primary),
                 source: Source::Refined,
                 conflict: None,
+                sub: text.sub,
             };
         }
+        let code = Tag {
+            sub: coded_sub.or(text.sub.filter(|_| text.primary == coded)),
+            ..code
+        };
         if text.reasons.contains(coded) || text.source == Source::Hint {
             return code;
         }
@@ -1512,6 +1560,71 @@ pub(crate) mod tests {
             c.lookup_code("payment_failed")
                 .or(c.lookup_code("too_expensive")),
             CodeLookup::Involuntary
+        );
+    }
+
+    /// `reason.sub` of a row, as the classifier tags it.
+    fn sub_tag(c: &Classifier, text: &str, code: Option<&str>) -> Option<String> {
+        let t = crate::config::builtin_taxonomy();
+        let lookup = code.map_or(CodeLookup::Blank, |code| c.lookup_code(code));
+        match c.classify(Some(text), lookup, &mut Scratch::new()) {
+            Outcome::Tagged(tag) => Some(t.target_id(tag.primary, tag.sub.map(usize::from))),
+            _ => None,
+        }
+    }
+
+    /// A row's sub-reason is that of the first match of its primary reason that names one; in
+    /// a long answer, the one named most often. A code names one where it says that much,
+    /// else the text's stands when it states the code's reason.
+    #[test]
+    fn the_sub_reason_is_the_first_one_named_by_the_primary_reason() {
+        let c = classifier();
+        for (text, code, want) in [
+            ("too expensive", None, "dissatisfaction.price"),
+            (
+                "too expensive, and the app keeps crashing",
+                None,
+                "dissatisfaction.price",
+            ),
+            (
+                "the app keeps crashing and it is too expensive",
+                None,
+                "dissatisfaction.quality",
+            ),
+            ("very disappointed", None, "dissatisfaction"),
+            (
+                "nobody ever answered my emails",
+                None,
+                "indifference.no_response",
+            ),
+            ("we moved abroad", None, "moved.relocated"),
+            ("whatever", Some("too_expensive"), "dissatisfaction.price"),
+            (
+                "nobody ever answered my emails",
+                Some("customer_service"),
+                "indifference.no_response",
+            ),
+            (
+                "too expensive",
+                Some("low_quality"),
+                "dissatisfaction.quality",
+            ),
+        ] {
+            assert_eq!(
+                sub_tag(&c, text, code).as_deref(),
+                Some(want),
+                "{text} {code:?}"
+            );
+        }
+        // A long answer: the price is named first, the crashes most often.
+        let long = "I paid for the premium plan even though it was too expensive for what it \
+                    offered, hoping it would be worth it. It was not. The app crashes every \
+                    morning when I open it, the desktop client crashes when I export a report, \
+                    and the sync crashes whenever the connection changes. After a year of \
+                    reporting the same bugs I gave up and cancelled the whole account.";
+        assert_eq!(
+            sub_tag(&c, long, None).as_deref(),
+            Some("dissatisfaction.quality")
         );
     }
 }

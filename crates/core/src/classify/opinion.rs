@@ -244,11 +244,14 @@ impl Classifier {
                 Some(t) if t.reasons.contains(reason) => t.reasons,
                 _ => ReasonSet::one(reason),
             };
+            // The rules' sub-reason stands when the model names the rules' reason.
+            let sub = tag.filter(|t| t.primary == reason).and_then(|t| t.sub);
             return Outcome::Tagged(Tag {
                 primary: reason,
                 reasons,
                 source: Source::Model,
                 conflict: None,
+                sub,
             });
         }
         let of = |want: Option<usize>| -> f64 {

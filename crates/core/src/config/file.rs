@@ -124,6 +124,30 @@ pub struct ReasonFile {
     pub regex: Vec<Spanned<String>>,
     /// Reasons the text may refine a code of this reason to (replaces the built-in list).
     pub refined_by: Option<Vec<Spanned<String>>>,
+    /// `[[reason.sub]]`: its sub-reasons (with `extends`, an entry of a built-in id changes it).
+    #[serde(default)]
+    pub sub: Vec<SubFile>,
+    /// With `extends`: built-in sub-reasons of this reason to drop.
+    #[serde(default)]
+    pub drop_subs: Vec<Spanned<String>>,
+}
+
+/// A `[[reason.sub]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubFile {
+    pub id: Spanned<String>,
+    pub label: Option<String>,
+    pub meaning: Option<String>,
+    /// With `extends`: replace the built-in rules of this sub-reason instead of adding to them.
+    #[serde(default)]
+    pub replace_rules: bool,
+    #[serde(default)]
+    pub phrases: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub hints: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::benchmark::{Benchmark, Bucket, Members};
-use crate::taxonomy::{is_known_language, phrase_words, MAX_REASONS};
+use crate::taxonomy::{is_known_language, phrase_words, SubReason, MAX_REASONS, MAX_SUBS};
 use crate::taxonomy::{CodeMap, CodeTarget, Matching, NegationRules, Phrase, Reason, Taxonomy};
 use file::{File, Spanned};
 
@@ -305,6 +305,7 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     too_many_reasons(reader, file);
+    let mut dropped = Vec::new();
     for r in file.reason.iter().take(MAX_REASONS) {
         let id = r.id.get_ref().clone();
         if !valid_id(&id) {
@@ -323,8 +324,14 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
         }
         let rules = reason_rules(reader, r, &id, &mut places);
         match index.get(&id).copied() {
-            Some(i) => change_reason(&mut t.reasons[i], r, rules),
+            Some(i) => {
+                change_reason(&mut t.reasons[i], r, rules);
+                let subs = &mut t.reasons[i].subs;
+                dropped.extend(merge_subs(reader, r, &id, subs, &mut places));
+            }
             None => {
+                let mut subs = Vec::new();
+                dropped.extend(merge_subs(reader, r, &id, &mut subs, &mut places));
                 index.insert(id.clone(), t.reasons.len());
                 t.reasons.push(Reason {
                     label: r.label.clone().unwrap_or_else(|| title(&id)),
@@ -337,10 +344,12 @@ fn add_reasons(reader: &mut Reader, file: &File, t: &mut Taxonomy) -> PhrasePlac
                     hints: rules.hints,
                     regex: rules.regex,
                     refined_by: rules.refined_by.unwrap_or_default(),
+                    subs,
                 });
             }
         }
     }
+    retarget_codes(t, &dropped);
     if t.reasons.len() > MAX_REASONS && file.reason.len() <= MAX_REASONS {
         reader.plain(
             Severity::Error,
@@ -370,9 +379,42 @@ fn reason_rules(
     id: &str,
     places: &mut PhrasePlaces,
 ) -> ReasonRules {
-    let phrases = phrases_of(reader, &r.phrases, &r.id, "phrases");
-    let hints = phrases_of(reader, &r.hints, &r.id, "hints");
-    for (lang, list) in r.phrases.iter().chain(&r.hints) {
+    let (phrases, hints, regex) = written_rules(reader, (&r.id, id), written_of(r), places);
+    let refined_by: Option<Vec<String>> = r
+        .refined_by
+        .as_ref()
+        .map(|list| list.iter().map(|s| s.get_ref().clone()).collect());
+    ReasonRules {
+        phrases,
+        hints,
+        regex,
+        refined_by,
+    }
+}
+
+/// A `[[reason]]` or `[[reason.sub]]` entry's rules as written: phrases and hints per language,
+/// regexes.
+type Written<'f> = (
+    &'f BTreeMap<String, Vec<Spanned<String>>>,
+    &'f BTreeMap<String, Vec<Spanned<String>>>,
+    &'f [Spanned<String>],
+);
+
+fn written_of(r: &file::ReasonFile) -> Written<'_> {
+    (&r.phrases, &r.hints, &r.regex)
+}
+
+/// Read written rules of the entry `owner` of reason `id`: phrases and hints (each one's
+/// place noted in `places` under the reason), regexes (each checked).
+fn written_rules(
+    reader: &mut Reader,
+    (owner, id): (&Spanned<String>, &str),
+    (phrases, hints, regexes): Written<'_>,
+    places: &mut PhrasePlaces,
+) -> (Vec<Phrase>, Vec<Phrase>, Vec<String>) {
+    let read_phrases = phrases_of(reader, phrases, owner, "phrases");
+    let read_hints = phrases_of(reader, hints, owner, "hints");
+    for (lang, list) in phrases.iter().chain(hints) {
         for p in list {
             places.insert(
                 (id.to_string(), format!("{lang}:{}", p.get_ref())),
@@ -380,7 +422,7 @@ fn reason_rules(
             );
         }
     }
-    for re in &r.regex {
+    for re in regexes {
         // Parsing finds every error a compile would; compiling happens once, in `classify`.
         if let Err(e) = regex_syntax::Parser::new().parse(re.get_ref()) {
             let first = e.to_string();
@@ -391,16 +433,99 @@ fn reason_rules(
             );
         }
     }
-    let regex: Vec<String> = r.regex.iter().map(|s| s.get_ref().clone()).collect();
-    let refined_by: Option<Vec<String>> = r
-        .refined_by
-        .as_ref()
-        .map(|list| list.iter().map(|s| s.get_ref().clone()).collect());
-    ReasonRules {
-        phrases,
-        hints,
-        regex,
-        refined_by,
+    let regex = regexes.iter().map(|s| s.get_ref().clone()).collect();
+    (read_phrases, read_hints, regex)
+}
+
+/// The `[[reason.sub]]` entries of reason entry `r` (of id `id`), into `subs` (an entry of an
+/// id already there changes it), and its `drop_subs` taken out: those are given back, as
+/// `reason.sub`.
+fn merge_subs(
+    reader: &mut Reader,
+    r: &file::ReasonFile,
+    id: &str,
+    subs: &mut Vec<SubReason>,
+    places: &mut PhrasePlaces,
+) -> Vec<String> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for f in &r.sub {
+        let sub_id = f.id.get_ref();
+        if !valid_id(sub_id) {
+            let msg =
+                format!("sub-reason id `{id}.{sub_id}`: use lowercase letters, digits and `_`");
+            reader.error(&f.id, msg);
+            continue;
+        }
+        if !seen.insert(sub_id) {
+            let msg = format!("sub-reason `{id}.{sub_id}` is defined twice in this file");
+            reader.error(&f.id, msg);
+            continue;
+        }
+        let written = (&f.phrases, &f.hints, f.regex.as_slice());
+        let (phrases, hints, regex) = written_rules(reader, (&f.id, id), written, places);
+        let at = match subs.iter().position(|s| &s.id == sub_id) {
+            Some(at) => at,
+            None if subs.len() >= MAX_SUBS => {
+                let msg = format!("reason `{id}` has more than {MAX_SUBS} sub-reasons");
+                reader.error(&f.id, msg);
+                continue;
+            }
+            None => {
+                subs.push(SubReason {
+                    id: sub_id.clone(),
+                    label: title(sub_id).replace('_', " "),
+                    meaning: String::new(),
+                    phrases: Vec::new(),
+                    hints: Vec::new(),
+                    regex: Vec::new(),
+                });
+                subs.len() - 1
+            }
+        };
+        let sub = &mut subs[at];
+        if let Some(l) = &f.label {
+            sub.label = l.clone();
+        }
+        if let Some(m) = &f.meaning {
+            sub.meaning = m.clone();
+        }
+        if f.replace_rules {
+            (sub.phrases, sub.hints, sub.regex) = (Vec::new(), Vec::new(), Vec::new());
+        }
+        sub.phrases.extend(phrases);
+        sub.hints.extend(hints);
+        sub.regex.extend(regex);
+    }
+    let mut dropped = Vec::new();
+    for gone in &r.drop_subs {
+        match subs.iter().position(|s| &s.id == gone.get_ref()) {
+            Some(at) => {
+                subs.remove(at);
+                dropped.push(format!("{id}.{}", gone.get_ref()));
+            }
+            None => {
+                let msg = format!(
+                    "`drop_subs`: reason `{id}` has no sub-reason `{}`",
+                    gone.get_ref()
+                );
+                reader.error(gone, msg);
+            }
+        }
+    }
+    dropped
+}
+
+/// Codes that named a sub-reason now dropped name its reason.
+fn retarget_codes(t: &mut Taxonomy, dropped: &[String]) {
+    for map in &mut t.code_maps {
+        for (_, target) in &mut map.codes {
+            if let CodeTarget::Reason(id) = target {
+                if dropped.contains(id) {
+                    let reason = id.split('.').next().unwrap_or_default().to_string();
+                    *target = CodeTarget::Reason(reason);
+                }
+            }
+        }
     }
 }
 
@@ -619,7 +744,8 @@ fn drop_reasons(reader: &mut Reader, file: &File, extends: bool, t: &mut Taxonom
                 // A built-in code of the dropped reason ("business closed") is read as text.
                 for map in &mut t.code_maps {
                     for (_, target) in &mut map.codes {
-                        if matches!(target, CodeTarget::Reason(r) if r == id.get_ref()) {
+                        let gone = |r: &str| r.split('.').next() == Some(id.get_ref().as_str());
+                        if matches!(target, CodeTarget::Reason(r) if gone(r)) {
                             *target = CodeTarget::Text;
                         }
                     }
@@ -967,10 +1093,10 @@ fn codes_name_reasons(reader: &mut Reader, t: &Taxonomy, reason_ids: &HashSet<&s
     for m in &t.code_maps {
         for (code, target) in &m.codes {
             if let CodeTarget::Reason(id) = target {
-                if !reason_ids.contains(id.as_str()) {
+                if !reason_ids.contains(id.as_str()) && t.target(id).is_none() {
                     let place = code_places.get(&(m.id.as_str(), code.clone())).copied();
                     let msg = format!(
-                        "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, \"@text\", \"@none\" or \"@involuntary\"",
+                        "code `{code}` of `{}` maps to unknown reason `{id}`; name a reason, a `reason.sub`, \"@text\", \"@none\" or \"@involuntary\"",
                         m.id
                     );
                     reader.maybe_at(Severity::Error, place, msg);
@@ -986,7 +1112,7 @@ fn phrases_in_two_reasons(reader: &mut Reader, t: &Taxonomy, places: &PhrasePlac
     // A phrase in two reasons.
     let mut first_owner: HashMap<String, (usize, String)> = HashMap::new();
     for (i, r) in t.reasons.iter().enumerate() {
-        for p in r.phrases.iter() {
+        for p in r.all_phrases() {
             let words = phrase_words(&p.text, t.matching.fold_accents);
             if words.is_empty() {
                 let msg = format!(
@@ -1030,9 +1156,9 @@ fn unreachable_reasons(reader: &mut Reader, t: &Taxonomy, file: &File) {
         let coded = t.code_maps.iter().any(|m| {
             m.codes
                 .iter()
-                .any(|(_, target)| matches!(target, CodeTarget::Reason(id) if *id == r.id))
+                .any(|(_, target)| matches!(target, CodeTarget::Reason(id) if t.target(id).is_some_and(|(i, _)| t.reasons[i].id == r.id)))
         });
-        if r.phrases.is_empty() && r.hints.is_empty() && r.regex.is_empty() && !coded {
+        if r.has_no_rules() && !coded {
             let msg = format!("reason `{}` has no phrases, hints, regexes or codes, so nothing is ever tagged with it", r.id);
             let place = file.reason.iter().find(|f| f.id.get_ref() == &r.id);
             reader.maybe_at(Severity::Warning, place.map(|f| &f.id), msg);
@@ -1348,6 +1474,95 @@ shares = { moved = 10, friend_referral = 10, better_product = 10, dissatisfactio
         assert!(checked
             .warnings()
             .any(|w| w.message.contains("`died`, which is not a reason")));
+    }
+
+    #[test]
+    fn sub_reasons_are_added_changed_and_dropped() {
+        let text = r#"
+extends = "builtin"
+
+[[reason]]
+id = "dissatisfaction"
+drop_subs = ["usability"]
+
+[[reason.sub]]
+id = "price"
+label = "Cost"
+replace_rules = true
+phrases.en = ["costs a fortune"]
+
+[[reason.sub]]
+id = "security"
+phrases.en = ["data breach"]
+
+[[code_map]]
+id = "ours"
+codes.breach = "dissatisfaction.security"
+"#;
+        let checked = check(text, Origin::Builtin);
+        let errors: Vec<String> = checked.errors().map(|d| d.message.clone()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let c = checked.config.expect("valid");
+        let t = &c.taxonomy;
+        let d = &t.reasons[t.position("dissatisfaction").unwrap()];
+        let ids: Vec<&str> = d.subs.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "price",
+                "quality",
+                "reliability",
+                "missing_features",
+                "billing",
+                "security"
+            ]
+        );
+        assert_eq!(d.subs[0].label, "Cost");
+        let price: Vec<&str> = d.subs[0].phrases.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(price, ["costs a fortune"]);
+        assert_eq!(t.target("dissatisfaction.security"), Some((4, Some(5))));
+        // The built-in code of the dropped sub-reason names its reason now.
+        let codes = &t.code_maps[1].codes;
+        let complex = codes.iter().find(|(c, _)| c == "too complex").unwrap();
+        assert_eq!(complex.1, CodeTarget::Reason("dissatisfaction".into()));
+    }
+
+    #[test]
+    fn sub_reason_mistakes_are_errors_with_their_place() {
+        let text = r#"
+extends = "builtin"
+
+[[reason]]
+id = "moved"
+drop_subs = ["abroad"]
+
+[[reason.sub]]
+id = "Bad Id"
+
+[[reason.sub]]
+id = "twice"
+
+[[reason.sub]]
+id = "twice"
+
+[[code_map]]
+id = "ours"
+codes.x = "moved.nowhere"
+"#;
+        let checked = check(text, Origin::Builtin);
+        let errors: Vec<String> = checked.errors().map(|d| d.to_string()).collect();
+        let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+        assert!(has("sub-reason id `moved.Bad Id`"), "{errors:?}");
+        assert!(
+            has("sub-reason `moved.twice` is defined twice"),
+            "{errors:?}"
+        );
+        assert!(
+            has("reason `moved` has no sub-reason `abroad`"),
+            "{errors:?}"
+        );
+        assert!(has("maps to unknown reason `moved.nowhere`"), "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("line ")), "{errors:?}");
     }
 
     #[test]

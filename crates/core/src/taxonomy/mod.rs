@@ -7,6 +7,9 @@ use crate::normalize::{normalize_into, Normalized};
 /// The most reasons a taxonomy may have.
 pub const MAX_REASONS: usize = 128;
 
+/// The most sub-reasons a reason may have.
+pub const MAX_SUBS: usize = 64;
+
 /// Languages (ISO 639-1) whose rule words match by their Snowball stem.
 pub const STEMMED_LANGUAGES: [&str; 19] = [
     "ar", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "it", "no", "nb", "pt", "ro", "ru", "es",
@@ -91,6 +94,61 @@ pub struct Reason {
     /// that names `better_product` and an answer that says a friend recommended the other
     /// provider is `friend_referral`. Any other reason the text states disagrees with the code.
     pub refined_by: Vec<String>,
+    /// Its second level: what, within the reason, the customer left over (`price` under
+    /// `dissatisfaction`). A sub-reason's rules are the reason's rules too: a match of one tags
+    /// the row with the reason, and says the sub-reason.
+    pub subs: Vec<SubReason>,
+}
+
+/// What, within a reason, a customer left over (`dissatisfaction` -> `price`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubReason {
+    /// Stable identifier, unique within its reason (`price`); `reason.sub` elsewhere.
+    pub id: String,
+    pub label: String,
+    pub meaning: String,
+    pub phrases: Vec<Phrase>,
+    pub hints: Vec<Phrase>,
+    pub regex: Vec<String>,
+}
+
+impl Reason {
+    /// Its phrases and those of its sub-reasons.
+    pub fn all_phrases(&self) -> impl Iterator<Item = &Phrase> {
+        self.phrases
+            .iter()
+            .chain(self.subs.iter().flat_map(|s| &s.phrases))
+    }
+
+    /// Its hints and those of its sub-reasons.
+    pub fn all_hints(&self) -> impl Iterator<Item = &Phrase> {
+        self.hints
+            .iter()
+            .chain(self.subs.iter().flat_map(|s| &s.hints))
+    }
+
+    /// Its regexes and those of its sub-reasons.
+    pub fn all_regex(&self) -> impl Iterator<Item = &String> {
+        self.regex
+            .iter()
+            .chain(self.subs.iter().flat_map(|s| &s.regex))
+    }
+
+    /// Whether it has no rule at all (phrase, hint or regex), nor has any sub-reason.
+    pub fn has_no_rules(&self) -> bool {
+        let empty =
+            |p: &[Phrase], h: &[Phrase], r: &[String]| p.is_empty() && h.is_empty() && r.is_empty();
+        empty(&self.phrases, &self.hints, &self.regex)
+            && self
+                .subs
+                .iter()
+                .all(|s| empty(&s.phrases, &s.hints, &s.regex))
+    }
+
+    /// Position of a sub-reason by id.
+    pub fn sub_position(&self, id: &str) -> Option<usize> {
+        self.subs.iter().position(|s| s.id == id)
+    }
 }
 
 /// One phrase (or word list entry) in a language.
@@ -178,6 +236,26 @@ impl Taxonomy {
     pub fn position(&self, id: &str) -> Option<usize> {
         self.reasons.iter().position(|r| r.id == id)
     }
+
+    /// Position of a reason, and of its sub-reason, by `reason` or `reason.sub`.
+    pub fn target(&self, id: &str) -> Option<(usize, Option<usize>)> {
+        match id.split_once('.') {
+            None => self.position(id).map(|r| (r, None)),
+            Some((reason, sub)) => {
+                let r = self.position(reason)?;
+                Some((r, Some(self.reasons[r].sub_position(sub)?)))
+            }
+        }
+    }
+
+    /// `reason.sub` of a reason's sub-reason, or the reason's id.
+    pub fn target_id(&self, reason: usize, sub: Option<usize>) -> String {
+        let r = &self.reasons[reason];
+        match sub {
+            Some(s) => format!("{}.{}", r.id, r.subs[s].id),
+            None => r.id.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -208,7 +286,7 @@ mod tests {
         for reason in &t.reasons {
             for lang in LANGUAGES {
                 assert!(
-                    reason.phrases.iter().any(|p| p.lang == lang),
+                    reason.all_phrases().any(|p| p.lang == lang),
                     "{} has no {lang} phrases",
                     reason.id
                 );
