@@ -340,14 +340,56 @@ fn readme_shows_the_real_output_of_the_quick_start() {
 fn readme_shows_the_real_json_of_a_reason() {
     let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
     let marker =
-        "--format json | jq '.reasons[] | select(.id==\"indifference\")'\n```\n\n```json\n";
+        "--format json | jq '.reasons[] | select(.id==\"indifference\") | del(.sub_reasons)'\n```\n\n```json\n";
     let start = readme.find(marker).expect("JSON example") + marker.len();
     let end = start + readme[start..].find("\n```").unwrap();
     let shown: serde_json::Value = serde_json::from_str(&readme[start..end]).unwrap();
     let report = json_of(&["analyze", DEMO]);
-    assert_eq!(
-        &shown,
-        reason(&report, "indifference"),
-        "README's JSON example is stale"
-    );
+    let mut indifference = reason(&report, "indifference").clone();
+    indifference.as_object_mut().unwrap().remove("sub_reasons");
+    assert_eq!(&shown, &indifference, "README's JSON example is stale");
+}
+
+/// Each reason's sub-reasons in the JSON add up to its rows, and agree with `churn tag`'s
+/// `churn_sub_reason` row for row.
+#[test]
+fn sub_reasons_add_up_and_agree_with_tag() {
+    let report = json_of(&["analyze", DEMO]);
+    let tagged = report["rows"]["tagged"].as_f64().unwrap();
+    let out = stdout_of(&["tag", DEMO, "--quiet"]);
+    let mut rows = csv::Reader::from_reader(out.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (reason_at, sub_at) = (at("churn_reason"), at("churn_sub_reason"));
+    let mut from_tag: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for row in rows.records() {
+        let row = row.unwrap();
+        if !row[reason_at].is_empty() {
+            *from_tag
+                .entry((row[reason_at].to_string(), row[sub_at].to_string()))
+                .or_default() += 1;
+        }
+    }
+    for r in report["reasons"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let subs = r["sub_reasons"].as_array().unwrap();
+        assert!(!subs.is_empty(), "{id}");
+        let total: u64 = subs.iter().map(|s| s["count"].as_u64().unwrap()).sum();
+        assert_eq!(total as f64, r["count"].as_f64().unwrap(), "{id}");
+        for s in subs {
+            let count = s["count"].as_u64().unwrap();
+            let sub = s["id"].as_str().unwrap_or("");
+            let key = (id.to_string(), sub.to_string());
+            assert_eq!(count, from_tag.get(&key).copied().unwrap_or(0), "{key:?}");
+            let of_tagged = s["share_of_tagged"].as_f64().unwrap();
+            assert!((of_tagged - count as f64 / tagged).abs() < 1e-6, "{key:?}");
+            if total > 0 {
+                let ci = &s["ci"];
+                let share = s["share"].as_f64().unwrap();
+                assert!(ci["lower"].as_f64().unwrap() <= share, "{key:?}");
+                assert!(share <= ci["upper"].as_f64().unwrap(), "{key:?}");
+            }
+        }
+        assert!(subs.last().unwrap()["id"].is_null());
+    }
 }

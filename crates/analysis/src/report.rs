@@ -296,6 +296,25 @@ pub struct ReasonRow {
     /// `above`, `below` or `consistent` with the benchmark (adjusted p-value at most
     /// 1 - confidence); null when the benchmark has no share for this reason alone.
     pub verdict: Option<Verdict>,
+    /// The reason's sub-reasons (empty when it has none), counted over the rows whose primary
+    /// reason it is, then the rows that name none (`id` null, label `(unspecified)`).
+    pub sub_reasons: Vec<SubReasonRow>,
+}
+
+/// A sub-reason's rows within its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubReasonRow {
+    /// Null for the rows of the reason that name no sub-reason.
+    pub id: Option<String>,
+    pub label: String,
+    /// Rows whose primary reason is this reason and whose sub-reason this is.
+    pub count: u64,
+    /// `count` as a fraction of the reason's rows (its primary tags); null when it has none.
+    pub share: Option<f64>,
+    /// `count` as a fraction of all tagged rows; null when no row was tagged.
+    pub share_of_tagged: Option<f64>,
+    /// Goodman simultaneous interval for `share`, over the reason's sub-reasons.
+    pub ci: Option<Ci>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -506,9 +525,50 @@ fn bucket_rows(taxonomy: &Taxonomy, benchmark: &Benchmark, analysis: &Analysis) 
         .collect()
 }
 
+/// The sub-reason rows of reason `reason`: its primary tags by sub-reason, then those naming
+/// none, with Goodman intervals over them at `confidence`.
+fn sub_reason_rows(
+    taxonomy: &Taxonomy,
+    tally: &Tally,
+    reason: usize,
+    confidence: f64,
+) -> Vec<SubReasonRow> {
+    let subs = &taxonomy.reasons[reason].subs;
+    if subs.is_empty() {
+        return Vec::new();
+    }
+    // Per sub-reason, then the unspecified last.
+    let mut counts = vec![0u64; subs.len() + 1];
+    for (tag, n) in tally.tags.counts().filter(|(t, _)| t.primary == reason) {
+        counts[tag.sub.map_or(subs.len(), usize::from)] += n;
+    }
+    let total: u64 = counts.iter().sum();
+    let tagged = tally.tagged as f64;
+    let as_f64: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    let cis = churn_stats::intervals::goodman(&as_f64, confidence);
+    counts
+        .iter()
+        .enumerate()
+        .map(|(k, &count)| SubReasonRow {
+            id: subs.get(k).map(|s| s.id.clone()),
+            label: subs
+                .get(k)
+                .map_or("(unspecified)".into(), |s| s.label.clone()),
+            count,
+            share: (total > 0).then(|| round(count as f64 / total as f64, 6)),
+            share_of_tagged: (tagged > 0.0).then(|| round(count as f64 / tagged, 6)),
+            ci: cis.as_ref().map(|c| Ci {
+                lower: round(c[k].lower, 6),
+                upper: round(c[k].upper, 6),
+                method: "goodman",
+            }),
+        })
+        .collect()
+}
+
 /// A row per reason; a bucket holding the reason alone speaks for it against the benchmark.
 fn reason_rows(
-    taxonomy: &Taxonomy,
+    (taxonomy, confidence): (&Taxonomy, f64),
     tally: &Tally,
     benchmark: &Benchmark,
     analysis: &Analysis,
@@ -543,6 +603,7 @@ fn reason_rows(
                 p_value: row.and_then(|b| b.p_value),
                 p_value_adjusted: row.and_then(|b| b.p_value_adjusted),
                 verdict: row.and_then(|b| b.verdict),
+                sub_reasons: sub_reason_rows(taxonomy, tally, i, confidence),
             }
         })
         .collect()
@@ -575,7 +636,13 @@ impl Report {
         } = p;
         let cmp = &analysis.comparison;
         let buckets = bucket_rows(taxonomy, benchmark, analysis);
-        let reasons = reason_rows(taxonomy, tally, benchmark, analysis, &buckets);
+        let reasons = reason_rows(
+            (taxonomy, p.confidence),
+            tally,
+            benchmark,
+            analysis,
+            &buckets,
+        );
         let part = |g: usize| {
             let e = &analysis.rollup.estimates[g];
             RollupPart {
