@@ -8,7 +8,7 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 use super::Render;
 use crate::compare::{FitTest, Verdict};
 use crate::escape::{line, shown};
-use crate::report::{BreakdownRow, Ci, ReasonRow, Report};
+use crate::report::{BreakdownRow, Ci, ReasonRow, Report, SubReasonRow};
 use crate::text::{fixed, noun, plural, signed};
 
 pub struct Table {
@@ -203,6 +203,10 @@ impl Table {
         }));
         for r in &report.reasons {
             t.add_row(self.reason_cells(r));
+            // Its sub-reasons that have rows, indented, with their share of the reason's rows.
+            for s in r.sub_reasons.iter().filter(|s| s.count > 0) {
+                t.add_row(self.sub_reason_cells(s));
+            }
         }
         self.other_rows(report, &mut t);
         for i in 1..=4 {
@@ -246,6 +250,27 @@ impl Table {
                 bar_cell
             },
         ]
+    }
+
+    /// A sub-reason's row under its reason: its rows and its share of the reason's rows.
+    fn sub_reason_cells(&self, s: &SubReasonRow) -> Vec<Cell> {
+        let name = format!("  {}", line(s.id.as_deref().unwrap_or("(unspecified)")));
+        let cells = [
+            name,
+            s.count.to_string(),
+            share_ci(s.share, s.ci.as_ref()),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        cells
+            .into_iter()
+            .map(|c| match self.color {
+                true => Cell::new(c).add_attribute(Attribute::Dim),
+                false => Cell::new(c),
+            })
+            .collect()
     }
 
     /// The rows counted but not in the shares: unclassified, no answer, and (when there are
@@ -577,6 +602,17 @@ impl Render for Table {
         self.headlines(report, out)?;
         writeln!(out)?;
         writeln!(out, "{}", self.reasons_table(report))?;
+        if report
+            .reasons
+            .iter()
+            .any(|r| r.sub_reasons.iter().any(|s| s.count > 0))
+        {
+            writeln!(
+                out,
+                "Indented: each reason's sub-reasons, with their share of the reason's rows \
+                 (their intervals hold together within the reason)."
+            )?;
+        }
         if report.rows.tagged > 0 {
             self.statistics(report, out)?;
         }
