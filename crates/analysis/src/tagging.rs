@@ -42,8 +42,7 @@ impl<'t> TagIds<'t> {
 
     /// The sub-reason of a row's primary reason, if it has one.
     pub fn sub(&self, tag: &RowTag) -> Option<&'t str> {
-        let primary = *tag.reasons.first()?;
-        tag.sub.map(|s| self.subs[primary][s])
+        tag.sub.map(|(reason, s)| self.subs[reason][s])
     }
 }
 
@@ -81,8 +80,8 @@ pub struct RowTag {
     pub reasons: Vec<usize>,
     pub evidence: Vec<String>,
     pub confidence: Option<f32>,
-    /// The primary reason's sub-reason (into its `subs`).
-    pub sub: Option<usize>,
+    /// The primary reason and its sub-reason (into its `subs`).
+    pub sub: Option<(usize, usize)>,
 }
 
 /// Classify one row and say why.
@@ -106,7 +105,7 @@ pub fn tag_row(
             .flatten()
     };
     let sub = match outcome {
-        Outcome::Tagged(tag) => tag.sub.map(usize::from),
+        Outcome::Tagged(tag) => tag.sub.map(|s| (tag.primary, usize::from(s))),
         _ => None,
     };
     let (status, reasons, evidence) = match outcome {
@@ -182,8 +181,30 @@ fn evidence_of(
             found
         }
         (Source::Model, _) => model_evidence(classifier, scratch, tag),
-        _ => said(),
+        _ => primary_first(said(), classifier, scratch, tag.primary),
     }
+}
+
+/// The text's evidence with the primary reason's first, as `churn_reason` is the first: in a
+/// long answer the primary is the reason stated most, not first, and a refined one may be
+/// stated only by a hint.
+fn primary_first(
+    mut found: Vec<(usize, String)>,
+    classifier: &Classifier,
+    scratch: &Scratch,
+    primary: usize,
+) -> Vec<(usize, String)> {
+    match found.iter().position(|(r, _)| *r == primary) {
+        Some(0) => {}
+        Some(at) => found[..=at].rotate_right(1),
+        None => {
+            let words = classifier
+                .evidence_for(scratch, primary)
+                .unwrap_or_default();
+            found.insert(0, (primary, words.to_string()));
+        }
+    }
+    found
 }
 
 /// The evidence of a row the model decided: `model` for its reason (the primary), then the

@@ -1193,6 +1193,16 @@ impl Classifier {
         out
     }
 
+    /// The words of the first match for `reason` in the answer last classified with `scratch`
+    /// that is not negated nor inside a longer one (counting or not: a reason refined to by a
+    /// hint), if there is one.
+    pub fn evidence_for<'a>(&self, scratch: &'a Scratch, reason: usize) -> Option<&'a str> {
+        let trace = &scratch.trace;
+        (trace.matches.iter())
+            .find(|m| m.reason == reason && m.negated_by.is_none() && !m.inside_longer)
+            .map(|m| trace.normalized.span(m.start, m.end))
+    }
+
     /// The normalized form of the answer last classified with `scratch`.
     pub fn last_normalized<'a>(&self, scratch: &'a Scratch) -> &'a str {
         &scratch.trace.normalized.text
