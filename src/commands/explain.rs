@@ -90,9 +90,22 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
     let matches: Vec<MatchInfo> = e
         .matches
         .iter()
-        .map(|m| match_info(m, &id(m.reason)))
+        .map(|m| {
+            let sub = m
+                .sub
+                .map(|s| taxonomy.reasons[m.reason].subs[usize::from(s)].id.clone());
+            match_info(m, &id(m.reason), sub)
+        })
         .collect();
     let counting: Vec<&MatchInfo> = matches.iter().filter(|m| m.counts).collect();
+    let sub_reason = match e.outcome {
+        Outcome::Tagged(tag) => (tag.sub).map(|s| {
+            taxonomy.reasons[tag.primary].subs[usize::from(s)]
+                .id
+                .clone()
+        }),
+        _ => None,
+    };
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
@@ -154,6 +167,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
         outcome: OutcomeInfo {
             kind,
             reason,
+            sub_reason,
             reasons,
             source,
             why,
@@ -162,8 +176,13 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
 }
 
 /// One match as `explain` shows it.
-fn match_info(m: &crate::classify::ExplainedMatch, reason: &str) -> MatchInfo {
+fn match_info(
+    m: &crate::classify::ExplainedMatch,
+    reason: &str,
+    sub_reason: Option<String>,
+) -> MatchInfo {
     MatchInfo {
+        sub_reason,
         reason: reason.to_string(),
         rule: m.rule.clone(),
         kind: match (m.rule_kind, m.hint) {

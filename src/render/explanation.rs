@@ -83,6 +83,9 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
         None => e.outcome.kind.replace('_', " "),
     };
     writeln!(out, "result:      {}", bold(&result))?;
+    if let Some(s) = &e.outcome.sub_reason {
+        writeln!(out, "sub-reason:  {}", shown(s))?;
+    }
     writeln!(out, "why:         {}", shown(&e.outcome.why))?;
     if let Some(Some(c)) = e.confidence {
         writeln!(out, "confidence:  {c:.3}")?;

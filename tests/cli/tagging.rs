@@ -415,3 +415,19 @@ fn refined_by_must_name_another_reason() {
         "{err}"
     );
 }
+
+/// `explain` names the row's sub-reason and each match's.
+#[test]
+fn explain_names_the_sub_reasons() {
+    let v = json_of(&["explain", "too expensive, and support never replied"]);
+    assert_eq!(v["outcome"]["reason"], "dissatisfaction");
+    assert_eq!(v["outcome"]["sub_reason"], "price");
+    let subs: Vec<&str> = (v["matches"].as_array().unwrap().iter())
+        .filter_map(|m| m["sub_reason"].as_str())
+        .collect();
+    assert_eq!(subs, ["price", "no_response"]);
+    let text = String::from_utf8(stdout_of(&["explain", "we moved abroad"])).unwrap();
+    assert!(text.contains("sub-reason:  relocated"), "{text}");
+    let v = json_of(&["explain", "very disappointed"]);
+    assert!(v["outcome"]["sub_reason"].is_null(), "{v}");
+}

@@ -82,6 +82,8 @@ pub struct MatchInfo {
     /// A hint, set aside because a phrase matched.
     pub overruled_hint: bool,
     pub counts: bool,
+    /// The sub-reason the rule names, if any.
+    pub sub_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +98,8 @@ pub struct OutcomeInfo {
     /// `tagged`, `unclassified`, `no_answer` or `involuntary`.
     pub kind: &'static str,
     pub reason: Option<String>,
+    /// The primary reason's sub-reason, if the row has one.
+    pub sub_reason: Option<String>,
     /// Every reason stated, in taxonomy order.
     pub reasons: Vec<String>,
     pub source: Option<&'static str>,

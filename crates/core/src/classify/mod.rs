@@ -1251,6 +1251,7 @@ impl Classifier {
                     hint: rule.hint,
                     overruled: m.overruled,
                     counts: m.counts(),
+                    sub: rule.sub,
                 }
             })
             .collect();
@@ -1291,6 +1292,8 @@ pub struct ExplainedMatch {
     pub hint: bool,
     pub overruled: bool,
     pub counts: bool,
+    /// The sub-reason the rule names (into its reason's `subs`), if any.
+    pub sub: Option<u8>,
 }
 
 /// Why an answer got its outcome.
