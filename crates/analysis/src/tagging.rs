@@ -143,13 +143,12 @@ fn evidence_of(
     code: Option<&&str>,
     reason_ids: &[&str],
 ) -> Vec<(usize, String)> {
-    // What the rules found in the text, per reason in the order stated.
+    // What the rules found in the text, per reason, the primary first.
     let said = || -> Vec<(usize, String)> {
-        classifier
-            .evidence(scratch)
-            .into_iter()
+        let found = (classifier.evidence(scratch).into_iter())
             .map(|(r, e)| (r, e.to_string()))
-            .collect()
+            .collect();
+        primary_first(found, classifier, scratch, tag.primary)
     };
     let text_said = |reason: usize| {
         said()
@@ -181,7 +180,7 @@ fn evidence_of(
             found
         }
         (Source::Model, _) => model_evidence(classifier, scratch, tag),
-        _ => primary_first(said(), classifier, scratch, tag.primary),
+        _ => said(),
     }
 }
 

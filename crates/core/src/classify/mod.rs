@@ -1180,8 +1180,8 @@ impl Classifier {
     }
 
     /// What tagged the answer last classified with `scratch`: for each reason, in the order the
-    /// answer states them (the primary first), the normalized words of its first counting
-    /// match.
+    /// answer states them (not always the primary first: see [`LONG_ANSWER`]), the normalized
+    /// words of its first counting match.
     pub fn evidence<'a>(&self, scratch: &'a Scratch) -> Vec<(usize, &'a str)> {
         let trace = &scratch.trace;
         let mut out: Vec<(usize, &str)> = Vec::new();
