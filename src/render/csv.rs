@@ -1,5 +1,6 @@
-//! `analyze --format csv`: one row per reason, then one per row status (read, tagged,
-//! unclassified, ...), so the accounting travels with the shares. Numbers are plain (fractions,
+//! `analyze --format csv`: one row per reason, each followed by its sub-reasons (`parent` names
+//! the reason; `share` is of the reason's rows, `share_of_tagged` of all tagged rows), then one
+//! per row status (read, tagged, unclassified, ...), so the accounting travels with the shares. Numbers are plain (fractions,
 //! not percentages), blanks where a value does not apply.
 
 use std::io::{self, Write};
@@ -7,11 +8,11 @@ use std::io::{self, Write};
 use super::spreadsheet::{write_row, writer};
 use super::Render;
 use crate::compare::Verdict;
-use crate::report::Report;
+use crate::report::{Report, SubReasonRow};
 
 pub struct Csv;
 
-const HEADER: [&str; 14] = [
+const HEADER: [&str; 16] = [
     "kind",
     "id",
     "label",
@@ -26,6 +27,8 @@ const HEADER: [&str; 14] = [
     "p_value",
     "p_value_adjusted",
     "verdict",
+    "parent",
+    "share_of_tagged",
 ];
 
 /// A number as spreadsheets read it: plain decimals, scientific notation for tiny p-values
@@ -36,6 +39,25 @@ fn num(x: Option<f64>) -> String {
         Some(v) => crate::text::no_negative_zero(v).to_string(),
         None => String::new(),
     }
+}
+
+/// A sub-reason's row: its id (blank for the rows naming none), its parent reason, and its
+/// share of the reason's rows and of all tagged rows.
+fn sub_reason(parent: &str, s: &SubReasonRow) -> Vec<String> {
+    let mut cells = vec![
+        "sub_reason".to_string(),
+        s.id.clone().unwrap_or_default(),
+        s.label.clone(),
+        s.count.to_string(),
+        num(s.weight),
+        num(s.share),
+        num(s.ci.as_ref().map(|c| c.lower)),
+        num(s.ci.as_ref().map(|c| c.upper)),
+    ];
+    cells.resize(HEADER.len() - 2, String::new());
+    cells.push(parent.to_string());
+    cells.push(num(s.share_of_tagged));
+    cells
 }
 
 impl Render for Csv {
@@ -65,8 +87,13 @@ impl Render for Csv {
                         Some(Verdict::Consistent) => "consistent".into(),
                         None => String::new(),
                     },
+                    String::new(),
+                    num(r.share),
                 ],
             )?;
+            for sub in &r.sub_reasons {
+                write_row(&mut w, sub_reason(&r.id, sub))?;
+            }
         }
         let rows = &report.rows;
         for (id, label, n) in [

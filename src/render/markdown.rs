@@ -112,6 +112,16 @@ impl Render for Markdown {
                 x.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
                 verdict(x.verdict)
             )?;
+            for sub in x.sub_reasons.iter().filter(|s| s.count > 0) {
+                writeln!(
+                    out,
+                    "| ↳ {} | {} | {} | {} | | | |",
+                    text(&sub.label),
+                    sub.count,
+                    sub.share.map(pct).unwrap_or_else(|| "–".into()),
+                    interval(sub.ci.as_ref()),
+                )?;
+            }
         }
         // Unclassified and no answer always show; the others when they occur.
         for (name, n, always) in [
@@ -124,6 +134,18 @@ impl Render for Markdown {
             if always || n > 0 {
                 writeln!(out, "| {name} | {n} | not in shares | | | | |")?;
             }
+        }
+        if report
+            .reasons
+            .iter()
+            .any(|x| x.sub_reasons.iter().any(|s| s.count > 0))
+        {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                super::sub_reasons_legend(report).replacen("Indented", "↳", 1)
+            )?;
         }
         writeln!(out)?;
         if let Some(t) = &report.test {

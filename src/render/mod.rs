@@ -113,3 +113,23 @@ pub fn renderer(format: ReportFormat, color: bool) -> Box<dyn Render> {
         ReportFormat::Markdown => Box::new(markdown::Markdown),
     }
 }
+
+/// What the indented sub-reason rows under a reason are, with their interval method.
+pub(crate) fn sub_reasons_legend(report: &Report) -> String {
+    let method = report
+        .reasons
+        .iter()
+        .flat_map(|r| &r.sub_reasons)
+        .find_map(|s| s.ci.as_ref().map(|c| c.method));
+    let intervals = match method {
+        Some("goodman") => " (their intervals hold together within the reason)",
+        Some("bootstrap") => " (bootstrap intervals)",
+        _ => "",
+    };
+    let of = if report.weight.is_some() {
+        "share of the reason's weight"
+    } else {
+        "share of the reason's rows"
+    };
+    format!("Indented: each reason's sub-reasons, with their {of}{intervals}.")
+}

@@ -589,7 +589,85 @@ impl Table {
         for note in &b.notes {
             writeln!(out, "{}", self.dim(&format!("Note: {}.", shown(note))))?;
         }
-        Ok(())
+        self.sub_breakdown(report, b, out)
+    }
+}
+
+/// The sub-reasons a breakdown table shows: the most common named ones overall, as (reason
+/// index, sub-reason index).
+fn top_subs(report: &Report, most: usize) -> Vec<(usize, usize)> {
+    let mut all: Vec<(u64, usize, usize)> = report
+        .reasons
+        .iter()
+        .enumerate()
+        .flat_map(|(r, x)| {
+            x.sub_reasons
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.id.is_some() && s.count > 0)
+                .map(move |(k, s)| (s.count, r, k))
+        })
+        .collect();
+    // Most rows first; taxonomy order breaks ties.
+    all.sort_by_key(|&(n, r, k)| (std::cmp::Reverse(n), r, k));
+    all.into_iter().take(most).map(|(_, r, k)| (r, k)).collect()
+}
+
+impl Table {
+    /// Under a breakdown: the most common sub-reasons' shares of each group's tagged rows.
+    fn sub_breakdown(
+        &self,
+        report: &Report,
+        b: &BreakdownRow,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        const MOST: usize = 6;
+        let top = top_subs(report, MOST);
+        if top.is_empty() {
+            return Ok(());
+        }
+        writeln!(out)?;
+        let mut t = super::plain_table();
+        let mut header = vec!["".to_string()];
+        header.extend(top.iter().map(|&(r, k)| {
+            let x = &report.reasons[r];
+            format!(
+                "{}\n{}",
+                line(&x.id),
+                line(x.sub_reasons[k].id.as_deref().unwrap_or(""))
+            )
+        }));
+        t.set_header(header);
+        for g in &b.groups {
+            let mut row = vec![line(&g.key).into_owned()];
+            row.extend(top.iter().map(|&(r, k)| {
+                g.reasons[r]
+                    .sub_reasons
+                    .get(k)
+                    .and_then(|s| s.share_of_tagged)
+                    .map(pct)
+                    .unwrap_or_else(|| "–".into())
+            }));
+            t.add_row(row);
+        }
+        for i in 1..=top.len() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{t}")?;
+        let which = if top.len() < MOST {
+            "the"
+        } else {
+            "the most common"
+        };
+        writeln!(
+            out,
+            "{}",
+            self.dim(&format!(
+                "Above: {which} sub-reasons (reason, then sub-reason), as shares of each group's tagged rows; all are in --format json."
+            ))
+        )
     }
 }
 
@@ -607,11 +685,7 @@ impl Render for Table {
             .iter()
             .any(|r| r.sub_reasons.iter().any(|s| s.count > 0))
         {
-            writeln!(
-                out,
-                "Indented: each reason's sub-reasons, with their share of the reason's rows \
-                 (their intervals hold together within the reason)."
-            )?;
+            writeln!(out, "{}", super::sub_reasons_legend(report))?;
         }
         if report.rows.tagged > 0 {
             self.statistics(report, out)?;

@@ -402,3 +402,115 @@ fn reasons_agree_with_tag(input: &[&str]) {
         assert!(subs.last().unwrap()["id"].is_null());
     }
 }
+
+/// The sub-reasons of every group (`--by`, `--period`) add up to the whole export's.
+#[test]
+fn sub_reasons_break_down_by_segment_and_period() {
+    let report = json_of(&[
+        "analyze",
+        DEMO,
+        "--by",
+        "plan",
+        "--period",
+        "month",
+        "--date-col",
+        "cancelled_at",
+    ]);
+    for breakdown in ["segments", "periods"] {
+        let groups = report[breakdown]["groups"].as_array().unwrap();
+        assert!(groups.len() > 1, "{breakdown}");
+        for (i, r) in report["reasons"].as_array().unwrap().iter().enumerate() {
+            for (k, s) in r["sub_reasons"].as_array().unwrap().iter().enumerate() {
+                let in_groups: u64 = groups
+                    .iter()
+                    .map(|g| {
+                        let sub = &g["reasons"][i]["sub_reasons"][k];
+                        assert_eq!(sub["id"], s["id"]);
+                        let tagged = g["tagged"].as_f64().unwrap();
+                        let count = sub["count"].as_u64().unwrap();
+                        if tagged > 0.0 {
+                            let of = sub["share_of_tagged"].as_f64().unwrap();
+                            assert!((of - count as f64 / tagged).abs() < 1e-6);
+                        }
+                        count
+                    })
+                    .sum();
+                assert_eq!(in_groups, s["count"].as_u64().unwrap(), "{breakdown} {s}");
+            }
+        }
+    }
+    // The table shows the most common sub-reasons per group under the reasons.
+    let table = String::from_utf8(stdout_of(&["analyze", DEMO, "--by", "plan"])).unwrap();
+    assert!(table.contains("Above: the most common sub-reasons (reason, then sub-reason)"));
+    let price = table.lines().position(|l| l.contains("price"));
+    assert!(price.is_some_and(|i| table
+        .lines()
+        .nth(i - 1)
+        .unwrap()
+        .contains("dissatisfaction")));
+}
+
+/// With `--weight`, a sub-reason has the weight of its rows, and its share is of the reason's
+/// weight, with a bootstrap interval.
+#[test]
+fn sub_reasons_are_weighted() {
+    let report = json_of(&["analyze", DEMO, "--weight", "mrr"]);
+    let total = report["weight"]["total"].as_f64().unwrap();
+    for r in report["reasons"].as_array().unwrap() {
+        let subs = r["sub_reasons"].as_array().unwrap();
+        let weight: f64 = subs.iter().map(|s| s["weight"].as_f64().unwrap()).sum();
+        assert!((weight - r["weight"].as_f64().unwrap()).abs() < 1e-3, "{r}");
+        for s in subs.iter().filter(|s| s["count"].as_u64().unwrap() > 0) {
+            let w = s["weight"].as_f64().unwrap();
+            assert!(
+                (s["share"].as_f64().unwrap() - w / weight).abs() < 1e-5,
+                "{s}"
+            );
+            assert!(
+                (s["share_of_tagged"].as_f64().unwrap() - w / total).abs() < 1e-5,
+                "{s}"
+            );
+            assert_eq!(s["ci"]["method"], "bootstrap");
+        }
+    }
+}
+
+/// CSV has a `sub_reason` row per sub-reason after its reason, with the JSON's numbers.
+#[test]
+fn csv_lists_sub_reasons_under_their_reason() {
+    let report = json_of(&["analyze", DEMO]);
+    let out = stdout_of(&["analyze", DEMO, "--format", "csv"]);
+    let mut rows = csv::Reader::from_reader(out.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let mut checked = 0;
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| &r[0] == "sub_reason")
+    {
+        let parent = &row[at("parent")];
+        let owner = rows[..i].iter().rev().find(|r| &r[0] == "reason").unwrap();
+        assert_eq!(&owner[at("id")], parent);
+        let sub = reason(&report, parent)["sub_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"].as_str().unwrap_or("") == &row[at("id")])
+            .unwrap();
+        assert_eq!(row[at("count")], sub["count"].to_string());
+        for (column, key) in [("share", "share"), ("share_of_tagged", "share_of_tagged")] {
+            let csv: f64 = row[at(column)].parse().unwrap();
+            assert_eq!(csv, sub[key].as_f64().unwrap(), "{column} {sub}");
+        }
+        checked += 1;
+    }
+    let in_json: usize = report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sub_reasons"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(checked, in_json);
+}

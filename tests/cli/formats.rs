@@ -62,8 +62,18 @@ fn analyze_markdown_is_a_table_per_reason() {
     assert!(text.starts_with("## Why customers left: `fixtures/small/surveys.csv`\n"));
     assert!(text.contains("Read 12 rows: 9 tagged, 1 unclassified, 2 no answer"));
     let table: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
+    let (subs, main): (Vec<&str>, Vec<&str>) = table.iter().partition(|l| l.starts_with("| ↳ "));
     // Header, alignment row, six reasons, unclassified and no answer.
-    assert_eq!(table.len(), 10, "{text}");
+    assert_eq!(main.len(), 10, "{text}");
+    // The sub-reasons with rows, under their reason (dissatisfaction: price, quality).
+    assert_eq!(subs.len(), 7, "{text}");
+    let price = table
+        .iter()
+        .position(|l| l.starts_with("| ↳ Price | 2 | 66.7% |"));
+    assert!(
+        price.is_some_and(|i| table[i - 1].starts_with("| Dissatisfaction | 3 |")),
+        "{text}"
+    );
     assert_eq!(table[1], "|---|--:|--:|--:|--:|--:|---|");
     assert!(table.iter().all(|l| l.matches('|').count() == 8), "{text}");
     crate::golden("small/expected.md", text.as_bytes());

@@ -170,6 +170,97 @@ fn measure_views(
     out
 }
 
+/// Each reason's rows by sub-reason (`None` for a reason without sub-reasons): its sub-reasons
+/// in taxonomy order, then the rows naming none. A row counts once, under its primary reason,
+/// whatever the attribution (a tag's sub-reason is its primary's). Shares are of the reason's
+/// rows (or their weight), with the reasons' interval method: Goodman or Wilson, or the
+/// bootstrap when weighted.
+pub fn measure_subs(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    weights: Option<&[f64]>,
+    s: &Settings,
+) -> Vec<Option<Measured>> {
+    let reasons = &s.taxonomy.reasons;
+    let slot = |tag: &churn_core::classify::Tag| {
+        let n = reasons[tag.primary].subs.len();
+        (n > 0).then(|| tag.sub.map_or(n, usize::from))
+    };
+    let mut counts: Vec<Vec<f64>> = reasons
+        .iter()
+        .map(|r| vec![0.0; r.subs.len() + 1])
+        .collect();
+    let times = times_of(tags, rows);
+    for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
+        let tag = tags.distinct(id as u32);
+        if let Some(k) = slot(tag) {
+            counts[tag.primary][k] += t as f64;
+        }
+    }
+    let per_reason = weights.map(|w| {
+        // Each reason's rows' weights and sub-reason slots.
+        let mut split: Vec<(Vec<f64>, Vec<Credit>)> = vec![(Vec::new(), Vec::new()); reasons.len()];
+        for &i in rows.expect("weighted measures name their rows") {
+            let tag = tags.get(i as usize).expect("measured rows are tagged");
+            if let Some(k) = slot(tag) {
+                split[tag.primary].0.push(w[i as usize]);
+                split[tag.primary].1.push(vec![(k, 1.0)]);
+            }
+        }
+        split
+    });
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(r, counts)| {
+            let k = counts.len();
+            if k == 1 {
+                return None;
+            }
+            let n: f64 = counts.iter().sum();
+            let Some(split) = &per_reason else {
+                let estimates = estimates(&counts, n, Attribution::Primary, &s.stats);
+                return Some(Measured {
+                    counts,
+                    outside: 0.0,
+                    rows: n as usize,
+                    weighted: None,
+                    estimates,
+                });
+            };
+            let (w, credits) = &split[r];
+            Some(weighted_measure(counts, w, credits, s))
+        })
+        .collect()
+}
+
+/// Shares of weight of `counts.len()` groups over rows of weights `w` crediting `credits`, with
+/// bootstrap intervals.
+fn weighted_measure(counts: Vec<f64>, w: &[f64], credits: &[Credit], s: &Settings) -> Measured {
+    let k = counts.len();
+    let total: f64 = w.iter().sum();
+    let shares = weighted_shares(w, credits, k);
+    let cis = bootstrap_shares(w, credits, k, s.stats.confidence, s.resamples, s.stats.seed);
+    let estimates = (0..k)
+        .map(|g| Estimate {
+            count: counts[g],
+            share: shares.as_ref().map(|sh| sh[g]),
+            ci: cis.as_ref().map(|c| c[g]),
+            method: "bootstrap",
+        })
+        .collect();
+    let weighted = (0..k)
+        .map(|g| shares.as_ref().map_or(0.0, |sh| sh[g] * total))
+        .collect();
+    Measured {
+        rows: w.len(),
+        counts,
+        outside: 0.0,
+        weighted: Some((weighted, total)),
+        estimates,
+    }
+}
+
 /// The benchmark comparison with weights: shares of weight with bootstrap intervals, and a
 /// verdict where the interval leaves out the benchmark share. No p-values: the tests count
 /// customers, not money.
@@ -289,6 +380,8 @@ pub struct Group {
     /// Rows read in this group (tagged or not).
     pub rows: usize,
     pub measured: Measured,
+    /// Its rows by sub-reason, per reason (see [`measure_subs`]).
+    pub subs: Vec<Option<Measured>>,
     /// Fewer tagged rows than the minimum: shown, but left out of the test.
     pub too_small: bool,
 }
@@ -304,6 +397,8 @@ pub struct Analysis {
     /// Uncontrollable (0) against controllable (1).
     pub rollup: Measured,
     pub kish: Option<f64>,
+    /// Each reason's rows by sub-reason (see [`measure_subs`]).
+    pub subs: Vec<Option<Measured>>,
 }
 
 fn identity(k: usize) -> Vec<Option<usize>> {
@@ -359,6 +454,7 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         .zip(rows.as_ref())
         .map(|(w, rows)| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
     Analysis {
+        subs: measure_subs(tags, rows.as_deref(), weights, s),
         reasons,
         bucket_of,
         comparison,
@@ -392,6 +488,7 @@ pub fn breakdown(
         .map(|(key, (read, rows))| {
             let measured = measure(tags, Some(&rows), weights, &identity(k), k, s);
             let group = Group {
+                subs: measure_subs(tags, Some(&rows), weights, s),
                 key: key.unwrap_or(missing).to_string(),
                 rows: read,
                 too_small: key.is_none() || rows.len() < s.min_group,

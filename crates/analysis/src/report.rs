@@ -10,7 +10,7 @@ use crate::analysis::{Analysis, Breakdown, Measured};
 use crate::attribute::Tally;
 use crate::compare::{Benchmark, Estimate, FitTest, Members, Verdict};
 use churn_core::config::Attribution;
-use churn_core::taxonomy::Taxonomy;
+use churn_core::taxonomy::{Reason, Taxonomy};
 use churn_input::values::Period;
 use churn_input::{RejectedRow, SourceInfo};
 use churn_stats::hypothesis::Homogeneity;
@@ -141,6 +141,8 @@ pub struct GroupReason {
     pub count: f64,
     pub share: Option<f64>,
     pub ci: Option<Ci>,
+    /// The reason's sub-reasons in this group, as in `reasons[].sub_reasons`.
+    pub sub_reasons: Vec<SubReasonRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -309,11 +311,17 @@ pub struct SubReasonRow {
     pub label: String,
     /// Rows whose primary reason is this reason and whose sub-reason this is.
     pub count: u64,
-    /// `count` as a fraction of the reason's rows (its primary tags); null when it has none.
+    /// With `--weight`: the weight of those rows; else null.
+    #[serde(serialize_with = "opt_whole_or_fraction")]
+    pub weight: Option<f64>,
+    /// `count` as a fraction of the reason's rows (its primary tags), or `weight` of their
+    /// weight; null when it has none.
     pub share: Option<f64>,
-    /// `count` as a fraction of all tagged rows; null when no row was tagged.
+    /// `count` as a fraction of all tagged rows, or `weight` of their weight; null when no row
+    /// was tagged.
     pub share_of_tagged: Option<f64>,
-    /// Goodman simultaneous interval for `share`, over the reason's sub-reasons.
+    /// Interval for `share`, with the reasons' method (Goodman over the reason's sub-reasons by
+    /// default; the bootstrap when weighted).
     pub ci: Option<Ci>,
 }
 
@@ -451,18 +459,27 @@ pub struct Parts<'a> {
 }
 
 /// Per-reason rows of a group.
-fn group_reasons(taxonomy: &Taxonomy, m: &Measured) -> Vec<GroupReason> {
+fn group_reasons(taxonomy: &Taxonomy, m: &Measured, subs: &[Option<Measured>]) -> Vec<GroupReason> {
     taxonomy
         .reasons
         .iter()
         .zip(&m.estimates)
-        .map(|(r, e)| GroupReason {
+        .zip(subs)
+        .map(|((r, e), sub)| GroupReason {
             id: r.id.clone(),
             count: round(e.count, 6),
             share: e.share.map(|s| round(s, 6)),
             ci: ci_of(e),
+            sub_reasons: sub_reason_rows(r, sub.as_ref(), share_of(m)),
         })
         .collect()
+}
+
+/// What a sub-reason's `share_of_tagged` is of: the measured rows, or their weight.
+fn share_of(m: &Measured) -> f64 {
+    m.weighted
+        .as_ref()
+        .map_or(m.rows as f64, |(_, total)| *total)
 }
 
 fn breakdown_row(
@@ -484,7 +501,7 @@ fn breakdown_row(
                 rows: g.rows,
                 tagged: g.measured.rows,
                 too_small: g.too_small,
-                reasons: group_reasons(taxonomy, &g.measured),
+                reasons: group_reasons(taxonomy, &g.measured, &g.subs),
             })
             .collect(),
         test: b.test.as_ref().map(|h| homogeneity_row(h, b.tested_groups)),
@@ -525,50 +542,38 @@ fn bucket_rows(taxonomy: &Taxonomy, benchmark: &Benchmark, analysis: &Analysis) 
         .collect()
 }
 
-/// The sub-reason rows of reason `reason`: its primary tags by sub-reason, then those naming
-/// none, with Goodman intervals over them at `confidence`.
-fn sub_reason_rows(
-    taxonomy: &Taxonomy,
-    tally: &Tally,
-    reason: usize,
-    confidence: f64,
-) -> Vec<SubReasonRow> {
-    let subs = &taxonomy.reasons[reason].subs;
-    if subs.is_empty() {
+/// The sub-reason rows of reason `reason` from its measure (see
+/// [`crate::analysis::measure_subs`]): its sub-reasons, then the rows naming none. `share_of`
+/// is what `share_of_tagged` divides by: the tagged rows, or their weight.
+fn sub_reason_rows(reason: &Reason, m: Option<&Measured>, share_of: f64) -> Vec<SubReasonRow> {
+    let Some(m) = m else {
         return Vec::new();
-    }
-    // Per sub-reason, then the unspecified last.
-    let mut counts = vec![0u64; subs.len() + 1];
-    for (tag, n) in tally.tags.counts().filter(|(t, _)| t.primary == reason) {
-        counts[tag.sub.map_or(subs.len(), usize::from)] += n;
-    }
-    let total: u64 = counts.iter().sum();
-    let tagged = tally.tagged as f64;
-    let as_f64: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
-    let cis = churn_stats::intervals::goodman(&as_f64, confidence);
-    counts
+    };
+    let subs = &reason.subs;
+    m.estimates
         .iter()
         .enumerate()
-        .map(|(k, &count)| SubReasonRow {
-            id: subs.get(k).map(|s| s.id.clone()),
-            label: subs
-                .get(k)
-                .map_or("(unspecified)".into(), |s| s.label.clone()),
-            count,
-            share: (total > 0).then(|| round(count as f64 / total as f64, 6)),
-            share_of_tagged: (tagged > 0.0).then(|| round(count as f64 / tagged, 6)),
-            ci: cis.as_ref().map(|c| Ci {
-                lower: round(c[k].lower, 6),
-                upper: round(c[k].upper, 6),
-                method: "goodman",
-            }),
+        .map(|(k, e)| {
+            let weight = m.weighted.as_ref().map(|(w, _)| w[k]);
+            SubReasonRow {
+                id: subs.get(k).map(|s| s.id.clone()),
+                label: subs
+                    .get(k)
+                    .map_or("(unspecified)".into(), |s| s.label.clone()),
+                count: e.count as u64,
+                weight: weight.map(|w| round(w, 6)),
+                share: e.share.map(|x| round(x, 6)),
+                share_of_tagged: (share_of > 0.0)
+                    .then(|| round(weight.unwrap_or(e.count) / share_of, 6)),
+                ci: ci_of(e),
+            }
         })
         .collect()
 }
 
 /// A row per reason; a bucket holding the reason alone speaks for it against the benchmark.
 fn reason_rows(
-    (taxonomy, confidence): (&Taxonomy, f64),
+    taxonomy: &Taxonomy,
     tally: &Tally,
     benchmark: &Benchmark,
     analysis: &Analysis,
@@ -603,7 +608,11 @@ fn reason_rows(
                 p_value: row.and_then(|b| b.p_value),
                 p_value_adjusted: row.and_then(|b| b.p_value_adjusted),
                 verdict: row.and_then(|b| b.verdict),
-                sub_reasons: sub_reason_rows(taxonomy, tally, i, confidence),
+                sub_reasons: sub_reason_rows(
+                    r,
+                    analysis.subs[i].as_ref(),
+                    share_of(&analysis.reasons),
+                ),
             }
         })
         .collect()
@@ -636,13 +645,7 @@ impl Report {
         } = p;
         let cmp = &analysis.comparison;
         let buckets = bucket_rows(taxonomy, benchmark, analysis);
-        let reasons = reason_rows(
-            (taxonomy, p.confidence),
-            tally,
-            benchmark,
-            analysis,
-            &buckets,
-        );
+        let reasons = reason_rows(taxonomy, tally, benchmark, analysis, &buckets);
         let part = |g: usize| {
             let e = &analysis.rollup.estimates[g];
             RollupPart {
