@@ -490,12 +490,13 @@ pub struct RuleArgs {
     #[arg(long, value_name = "NAME")]
     pub id_col: Vec<String>,
 
-    /// Fail when REASON's share of tagged churn is above PCT (e.g. `dissatisfaction=30%`).
-    /// Repeat for several reasons.
+    /// Fail when REASON's share of tagged churn is above PCT (e.g. `dissatisfaction=30%`, or a
+    /// sub-reason's: `dissatisfaction.price=20%`). Repeat for several reasons.
     #[arg(long, value_name = "REASON=PCT", value_parser = share)]
     pub max_share: Vec<(String, f64)>,
 
-    /// Fail when REASON's share of tagged churn is below PCT. Repeat for several reasons.
+    /// Fail when REASON's (or a sub-reason's, as `reason.sub`) share of tagged churn is below
+    /// PCT. Repeat for several reasons.
     #[arg(long, value_name = "REASON=PCT", value_parser = share)]
     pub min_share: Vec<(String, f64)>,
 

@@ -33,15 +33,41 @@ fn request(args: &CheckArgs, ids: IdColumns) -> Request {
     }
 }
 
+/// Each reason's share of tagged rows, and each named sub-reason's (as `reason.sub`).
+fn shares(report: &Report) -> BTreeMap<String, Option<f64>> {
+    let mut out = BTreeMap::new();
+    for r in &report.reasons {
+        out.insert(r.id.clone(), r.share);
+        for s in &r.sub_reasons {
+            if let Some(id) = &s.id {
+                out.insert(format!("{}.{id}", r.id), s.share_of_tagged);
+            }
+        }
+    }
+    out
+}
+
 /// Stop on rules that name what does not exist: a usage error, not a failed check.
 fn validate(rules: &Rules, report: &Report) -> Result<()> {
     let ids: Vec<&str> = report.reasons.iter().map(|r| r.id.as_str()).collect();
+    let known = shares(report);
     for reason in rules.share_reasons() {
-        if !ids.contains(&reason.as_str()) {
-            bail!(
-                "--max-share/--min-share: there is no reason `{reason}`\n  reasons: {}",
+        if known.contains_key(reason) {
+            continue;
+        }
+        let (parent, sub) = reason.split_once('.').unwrap_or((reason, ""));
+        match report.reason(parent) {
+            Some(r) if !sub.is_empty() => {
+                let subs: Vec<&str> = r.sub_reasons.iter().filter_map(|s| s.id.as_deref()).collect();
+                bail!(
+                    "--max-share/--min-share: reason `{parent}` has no sub-reason `{sub}`\n  its sub-reasons: {}",
+                    if subs.is_empty() { "none".to_string() } else { subs.join(", ") }
+                )
+            }
+            _ => bail!(
+                "--max-share/--min-share: there is no reason `{reason}`\n  reasons: {} (or a sub-reason, as `dissatisfaction.price`)",
                 ids.join(", ")
-            );
+            ),
         }
     }
     let buckets = &report.benchmark.buckets;
@@ -231,11 +257,7 @@ pub fn run(args: &CheckArgs, config: &Config, color: bool, out: &mut dyn Write) 
         reason_columns,
         unknown_codes: report.unknown_codes.iter().map(|c| c.count).sum(),
         duplicates,
-        shares: report
-            .reasons
-            .iter()
-            .map(|r| (r.id.clone(), r.share))
-            .collect(),
+        shares: shares(&report),
         buckets: report
             .benchmark
             .buckets

@@ -222,6 +222,9 @@ fn usage_and_input_errors_exit_2() {
     let err = failure(&["check", PASS, "--max-share", "nonsense=30%"]);
     assert!(err.contains("no reason `nonsense`"), "{err}");
     assert!(err.contains("dissatisfaction"), "{err}");
+    let err = failure(&["check", PASS, "--max-share", "dissatisfaction.prize=30%"]);
+    assert!(err.contains("no sub-reason `prize`"), "{err}");
+    assert!(err.contains("missing_features"), "{err}");
     let err = failure(&["check", PASS, "--max-unclassified", "30"]);
     assert!(err.contains("ambiguous"), "{err}");
     let err = failure(&["check", PASS, "--max-share", "dissatisfaction"]);
@@ -437,4 +440,32 @@ fn readme_shows_the_real_output_of_a_check() {
         stdout_with(&args, 1).trim_end(),
         "README's check output is stale"
     );
+}
+
+/// A sub-reason's share of tagged churn is checked as a reason's is: `reason.sub`.
+#[test]
+fn sub_reason_shares_are_checked() {
+    let demo = "fixtures/demo/surveys.csv";
+    let analyzed: Value =
+        serde_json::from_slice(&crate::stdout_of(&["analyze", demo, "-f", "json"])).unwrap();
+    let price = crate::reason(&analyzed, "dissatisfaction")["sub_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "price")
+        .unwrap()["share_of_tagged"]
+        .as_f64()
+        .unwrap();
+    assert!(price > 0.05 && price < 0.2, "{price}");
+    let rule = "dissatisfaction.price";
+    let below = format!("{rule}={:.1}%", price * 100.0 - 0.5);
+    let above = format!("{rule}={:.1}%", price * 100.0 + 0.5);
+    let failed = check_json(&[demo, "--max-share", &below], 1);
+    let c = find(&failed, "max-share", Some(rule));
+    assert_eq!(c["passed"], false);
+    assert_eq!(c["measured"].as_f64().unwrap(), price);
+    assert!(c["message"].as_str().unwrap().contains("of tagged churn"));
+    let passed = check_json(&[demo, "--max-share", &above, "--min-share", &below], 0);
+    assert_eq!(find(&passed, "max-share", Some(rule))["passed"], true);
+    assert_eq!(find(&passed, "min-share", Some(rule))["passed"], true);
 }
