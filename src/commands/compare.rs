@@ -5,15 +5,64 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::analysis::{change, Settings};
+use crate::analysis::{change, Settings, ShareChange, SubChange};
 use crate::attribute::Tally;
-use crate::changes::{Changes, ReasonChange, Share, Side};
+use crate::changes::{Changes, ReasonChange, Share, Side, SubReasonChange};
 use crate::cli::CompareArgs;
-use crate::compare::{CiMethod, StatOptions};
+use crate::compare::{CiMethod, Estimate, StatOptions};
 use crate::config::Config;
 use crate::input::ColumnOptions;
 use crate::render::{comparison, Format};
 use crate::report::{ci_of, round, Ci, Rows, Tool, SCHEMA_VERSION};
+use crate::taxonomy::Reason;
+
+fn share(e: &Estimate) -> Share {
+    Share {
+        count: round(e.count, 6),
+        share: e.share.map(|x| round(x, 6)),
+        ci: ci_of(e),
+    }
+}
+
+/// A change in percentage points, its interval, and its direction.
+fn moved((d, ci): ShareChange) -> (Option<f64>, Option<Ci>, Option<&'static str>) {
+    (
+        d.map(|d| round(d * 100.0, 4)),
+        ci.map(|x| Ci {
+            lower: round(x.lower * 100.0, 4),
+            upper: round(x.upper * 100.0, 4),
+            method: "newcombe",
+        }),
+        ci.map(|x| {
+            if x.lower > 0.0 {
+                "up"
+            } else if x.upper < 0.0 {
+                "down"
+            } else {
+                "no clear change"
+            }
+        }),
+    )
+}
+
+/// A reason's sub-reasons before and after (the rows naming none last).
+fn sub_changes(reason: &Reason, s: &SubChange) -> Vec<SubReasonChange> {
+    (0..s.changes.len())
+        .map(|k| {
+            let sub = reason.subs.get(k);
+            let (change_pp, change_ci_pp, direction) = moved(s.changes[k]);
+            SubReasonChange {
+                id: sub.map(|x| x.id.clone()),
+                label: sub.map_or("(unspecified)".into(), |x| x.label.clone()),
+                before: share(&s.before[k]),
+                after: share(&s.after[k]),
+                change_pp,
+                change_ci_pp,
+                direction,
+            }
+        })
+        .collect()
+}
 
 /// Compare two exports.
 pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
@@ -55,40 +104,21 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         min_group: 0,
     };
     let c = change(&before.tags, &after.tags, &settings);
-    let share = |m: &crate::analysis::Measured, i: usize| {
-        let e = &m.estimates[i];
-        Share {
-            count: round(e.count, 6),
-            share: e.share.map(|x| round(x, 6)),
-            ci: ci_of(e),
-        }
-    };
     let reasons = taxonomy
         .reasons
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let (d, ci) = c.changes[i];
+            let (change_pp, change_ci_pp, direction) = moved(c.changes[i]);
             ReasonChange {
                 id: r.id.clone(),
                 label: r.label.clone(),
-                before: share(&c.before, i),
-                after: share(&c.after, i),
-                change_pp: d.map(|d| round(d * 100.0, 4)),
-                change_ci_pp: ci.map(|x| Ci {
-                    lower: round(x.lower * 100.0, 4),
-                    upper: round(x.upper * 100.0, 4),
-                    method: "newcombe",
-                }),
-                direction: ci.map(|x| {
-                    if x.lower > 0.0 {
-                        "up"
-                    } else if x.upper < 0.0 {
-                        "down"
-                    } else {
-                        "no clear change"
-                    }
-                }),
+                before: share(&c.before.estimates[i]),
+                after: share(&c.after.estimates[i]),
+                change_pp,
+                change_ci_pp,
+                direction,
+                sub_reasons: c.subs[i].as_ref().map_or(Vec::new(), |s| sub_changes(r, s)),
             }
         })
         .collect();

@@ -5,11 +5,37 @@ use std::io::{self, Write};
 use comfy_table::CellAlignment;
 
 use super::plain_table;
-use crate::changes::Changes;
+use crate::changes::{Changes, Share};
+use crate::report::Ci;
 use crate::text::signed;
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("–".into(), super::table::pct)
+}
+
+/// A table row: the name, both shares, and the change with its interval and direction.
+fn row(
+    name: String,
+    before: &Share,
+    after: &Share,
+    (change, ci, direction): (Option<f64>, Option<&Ci>, Option<&str>),
+) -> [String; 6] {
+    let ci = ci.map_or("–".into(), |x| {
+        format!("{} to {}", signed(x.lower, 1), signed(x.upper, 1))
+    });
+    let arrow = match direction {
+        Some("up") => "▲ up",
+        Some("down") => "▼ down",
+        _ => "",
+    };
+    [
+        crate::escape::line(&name).into_owned(),
+        pct(before.share),
+        pct(after.share),
+        change.map_or("–".into(), |d| signed(d, 1)),
+        ci,
+        arrow.to_string(),
+    ]
 }
 
 pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -35,23 +61,25 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         "".to_string(),
     ]);
     for r in &c.reasons {
-        let change = r.change_pp.map_or("–".into(), |d| signed(d, 1));
-        let ci = r.change_ci_pp.as_ref().map_or("–".into(), |x| {
-            format!("{} to {}", signed(x.lower, 1), signed(x.upper, 1))
-        });
-        let arrow = match r.direction {
-            Some("up") => "▲ up",
-            Some("down") => "▼ down",
-            _ => "",
-        };
-        t.add_row([
+        t.add_row(row(
             r.id.clone(),
-            pct(r.before.share),
-            pct(r.after.share),
-            change,
-            ci,
-            arrow.to_string(),
-        ]);
+            &r.before,
+            &r.after,
+            (r.change_pp, r.change_ci_pp.as_ref(), r.direction),
+        ));
+        for sub in r
+            .sub_reasons
+            .iter()
+            .filter(|s| s.before.count + s.after.count > 0.0)
+        {
+            let name = format!("  {}", sub.id.as_deref().unwrap_or("(unspecified)"));
+            t.add_row(row(
+                name,
+                &sub.before,
+                &sub.after,
+                (sub.change_pp, sub.change_ci_pp.as_ref(), sub.direction),
+            ));
+        }
     }
     for i in 1..=4 {
         if let Some(col) = t.column_mut(i) {
@@ -77,5 +105,11 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         out,
         "Change intervals are Newcombe's hybrid score intervals at {level}, one reason at a time; ▲/▼ mark those that leave out 0."
     )?;
+    if c.reasons.iter().any(|r| !r.sub_reasons.is_empty()) {
+        writeln!(
+            out,
+            "Indented: each reason's sub-reasons, as shares of all tagged rows (of the rows whose primary reason it is)."
+        )?;
+    }
     Ok(())
 }

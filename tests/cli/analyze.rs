@@ -514,3 +514,34 @@ fn csv_lists_sub_reasons_under_their_reason() {
         .sum();
     assert_eq!(checked, in_json);
 }
+
+/// `compare` lists each reason's sub-reasons as shares of all tagged rows, with their change.
+#[test]
+fn compare_shows_the_change_of_each_sub_reason() {
+    let before = "fixtures/check/pass.csv";
+    let report = json_of(&["compare", before, DEMO]);
+    for (side, tagged) in [("before", 58.0), ("after", 261.0)] {
+        assert_eq!(report[side]["rows"]["tagged"], tagged as u64);
+        for r in report["reasons"].as_array().unwrap() {
+            let subs = r["sub_reasons"].as_array().unwrap();
+            let sum: f64 = subs.iter().map(|s| s[side]["count"].as_f64().unwrap()).sum();
+            assert_eq!(sum, r[side]["count"].as_f64().unwrap(), "{side} {r}");
+            for s in subs {
+                let count = s[side]["count"].as_f64().unwrap();
+                assert!((s[side]["share"].as_f64().unwrap() - count / tagged).abs() < 1e-6);
+            }
+        }
+    }
+    let subs = reason(&report, "indifference")["sub_reasons"].as_array().unwrap();
+    let no_response = subs.iter().find(|s| s["id"] == "no_response").unwrap();
+    let (b, a) = (
+        no_response["before"]["share"].as_f64().unwrap(),
+        no_response["after"]["share"].as_f64().unwrap(),
+    );
+    assert!((no_response["change_pp"].as_f64().unwrap() - (a - b) * 100.0).abs() < 1e-3);
+    assert_eq!(no_response["direction"], "down");
+    assert_eq!(no_response["change_ci_pp"]["method"], "newcombe");
+    let text = String::from_utf8(stdout_of(&["compare", before, DEMO])).unwrap();
+    let line = text.lines().find(|l| l.contains("  no_response")).unwrap();
+    assert!(line.contains("▼ down"), "{text}");
+}

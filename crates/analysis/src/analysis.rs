@@ -558,8 +558,32 @@ pub struct Change {
     pub before: Measured,
     pub after: Measured,
     /// Per reason: `after - before` share with Newcombe's interval.
-    pub changes: Vec<(Option<f64>, Option<churn_stats::intervals::Interval>)>,
+    pub changes: Vec<ShareChange>,
     pub test: Option<Homogeneity>,
+    /// Per reason with sub-reasons, the same for each of them (then the rows naming none), as
+    /// shares of all tagged rows.
+    pub subs: Vec<Option<SubChange>>,
+}
+
+/// A share's change, `after - before`, with Newcombe's interval.
+pub type ShareChange = (Option<f64>, Option<churn_stats::intervals::Interval>);
+
+/// A reason's sub-reasons before and after, as shares of all tagged rows (Wilson intervals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubChange {
+    pub before: Vec<Estimate>,
+    pub after: Vec<Estimate>,
+    pub changes: Vec<ShareChange>,
+}
+
+/// The change of a share from `before` (count, of n) to `after`.
+fn share_change(before: (f64, f64), after: (f64, f64), confidence: f64) -> ShareChange {
+    let ((cb, nb), (ca, na)) = (before, after);
+    let d = (nb > 0.0 && na > 0.0).then(|| ca / na - cb / nb);
+    (
+        d,
+        churn_stats::intervals::newcombe(ca, na, cb, nb, confidence),
+    )
 }
 
 /// Compare the reason shares of two exports.
@@ -575,29 +599,41 @@ pub fn change(before: &Tags, after: &Tags, s: &Settings) -> Change {
     let b = measure(before, None, None, &identity(k), k, &wilson);
     let a = measure(after, None, None, &identity(k), k, &wilson);
     let (nb, na) = (b.rows as f64, a.rows as f64);
+    let confidence = s.stats.confidence;
     let changes = (0..k)
-        .map(|r| {
-            let d = (nb > 0.0 && na > 0.0).then(|| a.counts[r] / na - b.counts[r] / nb);
-            let ci = churn_stats::intervals::newcombe(
-                a.counts[r],
-                na,
-                b.counts[r],
-                nb,
-                s.stats.confidence,
-            );
-            (d, ci)
-        })
+        .map(|r| share_change((b.counts[r], nb), (a.counts[r], na), confidence))
         .collect();
     let test = if s.attribution == Attribution::All {
         None
     } else {
         homogeneity(&[b.counts.clone(), a.counts.clone()])
     };
+    let sub_b = measure_subs(before, None, None, &wilson);
+    let sub_a = measure_subs(after, None, None, &wilson);
+    let subs = sub_b
+        .iter()
+        .zip(&sub_a)
+        .map(|(sb, sa)| {
+            let (sb, sa) = (sb.as_ref()?, sa.as_ref()?);
+            let of = |counts: &[f64], n: f64| estimates(counts, n, Attribution::All, &wilson.stats);
+            Some(SubChange {
+                before: of(&sb.counts, nb),
+                after: of(&sa.counts, na),
+                changes: sb
+                    .counts
+                    .iter()
+                    .zip(&sa.counts)
+                    .map(|(&cb, &ca)| share_change((cb, nb), (ca, na), confidence))
+                    .collect(),
+            })
+        })
+        .collect();
     Change {
         before: b,
         after: a,
         changes,
         test,
+        subs,
     }
 }
 

@@ -46,4 +46,20 @@ pub struct ReasonChange {
     pub change_ci_pp: Option<Ci>,
     /// `up` or `down` when the interval leaves out 0, else `no clear change`.
     pub direction: Option<&'static str>,
+    /// The reason's sub-reasons (empty when it has none), then the rows naming none (`id`
+    /// null), as shares of all tagged rows: a sub-reason counts the rows whose primary reason
+    /// is this one.
+    pub sub_reasons: Vec<SubReasonChange>,
+}
+
+/// A sub-reason's share of all tagged rows in both exports, and its change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubReasonChange {
+    pub id: Option<String>,
+    pub label: String,
+    pub before: Share,
+    pub after: Share,
+    pub change_pp: Option<f64>,
+    pub change_ci_pp: Option<Ci>,
+    pub direction: Option<&'static str>,
 }
