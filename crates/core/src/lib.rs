@@ -9,5 +9,6 @@ pub mod config;
 pub mod escape;
 pub mod model;
 pub mod normalize;
+pub mod redact;
 pub mod taxonomy;
 pub mod text;
