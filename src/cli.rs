@@ -306,6 +306,16 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     pub show_unclassified: Option<usize>,
 
+    /// Show N of the customers' own words per reason and sub-reason: answers typical of it,
+    /// stating it alone, of readable length, no two alike. Personal data (e-mail, phone, card
+    /// and IBAN numbers, URLs with tokens, @handles) is redacted.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub quotes: Option<u16>,
+
+    /// Show quotes and unclassified answers as written, personal data included.
+    #[arg(long)]
+    pub no_redact: bool,
+
     #[command(flatten)]
     pub stats: StatArgs,
 

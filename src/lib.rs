@@ -11,7 +11,7 @@
 // results); stats under analysis. Their modules are re-exported here under the names they
 // have always had.
 pub use churn_analysis::{
-    analysis, attribute, changes, check, compare, evaluation, explanation, report, tagging,
+    analysis, attribute, changes, check, compare, evaluation, explanation, quotes, report, tagging,
 };
 pub use churn_core::{benchmark, classify, config, escape, model, normalize, taxonomy, text};
 pub use churn_input as input;

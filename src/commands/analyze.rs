@@ -38,6 +38,10 @@ pub struct Request {
     pub attribution: Option<Attribution>,
     /// How many unclassified answers to list, if any.
     pub show_unclassified: Option<usize>,
+    /// How many quotes per reason and sub-reason (0: none).
+    pub quotes: usize,
+    /// Personal data out of the answers shown.
+    pub redact: bool,
     pub stats: StatOptions,
     pub resamples: usize,
     pub weight: Option<String>,
@@ -70,6 +74,8 @@ impl Request {
             benchmark: None,
             attribution: None,
             show_unclassified: None,
+            quotes: 0,
+            redact: true,
             stats: common.stats.options(),
             resamples: common.stats.resamples as usize,
             weight: None,
@@ -96,6 +102,8 @@ impl Request {
             benchmark: args.benchmark.clone(),
             attribution: args.attribution,
             show_unclassified: args.show_unclassified,
+            quotes: args.quotes.map_or(0, usize::from),
+            redact: !args.no_redact,
             weight: args.weight.clone(),
             by: args.by.clone(),
             period: args
@@ -171,6 +179,8 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         super::Keep {
             unclassified: request.show_unclassified.is_some(),
             rows: !request.by.is_empty() || request.period.is_some() || request.weight.is_some(),
+            quotes: request.quotes,
+            redact: request.redact,
         },
     )?;
 
@@ -250,6 +260,8 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
             .as_ref()
             .map(|(c, p, f, b)| (c.clone(), *p, f.clone(), b)),
         unclassified: tally.top_unclassified(request.show_unclassified.unwrap_or(0)),
+        quotes: tally.quotes.as_ref().map(|q| (q, request.quotes)),
+        redact: request.redact,
     });
     Ok((report, loaded))
 }
@@ -433,6 +445,8 @@ mod tests {
             benchmark: None,
             attribution: None,
             show_unclassified: None,
+            quotes: 0,
+            redact: true,
             stats: crate::compare::StatOptions::default(),
             resamples: 0,
             weight: Some("mrr".into()),

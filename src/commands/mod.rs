@@ -66,6 +66,10 @@ pub struct Keep {
     /// Which row has which tag, for segments, periods and weights; without it memory does not
     /// grow with the rows.
     pub rows: bool,
+    /// Candidates for this many quotes per reason and sub-reason (`--quotes`).
+    pub quotes: usize,
+    /// Personal data out of the unclassified answers kept.
+    pub redact: bool,
 }
 
 /// Load the exports a command was given and classify every row as it is read (the answers are
@@ -80,9 +84,16 @@ pub fn tally(
     keep: Keep,
 ) -> Result<(Loaded, Tally)> {
     let reasons = taxonomy.reasons.len();
+    let kept = attribute::Keep {
+        unclassified: keep.unclassified,
+        redact: keep.redact,
+        quotes: (keep.quotes > 0).then(|| {
+            let subs = taxonomy.reasons.iter().map(|r| r.subs.len()).collect();
+            crate::quotes::Quotes::new(keep.quotes, subs)
+        }),
+    };
     let classify = |scratch: &mut Scratch, answers: &input::Answers<'_>| {
-        let mut part =
-            attribute::classify_answers(classifier, reasons, keep.unclassified, answers, scratch);
+        let mut part = attribute::classify_answers(classifier, reasons, &kept, answers, scratch);
         if !keep.rows {
             part.tags.forget_rows();
         }

@@ -71,6 +71,29 @@ fn verdict(v: Option<Verdict>) -> &'static str {
     }
 }
 
+/// With `--quotes`: a section of the customers' own words, a list per sub-reason.
+fn quotes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let groups = super::quote_groups(report);
+    if groups.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "### In their own words")?;
+    if report.redacted != Some(false) {
+        writeln!(out)?;
+        writeln!(out, "Personal data (e-mail, phone, card and IBAN numbers, URLs with tokens, handles) is redacted.")?;
+    }
+    for (title, quotes) in groups {
+        writeln!(out)?;
+        writeln!(out, "**{}**", text(&title))?;
+        writeln!(out)?;
+        for q in quotes {
+            writeln!(out, "- “{}”", text(&q.text))?;
+        }
+    }
+    Ok(())
+}
+
 impl Render for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let r = &report.rows;
@@ -192,7 +215,7 @@ impl Render for Markdown {
             code(&report.benchmark.name),
             text(&report.benchmark.note)
         )?;
-        Ok(())
+        quotes(report, out)
     }
 }
 

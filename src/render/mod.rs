@@ -133,3 +133,22 @@ pub(crate) fn sub_reasons_legend(report: &Report) -> String {
     };
     format!("Indented: each reason's sub-reasons, with their {of}{intervals}.")
 }
+
+/// What `--quotes` shows, titled: each sub-reason with rows and quotes ("reason › sub-reason";
+/// "(unspecified)" for the rows naming none), or the reason itself when it has no sub-reasons.
+pub(crate) fn quote_groups(report: &Report) -> Vec<(String, &[crate::report::Quote])> {
+    let mut out = Vec::new();
+    for r in &report.reasons {
+        if r.sub_reasons.is_empty() {
+            if let Some(q) = r.quotes.as_deref().filter(|q| !q.is_empty()) {
+                out.push((r.label.clone(), q));
+            }
+        }
+        for s in r.sub_reasons.iter().filter(|s| s.count > 0) {
+            if let Some(q) = s.quotes.as_deref().filter(|q| !q.is_empty()) {
+                out.push((format!("{} › {}", r.label, s.label), q));
+            }
+        }
+    }
+    out
+}

@@ -691,6 +691,7 @@ impl Render for Table {
             self.statistics(report, out)?;
         }
         self.footnotes(report, out)?;
+        self.quotes(report, out)?;
         self.unclassified(report, out)
     }
 }
@@ -874,6 +875,32 @@ impl Table {
     }
 
     /// The most common unclassified answers, when asked for.
+    /// With `--quotes`: the customers' own words, per sub-reason (per reason for one without
+    /// sub-reasons), for those with rows.
+    fn quotes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let groups = super::quote_groups(report);
+        if groups.is_empty() {
+            return Ok(());
+        }
+        writeln!(out)?;
+        let how = match report.redacted {
+            Some(false) => "as written",
+            _ => "personal data redacted",
+        };
+        writeln!(
+            out,
+            "{}",
+            self.bold(&format!("In their own words ({how}):"))
+        )?;
+        for (title, quotes) in groups {
+            writeln!(out, "  {}", self.bold(&shown(&title).to_string()))?;
+            for q in quotes {
+                writeln!(out, "    “{}”", shown(&q.text))?;
+            }
+        }
+        Ok(())
+    }
+
     fn unclassified(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if !report.unclassified_answers.is_empty() {
             writeln!(out)?;

@@ -524,7 +524,10 @@ fn compare_shows_the_change_of_each_sub_reason() {
         assert_eq!(report[side]["rows"]["tagged"], tagged as u64);
         for r in report["reasons"].as_array().unwrap() {
             let subs = r["sub_reasons"].as_array().unwrap();
-            let sum: f64 = subs.iter().map(|s| s[side]["count"].as_f64().unwrap()).sum();
+            let sum: f64 = subs
+                .iter()
+                .map(|s| s[side]["count"].as_f64().unwrap())
+                .sum();
             assert_eq!(sum, r[side]["count"].as_f64().unwrap(), "{side} {r}");
             for s in subs {
                 let count = s[side]["count"].as_f64().unwrap();
@@ -532,7 +535,9 @@ fn compare_shows_the_change_of_each_sub_reason() {
             }
         }
     }
-    let subs = reason(&report, "indifference")["sub_reasons"].as_array().unwrap();
+    let subs = reason(&report, "indifference")["sub_reasons"]
+        .as_array()
+        .unwrap();
     let no_response = subs.iter().find(|s| s["id"] == "no_response").unwrap();
     let (b, a) = (
         no_response["before"]["share"].as_f64().unwrap(),
@@ -544,4 +549,147 @@ fn compare_shows_the_change_of_each_sub_reason() {
     let text = String::from_utf8(stdout_of(&["compare", before, DEMO])).unwrap();
     let line = text.lines().find(|l| l.contains("  no_response")).unwrap();
     assert!(line.contains("▼ down"), "{text}");
+}
+
+/// `--quotes N`: each sub-reason's quotes are answers `tag` gives that sub-reason, at most N,
+/// no two the same answer; a reason's are drawn from its sub-reasons'; the same bytes however
+/// the rows are read in blocks.
+#[test]
+fn quotes_are_answers_of_their_reason_and_sub_reason() {
+    let out = stdout_of(&["tag", DEMO, "--quiet"]);
+    let mut rows = csv::Reader::from_reader(out.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (text_at, reason_at, sub_at) = (
+        at("Why did you cancel?"),
+        at("churn_reason"),
+        at("churn_sub_reason"),
+    );
+    let mut tags: std::collections::HashMap<String, Vec<(String, String)>> = Default::default();
+    for row in rows.records() {
+        let row = row.unwrap();
+        let text = row[text_at]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        tags.entry(text)
+            .or_default()
+            .push((row[reason_at].to_string(), row[sub_at].to_string()));
+    }
+    let report = json_of(&["analyze", DEMO, "--quotes", "2"]);
+    let mut quoted = 0;
+    for r in report["reasons"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let mut from_subs = Vec::new();
+        for s in r["sub_reasons"].as_array().unwrap() {
+            let quotes = s["quotes"].as_array().unwrap();
+            assert!(quotes.len() <= 2);
+            if s["count"].as_u64().unwrap() >= 2 {
+                assert!(!quotes.is_empty(), "{id} {s}");
+            }
+            let sub = s["id"].as_str().unwrap_or("");
+            for q in quotes {
+                let text = q["text"].as_str().unwrap();
+                let rows = tags
+                    .get(text)
+                    .unwrap_or_else(|| panic!("not an answer: {text}"));
+                assert!(rows.contains(&(id.to_string(), sub.to_string())), "{text}");
+                from_subs.push(text.to_string());
+                quoted += 1;
+            }
+            if quotes.len() == 2 {
+                assert_ne!(
+                    quotes[0]["text"].as_str().unwrap().to_lowercase(),
+                    quotes[1]["text"].as_str().unwrap().to_lowercase()
+                );
+            }
+        }
+        let own = r["quotes"].as_array().unwrap();
+        assert_eq!(own.len(), 2.min(from_subs.len()), "{id}");
+        for q in own {
+            assert!(
+                from_subs.contains(&q["text"].as_str().unwrap().to_string()),
+                "{q}"
+            );
+        }
+    }
+    assert!(quoted > 30, "{quoted}");
+    let whole = stdout_of(&["analyze", DEMO, "--quotes", "2", "-f", "json"]);
+    let blocks = churn()
+        .env("CHURN_BLOCK_BYTES", "512")
+        .args(["analyze", DEMO, "--quotes", "2", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(blocks.status.success());
+    assert_eq!(whole, blocks.stdout);
+    // Without --quotes, no quotes at all.
+    assert!(json_of(&["analyze", DEMO])["reasons"][0]
+        .get("quotes")
+        .is_none());
+}
+
+/// Personal data planted in six languages is out of every quote and unclassified answer, in
+/// every format, unless `--no-redact`.
+#[test]
+fn quotes_and_unclassified_answers_are_redacted() {
+    const PLANTED: [&str; 16] = [
+        "555-2671",
+        "jane.doe@example.com",
+        "jane doe example com",
+        "2345678",
+        "DE89",
+        "jérôme.martin",
+        "12 34 56 78",
+        "4111",
+        "maria_lopez",
+        "345-67-89",
+        "иван",
+        "token=",
+        "98765-4321",
+        "support-hater",
+        "frustrated_dev",
+        "7946 0958",
+    ];
+    let file = "fixtures/quotes/personal.csv";
+    let args = [
+        "analyze",
+        file,
+        "--reason-col",
+        "answer",
+        "--quotes",
+        "20",
+        "--show-unclassified",
+        "5",
+    ];
+    for format in ["table", "json", "markdown"] {
+        let out = String::from_utf8(stdout_of(&[&args[..], &["-f", format]].concat())).unwrap();
+        for datum in PLANTED {
+            assert!(!out.contains(datum), "{format}: {datum} in\n{out}");
+        }
+        // Markdown escapes the brackets.
+        let unescaped = out.replace('\\', "");
+        for marker in [
+            "[email]", "[phone]", "[iban]", "[card]", "[handle]", "[url]",
+        ] {
+            assert!(
+                unescaped.contains(marker),
+                "{format}: no {marker} in\n{out}"
+            );
+        }
+        let raw = String::from_utf8(stdout_of(
+            &[&args[..], &["-f", format, "--no-redact"]].concat(),
+        ))
+        .unwrap();
+        let shown = PLANTED.iter().filter(|d| raw.contains(**d)).count();
+        assert!(
+            shown >= 10,
+            "{format}: {shown} shown with --no-redact\n{raw}"
+        );
+    }
+    let report = json_of(&args);
+    assert_eq!(report["redacted"], true);
+    assert_eq!(
+        json_of(&[&args[..], &["--no-redact"]].concat())["redacted"],
+        false
+    );
 }

@@ -5,11 +5,12 @@
 
 use std::sync::OnceLock;
 
-use churn_attribution::attribute::{tally_export, Tally};
+use churn_attribution::attribute::{tally_export, Keep, Tally};
 use churn_attribution::classify::Classifier;
 use churn_attribution::config::Attribution;
 use churn_attribution::input::decode::encode;
 use churn_attribution::input::{filter, load_sources, source, ColumnOptions, ReadOptions, Source};
+use churn_attribution::quotes::Quotes;
 use churn_attribution::taxonomy::Taxonomy;
 use proptest::prelude::*;
 
@@ -106,9 +107,20 @@ fn run(sources: Vec<Source>, read: &ReadOptions) -> Tally {
         classifier,
         taxonomy.reasons.len(),
         Attribution::Primary,
-        false,
+        &keep(taxonomy),
         &loaded,
     )
+}
+
+/// What the tallies keep: unclassified answers and quote candidates, so that the reads are held
+/// to the same of both.
+fn keep(taxonomy: &Taxonomy) -> Keep {
+    let subs = taxonomy.reasons.iter().map(|r| r.subs.len()).collect();
+    Keep {
+        unclassified: true,
+        redact: false,
+        quotes: Some(Quotes::new(2, subs)),
+    }
 }
 
 /// What a result is compared on: every count, and the credit per reason.
@@ -186,7 +198,7 @@ proptest! {
                 return Ok(());
             }
         };
-        let t = tally_export(classifier, taxonomy.reasons.len(), Attribution::Primary, false, &loaded);
+        let t = tally_export(classifier, taxonomy.reasons.len(), Attribution::Primary, &keep(taxonomy), &loaded);
         prop_assert_eq!(t.read, rows.len());
         prop_assert_eq!(t.rejected, broken_rows);
         prop_assert_eq!(
@@ -339,8 +351,9 @@ mod streaming {
     fn scan_file(path: &str, read: &ReadOptions) -> Result<(Loaded, Tally), String> {
         let (taxonomy, classifier) = built();
         let reasons = taxonomy.reasons.len();
+        let kept = keep(taxonomy);
         let classify =
-            |s: &mut Scratch, a: &Answers<'_>| classify_answers(classifier, reasons, true, a, s);
+            |s: &mut Scratch, a: &Answers<'_>| classify_answers(classifier, reasons, &kept, a, s);
         let options = ColumnOptions {
             extra: vec![("--by", "plan".to_string())],
             find_id: true,

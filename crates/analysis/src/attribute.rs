@@ -10,6 +10,8 @@ use churn_core::classify::{Classifier, Outcome, Scratch, Source, Tag};
 use churn_core::config::Attribution;
 use churn_input::{Answers, Loaded};
 
+use crate::quotes::Quotes;
+
 /// Each row's tag (or none), kept compactly: the distinct tags once with how many rows carry
 /// each, and, when a later step needs to know which rows (segments, periods, weights), a 4-byte
 /// index per row: ten million rows take 40 MB then, and nothing per row otherwise
@@ -219,6 +221,8 @@ pub struct Tally {
     /// Each row kept (read, less filtered out and rejected), in order: its tag when it was
     /// tagged. Segments, periods and weights are counted from these.
     pub tags: Tags,
+    /// Candidate quotes, when asked for.
+    pub quotes: Option<Quotes>,
 }
 
 impl Tally {
@@ -258,16 +262,10 @@ pub fn tally_export(
     classifier: &Classifier,
     reasons: usize,
     attribution: Attribution,
-    keep_unclassified: bool,
+    keep: &Keep,
     loaded: &Loaded,
 ) -> Tally {
-    let mut t = tally(
-        classifier,
-        reasons,
-        attribution,
-        keep_unclassified,
-        &loaded.answers(),
-    );
+    let mut t = tally(classifier, reasons, attribution, keep, &loaded.answers());
     account(&mut t, loaded);
     t
 }
@@ -280,25 +278,30 @@ pub fn account(t: &mut Tally, loaded: &Loaded) {
     t.rejected += loaded.rejected.len();
 }
 
-/// Classify every row and count the outcomes, on this thread. `keep_unclassified` collects
-/// unclassified answers (for `--show-unclassified`). Commands classify through
+/// What a tally keeps of the answers besides the counts.
+#[derive(Debug, Clone, Default)]
+pub struct Keep {
+    /// The unclassified answers (for `--show-unclassified`).
+    pub unclassified: bool,
+    /// Personal data out of the unclassified answers kept (see [`churn_core::redact`]).
+    pub redact: bool,
+    /// Candidate quotes per reason and sub-reason (for `--quotes`): empty pools, filled by each
+    /// run of rows.
+    pub quotes: Option<Quotes>,
+}
+
+/// Classify every row and count the outcomes, on this thread. `keep` says which answers are
+/// kept (unclassified ones, quotes). Commands classify through
 /// [`churn_input::scan`] instead, which hands runs of rows to [`classify_answers`] on every
 /// core and [`merge`]s them.
 pub fn tally(
     classifier: &Classifier,
     reasons: usize,
     attribution: Attribution,
-    keep_unclassified: bool,
+    keep: &Keep,
     answers: &Answers<'_>,
 ) -> Tally {
-    tally_in_runs(
-        1,
-        classifier,
-        reasons,
-        attribution,
-        keep_unclassified,
-        answers,
-    )
+    tally_in_runs(1, classifier, reasons, attribution, keep, answers)
 }
 
 /// [`tally`] with the rows split into `runs` runs, each classified apart and then merged.
@@ -307,7 +310,7 @@ fn tally_in_runs(
     classifier: &Classifier,
     reasons: usize,
     attribution: Attribution,
-    keep_unclassified: bool,
+    keep: &Keep,
     answers: &Answers<'_>,
 ) -> Tally {
     let n = answers.len();
@@ -317,7 +320,7 @@ fn tally_in_runs(
         .step_by(size)
         .map(|start| {
             let part = answers.slice(start..(start + size).min(n));
-            classify_answers(classifier, reasons, keep_unclassified, &part, &mut scratch)
+            classify_answers(classifier, reasons, keep, &part, &mut scratch)
         })
         .collect();
     merge(parts, reasons, attribution)
@@ -362,6 +365,12 @@ pub fn merge(
             *t.unclassified_answers.entry(text).or_default() += n;
         }
         t.tags.extend(p.tags);
+        if let Some(q) = p.quotes {
+            match &mut t.quotes {
+                Some(all) => all.merge(q),
+                None => t.quotes = Some(q),
+            }
+        }
     }
     // Credit per distinct tag, in the order first met (the row order), whatever the chunks
     // were.
@@ -388,14 +397,16 @@ pub fn merge(
 pub fn classify_answers(
     classifier: &Classifier,
     reasons: usize,
-    keep_unclassified: bool,
+    keep: &Keep,
     answers: &Answers<'_>,
     scratch: &mut Scratch,
 ) -> Tally {
+    let keep_unclassified = keep.unclassified;
     let mut t = Tally {
         from_code: vec![0; reasons],
         tags: Tags::with_capacity(answers.len()),
         low_confidence: classifier.model().map(|_| 0),
+        quotes: keep.quotes.clone(),
         ..Tally::default()
     };
     let threshold = churn_core::classify::LOW_CONFIDENCE as f32;
@@ -425,6 +436,9 @@ pub fn classify_answers(
         }
         match outcome {
             Outcome::Tagged(tag) => {
+                if let (Some(quotes), Some(text)) = (&mut t.quotes, text) {
+                    quotes.offer(&tag, text, classifier.confidence(scratch));
+                }
                 t.tagged += 1;
                 if tag.reasons.len() > 1 {
                     t.multi_reason += 1;
@@ -447,10 +461,13 @@ pub fn classify_answers(
                 t.unclassified += 1;
                 if keep_unclassified {
                     let normalized = classifier.last_normalized(scratch);
-                    let key = if normalized.is_empty() && text.is_none() {
-                        "(code only)".to_string()
-                    } else {
-                        normalized.to_string()
+                    let redacted = text
+                        .filter(|_| keep.redact)
+                        .and_then(churn_core::redact::normalized);
+                    let key = match redacted {
+                        Some(key) => key,
+                        None if normalized.is_empty() && text.is_none() => "(code only)".into(),
+                        None => normalized.to_string(),
                     };
                     *t.unclassified_answers.entry(key).or_default() += 1;
                 }
@@ -577,10 +594,19 @@ mod tests {
             .map(|i| row(texts[i % 7], codes[(i / 7) % 4]))
             .collect();
         let rows = answers(&rows);
+        // Unclassified answers and quote candidates too are the same however the rows run.
+        let keep = Keep {
+            unclassified: true,
+            redact: true,
+            quotes: Some(Quotes::new(
+                2,
+                tax.reasons.iter().map(|r| r.subs.len()).collect(),
+            )),
+        };
         for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
-            let one = tally_in_runs(1, &c, tax.reasons.len(), attribution, true, &rows);
+            let one = tally_in_runs(1, &c, tax.reasons.len(), attribution, &keep, &rows);
             for runs in [2, 3, 7, 1000] {
-                let many = tally_in_runs(runs, &c, tax.reasons.len(), attribution, true, &rows);
+                let many = tally_in_runs(runs, &c, tax.reasons.len(), attribution, &keep, &rows);
                 assert_eq!(many, one, "{runs} runs, {attribution:?}");
             }
             assert!(one.balanced(attribution));
@@ -601,12 +627,12 @@ mod tests {
         let rows = answers(&rows);
         let k = tax.reasons.len();
         for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
-            let kept = tally_in_runs(3, &c, k, attribution, false, &rows);
+            let kept = tally_in_runs(3, &c, k, attribution, &Keep::default(), &rows);
             let parts = (0..3).map(|r| {
                 let mut p = classify_answers(
                     &c,
                     k,
-                    false,
+                    &Keep::default(),
                     &rows.slice(r * 333..r * 333 + 333),
                     &mut Scratch::new(),
                 );
@@ -635,11 +661,15 @@ mod tests {
             row(None, Some("other")),
             row(Some("rude staff"), Some("payment_failed")),
         ];
+        let keep = Keep {
+            unclassified: true,
+            ..Keep::default()
+        };
         let t = tally(
             &c,
             tax.reasons.len(),
             Attribution::Primary,
-            true,
+            &keep,
             &answers(&rows),
         );
         assert_eq!(
@@ -666,11 +696,11 @@ mod tests {
                 row(Some("rude staff"), None),
             ])
         };
-        let p = tally(&c, 6, Attribution::Primary, false, &rows());
+        let p = tally(&c, 6, Attribution::Primary, &Keep::default(), &rows());
         assert_eq!(p.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]);
-        let s = tally(&c, 6, Attribution::Split, false, &rows());
+        let s = tally(&c, 6, Attribution::Split, &Keep::default(), &rows());
         assert_eq!(s.by_reason, [0.0, 0.0, 0.0, 0.0, 0.5, 1.5]);
-        let a = tally(&c, 6, Attribution::All, false, &rows());
+        let a = tally(&c, 6, Attribution::All, &Keep::default(), &rows());
         assert_eq!(a.by_reason, [0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
         assert_eq!(a.multi_reason, 1);
         // Grouping died+moved+friend+better into one bucket, dissatisfaction and indifference

@@ -11,5 +11,6 @@ pub mod check;
 pub mod compare;
 pub mod evaluation;
 pub mod explanation;
+pub mod quotes;
 pub mod report;
 pub mod tagging;

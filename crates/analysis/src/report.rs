@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, Breakdown, Measured};
 use crate::attribute::Tally;
 use crate::compare::{Benchmark, Estimate, FitTest, Members, Verdict};
+use crate::quotes::Quotes;
 use churn_core::config::Attribution;
 use churn_core::taxonomy::{Reason, Taxonomy};
 use churn_input::values::Period;
@@ -52,6 +53,10 @@ pub struct Report {
     pub unclassified_answers: Vec<TextCount>,
     /// Every row rejected with `--skip-bad-rows`: file, line, and expected and found fields.
     pub rejected_rows: Vec<RejectedRow>,
+    /// When answers are shown (`--quotes`, `--show-unclassified`): whether their personal data
+    /// was redacted (false with `--no-redact`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
 }
 
 /// An interval for a share.
@@ -301,6 +306,16 @@ pub struct ReasonRow {
     /// The reason's sub-reasons (empty when it has none), counted over the rows whose primary
     /// reason it is, then the rows that name none (`id` null, label `(unspecified)`).
     pub sub_reasons: Vec<SubReasonRow>,
+    /// With `--quotes N`: up to N of the customers' own words for this reason (personal data
+    /// redacted unless `--no-redact`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Vec<Quote>>,
+}
+
+/// An answer quoted as said (on one line, cut past 280 characters), personal data redacted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub text: String,
 }
 
 /// A sub-reason's rows within its reason.
@@ -323,6 +338,9 @@ pub struct SubReasonRow {
     /// Interval for `share`, with the reasons' method (Goodman over the reason's sub-reasons by
     /// default; the bootstrap when weighted).
     pub ci: Option<Ci>,
+    /// With `--quotes N`: as the reason's, for this sub-reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Vec<Quote>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -456,6 +474,58 @@ pub struct Parts<'a> {
     pub segments: Option<(Vec<String>, &'a Breakdown)>,
     pub periods: Option<(String, Period, String, &'a Breakdown)>,
     pub unclassified: Vec<(String, usize)>,
+    /// With `--quotes N`: the candidates, and N.
+    pub quotes: Option<(&'a Quotes, usize)>,
+    /// Personal data out of the quotes and the unclassified answers shown.
+    pub redact: bool,
+}
+
+/// An answer as shown: its personal data redacted, unless asked not to.
+fn shown(text: &str, redact: bool) -> String {
+    if redact {
+        churn_core::redact::redact(text).into_owned()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Each reason's and sub-reason's quotes. A reason with sub-reasons is quoted through them:
+/// the first quote of its largest sub-reason, then of the next, and round again, so its quotes
+/// show what it is made of; a reason without any is quoted from its own candidates.
+fn attach_quotes(reasons: &mut [ReasonRow], quotes: &Quotes, n: usize, redact: bool) {
+    let as_quotes = |texts: &[String]| -> Vec<Quote> {
+        texts
+            .iter()
+            .map(|t| Quote {
+                text: shown(t, redact),
+            })
+            .collect()
+    };
+    for (i, r) in reasons.iter_mut().enumerate() {
+        let per_sub: Vec<Vec<String>> = (0..r.sub_reasons.len())
+            .map(|k| quotes.pick((i, Some(k)), n))
+            .collect();
+        let own = if per_sub.is_empty() {
+            quotes.pick((i, None), n)
+        } else {
+            let mut by_size: Vec<usize> = (0..per_sub.len()).collect();
+            by_size.sort_by_key(|&k| (std::cmp::Reverse(r.sub_reasons[k].count), k));
+            let mut own: Vec<String> = Vec::new();
+            for round in 0..n {
+                for &k in &by_size {
+                    match per_sub[k].get(round) {
+                        Some(q) if own.len() < n && !own.contains(q) => own.push(q.clone()),
+                        _ => {}
+                    }
+                }
+            }
+            own
+        };
+        r.quotes = Some(as_quotes(&own));
+        for (s, texts) in r.sub_reasons.iter_mut().zip(&per_sub) {
+            s.quotes = Some(as_quotes(texts));
+        }
+    }
 }
 
 /// Per-reason rows of a group.
@@ -566,6 +636,7 @@ fn sub_reason_rows(reason: &Reason, m: Option<&Measured>, share_of: f64) -> Vec<
                 share_of_tagged: (share_of > 0.0)
                     .then(|| round(weight.unwrap_or(e.count) / share_of, 6)),
                 ci: ci_of(e),
+                quotes: None,
             }
         })
         .collect()
@@ -613,6 +684,7 @@ fn reason_rows(
                     analysis.subs[i].as_ref(),
                     share_of(&analysis.reasons),
                 ),
+                quotes: None,
             }
         })
         .collect()
@@ -645,7 +717,10 @@ impl Report {
         } = p;
         let cmp = &analysis.comparison;
         let buckets = bucket_rows(taxonomy, benchmark, analysis);
-        let reasons = reason_rows(taxonomy, tally, benchmark, analysis, &buckets);
+        let mut reasons = reason_rows(taxonomy, tally, benchmark, analysis, &buckets);
+        if let Some((quotes, n)) = p.quotes {
+            attach_quotes(&mut reasons, quotes, n, p.redact);
+        }
         let part = |g: usize| {
             let e = &analysis.rollup.estimates[g];
             RollupPart {
@@ -697,10 +772,14 @@ impl Report {
             }),
             unknown_codes,
             code_text_conflicts,
+            redacted: (p.quotes.is_some() || !p.unclassified.is_empty()).then_some(p.redact),
             unclassified_answers: p
                 .unclassified
                 .into_iter()
-                .map(|(text, count)| TextCount { text, count })
+                .map(|(text, count)| TextCount {
+                    text: shown(&text, p.redact),
+                    count,
+                })
                 .collect(),
         }
     }

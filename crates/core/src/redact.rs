@@ -71,6 +71,34 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// The markers [`redact`] puts in place of personal data.
+pub const MARKERS: [&str; 6] = [
+    "[email]", "[phone]", "[card]", "[iban]", "[url]", "[handle]",
+];
+
+/// The normalized form of an answer (as unclassified answers are listed), its personal data
+/// redacted first: normalizing would break an address into words that still give it away
+/// (`jane doe example com`). `None` when the answer has none.
+pub fn normalized(text: &str) -> Option<String> {
+    let Cow::Owned(redacted) = redact(text) else {
+        return None;
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = redacted.as_str();
+    while let Some((at, marker)) = MARKERS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min()
+    {
+        parts.push(crate::normalize::normalize(&rest[..at]));
+        parts.push(marker.to_string());
+        rest = &rest[at + marker.len()..];
+    }
+    parts.push(crate::normalize::normalize(rest));
+    let joined: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    Some(joined.join(" "))
+}
+
 /// Whether a URL carries something personal: a query or fragment, or a path segment that looks
 /// like a token (16 or more letters, digits, `-` or `_`, with both letters and digits).
 fn has_token(url: &str) -> bool {
@@ -126,7 +154,10 @@ fn date_like(run: &str) -> bool {
     match parts.as_slice() {
         [a, b, c] => {
             let lens = (a.len(), b.len(), c.len());
-            matches!(lens, (4, 1..=2, 1..=2) | (1..=2, 1..=2, 2) | (1..=2, 1..=2, 4))
+            matches!(
+                lens,
+                (4, 1..=2, 1..=2) | (1..=2, 1..=2, 2) | (1..=2, 1..=2, 4)
+            )
         }
         [a, b] => a.len() == 4 && b.len() == 4,
         _ => false,
@@ -194,6 +225,15 @@ mod tests {
         ] {
             assert_eq!(redact(text), text);
         }
+    }
+
+    #[test]
+    fn normalized_answers_keep_the_markers_not_the_data() {
+        assert_eq!(
+            super::normalized("Qwerty: mail Jane.Doe@Example.com, or +44 20 7946 0958!"),
+            Some("qwerty mail [email] or [phone]".to_string())
+        );
+        assert_eq!(super::normalized("too expensive"), None);
     }
 
     #[test]
