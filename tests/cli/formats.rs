@@ -313,7 +313,15 @@ fn analyze_json_matches_its_schema() {
     let runs: &[&[&str]] = &[
         &["analyze", SMALL],
         &["analyze", DEMO, "--show-unclassified", "5"],
-        &["analyze", DEMO, "--quotes", "3", "--no-redact", "--by", "plan"],
+        &[
+            "analyze",
+            DEMO,
+            "--quotes",
+            "3",
+            "--no-redact",
+            "--by",
+            "plan",
+        ],
         &["analyze", "fixtures/stripe/cancellations.csv"],
         &["analyze", "fixtures/stripe/involuntary.csv"],
         &[

@@ -55,18 +55,23 @@ impl Quotes {
             return;
         }
         let score = score(tag, text, confidence);
-        let mut slots = vec![(tag.primary, None)];
-        if subs > 0 {
-            slots.push((tag.primary, Some(tag.sub.map_or(subs, usize::from))));
-        }
+        let sub = (subs > 0).then(|| (tag.primary, Some(tag.sub.map_or(subs, usize::from))));
         let mut hash = None;
-        for slot in slots {
+        for slot in std::iter::once((tag.primary, None)).chain(sub) {
             let pool = self.pools.entry(slot).or_default();
             let full = pool.len() >= self.cap;
             if full && pool.last().is_some_and(|worst| worst.0 .0 > score) {
                 continue;
             }
             let h = *hash.get_or_insert_with(|| fingerprint(text));
+            // Past the worst kept (by score and hash): nothing to keep, nothing to copy.
+            if full
+                && pool
+                    .last()
+                    .is_some_and(|worst| (worst.0, worst.1) < (Reverse(score), h))
+            {
+                continue;
+            }
             self.insert(slot, (Reverse(score), h, text.to_string()));
         }
     }
@@ -133,7 +138,7 @@ fn score(tag: &Tag, text: &str, confidence: Option<f32>) -> u32 {
         Source::Code => 5,
     };
     let specific = if tag.sub.is_some() { 5 } else { 0 };
-    let length = match text.split_whitespace().count() {
+    let length = match words_in(text) {
         6..=35 => 30,
         4..=5 | 36..=60 => 15,
         2..=3 => 5,
@@ -141,6 +146,17 @@ fn score(tag: &Tag, text: &str, confidence: Option<f32>) -> u32 {
     };
     let sure = confidence.map_or(10, |c| (c.clamp(0.0, 1.0) * 20.0).round() as u32);
     alone + source + specific + length + sure
+}
+
+/// How many words an answer has: runs of bytes between ASCII whitespace (a byte loop: this is
+/// asked of every tagged row).
+fn words_in(text: &str) -> usize {
+    let b = text.as_bytes();
+    let starts = b
+        .windows(2)
+        .filter(|w| w[0].is_ascii_whitespace() && !w[1].is_ascii_whitespace())
+        .count();
+    starts + usize::from(b.first().is_some_and(|c| !c.is_ascii_whitespace()))
 }
 
 /// How much an answer shares its words with the rest of the pool, as up to 20 points.
@@ -173,20 +189,21 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
-/// A hash of an answer's letters and digits, lowercased (FNV-1a: the same on every machine),
-/// so "Too expensive!" and "too expensive" are one answer.
+/// A hash of an answer's bytes, the same on every machine (a multiply-xor over 8 bytes at a
+/// time): it orders the candidates of equal score. Answers equal but for case and punctuation
+/// hash apart, and are told to be alike when quotes are picked (they share their words).
 fn fingerprint(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in text.chars().filter(|c| c.is_alphanumeric()) {
-        for l in c.to_lowercase() {
-            let mut buf = [0u8; 4];
-            for b in l.encode_utf8(&mut buf).bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = text.len() as u64;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    h
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 /// An answer on one line, at most [`MAX_QUOTE_CHARS`] characters (cut at a word, with "…").
@@ -262,6 +279,13 @@ mod tests {
         }
         assert_eq!(whole, merged);
         assert_eq!(whole.pick((1, None), 2), merged.pick((1, None), 2));
+    }
+
+    #[test]
+    fn words_are_counted_between_spaces() {
+        for text in ["", " ", "one", " one  two\tthree\n", "ça va, très bien"] {
+            assert_eq!(words_in(text), text.split_whitespace().count(), "{text:?}");
+        }
     }
 
     #[test]
