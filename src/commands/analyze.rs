@@ -181,6 +181,7 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
             rows: !request.by.is_empty() || request.period.is_some() || request.weight.is_some(),
             quotes: request.quotes,
             redact: request.redact,
+            proposals: true,
         },
     )?;
 

@@ -106,10 +106,24 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
         }),
         _ => None,
     };
+    let competitor = match e.outcome {
+        Outcome::Tagged(tag) => tag
+            .competitor
+            .map(|c| taxonomy.competitors[usize::from(c)].id.clone()),
+        _ => None,
+    };
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
-            let why = tagged_why(args.code.as_deref(), lookup, tag, &counting, &reasons, &id);
+            let switched = competitor
+                .as_ref()
+                .filter(|_| !counting.iter().any(|m| m.reason == id(tag.primary)));
+            let why = match switched {
+                Some(c) => format!(
+                    "the answer says it went to `{c}`, a competitor named in [competitors]: a switch to a better product, not a move"
+                ),
+                None => tagged_why(args.code.as_deref(), lookup, tag, &counting, &reasons, &id),
+            };
             let source = match tag.source {
                 Source::Code => "code",
                 Source::Refined => "code refined by text",
@@ -168,6 +182,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             kind,
             reason,
             sub_reason,
+            competitor,
             reasons,
             source,
             why,

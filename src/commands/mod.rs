@@ -70,6 +70,9 @@ pub struct Keep {
     pub quotes: usize,
     /// Personal data out of the unclassified answers kept.
     pub redact: bool,
+    /// Names customers say they went to, proposed as competitors when the configuration names
+    /// none.
+    pub proposals: bool,
 }
 
 /// Load the exports a command was given and classify every row as it is read (the answers are
@@ -87,6 +90,7 @@ pub fn tally(
     let kept = attribute::Keep {
         unclassified: keep.unclassified,
         redact: keep.redact,
+        proposals: keep.proposals && taxonomy.competitors.is_empty(),
         quotes: (keep.quotes > 0).then(|| {
             let subs = taxonomy.reasons.iter().map(|r| r.subs.len()).collect();
             crate::quotes::Quotes::new(keep.quotes, subs)

@@ -16,7 +16,8 @@ use crate::input::{
 };
 use crate::render::parquet::Parquet;
 use crate::render::tagged::{
-    Extra, Layout, Status, TaggedRow, CONFIDENCE_COLUMN, FILE_COLUMN, OUTPUT_COLUMNS,
+    Extra, Layout, Status, TaggedRow, COMPETITOR_COLUMN, CONFIDENCE_COLUMN, FILE_COLUMN,
+    OUTPUT_COLUMNS,
 };
 use crate::render::TagFormat;
 use crate::tagging::{tag_row, RowTag, TagIds};
@@ -77,7 +78,8 @@ impl<'r> RowSink for Rows<'r> {
         let keep: Vec<usize> = (0..headers.len())
             .filter(|&i| {
                 let h = headers[i].as_str();
-                !OUTPUT_COLUMNS.contains(&h) && h != FILE_COLUMN && h != CONFIDENCE_COLUMN
+                !OUTPUT_COLUMNS.contains(&h)
+                    && ![FILE_COLUMN, CONFIDENCE_COLUMN, COMPETITOR_COLUMN].contains(&h)
             })
             .collect();
         if keep.len() < headers.len() && !std::mem::replace(&mut self.noted, true) {
@@ -88,6 +90,7 @@ impl<'r> RowSink for Rows<'r> {
         }
         let kept: Vec<String> = keep.iter().map(|&i| headers[i].clone()).collect();
         let extra = Extra {
+            competitor: !self.ids.competitors.is_empty(),
             confidence: self.classifier.model().is_some(),
             several: heading.files > 1,
         };
@@ -150,6 +153,7 @@ impl Render for Renderer<'_> {
                         evidence: &tag.evidence,
                         confidence: tag.confidence,
                         sub_reason: self.ids.sub(&tag),
+                        competitor: self.ids.competitor(&tag),
                     })?;
                 }
                 RunRow::Rejected { line, row } => {
@@ -166,6 +170,7 @@ impl Render for Renderer<'_> {
                         evidence: &why,
                         confidence: None,
                         sub_reason: None,
+                        competitor: None,
                     })?;
                 }
             }
@@ -203,6 +208,7 @@ impl Renderer<'_> {
                         evidence: vec![rejected_why(row)],
                         confidence: None,
                         sub: None,
+                        competitor: None,
                     });
                     for (column, &j) in columns.iter_mut().zip(&self.keep) {
                         column.push(row.fields.get(j).map_or("", String::as_str));

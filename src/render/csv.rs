@@ -1,6 +1,8 @@
 //! `analyze --format csv`: one row per reason, each followed by its sub-reasons (`parent` names
 //! the reason; `share` is of the reason's rows, `share_of_tagged` of all tagged rows), then one
-//! per row status (read, tagged, unclassified, ...), so the accounting travels with the shares. Numbers are plain (fractions,
+//! per row status (read, tagged, unclassified, ...), so the accounting travels with the shares.
+//! With `[competitors]`, a `competitor` row each (share: of the customers lost to someone) comes
+//! before the row statuses. Numbers are plain (fractions,
 //! not percentages), blanks where a value does not apply.
 
 use std::io::{self, Write};
@@ -94,6 +96,20 @@ impl Render for Csv {
             for sub in &r.sub_reasons {
                 write_row(&mut w, sub_reason(&r.id, sub))?;
             }
+        }
+        for c in report.lost_to.iter().flat_map(|l| &l.competitors) {
+            let mut cells = vec![
+                "competitor".to_string(),
+                c.id.clone().unwrap_or_default(),
+                c.label.clone(),
+                c.count.to_string(),
+                num(c.weight),
+                num(c.share),
+                num(c.ci.as_ref().map(|x| x.lower)),
+                num(c.ci.as_ref().map(|x| x.upper)),
+            ];
+            cells.resize(HEADER.len(), String::new());
+            write_row(&mut w, cells)?;
         }
         let rows = &report.rows;
         for (id, label, n) in [

@@ -86,6 +86,9 @@ pub fn render(e: &Explained, color: bool, out: &mut dyn Write) -> io::Result<()>
     if let Some(s) = &e.outcome.sub_reason {
         writeln!(out, "sub-reason:  {}", shown(s))?;
     }
+    if let Some(c) = &e.outcome.competitor {
+        writeln!(out, "competitor:  {}", shown(c))?;
+    }
     writeln!(out, "why:         {}", shown(&e.outcome.why))?;
     if let Some(Some(c)) = e.confidence {
         writeln!(out, "confidence:  {c:.3}")?;

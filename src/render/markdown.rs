@@ -71,6 +71,51 @@ fn verdict(v: Option<Verdict>) -> &'static str {
     }
 }
 
+/// With `[competitors]`: a table of who customers were lost to; without, the names proposed.
+fn lost_to(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(l) = &report.lost_to {
+        writeln!(out)?;
+        writeln!(out, "### Lost to")?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} customers were lost to someone (a better product, or a friend's advice).",
+            l.rows
+        )?;
+        writeln!(out)?;
+        writeln!(out, "| competitor | responses | share | CI |")?;
+        writeln!(out, "|---|--:|--:|--:|")?;
+        for c in l
+            .competitors
+            .iter()
+            .filter(|c| c.count > 0 || c.id.is_some())
+        {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                text(&c.label),
+                c.count,
+                c.share.map(pct).unwrap_or_else(|| "–".into()),
+                interval(c.ci.as_ref())
+            )?;
+        }
+    }
+    if !report.proposed_competitors.is_empty() {
+        let names: Vec<String> = report
+            .proposed_competitors
+            .iter()
+            .map(|p| format!("{} ({})", text(&p.text), p.count))
+            .collect();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Where customers say they went (not counted; name them under `[competitors]` to count them): {}.",
+            names.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// With `--quotes`: a section of the customers' own words, a list per sub-reason.
 fn quotes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let groups = super::quote_groups(report);
@@ -215,6 +260,7 @@ impl Render for Markdown {
             code(&report.benchmark.name),
             text(&report.benchmark.note)
         )?;
+        lost_to(report, out)?;
         quotes(report, out)
     }
 }

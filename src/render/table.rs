@@ -687,6 +687,7 @@ impl Render for Table {
         {
             writeln!(out, "{}", super::sub_reasons_legend(report))?;
         }
+        self.lost_to(report, out)?;
         if report.rows.tagged > 0 {
             self.statistics(report, out)?;
         }
@@ -875,6 +876,66 @@ impl Table {
     }
 
     /// The most common unclassified answers, when asked for.
+    /// With `[competitors]`: who the customers lost to someone went to; without, the names
+    /// their answers give, to confirm.
+    fn lost_to(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(l) = &report.lost_to {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                self.bold(&format!(
+                    "Lost to ({} lost to someone: a better product, a friend's advice, or gone to a competitor they name):",
+                    plural(l.rows as usize, "customer", "customers")
+                ))
+            )?;
+            let mut t = super::plain_table();
+            let mut header = vec!["competitor", "responses", "share (CI)"];
+            if report.weight.is_some() {
+                header.push("weight");
+            }
+            t.set_header(header);
+            for c in l
+                .competitors
+                .iter()
+                .filter(|c| c.count > 0 || c.id.is_some())
+            {
+                let mut row = vec![
+                    line(c.id.as_deref().unwrap_or("(none named)")).into_owned(),
+                    c.count.to_string(),
+                    share_ci(c.share, c.ci.as_ref()),
+                ];
+                if let Some(w) = c.weight {
+                    row.push(crate::text::no_negative_zero(w).to_string());
+                }
+                t.add_row(row);
+            }
+            for i in 1..=3 {
+                if let Some(col) = t.column_mut(i) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            writeln!(out, "{t}")?;
+        }
+        if !report.proposed_competitors.is_empty() {
+            let names: Vec<String> = report
+                .proposed_competitors
+                .iter()
+                .map(|p| format!("{} ({})", shown(&p.text), p.count))
+                .collect();
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                self.dim(&format!(
+                    "Where customers say they went (not counted: name them under [competitors] in churn.toml to count them): {}.",
+                    names.join(", ")
+                ))
+            )?;
+        }
+        Ok(())
+    }
+
     /// With `--quotes`: the customers' own words, per sub-reason (per reason for one without
     /// sub-reasons), for those with rows.
     fn quotes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {

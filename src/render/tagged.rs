@@ -17,7 +17,9 @@ use crate::tagging::{tag_columns, RowTag, TagIds};
 
 /// The columns `churn tag` adds, in order, and (with a model) each row's confidence (see the
 /// docs/tag.md), blank for no answer, involuntary and rejected rows.
-pub use crate::tagging::{COLUMNS as OUTPUT_COLUMNS, CONFIDENCE as CONFIDENCE_COLUMN};
+pub use crate::tagging::{
+    COLUMNS as OUTPUT_COLUMNS, COMPETITOR as COMPETITOR_COLUMN, CONFIDENCE as CONFIDENCE_COLUMN,
+};
 
 /// The column added after [`OUTPUT_COLUMNS`] when several files were read: each row's file.
 pub const FILE_COLUMN: &str = "churn_file";
@@ -40,11 +42,15 @@ pub struct TaggedRow<'a> {
     pub confidence: Option<f32>,
     /// The primary reason's sub-reason, if the row has one.
     pub sub_reason: Option<&'a str>,
+    /// The competitor the answer names (written only when the writer has the column).
+    pub competitor: Option<&'a str>,
 }
 
 /// Which columns a writer adds besides [`OUTPUT_COLUMNS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extra {
+    /// [`COMPETITOR_COLUMN`] (with `[competitors]`).
+    pub competitor: bool,
     /// [`CONFIDENCE_COLUMN`] (when a model is in use).
     pub confidence: bool,
     /// [`FILE_COLUMN`] in CSV (when several files were read; JSON lines always name the file).
@@ -90,6 +96,7 @@ impl Layout {
         let Extra {
             confidence,
             several,
+            ..
         } = self.extra;
         let mut all: Vec<Column> = (self.keys.iter().zip(columns))
             .map(|(key, cells)| {
@@ -119,6 +126,7 @@ impl Layout {
             return Ok(());
         }
         let Extra {
+            competitor,
             confidence,
             several,
         } = self.extra;
@@ -129,6 +137,7 @@ impl Layout {
                 .iter()
                 .map(String::as_str)
                 .chain(OUTPUT_COLUMNS.iter().copied())
+                .chain(competitor.then_some(COMPETITOR_COLUMN))
                 .chain(confidence.then_some(CONFIDENCE_COLUMN))
                 .chain(several.then_some(FILE_COLUMN)),
         )?;
@@ -196,6 +205,7 @@ impl RowWriter<'_> {
         match &mut self.to {
             To::Csv(w) => {
                 let Extra {
+                    competitor,
                     confidence,
                     several,
                 } = self.layout.extra;
@@ -214,6 +224,7 @@ impl RowWriter<'_> {
                         .copied()
                         .chain([primary, reasons, row.status.as_str(), evidence])
                         .chain([row.sub_reason.unwrap_or("")])
+                        .chain(competitor.then_some(row.competitor.unwrap_or("")))
                         .chain(confidence.then_some(shown.as_str()))
                         .chain(several.then_some(row.file)),
                 )?;
@@ -293,6 +304,9 @@ struct Rest<'a> {
     churn_status: Status,
     churn_evidence: &'a [String],
     churn_sub_reason: Option<&'a str>,
+    /// Absent without `[competitors]`; `null` for a row naming none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    churn_competitor: Option<Option<&'a str>>,
     /// Absent without a model; `null` for a row without a confidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     churn_confidence: Option<Option<f64>>,
@@ -320,6 +334,7 @@ fn write_json(
             churn_status: row.status,
             churn_evidence: row.evidence,
             churn_sub_reason: row.sub_reason,
+            churn_competitor: extra.competitor.then_some(row.competitor),
             churn_confidence: extra.confidence.then(|| {
                 row.confidence
                     .map(|c| (f64::from(c) * 1000.0).round() / 1000.0)

@@ -119,6 +119,7 @@ fn keep(taxonomy: &Taxonomy) -> Keep {
     Keep {
         unclassified: true,
         redact: false,
+        proposals: true,
         quotes: Some(Quotes::new(2, subs)),
     }
 }

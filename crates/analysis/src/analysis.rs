@@ -10,6 +10,7 @@ use crate::compare::Benchmark;
 use crate::compare::{
     compare, estimates, BucketResult, CiMethod, Comparison, Estimate, StatOptions, Verdict,
 };
+use churn_core::classify::Tag;
 use churn_core::config::Attribution;
 use churn_core::taxonomy::Taxonomy;
 use churn_core::text::plural;
@@ -181,57 +182,81 @@ pub fn measure_subs(
     weights: Option<&[f64]>,
     s: &Settings,
 ) -> Vec<Option<Measured>> {
-    let reasons = &s.taxonomy.reasons;
-    let slot = |tag: &churn_core::classify::Tag| {
-        let n = reasons[tag.primary].subs.len();
-        (n > 0).then(|| tag.sub.map_or(n, usize::from))
-    };
-    let mut counts: Vec<Vec<f64>> = reasons
+    s.taxonomy
+        .reasons
         .iter()
-        .map(|r| vec![0.0; r.subs.len() + 1])
-        .collect();
-    let times = times_of(tags, rows);
-    for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
-        let tag = tags.distinct(id as u32);
-        if let Some(k) = slot(tag) {
-            counts[tag.primary][k] += t as f64;
-        }
-    }
-    let per_reason = weights.map(|w| {
-        // Each reason's rows' weights and sub-reason slots.
-        let mut split: Vec<(Vec<f64>, Vec<Credit>)> = vec![(Vec::new(), Vec::new()); reasons.len()];
-        for &i in rows.expect("weighted measures name their rows") {
-            let tag = tags.get(i as usize).expect("measured rows are tagged");
-            if let Some(k) = slot(tag) {
-                split[tag.primary].0.push(w[i as usize]);
-                split[tag.primary].1.push(vec![(k, 1.0)]);
-            }
-        }
-        split
-    });
-    counts
-        .into_iter()
         .enumerate()
-        .map(|(r, counts)| {
-            let k = counts.len();
-            if k == 1 {
-                return None;
-            }
-            let n: f64 = counts.iter().sum();
-            let Some(split) = &per_reason else {
-                let estimates = estimates(&counts, n, Attribution::Primary, &s.stats);
-                return Some(Measured {
-                    counts,
-                    outside: 0.0,
-                    rows: n as usize,
-                    weighted: None,
-                    estimates,
-                });
-            };
-            let (w, credits) = &split[r];
-            Some(weighted_measure(counts, w, credits, s))
+        .map(|(r, reason)| {
+            let n = reason.subs.len();
+            (n > 0).then(|| {
+                let slot = |t: &Tag| (t.primary == r).then(|| t.sub.map_or(n, usize::from));
+                measure_partition(tags, rows, weights, s, (n + 1, &slot))
+            })
         })
         .collect()
+}
+
+/// The rows of customers lost to someone (their reasons include one of
+/// [`churn_core::competitors::LOST_TO`], or their answer says it went to a competitor) by the
+/// competitor their answer names, then those naming none; `None` without `[competitors]`.
+/// Shares are of those rows (or their weight).
+pub fn measure_competitors(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    weights: Option<&[f64]>,
+    s: &Settings,
+) -> Option<Measured> {
+    let n = s.taxonomy.competitors.len();
+    if n == 0 {
+        return None;
+    }
+    let lost: Vec<usize> = churn_core::competitors::LOST_TO
+        .iter()
+        .filter_map(|id| s.taxonomy.position(id))
+        .collect();
+    let slot = |t: &Tag| match t.competitor {
+        Some(c) => Some(usize::from(c)),
+        None => lost.iter().any(|&r| t.reasons.contains(r)).then_some(n),
+    };
+    Some(measure_partition(tags, rows, weights, s, (n + 1, &slot)))
+}
+
+/// Some of the rows (those `slot` gives a slot of `k`) by slot: their counts and shares, with the
+/// reasons' interval method (the bootstrap when weighted).
+fn measure_partition(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    weights: Option<&[f64]>,
+    s: &Settings,
+    (k, slot): (usize, &dyn Fn(&Tag) -> Option<usize>),
+) -> Measured {
+    let mut counts = vec![0.0; k];
+    let times = times_of(tags, rows);
+    for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
+        if let Some(g) = slot(tags.distinct(id as u32)) {
+            counts[g] += t as f64;
+        }
+    }
+    let Some(w) = weights else {
+        let n: f64 = counts.iter().sum();
+        let estimates = estimates(&counts, n, Attribution::Primary, &s.stats);
+        return Measured {
+            counts,
+            outside: 0.0,
+            rows: n as usize,
+            weighted: None,
+            estimates,
+        };
+    };
+    let (mut kept, mut credits): (Vec<f64>, Vec<Credit>) = (Vec::new(), Vec::new());
+    for &i in rows.expect("weighted measures name their rows") {
+        let tag = tags.get(i as usize).expect("measured rows are tagged");
+        if let Some(g) = slot(tag) {
+            kept.push(w[i as usize]);
+            credits.push(vec![(g, 1.0)]);
+        }
+    }
+    weighted_measure(counts, &kept, &credits, s)
 }
 
 /// Shares of weight of `counts.len()` groups over rows of weights `w` crediting `credits`, with
@@ -399,6 +424,8 @@ pub struct Analysis {
     pub kish: Option<f64>,
     /// Each reason's rows by sub-reason (see [`measure_subs`]).
     pub subs: Vec<Option<Measured>>,
+    /// The rows lost to someone by competitor (see [`measure_competitors`]).
+    pub competitors: Option<Measured>,
 }
 
 fn identity(k: usize) -> Vec<Option<usize>> {
@@ -455,6 +482,7 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         .map(|(w, rows)| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
     Analysis {
         subs: measure_subs(tags, rows.as_deref(), weights, s),
+        competitors: measure_competitors(tags, rows.as_deref(), weights, s),
         reasons,
         bucket_of,
         comparison,

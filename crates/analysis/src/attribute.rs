@@ -223,6 +223,8 @@ pub struct Tally {
     pub tags: Tags,
     /// Candidate quotes, when asked for.
     pub quotes: Option<Quotes>,
+    /// Names proposed as competitors (see [`Keep::proposals`]), with how many rows give each.
+    pub proposals: BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -288,7 +290,13 @@ pub struct Keep {
     /// Candidate quotes per reason and sub-reason (for `--quotes`): empty pools, filled by each
     /// run of rows.
     pub quotes: Option<Quotes>,
+    /// The names tagged answers say their customers went to, to propose as competitors (when
+    /// the configuration names none).
+    pub proposals: bool,
 }
+
+/// The most distinct names proposed as competitors that a tally keeps.
+pub const MAX_PROPOSALS: usize = 10_000;
 
 /// Classify every row and count the outcomes, on this thread. `keep` says which answers are
 /// kept (unclassified ones, quotes). Commands classify through
@@ -365,6 +373,13 @@ pub fn merge(
             *t.unclassified_answers.entry(text).or_default() += n;
         }
         t.tags.extend(p.tags);
+        for (name, n) in p.proposals {
+            if let Some(m) = t.proposals.get_mut(&name) {
+                *m += n;
+            } else if t.proposals.len() < MAX_PROPOSALS {
+                t.proposals.insert(name, n);
+            }
+        }
         if let Some(q) = p.quotes {
             match &mut t.quotes {
                 Some(all) => all.merge(q),
@@ -439,6 +454,9 @@ pub fn classify_answers(
                 if let (Some(quotes), Some(text)) = (&mut t.quotes, text) {
                     quotes.offer(&tag, text, classifier.confidence(scratch));
                 }
+                if keep.proposals {
+                    propose(&mut t.proposals, text);
+                }
                 t.tagged += 1;
                 if tag.reasons.len() > 1 {
                     t.multi_reason += 1;
@@ -477,6 +495,18 @@ pub fn classify_answers(
         }
     }
     t
+}
+
+/// Count the name an answer says its customer went to, if any (up to [`MAX_PROPOSALS`] names).
+fn propose(proposals: &mut BTreeMap<String, usize>, text: Option<&str>) {
+    let Some(name) = text.and_then(churn_core::competitors::proposed) else {
+        return;
+    };
+    if let Some(n) = proposals.get_mut(&name) {
+        *n += 1;
+    } else if proposals.len() < MAX_PROPOSALS {
+        proposals.insert(name, 1);
+    }
 }
 
 /// Credit one tagged row to groups of reasons (`group_of[reason]`, `None` for a reason outside
@@ -598,6 +628,7 @@ mod tests {
         let keep = Keep {
             unclassified: true,
             redact: true,
+            proposals: true,
             quotes: Some(Quotes::new(
                 2,
                 tax.reasons.iter().map(|r| r.subs.len()).collect(),

@@ -100,6 +100,9 @@ pub struct OutcomeInfo {
     pub reason: Option<String>,
     /// The primary reason's sub-reason, if the row has one.
     pub sub_reason: Option<String>,
+    /// The competitor the answer names (with `[competitors]`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub competitor: Option<String>,
     /// Every reason stated, in taxonomy order.
     pub reasons: Vec<String>,
     pub source: Option<&'static str>,

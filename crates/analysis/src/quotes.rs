@@ -232,6 +232,7 @@ mod tests {
             source: Source::Text,
             conflict: None,
             sub,
+            competitor: None,
         }
     }
 

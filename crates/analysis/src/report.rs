@@ -53,6 +53,15 @@ pub struct Report {
     pub unclassified_answers: Vec<TextCount>,
     /// Every row rejected with `--skip-bad-rows`: file, line, and expected and found fields.
     pub rejected_rows: Vec<RejectedRow>,
+    /// With `[competitors]`: the customers lost to someone, by the competitor they name;
+    /// absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_to: Option<LostTo>,
+    /// Without `[competitors]`: names the answers of customers lost to someone give after
+    /// "switched to", "went with", "gewechselt zu", ..., most frequent first (at most 20), to
+    /// confirm and add to `[competitors]`; never counted. Absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub proposed_competitors: Vec<TextCount>,
     /// When answers are shown (`--quotes`, `--show-unclassified`): whether their personal data
     /// was redacted (false with `--no-redact`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -310,6 +319,77 @@ pub struct ReasonRow {
     /// redacted unless `--no-redact`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quotes: Option<Vec<Quote>>,
+}
+
+/// The customers lost to someone (their reasons include `better_product` or
+/// `friend_referral`), by the competitor their answer names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LostTo {
+    /// Tagged rows lost to someone.
+    pub rows: u64,
+    /// With `--weight`: their weight; else null.
+    #[serde(serialize_with = "opt_whole_or_fraction")]
+    pub weight: Option<f64>,
+    /// Per competitor named, most rows first (then in the configuration's order), then the rows
+    /// naming none (`id` null).
+    pub competitors: Vec<CompetitorRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompetitorRow {
+    pub id: Option<String>,
+    pub label: String,
+    pub count: u64,
+    #[serde(serialize_with = "opt_whole_or_fraction")]
+    pub weight: Option<f64>,
+    /// Of the rows lost to someone (or of their weight).
+    pub share: Option<f64>,
+    pub ci: Option<Ci>,
+}
+
+/// The competitor rows of a measure (see [`crate::analysis::measure_competitors`]).
+fn lost_to(taxonomy: &Taxonomy, m: &Measured) -> LostTo {
+    let n = taxonomy.competitors.len();
+    let mut rows: Vec<CompetitorRow> = m
+        .estimates
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let c = taxonomy.competitors.get(k);
+            CompetitorRow {
+                id: c.map(|c| c.id.clone()),
+                label: c.map_or("(none named)".into(), |c| c.label.clone()),
+                count: e.count as u64,
+                weight: m.weighted.as_ref().map(|(w, _)| round(w[k], 6)),
+                share: e.share.map(|x| round(x, 6)),
+                ci: ci_of(e),
+            }
+        })
+        .collect();
+    let none = rows.pop().expect("the rows naming none");
+    rows.sort_by_key(|r| std::cmp::Reverse(r.count));
+    rows.push(none);
+    debug_assert_eq!(rows.len(), n + 1);
+    LostTo {
+        rows: m.counts.iter().sum::<f64>() as u64,
+        weight: m.weighted.as_ref().map(|(w, _)| round(w.iter().sum(), 6)),
+        competitors: rows,
+    }
+}
+
+/// The names proposed as competitors, most frequent first (then by name), at most 20.
+fn proposals(tally: &Tally) -> Vec<TextCount> {
+    let mut all: Vec<TextCount> = tally
+        .proposals
+        .iter()
+        .map(|(text, &count)| TextCount {
+            text: text.clone(),
+            count,
+        })
+        .collect();
+    all.sort_by_key(|t| std::cmp::Reverse(t.count));
+    all.truncate(20);
+    all
 }
 
 /// An answer quoted as said (on one line, cut past 280 characters), personal data redacted.
@@ -772,6 +852,8 @@ impl Report {
             }),
             unknown_codes,
             code_text_conflicts,
+            lost_to: analysis.competitors.as_ref().map(|m| lost_to(taxonomy, m)),
+            proposed_competitors: proposals(tally),
             redacted: (p.quotes.is_some() || !p.unclassified.is_empty()).then_some(p.redact),
             unclassified_answers: p
                 .unclassified

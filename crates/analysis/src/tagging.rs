@@ -28,6 +28,8 @@ pub const COLUMNS: [&str; 5] = [
 pub struct TagIds<'t> {
     pub reasons: Vec<&'t str>,
     pub subs: Vec<Vec<&'t str>>,
+    /// The `[competitors]`' ids (empty without: then no [`COMPETITOR`] column).
+    pub competitors: Vec<&'t str>,
 }
 
 impl<'t> TagIds<'t> {
@@ -37,7 +39,13 @@ impl<'t> TagIds<'t> {
             subs: (taxonomy.reasons.iter())
                 .map(|r| r.subs.iter().map(|s| s.id.as_str()).collect())
                 .collect(),
+            competitors: taxonomy.competitors.iter().map(|c| c.id.as_str()).collect(),
         }
+    }
+
+    /// The competitor a row names, if any.
+    pub fn competitor(&self, tag: &RowTag) -> Option<&'t str> {
+        tag.competitor.map(|c| self.competitors[c])
     }
 
     /// The sub-reason of a row's primary reason, if it has one.
@@ -45,6 +53,9 @@ impl<'t> TagIds<'t> {
         tag.sub.map(|(reason, s)| self.subs[reason][s])
     }
 }
+
+/// The column of the competitor each row names, with `[competitors]` (after [`COLUMNS`]).
+pub const COMPETITOR: &str = "churn_competitor";
 
 /// The column of each row's confidence, when a model is in use.
 pub const CONFIDENCE: &str = "churn_confidence";
@@ -82,6 +93,8 @@ pub struct RowTag {
     pub confidence: Option<f32>,
     /// The primary reason and its sub-reason (into its `subs`).
     pub sub: Option<(usize, usize)>,
+    /// The competitor the answer names (into the taxonomy's `competitors`).
+    pub competitor: Option<usize>,
 }
 
 /// Classify one row and say why.
@@ -104,9 +117,12 @@ pub fn tag_row(
             })
             .flatten()
     };
-    let sub = match outcome {
-        Outcome::Tagged(tag) => tag.sub.map(|s| (tag.primary, usize::from(s))),
-        _ => None,
+    let (sub, competitor) = match outcome {
+        Outcome::Tagged(tag) => (
+            tag.sub.map(|s| (tag.primary, usize::from(s))),
+            tag.competitor.map(usize::from),
+        ),
+        _ => (None, None),
     };
     let (status, reasons, evidence) = match outcome {
         Outcome::Tagged(tag) => {
@@ -131,6 +147,7 @@ pub fn tag_row(
         evidence,
         confidence: classifier.confidence(scratch),
         sub,
+        competitor,
     }
 }
 
@@ -143,12 +160,21 @@ fn evidence_of(
     code: Option<&&str>,
     reason_ids: &[&str],
 ) -> Vec<(usize, String)> {
-    // What the rules found in the text, per reason, the primary first.
+    // What the rules found in the text, per reason, the primary first. A reason the tag no
+    // longer has (an answer that moved to a competitor switched) gives its words to the primary
+    // when the primary has none.
     let said = || -> Vec<(usize, String)> {
-        let found = (classifier.evidence(scratch).into_iter())
-            .map(|(r, e)| (r, e.to_string()))
-            .collect();
-        primary_first(found, classifier, scratch, tag.primary)
+        let (kept, dropped): (Vec<(usize, String)>, Vec<(usize, String)>) =
+            (classifier.evidence(scratch).into_iter())
+                .map(|(r, e)| (r, e.to_string()))
+                .partition(|(r, _)| tag.reasons.contains(*r));
+        let mut found = primary_first(kept, classifier, scratch, tag.primary);
+        if let (Some(first), Some((_, words))) = (found.first_mut(), dropped.into_iter().next()) {
+            if first.1.is_empty() {
+                first.1 = words;
+            }
+        }
+        found
     };
     let text_said = |reason: usize| {
         said()
@@ -260,8 +286,8 @@ pub fn tag_frame(
     Ok(frame.hstack(&added)?)
 }
 
-/// The columns of the rows' `tags`, as [`tag_frame`] adds them: [`COLUMNS`], and with
-/// `confidence` [`CONFIDENCE`].
+/// The columns of the rows' `tags`, as [`tag_frame`] adds them: [`COLUMNS`], [`COMPETITOR`] when
+/// `ids` has competitors, and with `confidence` [`CONFIDENCE`].
 pub fn tag_columns(tags: &[RowTag], ids: &TagIds<'_>, confidence: bool) -> Vec<Column> {
     let reason_ids = &ids.reasons;
     let name = PlSmallStr::from;
@@ -293,6 +319,15 @@ pub fn tag_columns(tags: &[RowTag], ids: &TagIds<'_>, confidence: bool) -> Vec<C
         )
         .into_column(),
     ];
+    if !ids.competitors.is_empty() {
+        added.push(
+            StringChunked::from_iter_values(
+                name(COMPETITOR),
+                tags.iter().map(|t| ids.competitor(t).unwrap_or("")),
+            )
+            .into_column(),
+        );
+    }
     if confidence {
         added.push(
             Float32Chunked::from_iter_options(name(CONFIDENCE), tags.iter().map(|t| t.confidence))

@@ -5,6 +5,7 @@
 
 pub mod benchmark;
 pub mod classify;
+pub mod competitors;
 pub mod config;
 pub mod escape;
 pub mod model;

@@ -105,6 +105,9 @@ pub struct Tag {
     /// The primary reason's sub-reason (an index into its `subs`), when the answer or the code
     /// says one.
     pub sub: Option<u8>,
+    /// The competitor the answer names (an index into the taxonomy's `competitors`), for a
+    /// customer lost to someone (see [`crate::competitors::LOST_TO`]).
+    pub competitor: Option<u8>,
 }
 
 /// What became of one row.
@@ -335,6 +338,13 @@ pub struct Classifier {
     max_gap: usize,
     /// The learned second opinion, if attached ([`Classifier::with_model`]).
     model: Option<opinion::Attached>,
+    /// The competitors named in `[competitors]`.
+    competitors: crate::competitors::Finder,
+    /// The reasons whose answers name competitors ([`crate::competitors::LOST_TO`]).
+    lost_to: ReasonSet,
+    /// `moved`, `better_product` and its `competitor` sub-reason, when the taxonomy has them:
+    /// an answer that moved to a competitor switched.
+    switched: Option<(usize, usize, Option<u8>)>,
 }
 
 impl Classifier {
@@ -411,6 +421,21 @@ impl Classifier {
             window: taxonomy.negation.window,
             max_gap: m.max_gap,
             model: None,
+            competitors: crate::competitors::Finder::new(&taxonomy.competitors)?,
+            lost_to: crate::competitors::LOST_TO
+                .iter()
+                .filter_map(|id| taxonomy.position(id))
+                .fold(ReasonSet::default(), |mut set, r| {
+                    set.insert(r);
+                    set
+                }),
+            switched: taxonomy
+                .position("moved")
+                .zip(taxonomy.position("better_product"))
+                .map(|(moved, better)| {
+                    let sub = taxonomy.reasons[better].sub_position("competitor");
+                    (moved, better, sub.and_then(|s| u8::try_from(s).ok()))
+                }),
         })
     }
 
@@ -966,6 +991,7 @@ impl Classifier {
                     },
                     conflict: None,
                     sub: self.sub_of(trace, primary),
+                    competitor: None,
                 })
             }
             None => Outcome::Unclassified,
@@ -1122,15 +1148,58 @@ impl Classifier {
         // A code is reconciled with what the rules say of the text, not the model.
         if let CodeLookup::Reason(reason, sub) = lookup {
             scratch.opinion.confidence = Some(1.0);
-            return Outcome::Tagged(self.reconcile((reason, sub), scored.rules));
+            let tag = self.reconcile((reason, sub), scored.rules);
+            return Outcome::Tagged(self.with_competitor(tag, text));
         }
         match (scored.outcome.unwrap_or(scored.rules), lookup) {
             (Outcome::NoAnswer, CodeLookup::Text | CodeLookup::Unknown) => {
                 scratch.opinion.confidence = None;
                 Outcome::Unclassified
             }
+            (Outcome::Tagged(tag), _) => Outcome::Tagged(self.with_competitor(tag, text)),
             (outcome, _) => outcome,
         }
+    }
+
+    /// A tag with the competitor its answer names: for a customer lost to someone, any named;
+    /// for another, one the answer says it went to ("nobody answered, so we went with
+    /// Pipedrive"). An answer that "moved to" a competitor switched, not relocated: its
+    /// `moved` becomes `better_product` (sub-reason `competitor`).
+    fn with_competitor(&self, tag: Tag, text: &str) -> Tag {
+        if self.competitors.is_empty() {
+            return tag;
+        }
+        let Some((competitor, went)) = self.competitors.find(answer_prefix(text)) else {
+            return tag;
+        };
+        if !(went || self.lost_to_someone(&tag)) {
+            return tag;
+        }
+        let tag = Tag {
+            competitor: Some(competitor),
+            ..tag
+        };
+        match self.switched {
+            Some((moved, better, sub)) if went && tag.primary == moved => {
+                let mut reasons = ReasonSet::one(better);
+                tag.reasons
+                    .iter()
+                    .filter(|&r| r != moved)
+                    .for_each(|r| reasons.insert(r));
+                Tag {
+                    primary: better,
+                    reasons,
+                    sub,
+                    ..tag
+                }
+            }
+            _ => tag,
+        }
+    }
+
+    /// Whether a tag is of a customer lost to someone (whose answer may name a competitor).
+    pub fn lost_to_someone(&self, tag: &Tag) -> bool {
+        tag.reasons.iter().any(|r| self.lost_to.contains(r))
     }
 
     /// A row whose code names `coded` (a reason, maybe a sub-reason), given what its text says:
@@ -1145,6 +1214,7 @@ impl Classifier {
             source: Source::Code,
             conflict: None,
             sub: coded_sub,
+            competitor: None,
         };
         let Outcome::Tagged(text) = from_text else {
             return code;
@@ -1156,6 +1226,7 @@ impl Classifier {
                 source: Source::Refined,
                 conflict: None,
                 sub: text.sub,
+                competitor: None,
             };
         }
         let code = Tag {

@@ -252,6 +252,7 @@ impl Classifier {
                 source: Source::Model,
                 conflict: None,
                 sub,
+                competitor: None,
             });
         }
         let of = |want: Option<usize>| -> f64 {

@@ -29,6 +29,9 @@ pub struct File {
     pub code_map: Vec<CodeMapFile>,
     #[serde(default)]
     pub benchmark: Vec<BenchmarkFile>,
+    /// `[competitors]`: an id per competitor, and the names the answers call it.
+    #[serde(default)]
+    pub competitors: std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -651,6 +651,7 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
 
     let places = add_reasons(reader, &file, t);
     add_code_maps(reader, &file, t);
+    add_competitors(reader, &file, t);
 
     add_benchmarks(reader, &file, &mut config);
     if let Some(a) = &file.analyze {
@@ -664,6 +665,65 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     }
     semantic_checks(reader, &config, &places, &file);
     Some(config)
+}
+
+/// `[competitors]`: each id (a new one, or one the extended configuration has, replaced) with
+/// its names; an id that is no id, a competitor without a name, or a name two competitors share
+/// is an error.
+fn add_competitors(reader: &mut Reader, file: &File, t: &mut Taxonomy) {
+    for (id, names) in &file.competitors {
+        if !valid_id(id) {
+            reader.error(
+                names,
+                format!(
+                    "competitor id `{id}`: use lowercase letters, digits and _ (e.g. `hubspot`)"
+                ),
+            );
+            continue;
+        }
+        let list: Vec<String> = names
+            .get_ref()
+            .iter()
+            .map(|n| n.get_ref().trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if list.is_empty() {
+            reader.error(names, format!("competitor `{id}` has no name: list the names answers call it, as `{id} = [\"{}\"]`", title(id)));
+            continue;
+        }
+        for (name, place) in list.iter().zip(names.get_ref()) {
+            let lower = name.to_lowercase();
+            let taken = t
+                .competitors
+                .iter()
+                .find(|c| c.id != *id && c.names.iter().any(|n| n.to_lowercase() == lower));
+            if let Some(other) = taken {
+                reader.error(
+                    place,
+                    format!("`{name}` names two competitors: `{}` and `{id}`", other.id),
+                );
+            }
+        }
+        let c = crate::competitors::Competitor {
+            id: id.clone(),
+            label: list[0].clone(),
+            names: list,
+        };
+        match t.competitors.iter_mut().find(|x| x.id == *id) {
+            Some(existing) => *existing = c,
+            None => t.competitors.push(c),
+        }
+    }
+    if t.competitors.len() > crate::competitors::MAX_COMPETITORS {
+        reader.plain(
+            Severity::Error,
+            format!(
+                "{} competitors: at most {} may be named",
+                t.competitors.len(),
+                crate::competitors::MAX_COMPETITORS
+            ),
+        );
+    }
 }
 
 /// Check `version` (only 1 is read) and read `extends`: whether the file extends the built-in
@@ -718,6 +778,7 @@ fn empty_config() -> Config {
                 max_gap: 1,
                 code_wins: false,
             },
+            competitors: Vec::new(),
         },
         benchmarks: Vec::new(),
         attribution: Attribution::Primary,

@@ -229,6 +229,9 @@ pub struct Taxonomy {
     pub no_answer: Vec<String>,
     pub negation: NegationRules,
     pub matching: Matching,
+    /// `[competitors]`: named in the answers of customers lost to one (see
+    /// [`crate::competitors`]).
+    pub competitors: Vec<crate::competitors::Competitor>,
 }
 
 impl Taxonomy {
