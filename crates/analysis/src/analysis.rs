@@ -221,6 +221,9 @@ pub fn measure_competitors(
     Some(measure_partition(tags, rows, weights, s, (n + 1, &slot)))
 }
 
+/// The slot a tagged row is counted in, if any.
+type SlotOf<'a> = dyn Fn(&Tag) -> Option<usize> + 'a;
+
 /// Some of the rows (those `slot` gives a slot of `k`) by slot: their counts and shares, with the
 /// reasons' interval method (the bootstrap when weighted).
 fn measure_partition(
@@ -228,7 +231,7 @@ fn measure_partition(
     rows: Option<&[u32]>,
     weights: Option<&[f64]>,
     s: &Settings,
-    (k, slot): (usize, &dyn Fn(&Tag) -> Option<usize>),
+    (k, slot): (usize, &SlotOf),
 ) -> Measured {
     let mut counts = vec![0.0; k];
     let times = times_of(tags, rows);

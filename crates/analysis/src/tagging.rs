@@ -151,6 +151,9 @@ pub fn tag_row(
     }
 }
 
+/// Per reason, the words (or code, or model) that tagged it.
+type Evidence = Vec<(usize, String)>;
+
 /// Per reason of a tagged row, what tagged it: the code that decided it (and what the text
 /// says where they disagree), a code refined by the text, the model, or the rules' words.
 fn evidence_of(
@@ -164,10 +167,9 @@ fn evidence_of(
     // longer has (an answer that moved to a competitor switched) gives its words to the primary
     // when the primary has none.
     let said = || -> Vec<(usize, String)> {
-        let (kept, dropped): (Vec<(usize, String)>, Vec<(usize, String)>) =
-            (classifier.evidence(scratch).into_iter())
-                .map(|(r, e)| (r, e.to_string()))
-                .partition(|(r, _)| tag.reasons.contains(*r));
+        let (kept, dropped): (Evidence, Evidence) = (classifier.evidence(scratch).into_iter())
+            .map(|(r, e)| (r, e.to_string()))
+            .partition(|(r, _)| tag.reasons.contains(*r));
         let mut found = primary_first(kept, classifier, scratch, tag.primary);
         if let (Some(first), Some((_, words))) = (found.first_mut(), dropped.into_iter().next()) {
             if first.1.is_empty() {
