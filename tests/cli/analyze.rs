@@ -1,6 +1,6 @@
 //! `churn analyze`: the table, the JSON, row accounting, determinism.
 
-use crate::{churn, golden, json_of, reason, stdout_of};
+use crate::{churn, failure, golden, json_of, reason, stdout_of, temp_file};
 
 const SMALL: &str = "fixtures/small/surveys.csv";
 const DEMO: &str = "fixtures/demo/surveys.csv";
@@ -692,4 +692,159 @@ fn quotes_and_unclassified_answers_are_redacted() {
         json_of(&[&args[..], &["--no-redact"]].concat())["redacted"],
         false
     );
+}
+
+const COMPETITORS: &[&str] = &[
+    "fixtures/competitors/exits.csv",
+    "--config",
+    "fixtures/competitors/churn.toml",
+    "--reason-col",
+    "answer",
+];
+
+/// With `[competitors]`, `lost_to` counts the competitors named by the customers lost to
+/// someone, as `tag`'s churn_competitor does; one that moved to a competitor switched.
+#[test]
+fn competitors_are_counted_as_tag_names_them() {
+    let report = json_of(&[&["analyze"], COMPETITORS, &["--weight", "mrr"]].concat());
+    let lost = &report["lost_to"];
+    let count = |id: Option<&str>| -> u64 {
+        let c = lost["competitors"].as_array().unwrap().iter();
+        c.clone()
+            .find(|c| c["id"].as_str() == id)
+            .unwrap_or_else(|| panic!("{id:?} in {lost}"))["count"]
+            .as_u64()
+            .unwrap()
+    };
+    // HubSpot: "switched to HubSpot", "Moved to hubspot ...", "We moved to Hub Spot"; not "even
+    // HubSpot is cheaper" (dissatisfaction, and it does not say it went there). Pipedrive: a
+    // better product, a friend's advice, and "nobody answered ..., we went with Pipedrive".
+    assert_eq!(
+        (
+            count(Some("hubspot")),
+            count(Some("pipedrive")),
+            count(Some("zoho"))
+        ),
+        (3, 3, 1)
+    );
+    assert_eq!(count(None), 4);
+    assert_eq!(lost["rows"], 11);
+    let mrr: f64 = lost["competitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["weight"].as_f64().unwrap())
+        .sum();
+    assert_eq!(mrr, lost["weight"].as_f64().unwrap());
+    assert_eq!(lost["competitors"][0]["id"], "hubspot");
+    // `tag` names the same competitors, row by row.
+    let out = stdout_of(&[&["tag"], COMPETITORS, &["--quiet"]].concat());
+    let mut rows = csv::Reader::from_reader(out.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (competitor, reason) = (at("churn_competitor"), at("churn_reason"));
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    for id in ["hubspot", "pipedrive", "zoho"] {
+        let in_tag = rows.iter().filter(|r| &r[competitor] == id).count() as u64;
+        assert_eq!(in_tag, count(Some(id)), "{id}");
+    }
+    assert_eq!(&rows[1][reason], "better_product", "moved to a competitor");
+    assert_eq!(&rows[7][reason], "better_product", "moved to a competitor");
+    for format in ["table", "markdown", "csv"] {
+        let out = String::from_utf8(stdout_of(
+            &[&["analyze"], COMPETITORS, &["-f", format]].concat(),
+        ))
+        .unwrap();
+        assert!(
+            out.contains("hubspot") || out.contains("HubSpot"),
+            "{format}\n{out}"
+        );
+        assert!(
+            out.contains("Lost to") || out.contains("competitor,"),
+            "{format}\n{out}"
+        );
+    }
+    // Without [competitors]: no column, no counts.
+    let plain = stdout_of(&["tag", COMPETITORS[0], "--reason-col", "answer", "--quiet"]);
+    assert!(!String::from_utf8(plain)
+        .unwrap()
+        .contains("churn_competitor"));
+}
+
+/// Without `[competitors]`, names answers say customers went to are proposed, never counted.
+#[test]
+fn competitors_are_proposed_without_a_list() {
+    let report = json_of(&["analyze", COMPETITORS[0], "--reason-col", "answer"]);
+    assert!(report.get("lost_to").is_none());
+    let proposed: Vec<(String, u64)> = report["proposed_competitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["text"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // "switched to HubSpot", "Went with Pipedrive", "Switched to Zoho CRM", "went with Pipedrive"
+    // ("moved to hubspot" is not capitalised; "Hub Spot" after "moved to" is).
+    for name in ["HubSpot", "Pipedrive", "Zoho CRM", "Hub Spot"] {
+        assert!(
+            proposed.iter().any(|(p, _)| p == name),
+            "{name}: {proposed:?}"
+        );
+    }
+    assert!(
+        proposed.iter().any(|(p, n)| p == "Pipedrive" && *n == 2),
+        "{proposed:?}"
+    );
+    let table = String::from_utf8(stdout_of(&[
+        "analyze",
+        COMPETITORS[0],
+        "--reason-col",
+        "answer",
+    ]))
+    .unwrap();
+    assert!(
+        table.contains("Where customers say they went (not counted"),
+        "{table}"
+    );
+}
+
+/// `[competitors]` mistakes are errors with their place.
+#[test]
+fn competitor_mistakes_are_errors() {
+    for (toml, says, line) in [
+        (
+            "[competitors]\nHub-Spot = [\"HubSpot\"]\n",
+            "competitor id `Hub-Spot`",
+            "line 3",
+        ),
+        (
+            "[competitors]\nhubspot = []\n",
+            "competitor `hubspot` has no name",
+            "line 3",
+        ),
+        (
+            "[competitors]\nhubspot = [\"HubSpot\"]\nzoho = [\"hubspot\"]\n",
+            "`hubspot` names two competitors",
+            "line 4",
+        ),
+    ] {
+        let (_dir, path) = temp_file("churn.toml", &format!("extends = \"builtin\"\n{toml}"));
+        let out = churn()
+            .args(["taxonomy", "validate", "--config", &path])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says) && err.contains(line), "{says}: {err}");
+        // analyze refuses it too.
+        assert!(
+            failure(&["analyze", "fixtures/small/surveys.csv", "--config", &path]).contains(says)
+        );
+    }
 }

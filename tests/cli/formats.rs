@@ -238,6 +238,28 @@ fn tag_jsonl_matches_the_csv_and_the_schema() {
     // Columns keep header order.
     let keys: Vec<&String> = values[0]["columns"].as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), csv_rows[0].len() - 6);
+    // With [competitors], churn_competitor: the id, or null.
+    let args = [
+        "tag",
+        "fixtures/competitors/exits.csv",
+        "--config",
+        "fixtures/competitors/churn.toml",
+        "--reason-col",
+        "answer",
+        "--quiet",
+    ];
+    let csv_rows = csv_records(&stdout_of(&args));
+    let at = csv_rows[0]
+        .iter()
+        .position(|h| h == "churn_competitor")
+        .unwrap();
+    let text = String::from_utf8(stdout_of(&[&args[..], &["--format", "jsonl"]].concat())).unwrap();
+    for (line, row) in text.lines().zip(&csv_rows[1..]) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        valid(&schema, &v);
+        assert_eq!(v["churn_competitor"].as_str().unwrap_or(""), row[at]);
+    }
+    assert_eq!(csv_rows[1][at], "hubspot");
 }
 
 #[test]
