@@ -290,8 +290,8 @@ pub struct Keep {
     /// Candidate quotes per reason and sub-reason (for `--quotes`): empty pools, filled by each
     /// run of rows.
     pub quotes: Option<Quotes>,
-    /// The names tagged answers say their customers went to, to propose as competitors (when
-    /// the configuration names none).
+    /// The names the answers of customers lost to someone (or moved) say they went to, to
+    /// propose as competitors (when the configuration names none).
     pub proposals: bool,
 }
 
@@ -454,7 +454,7 @@ pub fn classify_answers(
                 if let (Some(quotes), Some(text)) = (&mut t.quotes, text) {
                     quotes.offer(&tag, text, classifier.confidence(scratch));
                 }
-                if keep.proposals {
+                if keep.proposals && classifier.may_name_competitor(&tag) {
                     propose(&mut t.proposals, text);
                 }
                 t.tagged += 1;

@@ -124,28 +124,29 @@ const NOT_NAMES: [&str; 16] = [
     "Einem", "Eine", "Otro",
 ];
 
+/// The [`WENT_TO`] cues, compiled once (ASCII letters in any case).
+fn cues() -> &'static AhoCorasick {
+    static CUES: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(WENT_TO)
+            .expect("the cues compile")
+    })
+}
+
 /// The name an answer gives after "switched to", "gewechselt zu", ...: one to three
-/// capitalised words (`HubSpot`, `Google Workspace`), or `None`.
+/// capitalised words (`HubSpot`, `Google Workspace`), or `None`. Asked of every tagged answer
+/// when no competitors are named, so one pass finds the cues.
 pub fn proposed(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    // Lowercasing may change byte lengths (rarely): only trust a position where it did not.
-    if lower.len() != text.len() {
-        return None;
-    }
-    for cue in WENT_TO {
-        let mut from = 0;
-        while let Some(at) = lower[from..].find(cue) {
-            let end = from + at + cue.len();
-            from = end;
-            if !text.is_char_boundary(end) {
-                continue;
-            }
-            if let Some(name) = name_at(&text[end..]) {
-                return Some(name);
-            }
-        }
-    }
-    None
+    cues().find_iter(text).find_map(|m| {
+        let word_start = !text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        word_start.then(|| name_at(&text[m.end()..])).flatten()
+    })
 }
 
 /// Capitalised words at the start of `rest` (after spaces), up to three, as a name; a name

@@ -1202,6 +1202,15 @@ impl Classifier {
         tag.reasons.iter().any(|r| self.lost_to.contains(r))
     }
 
+    /// Whether a tag's answer may say where its customer went: lost to someone, or moved
+    /// ("moved to HubSpot" is `moved` until HubSpot is named a competitor).
+    pub fn may_name_competitor(&self, tag: &Tag) -> bool {
+        self.lost_to_someone(tag)
+            || self
+                .switched
+                .is_some_and(|(moved, _, _)| tag.reasons.contains(moved))
+    }
+
     /// A row whose code names `coded` (a reason, maybe a sub-reason), given what its text says:
     /// the code sets the reason; a text that states a reason the code's may be refined to
     /// refines it; a text that states another reason by a phrase disagrees (a hint alone does
