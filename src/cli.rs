@@ -76,6 +76,14 @@ pub enum Command {
     /// share in percentage points with Newcombe's interval, and a test that the two
     /// distributions are the same.
     Compare(CompareArgs),
+    /// Hold one of the survey's other questions (yes/no, a count, a scale) against a figure:
+    /// "65% tell others of a bad experience", "after one poor experience 50% defect", ...
+    ///
+    /// The answers of `--col` are put in the question set's buckets (words such as yes/no in
+    /// several languages, or ranges of numbers), and their shares are compared with the set's
+    /// with the same intervals, tests and verdicts as the reasons. `--list` shows the sets,
+    /// built in and from churn.toml (`[[question_set]]`).
+    Question(QuestionArgs),
     /// List the benchmark sets (built in and from churn.toml): their buckets, shares and
     /// where the numbers come from.
     Benchmarks(BenchmarksArgs),
@@ -102,6 +110,7 @@ impl Command {
             Command::Explain(a) => a.format == Format::Table,
             Command::Evaluate(a) => a.format == Format::Table,
             Command::Compare(a) => a.format == Format::Table,
+            Command::Question(a) => a.format == Format::Table,
             Command::Benchmarks(a) => a.format == Format::Table,
             Command::Taxonomy(TaxonomyCommand::Show { format })
             | Command::Taxonomy(TaxonomyCommand::Validate { format, .. }) => {
@@ -621,6 +630,35 @@ pub struct CompareArgs {
     /// Confidence level of the intervals.
     #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = confidence)]
     pub confidence: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionArgs {
+    /// The export(s) holding the question's answers.
+    #[arg(value_name = "FILE", required_unless_present = "list")]
+    pub files: Vec<String>,
+
+    /// The column of the question's answers (header name).
+    #[arg(long, value_name = "COL", required_unless_present = "list")]
+    pub col: Option<String>,
+
+    /// The question set to hold the answers against (see --list).
+    #[arg(long, value_name = "NAME", required_unless_present = "list")]
+    pub benchmark: Option<String>,
+
+    /// List the question sets: their buckets, shares and where the figures come from.
+    #[arg(long)]
+    pub list: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub stats: StatArgs,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

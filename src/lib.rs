@@ -11,9 +11,12 @@
 // results); stats under analysis. Their modules are re-exported here under the names they
 // have always had.
 pub use churn_analysis::{
-    analysis, attribute, changes, check, compare, evaluation, explanation, quotes, report, tagging,
+    analysis, attribute, changes, check, compare, evaluation, explanation, question, quotes,
+    report, tagging,
 };
-pub use churn_core::{benchmark, classify, config, escape, model, normalize, taxonomy, text};
+pub use churn_core::{
+    benchmark, classify, config, escape, model, normalize, questions, taxonomy, text,
+};
 pub use churn_input as input;
 pub use churn_stats as stats;
 pub use churn_stats::metrics;
@@ -92,6 +95,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Compare(args) => {
             commands::compare::run(args, &config()?, color, &mut buffer)?;
+            true
+        }
+        Command::Question(args) => {
+            commands::question::run(args, &config()?, &mut buffer)?;
             true
         }
         Command::Benchmarks(args) => {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod compare;
 pub mod evaluate;
 pub mod explain;
+pub mod question;
 pub mod tag;
 pub mod taxonomy;
 pub mod train;

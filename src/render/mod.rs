@@ -10,6 +10,7 @@ pub mod explanation;
 mod json;
 mod markdown;
 pub mod parquet;
+pub mod question;
 pub mod spreadsheet;
 mod table;
 pub mod tagged;

@@ -481,3 +481,129 @@ fn lines_are_right_in_files_with_crlf_line_ends() {
     let (_dir, path) = temp_file("crlf.csv", "id,reason\r\n1,rude\r\n2,too,expensive\r\n");
     assert!(failure(&["analyze", &path]).contains("line 3: expected 2 fields"));
 }
+
+/// `churn question`: a yes/no column and a count column against built-in question sets, the
+/// numbers checked against scipy and statsmodels (tests/reference/extra_vectors.py).
+#[test]
+fn question_sets_are_tested_as_reasons_are() {
+    for i in 0..2 {
+        let c = case("extra_vectors.json", "questions", i);
+        let column = c["column"].as_str().unwrap();
+        let set = c["set"].as_str().unwrap();
+        let report = json_of(&[
+            "question",
+            "fixtures/questions/exit.csv",
+            "--col",
+            column,
+            "--benchmark",
+            set,
+        ]);
+        let buckets = report["buckets"].as_array().unwrap();
+        for (k, b) in buckets.iter().enumerate() {
+            assert_eq!(b["count"], c["observed"][k], "{set}");
+            assert_eq!(b["benchmark_share"], c["shares"][k], "{set}");
+            near(&b["p_value"], f(&c["p_values"][k]), "p");
+            near(&b["p_value_adjusted"], f(&c["adjusted"][k]), "adjusted");
+            near(&b["ci"]["lower"], f(&c["goodman"][k][0]), "lower");
+            near(&b["ci"]["upper"], f(&c["goodman"][k][1]), "upper");
+        }
+        // Eleven answers: an expected count below 5 (11 x 0.35) makes it the exact test; 11 x
+        // 0.48 and 11 x 0.52 leave the chi-square.
+        let test = &report["test"];
+        let (method, p) = if i == 0 {
+            ("exact-multinomial", "exact_p")
+        } else {
+            ("chi-square", "chi_square_p")
+        };
+        assert_eq!(test["method"], method, "{set}");
+        near(&test["p_value"], f(&c[p]), p);
+        let rows = &report["rows"];
+        let sum: u64 = [
+            "answered",
+            "not_mapped",
+            "blank",
+            "filtered_out",
+            "rejected",
+        ]
+        .iter()
+        .map(|k| rows[*k].as_u64().unwrap())
+        .sum();
+        assert_eq!(rows["read"].as_u64().unwrap(), sum);
+        assert_eq!(rows["read"], 12);
+    }
+    // "Maybe" is no answer of a yes/no set: counted, shown, not in the shares.
+    let report = json_of(&[
+        "question",
+        "fixtures/questions/exit.csv",
+        "--col",
+        "told_others",
+        "--benchmark",
+        "told-others-bad",
+    ]);
+    assert_eq!(report["not_mapped_answers"][0]["text"], "Maybe");
+    let text = String::from_utf8(stdout_of(&[
+        "question",
+        "fixtures/questions/exit.csv",
+        "--col",
+        "complained_publicly",
+        "--benchmark",
+        "complained-publicly",
+    ]))
+    .unwrap();
+    assert!(text.contains("Against `complained-publicly`"), "{text}");
+    assert!(text.contains("Yes") && text.contains("40.0%"), "{text}");
+}
+
+/// Question sets: listed with their sources, added in churn.toml, and refused with a reason.
+#[test]
+fn question_sets_are_listed_added_and_checked() {
+    let list = String::from_utf8(stdout_of(&["question", "--list"])).unwrap();
+    for name in ["defect-after-one", "told-ten-bad", "walked-out", "hung-up"] {
+        assert!(list.contains(name), "{list}");
+    }
+    assert!(list.contains("Harvard Business Review") && list.contains("Consumer Reports"));
+    let (_dir, config) = temp_file(
+        "churn.toml",
+        "extends = \"builtin\"\n\n[[question_set]]\nname = \"recommend\"\nquestion = \"How likely are you to recommend us (0-10)?\"\nnote = \"Our own target\"\n\n[[question_set.bucket]]\nid = \"detractor\"\nshare = 0.3\nat_most = 6\n\n[[question_set.bucket]]\nid = \"passive\"\nshare = 0.3\nat_least = 7\nat_most = 8\n\n[[question_set.bucket]]\nid = \"promoter\"\nshare = 0.4\nat_least = 9\nanswers = [\"definitely\"]\n",
+    );
+    let report = json_of(&[
+        "question",
+        "fixtures/questions/exit.csv",
+        "--col",
+        "how_many_told",
+        "--benchmark",
+        "recommend",
+        "--config",
+        &config,
+    ]);
+    let counts: Vec<u64> = report["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .collect();
+    // 12, 3, 0, 15, 20, 10, 2, 5, 30, 11, 1 (and a blank): five of 6 or less (3, 0, 2, 5, 1),
+    // none of 7-8, six of 9 or more.
+    assert_eq!(counts, [5, 0, 6]);
+    let err = failure(&[
+        "question",
+        "fixtures/questions/exit.csv",
+        "--col",
+        "told_others",
+        "--benchmark",
+        "nope",
+    ]);
+    assert!(
+        err.contains("no question set `nope`") && err.contains("told-others-bad"),
+        "{err}"
+    );
+    let (_dir, bad) = temp_file(
+        "churn.toml",
+        "[[question_set]]\nname = \"x\"\n[[question_set.bucket]]\nid = \"a\"\nshare = 0.5\nanswers = [\"yes\"]\n[[question_set.bucket]]\nid = \"b\"\nshare = 0.6\nanswers = [\"yes\"]\n",
+    );
+    let err = failure(&["question", "--list", "--config", &bad]);
+    assert!(
+        err.contains("sum to 1.100") && err.contains("`yes` is in two buckets"),
+        "{err}"
+    );
+}

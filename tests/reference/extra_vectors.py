@@ -22,7 +22,10 @@ import scipy
 import statsmodels
 from scipy.stats import binomtest, chisquare, multinomial, power_divergence
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    multinomial_proportions_confint,
+)
 
 BENCH = [0.01, 0.03, 0.05, 0.09, 0.14, 0.68]
 
@@ -76,6 +79,29 @@ def main():
     chi = chisquare(asq_obs, asq_exp)
     g = power_divergence(asq_obs, asq_exp, lambda_="log-likelihood")
     small = [1, 1, 0, 1, 3, 3]
+    # churn question: fixtures/questions/exit.csv, told_others (9 yes, 2 no) against 65/35 and
+    # how_many_told (6 ten or more, 5 fewer) against 48/52.
+    questions = []
+    for column, name, observed, shares in [
+        ("told_others", "told-others-bad", [9, 2], [0.65, 0.35]),
+        ("how_many_told", "told-ten-bad", [6, 5], [0.48, 0.52]),
+    ]:
+        n = sum(observed)
+        p = [binomtest(x, n, s).pvalue for x, s in zip(observed, shares)]
+        conf = multinomial_proportions_confint(observed, alpha=0.05, method="goodman")
+        expected = [s * n for s in shares]
+        fit = chisquare(observed, expected)
+        questions.append({
+            "column": column, "set": name, "observed": observed, "shares": shares,
+            "p_values": [float(x) for x in p],
+            "adjusted": [float(x) for x in multipletests(p, method="holm")[1]],
+            "goodman": [[float(lo), float(hi)] for lo, hi in conf],
+            "exact_p": exact(observed, shares), "chi_square_p": float(fit.pvalue),
+            "fixture": "fixtures/questions/exit.csv",
+            "by": "scipy.stats.binomtest, statsmodels multipletests(method='holm') and "
+                  "multinomial_proportions_confint(method='goodman'), scipy.stats.chisquare, "
+                  "full enumeration with scipy.stats.multinomial.pmf",
+        })
     out = {
         "about": f"computed with scipy {scipy.__version__}, statsmodels {statsmodels.__version__} by tests/reference/extra_vectors.py",
         "newcombe": newcombe,
@@ -98,6 +124,7 @@ def main():
             "fixture": "fixtures/small/surveys.csv",
             "by": "full enumeration with scipy.stats.multinomial.pmf",
         }],
+        "questions": questions,
     }
     print(json.dumps(out, indent=2))
 

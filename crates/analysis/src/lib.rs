@@ -11,6 +11,7 @@ pub mod check;
 pub mod compare;
 pub mod evaluation;
 pub mod explanation;
+pub mod question;
 pub mod quotes;
 pub mod report;
 pub mod tagging;

@@ -519,7 +519,8 @@ pub fn ci_of(e: &Estimate) -> Option<Ci> {
 }
 
 /// The test as reported: statistic to 10 and p-value to 6 significant digits.
-fn rounded_test(t: &FitTest) -> FitTest {
+/// A fit test rounded as the JSON shows it: statistic to 10 significant digits, p-value to 6.
+pub fn rounded_test(t: &FitTest) -> FitTest {
     FitTest {
         statistic: sig(t.statistic, 10),
         p_value: sig(t.p_value, 6),

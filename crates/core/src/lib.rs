@@ -10,6 +10,7 @@ pub mod config;
 pub mod escape;
 pub mod model;
 pub mod normalize;
+pub mod questions;
 pub mod redact;
 pub mod taxonomy;
 pub mod text;

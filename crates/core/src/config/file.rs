@@ -29,6 +29,9 @@ pub struct File {
     pub code_map: Vec<CodeMapFile>,
     #[serde(default)]
     pub benchmark: Vec<BenchmarkFile>,
+    /// `[[question_set]]`: benchmarks for the survey's other questions (`churn question`).
+    #[serde(default)]
+    pub question_set: Vec<QuestionSetFile>,
     /// `[competitors]`: an id per competitor, and the names the answers call it.
     #[serde(default)]
     pub competitors: std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
@@ -179,4 +182,28 @@ pub struct BenchmarkFile {
     /// Labels for buckets that are not reasons.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+}
+
+/// `[[question_set]]`: a question's answer buckets and the shares a figure claims for them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSetFile {
+    pub name: Spanned<String>,
+    pub question: Option<String>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub bucket: Vec<QuestionBucketFile>,
+}
+
+/// `[[question_set.bucket]]`: its answers (words, or a range of numbers) and claimed share.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionBucketFile {
+    pub id: Spanned<String>,
+    pub label: Option<String>,
+    pub share: Spanned<f64>,
+    #[serde(default)]
+    pub answers: Vec<Spanned<String>>,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
 }

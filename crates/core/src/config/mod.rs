@@ -72,6 +72,8 @@ pub struct Config {
     pub check: rules::Rules,
     /// `[model]`: the learned second opinion.
     pub model: ModelSettings,
+    /// Benchmarks for the survey's other questions: built in, and `[[question_set]]`.
+    pub questions: Vec<crate::questions::QuestionSet>,
 }
 
 /// `[model]` of churn.toml: whether the learned second opinion is asked, which model, and the
@@ -652,6 +654,14 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     let places = add_reasons(reader, &file, t);
     add_code_maps(reader, &file, t);
     add_competitors(reader, &file, t);
+    for q in &file.question_set {
+        if let Some(set) = question_set(reader, q) {
+            match config.questions.iter_mut().find(|x| x.name == set.name) {
+                Some(existing) => *existing = set,
+                None => config.questions.push(set),
+            }
+        }
+    }
 
     add_benchmarks(reader, &file, &mut config);
     if let Some(a) = &file.analyze {
@@ -726,6 +736,87 @@ fn add_competitors(reader: &mut Reader, file: &File, t: &mut Taxonomy) {
     }
 }
 
+/// A `[[question_set]]`, checked: a name, two buckets or more with valid and distinct ids,
+/// shares that sum to 1, and answers (words or a range) for each, no word in two buckets.
+fn question_set(
+    reader: &mut Reader,
+    q: &file::QuestionSetFile,
+) -> Option<crate::questions::QuestionSet> {
+    let name = q.name.get_ref().trim();
+    let before = reader.diagnostics.len();
+    if name.is_empty() {
+        reader.error(&q.name, "a question_set needs a name".into());
+    }
+    if q.bucket.len() < 2 {
+        reader.error(
+            &q.name,
+            format!("question_set `{name}` needs two buckets or more ([[question_set.bucket]])"),
+        );
+    }
+    let mut buckets: Vec<crate::questions::AnswerBucket> = Vec::new();
+    for b in &q.bucket {
+        let id = b.id.get_ref();
+        if !valid_id(id) || buckets.iter().any(|x| &x.id == id) {
+            reader.error(
+                &b.id,
+                format!("bucket id `{id}`: use lowercase letters, digits and _, once per set"),
+            );
+        }
+        let share = *b.share.get_ref();
+        if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+            reader.error(
+                &b.share,
+                format!(
+                    "bucket `{id}`: share must be above 0 and at most 1 (a fraction: 0.65 for 65%)"
+                ),
+            );
+        }
+        let range = match (b.at_least, b.at_most) {
+            (None, None) => None,
+            (lo, hi) => Some((lo.unwrap_or(f64::MIN), hi.unwrap_or(f64::MAX))),
+        };
+        if b.answers.is_empty() && range.is_none() {
+            reader.error(&b.id, format!("bucket `{id}` has no answers: list them (`answers = [\"yes\"]`) or give a range (`at_least`, `at_most`)"));
+        }
+        let answers: Vec<String> = b
+            .answers
+            .iter()
+            .map(|a| a.get_ref().trim().to_lowercase())
+            .collect();
+        for (a, place) in answers.iter().zip(&b.answers) {
+            if let Some(other) = buckets.iter().find(|x| x.answers.contains(a)) {
+                reader.error(
+                    place,
+                    format!("answer `{a}` is in two buckets: `{}` and `{id}`", other.id),
+                );
+            }
+        }
+        buckets.push(crate::questions::AnswerBucket {
+            id: id.clone(),
+            label: b.label.clone().unwrap_or_else(|| title(id)),
+            share,
+            answers,
+            range,
+        });
+    }
+    let sum: f64 = buckets.iter().map(|b| b.share).sum();
+    if q.bucket.len() >= 2 && (sum - 1.0).abs() > 0.005 {
+        reader.error(
+            &q.name,
+            format!("question_set `{name}`: the shares sum to {sum:.3}, not 1"),
+        );
+    }
+    let clean = reader.diagnostics[before..]
+        .iter()
+        .all(|d| d.severity != Severity::Error);
+    clean.then(|| crate::questions::QuestionSet {
+        name: name.to_string(),
+        question: q.question.clone().unwrap_or_default(),
+        note: q.note.clone().unwrap_or_else(|| "from churn.toml".into()),
+        buckets,
+    })
+}
+
 /// Check `version` (only 1 is read) and read `extends`: whether the file extends the built-in
 /// configuration (also when it names another, which is an error).
 fn version_and_extends(reader: &mut Reader, file: &File) -> bool {
@@ -786,6 +877,7 @@ fn empty_config() -> Config {
         origin: Origin::Builtin,
         check: rules::Rules::default(),
         model: ModelSettings::default(),
+        questions: crate::questions::builtin(),
     }
 }
 
