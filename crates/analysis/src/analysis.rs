@@ -15,7 +15,7 @@ use churn_core::config::Attribution;
 use churn_core::taxonomy::Taxonomy;
 use churn_core::text::plural;
 use churn_stats::hypothesis::{homogeneity, Homogeneity};
-use churn_stats::resample::{bootstrap_shares, kish, weighted_shares, Credit};
+use churn_stats::resample::{bootstrap_shares_of, kish, weighted_shares, Credit};
 
 /// What the analysis needs besides the rows.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +52,8 @@ fn measure(
     k: usize,
     s: &Settings,
 ) -> Measured {
-    measure_views(tags, rows, weights, &[(group_of, k, s.stats.ci)], s)
+    measure_views(tags, rows, weights, (&[(group_of, k, s.stats.ci)], &[]), s)
+        .0
         .pop()
         .expect("one view")
 }
@@ -70,87 +71,85 @@ fn times_of(tags: &Tags, rows: Option<&[u32]>) -> Vec<u64> {
     times
 }
 
-/// Measure several groupings ("views") of the same rows at once: with weights, one bootstrap
-/// covers them all (each resample counts every view), which is what makes `--weight` affordable.
-/// `rows` are the tagged rows measured; `None` is every tagged row (then, unweighted, the rows'
-/// tags need not have been kept).
+/// A view: reasons grouped (`group_of[reason]`), the number of groups, and their interval
+/// method.
+type View<'a> = (&'a [Option<usize>], usize, CiMethod);
+
+/// A partition of some tagged rows: its number of slots, and the slot of a row in it (`None`
+/// for a row outside it). Shares are of the rows in the partition.
+pub type Partition<'a> = (usize, &'a SlotOf<'a>);
+
+/// The slot a tagged row is counted in, if any.
+pub type SlotOf<'a> = dyn Fn(&Tag) -> Option<usize> + 'a;
+
+/// Measure several groupings ("views") and partitions of the same rows at once: with weights,
+/// one bootstrap covers them all (each resample counts every view and partition), which is what
+/// makes `--weight` affordable. `rows` are the tagged rows measured; `None` is every tagged row
+/// (then, unweighted, the rows' tags need not have been kept).
 fn measure_views(
     tags: &Tags,
     rows: Option<&[u32]>,
     weights: Option<&[f64]>,
-    views: &[(&[Option<usize>], usize, CiMethod)],
+    (views, parts): (&[View], &[Partition]),
     s: &Settings,
-) -> Vec<Measured> {
-    let total_k: usize = views.iter().map(|v| v.1).sum();
-    let mut counts: Vec<Vec<f64>> = views.iter().map(|v| vec![0.0; v.1]).collect();
-    let mut outside = vec![0.0; views.len()];
-    let n_rows = rows.map_or(tags.tagged() as usize, <[u32]>::len);
-    let mut credits: Vec<Credit> = Vec::with_capacity(if weights.is_some() { n_rows } else { 0 });
-    let mut buf = Vec::new();
-    if weights.is_none() {
-        // Unweighted, only how often each distinct tag occurs matters: credit each once.
-        let times = times_of(tags, rows);
-        for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
-            let tag = tags.distinct(id as u32);
-            for (v, (group_of, _, _)) in views.iter().enumerate() {
-                buf.clear();
-                outside[v] += t as f64 * credit(tag, s.attribution, group_of, &mut buf);
-                for &(g, c) in &buf {
-                    counts[v][g] += t as f64 * c;
-                }
-            }
-        }
-    } else {
-        // Weighted: each row's credit in every view, kept for the weighted shares.
-        for &i in rows.expect("weighted measures name their rows") {
-            let tag = tags.get(i as usize).expect("measured rows are tagged");
-            let mut combined: Credit = Vec::new();
-            let mut base = 0;
-            for (v, (group_of, k, _)) in views.iter().enumerate() {
-                buf.clear();
-                outside[v] += credit(tag, s.attribution, group_of, &mut buf);
-                for &(g, c) in &buf {
-                    counts[v][g] += c;
-                    combined.push((base + g, c));
-                }
-                base += k;
-            }
-            credits.push(combined);
-        }
-    }
-    let n = n_rows as f64;
+) -> (Vec<Measured>, Vec<Measured>) {
     let Some(all) = weights else {
-        return views
+        let measured = views
             .iter()
-            .zip(counts)
-            .zip(outside)
-            .map(|((&(_, _, ci), counts), outside)| Measured {
-                estimates: estimates(&counts, n, s.attribution, &StatOptions { ci, ..s.stats }),
-                counts,
-                outside,
-                rows: n_rows,
-                weighted: None,
-            })
+            .map(|&(group_of, k, ci)| count_view(tags, rows, (group_of, k, ci), s))
             .collect();
+        let counted = parts
+            .iter()
+            .map(|&p| count_partition(tags, rows, p, s))
+            .collect();
+        return (measured, counted);
     };
     let rows = rows.expect("weighted measures name their rows");
+    // Categories: each view's groups, then each partition's slots and its total (the slots'
+    // shares are of it).
+    let mut of: Vec<Option<usize>> = views.iter().flat_map(|v| vec![None; v.1]).collect();
+    let mut bases = Vec::new();
+    for &(k, _) in parts {
+        let base = of.len();
+        bases.push(base);
+        of.extend(std::iter::repeat_n(Some(base + k), k));
+        of.push(None);
+    }
+    let mut counts: Vec<Vec<f64>> = views.iter().map(|v| vec![0.0; v.1]).collect();
+    let mut slots: Vec<Vec<f64>> = parts.iter().map(|&(k, _)| vec![0.0; k]).collect();
+    let mut outside = vec![0.0; views.len()];
+    let mut credits: Vec<Credit> = Vec::with_capacity(rows.len());
+    let mut buf = Vec::new();
+    for &i in rows {
+        let tag = tags.get(i as usize).expect("measured rows are tagged");
+        let mut combined: Credit = Vec::new();
+        let mut base = 0;
+        for (v, (group_of, k, _)) in views.iter().enumerate() {
+            buf.clear();
+            outside[v] += credit(tag, s.attribution, group_of, &mut buf);
+            for &(g, c) in &buf {
+                counts[v][g] += c;
+                combined.push((base + g, c));
+            }
+            base += k;
+        }
+        for (p, &(k, slot)) in parts.iter().enumerate() {
+            if let Some(g) = slot(tag) {
+                slots[p][g] += 1.0;
+                combined.extend([(bases[p] + g, 1.0), (bases[p] + k, 1.0)]);
+            }
+        }
+        credits.push(combined);
+    }
     let w: Vec<f64> = rows.iter().map(|&i| all[i as usize]).collect();
     let total: f64 = w.iter().sum(); // `values::weights` refuses a sum that is not finite.
-    let shares = weighted_shares(&w, &credits, total_k);
-    let cis = bootstrap_shares(
-        &w,
-        &credits,
-        total_k,
-        s.stats.confidence,
-        s.resamples,
-        s.stats.seed,
-    );
+    let shares = weighted_shares(&w, &credits, of.len());
+    let opts = (s.stats.confidence, s.resamples, s.stats.seed);
+    let cis = bootstrap_shares_of(&w, &credits, &of, opts);
+    let at = |c: usize| shares.as_ref().map_or(0.0, |sh| sh[c]);
     let mut base = 0;
-    let mut out = Vec::new();
+    let mut measured = Vec::new();
     for ((&(_, k, _), counts), outside) in views.iter().zip(counts).zip(outside) {
-        let weighted: Vec<f64> = (0..k)
-            .map(|g| shares.as_ref().map_or(0.0, |sh| sh[base + g] * total))
-            .collect();
         let estimates = (0..k)
             .map(|g| Estimate {
                 count: counts[g],
@@ -159,79 +158,84 @@ fn measure_views(
                 method: "bootstrap",
             })
             .collect();
-        out.push(Measured {
+        measured.push(Measured {
             counts,
             outside,
             rows: rows.len(),
-            weighted: Some((weighted, total)),
+            weighted: Some(((0..k).map(|g| at(base + g) * total).collect(), total)),
             estimates,
         });
         base += k;
     }
-    out
-}
-
-/// Each reason's rows by sub-reason (`None` for a reason without sub-reasons): its sub-reasons
-/// in taxonomy order, then the rows naming none. A row counts once, under its primary reason,
-/// whatever the attribution (a tag's sub-reason is its primary's). Shares are of the reason's
-/// rows (or their weight), with the reasons' interval method: Goodman or Wilson, or the
-/// bootstrap when weighted.
-pub fn measure_subs(
-    tags: &Tags,
-    rows: Option<&[u32]>,
-    weights: Option<&[f64]>,
-    s: &Settings,
-) -> Vec<Option<Measured>> {
-    s.taxonomy
-        .reasons
+    let counted = parts
         .iter()
-        .enumerate()
-        .map(|(r, reason)| {
-            let n = reason.subs.len();
-            (n > 0).then(|| {
-                let slot = |t: &Tag| (t.primary == r).then(|| t.sub.map_or(n, usize::from));
-                measure_partition(tags, rows, weights, s, (n + 1, &slot))
-            })
+        .zip(slots)
+        .zip(&bases)
+        .map(|((&(k, _), counts), &base)| {
+            let whole = at(base + k);
+            let estimates = (0..k)
+                .map(|g| Estimate {
+                    count: counts[g],
+                    share: (shares.is_some() && whole > 0.0).then(|| at(base + g) / whole),
+                    ci: cis.as_ref().map(|c| c[base + g]).filter(|_| whole > 0.0),
+                    method: "bootstrap",
+                })
+                .collect();
+            Measured {
+                rows: counts.iter().sum::<f64>() as usize,
+                counts,
+                outside: 0.0,
+                weighted: Some((
+                    (0..k).map(|g| at(base + g) * total).collect(),
+                    whole * total,
+                )),
+                estimates,
+            }
         })
-        .collect()
-}
-
-/// The rows of customers lost to someone (their reasons include one of
-/// [`churn_core::competitors::LOST_TO`], or their answer says it went to a competitor) by the
-/// competitor their answer names, then those naming none; `None` without `[competitors]`.
-/// Shares are of those rows (or their weight).
-pub fn measure_competitors(
-    tags: &Tags,
-    rows: Option<&[u32]>,
-    weights: Option<&[f64]>,
-    s: &Settings,
-) -> Option<Measured> {
-    let n = s.taxonomy.competitors.len();
-    if n == 0 {
-        return None;
-    }
-    let lost: Vec<usize> = churn_core::competitors::LOST_TO
-        .iter()
-        .filter_map(|id| s.taxonomy.position(id))
         .collect();
-    let slot = |t: &Tag| match t.competitor {
-        Some(c) => Some(usize::from(c)),
-        None => lost.iter().any(|&r| t.reasons.contains(r)).then_some(n),
-    };
-    Some(measure_partition(tags, rows, weights, s, (n + 1, &slot)))
+    (measured, counted)
 }
 
-/// The slot a tagged row is counted in, if any.
-type SlotOf<'a> = dyn Fn(&Tag) -> Option<usize> + 'a;
-
-/// Some of the rows (those `slot` gives a slot of `k`) by slot: their counts and shares, with the
-/// reasons' interval method (the bootstrap when weighted).
-fn measure_partition(
+/// A view of the rows counted (unweighted): only how often each distinct tag occurs matters, so
+/// each is credited once.
+fn count_view(
     tags: &Tags,
     rows: Option<&[u32]>,
-    weights: Option<&[f64]>,
+    (group_of, k, ci): View,
     s: &Settings,
-    (k, slot): (usize, &SlotOf),
+) -> Measured {
+    let mut counts = vec![0.0; k];
+    let mut outside = 0.0;
+    let mut buf = Vec::new();
+    let times = times_of(tags, rows);
+    for (id, &t) in times.iter().enumerate().filter(|(_, &t)| t > 0) {
+        buf.clear();
+        outside += t as f64 * credit(tags.distinct(id as u32), s.attribution, group_of, &mut buf);
+        for &(g, c) in &buf {
+            counts[g] += t as f64 * c;
+        }
+    }
+    let n_rows = rows.map_or(tags.tagged() as usize, <[u32]>::len);
+    Measured {
+        estimates: estimates(
+            &counts,
+            n_rows as f64,
+            s.attribution,
+            &StatOptions { ci, ..s.stats },
+        ),
+        counts,
+        outside,
+        rows: n_rows,
+        weighted: None,
+    }
+}
+
+/// A partition of the rows counted (unweighted), with the reasons' interval method.
+fn count_partition(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    (k, slot): Partition,
+    s: &Settings,
 ) -> Measured {
     let mut counts = vec![0.0; k];
     let times = times_of(tags, rows);
@@ -240,52 +244,13 @@ fn measure_partition(
             counts[g] += t as f64;
         }
     }
-    let Some(w) = weights else {
-        let n: f64 = counts.iter().sum();
-        let estimates = estimates(&counts, n, Attribution::Primary, &s.stats);
-        return Measured {
-            counts,
-            outside: 0.0,
-            rows: n as usize,
-            weighted: None,
-            estimates,
-        };
-    };
-    let (mut kept, mut credits): (Vec<f64>, Vec<Credit>) = (Vec::new(), Vec::new());
-    for &i in rows.expect("weighted measures name their rows") {
-        let tag = tags.get(i as usize).expect("measured rows are tagged");
-        if let Some(g) = slot(tag) {
-            kept.push(w[i as usize]);
-            credits.push(vec![(g, 1.0)]);
-        }
-    }
-    weighted_measure(counts, &kept, &credits, s)
-}
-
-/// Shares of weight of `counts.len()` groups over rows of weights `w` crediting `credits`, with
-/// bootstrap intervals.
-fn weighted_measure(counts: Vec<f64>, w: &[f64], credits: &[Credit], s: &Settings) -> Measured {
-    let k = counts.len();
-    let total: f64 = w.iter().sum();
-    let shares = weighted_shares(w, credits, k);
-    let cis = bootstrap_shares(w, credits, k, s.stats.confidence, s.resamples, s.stats.seed);
-    let estimates = (0..k)
-        .map(|g| Estimate {
-            count: counts[g],
-            share: shares.as_ref().map(|sh| sh[g]),
-            ci: cis.as_ref().map(|c| c[g]),
-            method: "bootstrap",
-        })
-        .collect();
-    let weighted = (0..k)
-        .map(|g| shares.as_ref().map_or(0.0, |sh| sh[g] * total))
-        .collect();
+    let n: f64 = counts.iter().sum();
     Measured {
-        rows: w.len(),
+        estimates: estimates(&counts, n, Attribution::Primary, &s.stats),
         counts,
         outside: 0.0,
-        weighted: Some((weighted, total)),
-        estimates,
+        rows: n as usize,
+        weighted: None,
     }
 }
 
@@ -442,6 +407,88 @@ fn tagged_rows(tags: &Tags) -> Vec<u32> {
         .collect()
 }
 
+/// A partition with what it is of: a reason's sub-reasons (`Some(reason)`), or the
+/// competitors (`None`).
+type Owned<'a> = (Option<usize>, usize, Box<SlotOf<'a>>);
+
+/// Each reason's rows by sub-reason, for the reasons that have sub-reasons: its sub-reasons in
+/// taxonomy order, then the rows naming none. A row counts once, under its primary reason,
+/// whatever the attribution (a tag's sub-reason is its primary's).
+fn sub_partitions<'a>(s: &Settings<'a>) -> Vec<Owned<'a>> {
+    (s.taxonomy.reasons.iter().enumerate())
+        .filter(|(_, reason)| !reason.subs.is_empty())
+        .map(|(r, reason)| {
+            let n = reason.subs.len();
+            let slot = move |t: &Tag| (t.primary == r).then(|| t.sub.map_or(n, usize::from));
+            (Some(r), n + 1, Box::new(slot) as Box<SlotOf>)
+        })
+        .collect()
+}
+
+/// The rows of customers lost to someone (their reasons include one of
+/// [`churn_core::competitors::LOST_TO`], or their answer says it went to a competitor) by the
+/// competitor their answer names, then those naming none; `None` without `[competitors]`.
+fn competitor_partition<'a>(s: &Settings<'a>) -> Option<Owned<'a>> {
+    let n = s.taxonomy.competitors.len();
+    if n == 0 {
+        return None;
+    }
+    let lost: Vec<usize> = churn_core::competitors::LOST_TO
+        .iter()
+        .filter_map(|id| s.taxonomy.position(id))
+        .collect();
+    let slot = move |t: &Tag| match t.competitor {
+        Some(c) => Some(usize::from(c)),
+        None => lost.iter().any(|&r| t.reasons.contains(r)).then_some(n),
+    };
+    Some((None, n + 1, Box::new(slot)))
+}
+
+/// Measure views and partitions together; the partitions' measures come back as each reason's
+/// sub-reasons (see [`sub_partitions`]) and the competitors.
+fn measure_all(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    weights: Option<&[f64]>,
+    views: &[View],
+    s: &Settings,
+) -> (Vec<Measured>, Vec<Option<Measured>>, Option<Measured>) {
+    let owned: Vec<Owned> = sub_partitions(s)
+        .into_iter()
+        .chain(competitor_partition(s))
+        .collect();
+    let parts: Vec<Partition> = owned.iter().map(|(_, k, f)| (*k, f.as_ref())).collect();
+    let (measured, counted) = measure_views(tags, rows, weights, (views, &parts), s);
+    let mut subs: Vec<Option<Measured>> = vec![None; s.taxonomy.reasons.len()];
+    let mut competitors = None;
+    for ((owner, _, _), m) in owned.iter().zip(counted) {
+        match owner {
+            Some(r) => subs[*r] = Some(m),
+            None => competitors = Some(m),
+        }
+    }
+    (measured, subs, competitors)
+}
+
+/// Each reason's rows by sub-reason (`None` for a reason without sub-reasons), as
+/// [`sub_partitions`]: shares of the reason's rows (or their weight), with the reasons' interval
+/// method (the bootstrap when weighted).
+pub fn measure_subs(
+    tags: &Tags,
+    rows: Option<&[u32]>,
+    weights: Option<&[f64]>,
+    s: &Settings,
+) -> Vec<Option<Measured>> {
+    let owned = sub_partitions(s);
+    let parts: Vec<Partition> = owned.iter().map(|(_, k, f)| (*k, f.as_ref())).collect();
+    let (_, counted) = measure_views(tags, rows, weights, (&[], &parts), s);
+    let mut subs = vec![None; s.taxonomy.reasons.len()];
+    for ((owner, _, _), m) in owned.iter().zip(counted) {
+        subs[owner.expect("a reason's")] = Some(m);
+    }
+    subs
+}
+
 /// Analyze every tagged row. `weights` (one per row read; only tagged rows are read) gives
 /// shares of revenue.
 pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
@@ -462,7 +509,8 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         (bucket_of.as_slice(), s.benchmark.buckets.len(), s.stats.ci),
         (control.as_slice(), 2, CiMethod::Wilson),
     ];
-    let mut measured = measure_views(tags, rows.as_deref(), weights, &views, s).into_iter();
+    let (measured, subs, competitors) = measure_all(tags, rows.as_deref(), weights, &views, s);
+    let mut measured = measured.into_iter();
     let (reasons, buckets, rollup) = (
         measured.next().expect("reasons"),
         measured.next().expect("buckets"),
@@ -484,8 +532,8 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         .zip(rows.as_ref())
         .map(|(w, rows)| kish(&rows.iter().map(|&i| w[i as usize]).collect::<Vec<_>>()));
     Analysis {
-        subs: measure_subs(tags, rows.as_deref(), weights, s),
-        competitors: measure_competitors(tags, rows.as_deref(), weights, s),
+        subs,
+        competitors,
         reasons,
         bucket_of,
         comparison,
@@ -517,9 +565,12 @@ pub fn breakdown(
     let mut groups: Vec<(Option<&str>, Group)> = by_key
         .into_iter()
         .map(|(key, (read, rows))| {
-            let measured = measure(tags, Some(&rows), weights, &identity(k), k, s);
+            let own = identity(k);
+            let view = [(own.as_slice(), k, s.stats.ci)];
+            let (mut measured, subs, _) = measure_all(tags, Some(&rows), weights, &view, s);
+            let measured = measured.pop().expect("one view");
             let group = Group {
-                subs: measure_subs(tags, Some(&rows), weights, s),
+                subs,
                 key: key.unwrap_or(missing).to_string(),
                 rows: read,
                 too_small: key.is_none() || rows.len() < s.min_group,

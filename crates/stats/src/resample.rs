@@ -89,6 +89,19 @@ pub fn bootstrap_shares(
     resamples: usize,
     seed: u64,
 ) -> Option<Vec<Interval>> {
+    let of = vec![None; k];
+    bootstrap_shares_of(weights, credits, &of, (confidence, resamples, seed))
+}
+
+/// [`bootstrap_shares`] where category `c`'s share is of category `of[c]`'s credit (of all the
+/// weight where `None`): a sub-category within its category, in the same resamples as the rest.
+pub fn bootstrap_shares_of(
+    weights: &[f64],
+    credits: &[Credit],
+    of: &[Option<usize>],
+    (confidence, resamples, seed): (f64, usize, u64),
+) -> Option<Vec<Interval>> {
+    let k = of.len();
     let n = weights.len();
     if n == 0 || resamples == 0 || weights.iter().sum::<f64>() <= 0.0 {
         return None;
@@ -139,7 +152,8 @@ pub fn bootstrap_shares(
                 }
             }
             for (c, t) in totals.iter().enumerate() {
-                shares[c].push(if sum > 0.0 { t / sum } else { 0.0 });
+                let whole = of[c].map_or(sum, |d| totals[d]);
+                shares[c].push(if whole > 0.0 { t / whole } else { 0.0 });
             }
         }
         shares
@@ -193,6 +207,29 @@ fn quantile(v: &[f64], q: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::intervals::wilson;
+
+    #[test]
+    fn shares_of_a_category_are_within_it() {
+        // Categories 0 and 1 split category 2 (every row in 2 is in 0 or 1); 3 is the rest.
+        let weights: Vec<f64> = (0..200).map(|i| 1.0 + (i % 5) as f64).collect();
+        let credits: Vec<Credit> = (0..200)
+            .map(|i| match i % 4 {
+                0 => vec![(0, 1.0), (2, 1.0)],
+                1 | 2 => vec![(1, 1.0), (2, 1.0)],
+                _ => vec![(3, 1.0)],
+            })
+            .collect();
+        let plain = bootstrap_shares(&weights, &credits, 4, 0.95, 500, 7).unwrap();
+        let of = [Some(2), Some(2), None, None];
+        let within = bootstrap_shares_of(&weights, &credits, &of, (0.95, 500, 7)).unwrap();
+        // Shares of the whole are as before; a share within category 2 is larger than of the
+        // whole, and the two within it mirror each other (they sum to 1 in every resample).
+        assert_eq!(plain[2], within[2]);
+        assert_eq!(plain[3], within[3]);
+        assert!(within[0].lower > plain[0].lower && within[0].upper > plain[0].upper);
+        assert!((within[0].lower + within[1].upper - 1.0).abs() < 1e-9);
+        assert!((within[0].upper + within[1].lower - 1.0).abs() < 1e-9);
+    }
 
     #[test]
     fn kish_of_equal_weights_is_n_and_of_one_heavy_row_is_near_one() {
