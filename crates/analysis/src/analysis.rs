@@ -105,15 +105,15 @@ fn measure_views(
         return (measured, counted);
     };
     let rows = rows.expect("weighted measures name their rows");
-    // Categories: each view's groups, then each partition's slots and its total (the slots'
-    // shares are of it).
-    let mut of: Vec<Option<usize>> = views.iter().flat_map(|v| vec![None; v.1]).collect();
+    // Categories: each view's groups, then each partition's slots (their shares are of the
+    // partition's rows).
+    let mut of: Vec<Option<std::ops::Range<usize>>> =
+        views.iter().flat_map(|v| vec![None; v.1]).collect();
     let mut bases = Vec::new();
     for &(k, _) in parts {
         let base = of.len();
         bases.push(base);
-        of.extend(std::iter::repeat_n(Some(base + k), k));
-        of.push(None);
+        of.extend(std::iter::repeat_n(Some(base..base + k), k));
     }
     let mut counts: Vec<Vec<f64>> = views.iter().map(|v| vec![0.0; v.1]).collect();
     let mut slots: Vec<Vec<f64>> = parts.iter().map(|&(k, _)| vec![0.0; k]).collect();
@@ -134,9 +134,9 @@ fn measure_views(
             base += k;
         }
         for (p, &(k, slot)) in parts.iter().enumerate() {
-            if let Some(g) = slot(tag) {
+            if let Some(g) = slot(tag).filter(|&g| g < k) {
                 slots[p][g] += 1.0;
-                combined.extend([(bases[p] + g, 1.0), (bases[p] + k, 1.0)]);
+                combined.push((bases[p] + g, 1.0));
             }
         }
         credits.push(combined);
@@ -172,7 +172,7 @@ fn measure_views(
         .zip(slots)
         .zip(&bases)
         .map(|((&(k, _), counts), &base)| {
-            let whole = at(base + k);
+            let whole: f64 = (base..base + k).map(at).sum();
             let estimates = (0..k)
                 .map(|g| Estimate {
                     count: counts[g],

@@ -93,12 +93,13 @@ pub fn bootstrap_shares(
     bootstrap_shares_of(weights, credits, &of, (confidence, resamples, seed))
 }
 
-/// [`bootstrap_shares`] where category `c`'s share is of category `of[c]`'s credit (of all the
-/// weight where `None`): a sub-category within its category, in the same resamples as the rest.
+/// [`bootstrap_shares`] where category `c`'s share is of the credit of categories `of[c]` (a
+/// range; of all the weight where `None`): sub-categories within the category they split, in the
+/// same resamples as the rest.
 pub fn bootstrap_shares_of(
     weights: &[f64],
     credits: &[Credit],
-    of: &[Option<usize>],
+    of: &[Option<std::ops::Range<usize>>],
     (confidence, resamples, seed): (f64, usize, u64),
 ) -> Option<Vec<Interval>> {
     let k = of.len();
@@ -152,7 +153,9 @@ pub fn bootstrap_shares_of(
                 }
             }
             for (c, t) in totals.iter().enumerate() {
-                let whole = of[c].map_or(sum, |d| totals[d]);
+                let whole = of[c]
+                    .as_ref()
+                    .map_or(sum, |d| totals[d.clone()].iter().sum());
                 shares[c].push(if whole > 0.0 { t / whole } else { 0.0 });
             }
         }
@@ -220,10 +223,10 @@ mod tests {
             })
             .collect();
         let plain = bootstrap_shares(&weights, &credits, 4, 0.95, 500, 7).unwrap();
-        let of = [Some(2), Some(2), None, None];
+        let of = [Some(0..2), Some(0..2), None, None];
         let within = bootstrap_shares_of(&weights, &credits, &of, (0.95, 500, 7)).unwrap();
-        // Shares of the whole are as before; a share within category 2 is larger than of the
-        // whole, and the two within it mirror each other (they sum to 1 in every resample).
+        // Shares of the whole are as before; a share within categories 0 and 1 is larger than
+        // of the whole, and the two mirror each other (they sum to 1 in every resample).
         assert_eq!(plain[2], within[2]);
         assert_eq!(plain[3], within[3]);
         assert!(within[0].lower > plain[0].lower && within[0].upper > plain[0].upper);
