@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::analysis::{change, Settings, ShareChange, SubChange};
 use crate::attribute::Tally;
-use crate::changes::{Changes, ReasonChange, Share, Side, SubReasonChange};
+use crate::changes::{Changes, Moved, ReasonChange, Share, Side, SubReasonChange};
 use crate::cli::CompareArgs;
 use crate::compare::{CiMethod, Estimate, StatOptions};
 use crate::config::Config;
@@ -24,16 +24,19 @@ fn share(e: &Estimate) -> Share {
     }
 }
 
-/// A change in percentage points, its interval, and its direction.
-fn moved((d, ci): ShareChange) -> (Option<f64>, Option<Ci>, Option<&'static str>) {
-    (
-        d.map(|d| round(d * 100.0, 4)),
-        ci.map(|x| Ci {
+/// A share in both exports, its change in percentage points, the change's interval and its
+/// direction.
+fn moved((before, after): (&Estimate, &Estimate), (d, ci): ShareChange) -> Moved {
+    Moved {
+        before: share(before),
+        after: share(after),
+        change_pp: d.map(|d| round(d * 100.0, 4)),
+        change_ci_pp: ci.map(|x| Ci {
             lower: round(x.lower * 100.0, 4),
             upper: round(x.upper * 100.0, 4),
             method: "newcombe",
         }),
-        ci.map(|x| {
+        direction: ci.map(|x| {
             if x.lower > 0.0 {
                 "up"
             } else if x.upper < 0.0 {
@@ -42,7 +45,7 @@ fn moved((d, ci): ShareChange) -> (Option<f64>, Option<Ci>, Option<&'static str>
                 "no clear change"
             }
         }),
-    )
+    }
 }
 
 /// A reason's sub-reasons before and after (the rows naming none last).
@@ -50,15 +53,10 @@ fn sub_changes(reason: &Reason, s: &SubChange) -> Vec<SubReasonChange> {
     (0..s.changes.len())
         .map(|k| {
             let sub = reason.subs.get(k);
-            let (change_pp, change_ci_pp, direction) = moved(s.changes[k]);
             SubReasonChange {
                 id: sub.map(|x| x.id.clone()),
                 label: sub.map_or("(unspecified)".into(), |x| x.label.clone()),
-                before: share(&s.before[k]),
-                after: share(&s.after[k]),
-                change_pp,
-                change_ci_pp,
-                direction,
+                change: moved((&s.before[k], &s.after[k]), s.changes[k]),
             }
         })
         .collect()
@@ -108,18 +106,14 @@ pub fn changes(args: &CompareArgs, config: &Config) -> Result<Changes> {
         .reasons
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let (change_pp, change_ci_pp, direction) = moved(c.changes[i]);
-            ReasonChange {
-                id: r.id.clone(),
-                label: r.label.clone(),
-                before: share(&c.before.estimates[i]),
-                after: share(&c.after.estimates[i]),
-                change_pp,
-                change_ci_pp,
-                direction,
-                sub_reasons: c.subs[i].as_ref().map_or(Vec::new(), |s| sub_changes(r, s)),
-            }
+        .map(|(i, r)| ReasonChange {
+            id: r.id.clone(),
+            label: r.label.clone(),
+            change: moved(
+                (&c.before.estimates[i], &c.after.estimates[i]),
+                c.changes[i],
+            ),
+            sub_reasons: c.subs[i].as_ref().map_or(Vec::new(), |s| sub_changes(r, s)),
         })
         .collect();
     Ok(Changes {

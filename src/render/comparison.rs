@@ -5,8 +5,7 @@ use std::io::{self, Write};
 use comfy_table::CellAlignment;
 
 use super::plain_table;
-use crate::changes::{Changes, Share};
-use crate::report::Ci;
+use crate::changes::{Changes, Moved, SubReasonChange};
 use crate::text::signed;
 
 fn pct(x: Option<f64>) -> String {
@@ -14,25 +13,20 @@ fn pct(x: Option<f64>) -> String {
 }
 
 /// A table row: the name, both shares, and the change with its interval and direction.
-fn row(
-    name: String,
-    before: &Share,
-    after: &Share,
-    (change, ci, direction): (Option<f64>, Option<&Ci>, Option<&str>),
-) -> [String; 6] {
-    let ci = ci.map_or("–".into(), |x| {
+fn row(name: String, m: &Moved) -> [String; 6] {
+    let ci = m.change_ci_pp.as_ref().map_or("–".into(), |x| {
         format!("{} to {}", signed(x.lower, 1), signed(x.upper, 1))
     });
-    let arrow = match direction {
+    let arrow = match m.direction {
         Some("up") => "▲ up",
         Some("down") => "▼ down",
         _ => "",
     };
     [
         crate::escape::line(&name).into_owned(),
-        pct(before.share),
-        pct(after.share),
-        change.map_or("–".into(), |d| signed(d, 1)),
+        pct(m.before.share),
+        pct(m.after.share),
+        m.change_pp.map_or("–".into(), |d| signed(d, 1)),
         ci,
         arrow.to_string(),
     ]
@@ -61,24 +55,11 @@ pub fn render(c: &Changes, _color: bool, out: &mut dyn Write) -> io::Result<()> 
         "".to_string(),
     ]);
     for r in &c.reasons {
-        t.add_row(row(
-            r.id.clone(),
-            &r.before,
-            &r.after,
-            (r.change_pp, r.change_ci_pp.as_ref(), r.direction),
-        ));
-        for sub in r
-            .sub_reasons
-            .iter()
-            .filter(|s| s.before.count + s.after.count > 0.0)
-        {
+        t.add_row(row(r.id.clone(), &r.change));
+        let with_rows = |s: &&SubReasonChange| s.change.before.count + s.change.after.count > 0.0;
+        for sub in r.sub_reasons.iter().filter(with_rows) {
             let name = format!("  {}", sub.id.as_deref().unwrap_or("(unspecified)"));
-            t.add_row(row(
-                name,
-                &sub.before,
-                &sub.after,
-                (sub.change_pp, sub.change_ci_pp.as_ref(), sub.direction),
-            ));
+            t.add_row(row(name, &sub.change));
         }
     }
     for i in 1..=4 {

@@ -247,15 +247,20 @@ impl Tally {
 
     /// The `n` most common unclassified answers, most common first, ties in text order.
     pub fn top_unclassified(&self, n: usize) -> Vec<(String, usize)> {
-        let mut all: Vec<(String, usize)> = self
-            .unclassified_answers
-            .iter()
-            .map(|(t, c)| (t.clone(), *c))
-            .collect();
-        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        all.truncate(n);
-        all
+        most_frequent(&self.unclassified_answers, n)
     }
+}
+
+/// Counted values, the `n` most frequent first, ties in their order (so a map in any order
+/// gives the same list).
+pub fn most_frequent<'a>(
+    counts: impl IntoIterator<Item = (&'a String, &'a usize)>,
+    n: usize,
+) -> Vec<(String, usize)> {
+    let mut all: Vec<(String, usize)> = counts.into_iter().map(|(t, c)| (t.clone(), *c)).collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(n);
+    all
 }
 
 /// Tally a loaded export: its kept rows classified, and the rows that never reached the frame

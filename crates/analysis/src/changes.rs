@@ -38,14 +38,8 @@ pub struct Share {
 pub struct ReasonChange {
     pub id: String,
     pub label: String,
-    pub before: Share,
-    pub after: Share,
-    /// `after.share - before.share`, in percentage points.
-    pub change_pp: Option<f64>,
-    /// Newcombe's interval for the change, in percentage points.
-    pub change_ci_pp: Option<Ci>,
-    /// `up` or `down` when the interval leaves out 0, else `no clear change`.
-    pub direction: Option<&'static str>,
+    #[serde(flatten)]
+    pub change: Moved,
     /// The reason's sub-reasons (empty when it has none), then the rows naming none (`id`
     /// null), as shares of all tagged rows: a sub-reason counts the rows whose primary reason
     /// is this one.
@@ -57,9 +51,19 @@ pub struct ReasonChange {
 pub struct SubReasonChange {
     pub id: Option<String>,
     pub label: String,
+    #[serde(flatten)]
+    pub change: Moved,
+}
+
+/// A share in both exports and how it moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
     pub before: Share,
     pub after: Share,
+    /// `after.share - before.share`, in percentage points.
     pub change_pp: Option<f64>,
+    /// Newcombe's interval for the change, in percentage points.
     pub change_ci_pp: Option<Ci>,
+    /// `up` or `down` when the interval leaves out 0, else `no clear change`.
     pub direction: Option<&'static str>,
 }

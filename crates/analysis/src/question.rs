@@ -159,16 +159,13 @@ pub fn report(
         })
         .collect();
     let not_mapped: usize = a.not_mapped.values().sum();
-    let mut top: Vec<TextCount> = a
-        .not_mapped
-        .iter()
-        .map(|(text, &count)| TextCount {
-            text: churn_core::redact::redact(text).into_owned(),
+    let top: Vec<TextCount> = crate::attribute::most_frequent(&a.not_mapped, 10)
+        .into_iter()
+        .map(|(text, count)| TextCount {
+            text: churn_core::redact::redact(&text).into_owned(),
             count,
         })
         .collect();
-    top.sort_by_key(|t| std::cmp::Reverse(t.count));
-    top.truncate(10);
     QuestionReport {
         schema_version: 1,
         tool: Tool::current(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Breakdown, Measured};
-use crate::attribute::Tally;
+use crate::attribute::{most_frequent, Tally};
 use crate::compare::{Benchmark, Estimate, FitTest, Members, Verdict};
 use crate::quotes::Quotes;
 use churn_core::config::Attribution;
@@ -379,17 +379,10 @@ fn lost_to(taxonomy: &Taxonomy, m: &Measured) -> LostTo {
 
 /// The names proposed as competitors, most frequent first (then by name), at most 20.
 fn proposals(tally: &Tally) -> Vec<TextCount> {
-    let mut all: Vec<TextCount> = tally
-        .proposals
-        .iter()
-        .map(|(text, &count)| TextCount {
-            text: text.clone(),
-            count,
-        })
-        .collect();
-    all.sort_by_key(|t| std::cmp::Reverse(t.count));
-    all.truncate(20);
-    all
+    most_frequent(&tally.proposals, 20)
+        .into_iter()
+        .map(|(text, count)| TextCount { text, count })
+        .collect()
 }
 
 /// An answer quoted as said (on one line, cut past 280 characters), personal data redacted.
@@ -771,19 +764,12 @@ fn reason_rows(
         .collect()
 }
 
-/// Coded values no code map knows, most frequent first.
+/// Coded values no code map knows, most frequent first (then in text order).
 fn unknown_codes(tally: &Tally) -> Vec<CodeCount> {
-    let mut codes: Vec<CodeCount> = tally
-        .unknown_codes
-        .iter()
-        .map(|(value, &count)| CodeCount {
-            value: value.clone(),
-            count,
-        })
-        .collect();
-    // Most frequent first; the BTreeMap order breaks ties (stable sort).
-    codes.sort_by_key(|c| std::cmp::Reverse(c.count));
-    codes
+    most_frequent(&tally.unknown_codes, usize::MAX)
+        .into_iter()
+        .map(|(value, count)| CodeCount { value, count })
+        .collect()
 }
 
 impl Report {
