@@ -347,7 +347,7 @@ pub struct CompetitorRow {
     pub ci: Option<Ci>,
 }
 
-/// The competitor rows of a measure (see [`crate::analysis::measure_competitors`]).
+/// The competitor rows of a measure: per competitor, then the rows naming none.
 fn lost_to(taxonomy: &Taxonomy, m: &Measured) -> LostTo {
     let n = taxonomy.competitors.len();
     let mut rows: Vec<CompetitorRow> = m
