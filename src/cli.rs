@@ -84,6 +84,11 @@ pub enum Command {
     /// with the same intervals, tests and verdicts as the reasons. `--list` shows the sets,
     /// built in and from churn.toml (`[[question_set]]`).
     Question(QuestionArgs),
+    /// Draw a blind labelling sheet for `evaluate`: N rows stratified by how `churn` tags
+    /// them (every reason, unclassified and no answer represented), in a random order, with
+    /// their id, answer (and codes) and an empty `truth` column; the tags are not shown, so the
+    /// labeller is not led by them. The same seed gives the same rows.
+    Sample(SampleArgs),
     /// List the benchmark sets (built in and from churn.toml): their buckets, shares and
     /// where the numbers come from.
     Benchmarks(BenchmarksArgs),
@@ -111,6 +116,7 @@ impl Command {
             Command::Evaluate(a) => a.format == Format::Table,
             Command::Compare(a) => a.format == Format::Table,
             Command::Question(a) => a.format == Format::Table,
+            Command::Sample(_) => false,
             Command::Benchmarks(a) => a.format == Format::Table,
             Command::Taxonomy(TaxonomyCommand::Show { format })
             | Command::Taxonomy(TaxonomyCommand::Validate { format, .. }) => {
@@ -659,6 +665,34 @@ pub struct QuestionArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The export(s) to sample.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// How many rows to draw (fewer when the export has fewer).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 200)]
+    pub rows: usize,
+
+    /// The seed of the draw: the same seed gives the same sheet.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    pub seed: u64,
+
+    /// The id column (default: found by header, else the file and line).
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Option<String>,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

@@ -97,6 +97,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             commands::compare::run(args, &config()?, color, &mut buffer)?;
             true
         }
+        Command::Sample(args) => {
+            commands::sample::run(args, &config()?, &mut buffer)?;
+            true
+        }
         Command::Question(args) => {
             commands::question::run(args, &config()?, &mut buffer)?;
             true

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod evaluate;
 pub mod explain;
 pub mod question;
+pub mod sample;
 pub mod tag;
 pub mod taxonomy;
 pub mod train;

@@ -295,3 +295,98 @@ fn sub_reasons_are_scored_from_reason_sub_labels() {
         "{err}"
     );
 }
+
+/// `churn sample`: a blind, stratified, reproducible sheet that `evaluate` reads once labelled.
+#[test]
+fn sample_draws_a_blind_stratified_sheet_evaluate_reads() {
+    let real = "fixtures/corpus/real/real.csv";
+    let args = [
+        "sample",
+        real,
+        "--reason-col",
+        "answer",
+        "-n",
+        "60",
+        "--seed",
+        "5",
+    ];
+    let sheet = crate::stdout_of(&args);
+    assert_eq!(
+        sheet,
+        crate::stdout_of(&args),
+        "the same seed, the same sheet"
+    );
+    let other = crate::stdout_of(&[
+        "sample",
+        real,
+        "--reason-col",
+        "answer",
+        "-n",
+        "60",
+        "--seed",
+        "6",
+    ]);
+    assert_ne!(sheet, other);
+    let mut rows = csv::Reader::from_reader(sheet.as_slice());
+    assert_eq!(rows.headers().unwrap(), vec!["id", "answer", "truth"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 60);
+    assert!(
+        rows.iter().all(|r| r[2].is_empty()),
+        "truth is left to the labeller"
+    );
+    // Every stratum `tag` gives is there, at least 5 of each (or all of a smaller one).
+    let tagged = crate::stdout_of(&["tag", real, "--reason-col", "answer", "--quiet"]);
+    let mut tagged = csv::Reader::from_reader(tagged.as_slice());
+    let h = tagged.headers().unwrap().clone();
+    let at = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (id_at, reason_at, status_at, truth_at) = (
+        at("id"),
+        at("churn_reason"),
+        at("churn_status"),
+        at("truth"),
+    );
+    let mut stratum_of = std::collections::HashMap::new();
+    let mut truth_of = std::collections::HashMap::new();
+    let mut sizes: std::collections::HashMap<String, usize> = Default::default();
+    for r in tagged.records().map(Result::unwrap) {
+        let s = if r[reason_at].is_empty() {
+            r[status_at].to_string()
+        } else {
+            r[reason_at].to_string()
+        };
+        *sizes.entry(s.clone()).or_default() += 1;
+        stratum_of.insert(r[id_at].to_string(), s);
+        truth_of.insert(r[id_at].to_string(), r[truth_at].to_string());
+    }
+    let mut drawn: std::collections::HashMap<&str, usize> = Default::default();
+    for r in &rows {
+        *drawn.entry(stratum_of[&r[0]].as_str()).or_default() += 1;
+    }
+    for (s, &size) in &sizes {
+        assert!(
+            drawn.get(s.as_str()).copied().unwrap_or(0) >= size.min(5),
+            "{s}: {drawn:?}"
+        );
+    }
+    // Labelled (here from the corpus's own truth), the sheet is what evaluate reads.
+    let mut labelled = String::from("id,answer,truth\n");
+    for r in &rows {
+        labelled.push_str(&format!(
+            "{},\"{}\",{}\n",
+            &r[0],
+            r[1].replace('"', "\"\""),
+            truth_of[&r[0]]
+        ));
+    }
+    let (_dir, path) = crate::temp_file("sheet.csv", &labelled);
+    let report = crate::json_of(&[
+        "evaluate",
+        &path,
+        "--truth-col",
+        "truth",
+        "--reason-col",
+        "answer",
+    ]);
+    assert_eq!(report["rows"], 60);
+}

@@ -10,6 +10,7 @@ pub mod hypothesis;
 pub mod intervals;
 pub mod metrics;
 pub mod resample;
+pub mod sample;
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
