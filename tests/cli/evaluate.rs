@@ -300,32 +300,25 @@ fn sub_reasons_are_scored_from_reason_sub_labels() {
 #[test]
 fn sample_draws_a_blind_stratified_sheet_evaluate_reads() {
     let real = "fixtures/corpus/real/real.csv";
-    let args = [
-        "sample",
-        real,
-        "--reason-col",
-        "answer",
-        "-n",
-        "60",
-        "--seed",
-        "5",
-    ];
-    let sheet = crate::stdout_of(&args);
+    let args = |seed| {
+        [
+            "sample",
+            real,
+            "--reason-col",
+            "answer",
+            "-n",
+            "60",
+            "--seed",
+            seed,
+        ]
+    };
+    let sheet = crate::stdout_of(&args("5"));
     assert_eq!(
         sheet,
-        crate::stdout_of(&args),
+        crate::stdout_of(&args("5")),
         "the same seed, the same sheet"
     );
-    let other = crate::stdout_of(&[
-        "sample",
-        real,
-        "--reason-col",
-        "answer",
-        "-n",
-        "60",
-        "--seed",
-        "6",
-    ]);
+    let other = crate::stdout_of(&args("6"));
     assert_ne!(sheet, other);
     let mut rows = csv::Reader::from_reader(sheet.as_slice());
     assert_eq!(rows.headers().unwrap(), vec!["id", "answer", "truth"]);
