@@ -445,18 +445,14 @@ fn competitor_partition<'a>(s: &Settings<'a>) -> Option<Owned<'a>> {
 }
 
 /// Measure views and partitions together; the partitions' measures come back as each reason's
-/// sub-reasons (see [`sub_partitions`]) and the competitors.
+/// sub-reasons (see [`sub_partitions`]) and the competitors ([`competitor_partition`]).
 fn measure_all(
     tags: &Tags,
     rows: Option<&[u32]>,
     weights: Option<&[f64]>,
-    views: &[View],
+    (views, owned): (&[View], Vec<Owned>),
     s: &Settings,
 ) -> (Vec<Measured>, Vec<Option<Measured>>, Option<Measured>) {
-    let owned: Vec<Owned> = sub_partitions(s)
-        .into_iter()
-        .chain(competitor_partition(s))
-        .collect();
     let parts: Vec<Partition> = owned.iter().map(|(_, k, f)| (*k, f.as_ref())).collect();
     let (measured, counted) = measure_views(tags, rows, weights, (views, &parts), s);
     let mut subs: Vec<Option<Measured>> = vec![None; s.taxonomy.reasons.len()];
@@ -479,14 +475,7 @@ pub fn measure_subs(
     weights: Option<&[f64]>,
     s: &Settings,
 ) -> Vec<Option<Measured>> {
-    let owned = sub_partitions(s);
-    let parts: Vec<Partition> = owned.iter().map(|(_, k, f)| (*k, f.as_ref())).collect();
-    let (_, counted) = measure_views(tags, rows, weights, (&[], &parts), s);
-    let mut subs = vec![None; s.taxonomy.reasons.len()];
-    for ((owner, _, _), m) in owned.iter().zip(counted) {
-        subs[owner.expect("a reason's")] = Some(m);
-    }
-    subs
+    measure_all(tags, rows, weights, (&[], sub_partitions(s)), s).1
 }
 
 /// Analyze every tagged row. `weights` (one per row read; only tagged rows are read) gives
@@ -509,7 +498,12 @@ pub fn analyze(tags: &Tags, weights: Option<&[f64]>, s: &Settings) -> Analysis {
         (bucket_of.as_slice(), s.benchmark.buckets.len(), s.stats.ci),
         (control.as_slice(), 2, CiMethod::Wilson),
     ];
-    let (measured, subs, competitors) = measure_all(tags, rows.as_deref(), weights, &views, s);
+    let parts = sub_partitions(s)
+        .into_iter()
+        .chain(competitor_partition(s))
+        .collect();
+    let (measured, subs, competitors) =
+        measure_all(tags, rows.as_deref(), weights, (&views, parts), s);
     let mut measured = measured.into_iter();
     let (reasons, buckets, rollup) = (
         measured.next().expect("reasons"),
@@ -567,7 +561,9 @@ pub fn breakdown(
         .map(|(key, (read, rows))| {
             let own = identity(k);
             let view = [(own.as_slice(), k, s.stats.ci)];
-            let (mut measured, subs, _) = measure_all(tags, Some(&rows), weights, &view, s);
+            let parts = sub_partitions(s);
+            let (mut measured, subs, _) =
+                measure_all(tags, Some(&rows), weights, (&view, parts), s);
             let measured = measured.pop().expect("one view");
             let group = Group {
                 subs,

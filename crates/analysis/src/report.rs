@@ -550,7 +550,8 @@ pub struct Parts<'a> {
     pub unclassified: Vec<(String, usize)>,
     /// With `--quotes N`: the candidates, and N.
     pub quotes: Option<(&'a Quotes, usize)>,
-    /// Personal data out of the quotes and the unclassified answers shown.
+    /// Personal data out of the quotes (the unclassified answers come redacted from the tally:
+    /// see [`crate::attribute::Keep::redact`]); also said in the report.
     pub redact: bool,
 }
 
@@ -845,10 +846,7 @@ impl Report {
             unclassified_answers: p
                 .unclassified
                 .into_iter()
-                .map(|(text, count)| TextCount {
-                    text: shown(&text, p.redact),
-                    count,
-                })
+                .map(|(text, count)| TextCount { text, count })
                 .collect(),
         }
     }
