@@ -145,10 +145,14 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             None,
             Vec::new(),
             None,
-            if e.normalized.is_empty() {
-                "nothing is left after normalization".to_string()
-            } else {
-                format!("\"{}\" is on the no-answer list", e.normalized)
+            match classifier.junk(&e.text) {
+                _ if e.normalized.is_empty() => "nothing is left after normalization".to_string(),
+                Some(j) => format!(
+                    "junk ({}): {}; counted as no answer",
+                    j.id(),
+                    j.describe()
+                ),
+                None => format!("\"{}\" is on the no-answer list", e.normalized),
             },
         ),
         Outcome::Unclassified => {
@@ -186,6 +190,10 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             reasons,
             source,
             why,
+            junk: matches!(e.outcome, Outcome::NoAnswer)
+                .then(|| classifier.junk(&e.text))
+                .flatten()
+                .map(|j| j.id()),
         },
     })
 }

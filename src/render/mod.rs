@@ -77,9 +77,23 @@ pub fn accounting(r: &crate::report::Rows) -> String {
         String::new()
     };
     format!(
-        "{} tagged, {} unclassified, {} no answer, {} involuntary, {} rejected{filtered}",
-        r.tagged, r.unclassified, r.no_answer, r.involuntary, r.rejected
+        "{} tagged, {} unclassified, {} no answer{}, {} involuntary, {} rejected{filtered}",
+        r.tagged,
+        r.unclassified,
+        r.no_answer,
+        junk(r),
+        r.involuntary,
+        r.rejected
     )
+}
+
+/// " (3 junk)" when some no answers are junk, else nothing.
+pub fn junk(r: &crate::report::Rows) -> String {
+    if r.junk > 0 {
+        format!(" ({} junk)", r.junk)
+    } else {
+        String::new()
+    }
 }
 
 /// What the test against the benchmark says, at the report's confidence.

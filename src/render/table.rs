@@ -753,11 +753,12 @@ impl Table {
         };
         writeln!(
             out,
-            "Read {}: {} tagged, {} unclassified, {} no answer{involuntary}, {} rejected{}",
+            "Read {}: {} tagged, {} unclassified, {} no answer{}{involuntary}, {} rejected{}",
             plural(r.read, "row", "rows"),
             r.tagged,
             r.unclassified,
             r.no_answer,
+            super::junk(r),
             r.rejected,
             if r.filtered_out > 0 {
                 format!(", {}", r.filtered_out_by.describe(r.filtered_out))

@@ -24,11 +24,11 @@ fn small_fixture_json_matches_the_hand_count() {
     assert_eq!(v["inputs"][0]["text_column"], "Churn Reason");
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 12, "tagged": 9, "unclassified": 1, "no_answer": 2, "involuntary": 0, "rejected": 0, "filtered_out": 0,
+        serde_json::json!({"read": 12, "tagged": 9, "unclassified": 0, "no_answer": 3, "junk": 1, "involuntary": 0, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
-            "low_confidence": 2})
+            "low_confidence": 1})
     );
     assert_eq!(v["benchmark"]["name"], "kennedy");
     assert!(v["benchmark"]["note"]
@@ -74,7 +74,7 @@ fn small_fixture_json_matches_the_hand_count() {
 fn small_fixture_table_shows_summary_headline_and_rows() {
     let out = String::from_utf8(stdout_of(&["analyze", SMALL])).unwrap();
     assert!(
-        out.contains("Read 12 rows: 9 tagged, 1 unclassified, 2 no answer, 0 rejected"),
+        out.contains("Read 12 rows: 9 tagged, 0 unclassified, 3 no answer (1 junk), 0 rejected"),
         "{out}"
     );
     assert!(out.contains("reason column: text `Churn Reason`"), "{out}");
@@ -194,7 +194,7 @@ fn stripe_codes_map_and_other_defers_to_the_text() {
     );
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 10, "tagged": 7, "unclassified": 2, "no_answer": 1, "involuntary": 0, "rejected": 0, "filtered_out": 0,
+        serde_json::json!({"read": 10, "tagged": 7, "unclassified": 2, "no_answer": 1, "junk": 0, "involuntary": 0, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,

@@ -60,7 +60,7 @@ fn analyze_csv_holds_the_shares_and_the_row_accounting() {
 fn analyze_markdown_is_a_table_per_reason() {
     let text = String::from_utf8(stdout_of(&["analyze", SMALL, "--format", "markdown"])).unwrap();
     assert!(text.starts_with("## Why customers left: `fixtures/small/surveys.csv`\n"));
-    assert!(text.contains("Read 12 rows: 9 tagged, 1 unclassified, 2 no answer"));
+    assert!(text.contains("Read 12 rows: 9 tagged, 0 unclassified, 3 no answer (1 junk)"));
     let table: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
     let (subs, main): (Vec<&str>, Vec<&str>) = table.iter().partition(|l| l.starts_with("| ↳ "));
     // Header, alignment row, six reasons, unclassified and no answer.

@@ -55,15 +55,15 @@ fn every_form_gives_the_same_report() {
     let filter = ["--where", "Churn Label=Yes", "--sheet", "Responses"];
     let base = analyze_json(&["fixtures/inputs/base.csv"], &filter);
     // Counted by hand: 16 rows, 4 customers who stayed (No), and of the 12 who left: 9
-    // tagged, "asdf" unclassified, "n/a" and a blank with no answer.
+    // tagged, "asdf" (junk), "n/a" and a blank with no answer.
     assert_eq!(
         base["rows"],
-        serde_json::json!({"read": 16, "tagged": 9, "unclassified": 1, "no_answer": 2,
+        serde_json::json!({"read": 16, "tagged": 9, "unclassified": 0, "no_answer": 3, "junk": 1,
             "involuntary": 0, "rejected": 0, "filtered_out": 4,
             "filtered_out_by": {"where": 4, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
-            "low_confidence": 2})
+            "low_confidence": 1})
     );
     for (file, format, encoding, delimiter) in FORMS {
         let path = format!("{INPUTS}/{file}");
@@ -315,7 +315,7 @@ fn skipped_bad_rows_are_rejected_and_listed() {
     let v = analyze_json(&[file], &["--skip-bad-rows"]);
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 10, "tagged": 7, "unclassified": 0, "no_answer": 0,
+        serde_json::json!({"read": 10, "tagged": 7, "unclassified": 0, "no_answer": 0, "junk": 0,
             "involuntary": 0, "rejected": 3, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},

@@ -255,7 +255,7 @@ fn failed_payments_are_involuntary_and_outside_the_shares() {
     let v = json_of(&["analyze", file]);
     assert_eq!(
         v["rows"],
-        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "involuntary": 3, "rejected": 0, "filtered_out": 0,
+        serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "junk": 0, "involuntary": 3, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
             "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
@@ -430,4 +430,125 @@ fn explain_names_the_sub_reasons() {
     assert!(text.contains("sub-reason:  relocated"), "{text}");
     let v = json_of(&["explain", "very disappointed"]);
     assert!(v["outcome"]["sub_reason"].is_null(), "{v}");
+}
+
+/// Each row of `churn tag --format jsonl` on `path`: its `id` cell, status and evidence.
+fn tagged_rows(args: &[&str]) -> Vec<(String, String, Vec<String>)> {
+    let out = String::from_utf8(stdout_of(&[args, &["--format", "jsonl"]].concat())).unwrap();
+    out.lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let evidence = v["churn_evidence"].as_array().unwrap();
+            (
+                v["columns"]["id"].as_str().unwrap().to_string(),
+                v["churn_status"].as_str().unwrap().to_string(),
+                evidence
+                    .iter()
+                    .map(|e| e.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn junk_is_no_answer_and_one_real_word_never_is() {
+    // Junk and a real one-word answer per language; (id, answer, status, evidence).
+    let cases = [
+        ("en-junk", "asdfgh", "no_answer", "junk:keyboard"),
+        ("en-test", "Test test 123", "no_answer", "junk:entries"),
+        ("en-real", "price", "tagged", "price"),
+        ("de-junk", "Testeintrag", "no_answer", "junk:entries"),
+        ("de-real", "Umzug", "tagged", "umzug"),
+        ("fr-junk", "essai", "no_answer", "junk:entries"),
+        ("fr-real", "déménagement", "tagged", "demenagement"),
+        ("es-junk", "prueba", "no_answer", "junk:entries"),
+        ("es-real", "precio", "tagged", "precio"),
+        ("ru-junk", "фывапр", "no_answer", "junk:keyboard"),
+        ("ru-real", "переезд", "tagged", "переезд"),
+        ("it-junk", "aaaaaa", "no_answer", "junk:repeated"),
+        ("it-real", "prezzo", "tagged", "prezzo"),
+        ("xx-vowels", "dfgdfgd", "no_answer", "junk:no_vowels"),
+        ("xx-letter", "k", "no_answer", "junk:no_words"),
+        ("xx-mixed", "asdfgh support never answered", "tagged", ""),
+        ("xx-code", "A", "unclassified", ""),
+        ("xx-number", "12345", "unclassified", ""),
+    ];
+    let csv: String = cases
+        .iter()
+        .map(|(id, text, _, _)| format!("{id},{text}\n"))
+        .collect();
+    let (_dir, path) = temp_file("junk.csv", &format!("id,reason\n{csv}"));
+    let rows = tagged_rows(&["tag", &path]);
+    assert_eq!(rows.len(), cases.len());
+    for ((id, status, evidence), (want_id, text, want_status, want_evidence)) in
+        rows.iter().zip(cases)
+    {
+        assert_eq!(id, want_id);
+        assert_eq!(status, want_status, "{text}");
+        if !want_evidence.is_empty() {
+            assert_eq!(evidence, &[want_evidence.to_string()], "{text}");
+        }
+        if want_status != "no_answer" {
+            assert!(!evidence.iter().any(|e| e.starts_with("junk")), "{text}");
+        }
+    }
+    let v = json_of(&["analyze", &path]);
+    assert_eq!(v["rows"]["junk"], 9);
+    assert_eq!(v["rows"]["no_answer"], 9);
+    // explain says which check, in words and in the JSON.
+    let e = json_of(&["explain", "asdfgh"]);
+    assert_eq!(e["outcome"]["kind"], "no_answer");
+    assert_eq!(e["outcome"]["junk"], "keyboard");
+    let text = String::from_utf8(stdout_of(&["explain", "тест"])).unwrap();
+    assert!(text.contains("junk (entries)"), "{text}");
+    assert!(json_of(&["explain", "price"])["outcome"]["junk"].is_null());
+}
+
+#[test]
+fn junk_checks_and_entries_are_configurable() {
+    let (dir, path) = temp_file(
+        "junk.csv",
+        "id,reason\n1,asdfgh\n2,Testantwort\n3,ZZ placeholder row 7\n4,test\n",
+    );
+    let config = dir.path().join("churn.toml");
+    std::fs::write(
+        &config,
+        "extends = \"builtin\"\n\n[junk]\nchecks = [\"entries\"]\nentries = [\"testantwort\", \"zz placeholder*\"]\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let rows = tagged_rows(&["tag", &path, "--config", config]);
+    let status: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(_, s, e)| (s.as_str(), e.first().map_or("", String::as_str)))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("unclassified", ""),
+            ("no_answer", "junk:entries"),
+            ("no_answer", "junk:entries"),
+            ("no_answer", "junk:entries"),
+        ]
+    );
+    // `checks = []` turns junk off: every answer is read as any other.
+    std::fs::write(config, "extends = \"builtin\"\n\n[junk]\nchecks = []\n").unwrap();
+    let off = tagged_rows(&["tag", &path, "--config", config]);
+    assert!(
+        off.iter()
+            .all(|(_, s, e)| s != "no_answer" && !e.iter().any(|e| e.starts_with("junk"))),
+        "{off:?}"
+    );
+    // A check that does not exist is an error at its line and column.
+    std::fs::write(
+        config,
+        "extends = \"builtin\"\n\n[junk]\nchecks = [\"keybord\"]\n",
+    )
+    .unwrap();
+    let text = stdout_with(&["taxonomy", "validate", config], 1);
+    assert!(
+        text.contains("line 4, column 11") && text.contains("`keybord` is no junk check"),
+        "{text}"
+    );
 }

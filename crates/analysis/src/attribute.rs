@@ -191,6 +191,8 @@ pub struct Tally {
     pub tagged: usize,
     pub unclassified: usize,
     pub no_answer: usize,
+    /// Of `no_answer`, typed answers the `[junk]` checks recognize ("asdfgh", "test").
+    pub junk: usize,
     /// Rows a code marks as involuntary churn (a failed or disputed payment).
     pub involuntary: usize,
     /// Rows that could not be read (`--skip-bad-rows`).
@@ -356,6 +358,7 @@ pub fn merge(
         t.tagged += p.tagged;
         t.unclassified += p.unclassified;
         t.no_answer += p.no_answer;
+        t.junk += p.junk;
         t.involuntary += p.involuntary;
         t.rejected += p.rejected;
         t.filtered_out += p.filtered_out;
@@ -487,15 +490,21 @@ pub fn classify_answers(
                     let redacted = text
                         .filter(|_| keep.redact)
                         .and_then(churn_core::redact::normalized);
+                    // A coded row whose text is junk ("other" and "asdfgh") said it by code only.
+                    let junk = || text.is_some_and(|x| classifier.junk(x).is_some());
                     let key = match redacted {
                         Some(key) => key,
                         None if normalized.is_empty() && text.is_none() => "(code only)".into(),
+                        None if junk() => "(code only)".into(),
                         None => normalized.to_string(),
                     };
                     *t.unclassified_answers.entry(key).or_default() += 1;
                 }
             }
-            Outcome::NoAnswer => t.no_answer += 1,
+            Outcome::NoAnswer => {
+                t.no_answer += 1;
+                t.junk += usize::from(text.is_some_and(|x| classifier.junk(x).is_some()));
+            }
             Outcome::Involuntary => t.involuntary += 1,
         }
     }
@@ -689,7 +698,8 @@ mod tests {
         let c = Classifier::new(&tax).unwrap();
         let rows = vec![
             row(Some("rude staff"), None),
-            row(Some("qwerty"), None),
+            row(Some("purple elephants"), None),
+            row(Some("asdfgh"), None),
             row(None, None),
             row(Some("n/a"), Some("too_expensive")),
             row(None, Some("bogus_code")),
@@ -710,15 +720,20 @@ mod tests {
         );
         assert_eq!(
             (t.read, t.tagged, t.unclassified, t.no_answer, t.involuntary),
-            (8, 3, 3, 1, 1)
+            (9, 3, 3, 2, 1)
         );
+        // Keyboard mash is no answer, and counted as junk.
+        assert_eq!(t.junk, 1);
         assert!(t.balanced(Attribution::Primary));
         assert_eq!(t.by_reason, [0.0, 1.0, 0.0, 0.0, 1.0, 1.0]);
         assert_eq!(t.from_code, [0, 0, 0, 0, 1, 0]);
         assert_eq!(t.unknown_codes.get("bogus_code"), Some(&2));
         assert_eq!(
             t.top_unclassified(5),
-            [("(code only)".to_string(), 2), ("qwerty".to_string(), 1)]
+            [
+                ("(code only)".to_string(), 2),
+                ("purple elephants".to_string(), 1)
+            ]
         );
     }
 

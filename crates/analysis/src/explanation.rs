@@ -107,4 +107,8 @@ pub struct OutcomeInfo {
     pub reasons: Vec<String>,
     pub source: Option<&'static str>,
     pub why: String,
+    /// For a no answer that is junk, the `[junk]` check that found it (`keyboard`, `entries`,
+    /// `repeated`, `no_vowels`, `no_words`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub junk: Option<&'static str>,
 }

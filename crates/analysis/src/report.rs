@@ -222,6 +222,9 @@ pub struct Rows {
     pub tagged: usize,
     pub unclassified: usize,
     pub no_answer: usize,
+    /// Of `no_answer`, typed answers that are junk: keyboard mash, test entries, repeated
+    /// characters (the `[junk]` checks).
+    pub junk: usize,
     /// Rows a code marks as involuntary churn (failed or disputed payment); not in the shares.
     pub involuntary: usize,
     /// Rows with the wrong number of fields, skipped with `--skip-bad-rows`.
@@ -251,6 +254,7 @@ impl From<&Tally> for Rows {
             tagged: t.tagged,
             unclassified: t.unclassified,
             no_answer: t.no_answer,
+            junk: t.junk,
             involuntary: t.involuntary,
             rejected: t.rejected,
             filtered_out: t.filtered_out,

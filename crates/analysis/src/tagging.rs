@@ -132,7 +132,13 @@ pub fn tag_row(
             (Status::Tagged, reasons, evidence)
         }
         Outcome::Unclassified => (Status::Unclassified, Vec::new(), Vec::new()),
-        Outcome::NoAnswer => (Status::NoAnswer, Vec::new(), Vec::new()),
+        Outcome::NoAnswer => (
+            Status::NoAnswer,
+            Vec::new(),
+            (row.text.and_then(|t| classifier.junk(t)))
+                .map(|j| vec![format!("junk:{}", j.id())])
+                .unwrap_or_default(),
+        ),
         Outcome::Involuntary => (
             Status::Involuntary,
             Vec::new(),

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod competitors;
 pub mod config;
 pub mod escape;
+pub mod junk;
 pub mod model;
 pub mod normalize;
 pub mod questions;

@@ -323,6 +323,8 @@ pub struct Classifier {
     no_answer: FastSet<String>,
     /// The longest no-answer form, in bytes (a longer answer is not looked up).
     no_answer_len: usize,
+    /// `[junk]`: typed answers that are no answer, when no rule tags them.
+    junk: crate::junk::Detector,
     codes: FastMap<String, CodeLookup>,
     /// Whether a code is counted when the text disagrees with it (else the text).
     code_wins: bool,
@@ -411,6 +413,7 @@ impl Classifier {
             breaks,
             no_answer_len: no_answer.iter().map(String::len).max().unwrap_or(0),
             no_answer,
+            junk: crate::junk::Detector::new(&taxonomy.junk, m.fold_accents),
             codes,
             code_wins: m.code_wins,
             refined_by: Self::refinements(taxonomy),
@@ -966,8 +969,8 @@ impl Classifier {
         None
     }
 
-    /// The outcome of a traced free-text answer.
-    fn outcome_of(&self, trace: &Trace) -> Outcome {
+    /// The outcome of a traced free-text answer, `text`.
+    fn outcome_of(&self, trace: &Trace, text: &str) -> Outcome {
         let n = &trace.normalized;
         if n.tokens.is_empty() || self.is_no_answer(&n.text) {
             return Outcome::NoAnswer;
@@ -994,8 +997,25 @@ impl Classifier {
                     competitor: None,
                 })
             }
+            None if self.junk.detect(n, text).is_some() => Outcome::NoAnswer,
             None => Outcome::Unclassified,
         }
+    }
+
+    /// Which `[junk]` check finds an answer junk, for an answer no rule tags and that is not
+    /// blank or a no-answer form (those are no answer already). `None` for any other.
+    pub fn junk(&self, text: &str) -> Option<crate::junk::Junk> {
+        if !self.junk.is_enabled() || text.trim().is_empty() {
+            return None;
+        }
+        let mut scratch = Scratch::new();
+        self.trace(answer_prefix(text), &mut scratch);
+        let t = &scratch.trace;
+        let untagged = !t.matches.iter().any(RuleMatch::counts);
+        let form = t.normalized.tokens.is_empty() || self.is_no_answer(&t.normalized.text);
+        (untagged && !form)
+            .then(|| self.junk.detect(&t.normalized, answer_prefix(text)))
+            .flatten()
     }
 
     /// The main reason of a traced answer whose first counting match is for `first`. In a short
@@ -1081,8 +1101,9 @@ impl Classifier {
     /// Classify a free-text answer by the rules, then (with `ask`) ask the model if they are
     /// unsure.
     fn classify_scored(&self, text: &str, scratch: &mut Scratch, ask: bool) -> recent::Scored {
-        self.trace(answer_prefix(text), scratch);
-        let rules = self.outcome_of(&scratch.trace);
+        let text = answer_prefix(text);
+        self.trace(text, scratch);
+        let rules = self.outcome_of(&scratch.trace, text);
         let outcome = ask.then(|| self.second_opinion(rules, text, scratch));
         recent::Scored {
             rules,

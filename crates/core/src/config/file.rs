@@ -19,6 +19,7 @@ pub struct File {
     #[serde(default)]
     pub no_answer: Vec<Spanned<String>>,
     pub matching: Option<MatchingFile>,
+    pub junk: Option<JunkFile>,
     pub analyze: Option<AnalyzeFile>,
     pub check: Option<CheckFile>,
     pub model: Option<ModelFile>,
@@ -46,6 +47,15 @@ pub struct MatchingFile {
     pub max_gap: Option<Spanned<u32>>,
     /// `"text"` or `"code"`: which is counted when a code and the text disagree.
     pub conflicts: Option<Spanned<String>>,
+}
+
+/// `[junk]`: which checks recognize typed answers that are no answer, and test entries.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JunkFile {
+    pub checks: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub entries: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -647,6 +647,9 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     if let Some(m) = &file.matching {
         matching_settings(reader, m, &mut t.matching);
     }
+    if let Some(j) = &file.junk {
+        junk_rules(reader, j, &mut t.junk);
+    }
     if let Some(n) = &file.negation {
         negation_rules(reader, n, &mut t.negation);
     }
@@ -855,6 +858,10 @@ fn empty_config() -> Config {
             reasons: Vec::new(),
             code_maps: Vec::new(),
             no_answer: Vec::new(),
+            junk: crate::junk::JunkRules {
+                checks: crate::junk::Junk::ALL.to_vec(),
+                entries: Vec::new(),
+            },
             negation: NegationRules {
                 enabled: true,
                 window: 4,
@@ -947,6 +954,34 @@ fn matching_settings(reader: &mut Reader, m: &file::MatchingFile, matching: &mut
             ),
         }
     }
+}
+
+/// `[junk]`, into `junk`: its checks replace those there, its entries are added.
+fn junk_rules(reader: &mut Reader, j: &file::JunkFile, junk: &mut crate::junk::JunkRules) {
+    use crate::junk::Junk;
+    if let Some(checks) = &j.checks {
+        junk.checks.clear();
+        for c in checks {
+            match Junk::from_id(c.get_ref()) {
+                Some(check) if !junk.checks.contains(&check) => junk.checks.push(check),
+                Some(_) => {}
+                None => {
+                    let known: Vec<&str> = Junk::ALL.iter().map(|j| j.id()).collect();
+                    reader.error(
+                        c,
+                        format!(
+                            "`{}` is no junk check: use any of {}",
+                            c.get_ref(),
+                            known.join(", ")
+                        ),
+                    )
+                }
+            }
+        }
+        junk.checks.sort();
+    }
+    junk.entries
+        .extend(j.entries.iter().map(|e| e.get_ref().clone()));
 }
 
 /// `[negation]`, into `negation`: its settings when valid, and its cues, keep phrases and

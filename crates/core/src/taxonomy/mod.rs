@@ -227,6 +227,8 @@ pub struct Taxonomy {
     pub code_maps: Vec<CodeMap>,
     /// Whole answers that mean "no answer" (matched after normalization).
     pub no_answer: Vec<String>,
+    /// `[junk]`: typed answers that are no answer (keyboard mash, test entries).
+    pub junk: crate::junk::JunkRules,
     pub negation: NegationRules,
     pub matching: Matching,
     /// `[competitors]`: named in the answers of customers lost to one (see
