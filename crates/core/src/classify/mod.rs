@@ -1002,20 +1002,18 @@ impl Classifier {
         }
     }
 
-    /// Which `[junk]` check finds an answer junk, for an answer no rule tags and that is not
-    /// blank or a no-answer form (those are no answer already). `None` for any other.
+    /// Which `[junk]` check finds an answer junk, for an answer no rule tagged (a row whose
+    /// outcome is no answer, or unclassified). `None` for a blank answer or a no-answer form
+    /// (no answer already), and for any other.
     pub fn junk(&self, text: &str) -> Option<crate::junk::Junk> {
         if !self.junk.is_enabled() || text.trim().is_empty() {
             return None;
         }
-        let mut scratch = Scratch::new();
-        self.trace(answer_prefix(text), &mut scratch);
-        let t = &scratch.trace;
-        let untagged = !t.matches.iter().any(RuleMatch::counts);
-        let form = t.normalized.tokens.is_empty() || self.is_no_answer(&t.normalized.text);
-        (untagged && !form)
-            .then(|| self.junk.detect(&t.normalized, answer_prefix(text)))
-            .flatten()
+        let text = answer_prefix(text);
+        let mut n = Normalized::default();
+        normalize_into(text, self.fold_accents, &mut n);
+        let form = n.tokens.is_empty() || self.is_no_answer(&n.text);
+        (!form).then(|| self.junk.detect(&n, text)).flatten()
     }
 
     /// The main reason of a traced answer whose first counting match is for `first`. In a short
