@@ -89,6 +89,11 @@ pub enum Command {
     /// their id, answer (and codes) and an empty `truth` column; the tags are not shown, so the
     /// labeller is not led by them. The same seed gives the same rows.
     Sample(SampleArgs),
+    /// What the unclassified answers say that the taxonomy does not know yet: per language,
+    /// their most distinctive words and phrases against the tagged answers, each with a
+    /// suggested reason, two examples and a churn.toml fragment that tags them; and groups of
+    /// near-duplicate answers.
+    Discover(DiscoverArgs),
     /// List the benchmark sets (built in and from churn.toml): their buckets, shares and
     /// where the numbers come from.
     Benchmarks(BenchmarksArgs),
@@ -117,6 +122,7 @@ impl Command {
             Command::Compare(a) => a.format == Format::Table,
             Command::Question(a) => a.format == Format::Table,
             Command::Sample(_) => false,
+            Command::Discover(a) => a.format == Format::Table,
             Command::Benchmarks(a) => a.format == Format::Table,
             Command::Taxonomy(TaxonomyCommand::Show { format })
             | Command::Taxonomy(TaxonomyCommand::Validate { format, .. }) => {
@@ -665,6 +671,42 @@ pub struct QuestionArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The export(s) to read.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// Discover from every answer, not only the unclassified ones.
+    #[arg(long)]
+    pub all: bool,
+
+    /// How many candidates to show.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub top: u16,
+
+    /// A candidate is in at least N answers.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_count: u32,
+
+    /// Show the examples as written, personal data included.
+    #[arg(long)]
+    pub no_redact: bool,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

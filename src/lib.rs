@@ -11,8 +11,8 @@
 // results); stats under analysis. Their modules are re-exported here under the names they
 // have always had.
 pub use churn_analysis::{
-    analysis, attribute, changes, check, compare, evaluation, explanation, question, quotes,
-    report, tagging,
+    analysis, attribute, changes, check, compare, discover, evaluation, explanation, question,
+    quotes, report, tagging,
 };
 pub use churn_core::{
     benchmark, classify, config, escape, model, normalize, questions, taxonomy, text,
@@ -95,6 +95,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Compare(args) => {
             commands::compare::run(args, &config()?, color, &mut buffer)?;
+            true
+        }
+        Command::Discover(args) => {
+            commands::discover::run(args, &config()?, &mut buffer)?;
             true
         }
         Command::Sample(args) => {

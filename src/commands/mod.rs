@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod benchmarks;
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod evaluate;
 pub mod explain;
 pub mod question;

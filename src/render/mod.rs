@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod check;
 pub mod comparison;
 mod csv;
+pub mod discover;
 pub mod evaluation;
 pub mod explanation;
 mod json;

@@ -728,3 +728,20 @@ fn tag_of_a_file_read_whole_is_the_same_in_chunks_of_any_size() {
         }
     }
 }
+
+#[test]
+fn discover_json_matches_its_schema() {
+    let schema = schema("discover.v1.json");
+    for args in [
+        &["discover", DEMO][..],
+        &["discover", DEMO, "--all", "--no-redact"],
+        &[
+            "discover",
+            "fixtures/corpus/real/real.csv",
+            "--reason-col",
+            "answer",
+        ],
+    ] {
+        valid(&schema, &json_of(args));
+    }
+}

@@ -4,6 +4,7 @@
 mod analyze;
 mod check;
 mod config;
+mod discover;
 mod docs;
 mod errors;
 mod evaluate;

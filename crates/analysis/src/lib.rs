@@ -9,6 +9,7 @@ pub mod attribute;
 pub mod changes;
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod evaluation;
 pub mod explanation;
 pub mod question;
