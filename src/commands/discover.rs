@@ -81,8 +81,11 @@ pub fn report(args: &DiscoverArgs, config: &Config) -> Result<DiscoverReport> {
             reason,
         });
     }
+    // Twice as many as asked for: a candidate whose rule would tag none of the unclassified
+    // answers (its words split by punctuation in each) is no use, and the next takes its place.
+    let top = usize::from(args.top);
     let settings = Settings {
-        top: usize::from(args.top),
+        top: top * 2,
         min_count: args.min_count as usize,
     };
     let found = discover::candidates(&answers, taxonomy.reasons.len(), settings);
@@ -94,10 +97,16 @@ pub fn report(args: &DiscoverArgs, config: &Config) -> Result<DiscoverReport> {
         true => t.to_string(),
         false => churn_core::redact::redact(t).into_owned(),
     };
-    let candidates = found
-        .iter()
-        .map(|c| candidate_row(c, (taxonomy, &texts, &open), unclassified, &shown))
-        .collect::<Result<Vec<_>>>()?;
+    let mut candidates = Vec::new();
+    for c in &found {
+        if candidates.len() == top {
+            break;
+        }
+        let row = candidate_row(c, (taxonomy, &texts, &open), unclassified, &shown)?;
+        if args.all || row.would_tag > 0 {
+            candidates.push(row);
+        }
+    }
     let near_duplicates = discover::near_duplicates(&answers, 10)
         .into_iter()
         .map(|d| DuplicateRow {

@@ -59,6 +59,8 @@ fn discover_proposes_fragments_that_tag_what_they_say() {
         let tagged_now = before["rows"]["unclassified"].as_u64().unwrap()
             - after["rows"]["unclassified"].as_u64().unwrap();
         assert_eq!(c["would_tag"].as_u64().unwrap(), tagged_now, "{toml}");
+        // A candidate that would tag none of them is not shown.
+        assert!(tagged_now > 0, "{toml}");
     }
     // The same bytes on every run; a table names the candidates and shows a fragment.
     assert_eq!(
