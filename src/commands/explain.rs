@@ -112,6 +112,10 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             .map(|c| taxonomy.competitors[usize::from(c)].id.clone()),
         _ => None,
     };
+    // The `[junk]` check that made a no answer of the text, if one did.
+    let junk = matches!(e.outcome, Outcome::NoAnswer)
+        .then(|| classifier.junk(&e.text))
+        .flatten();
     let (kind, reason, reasons, source, why) = match e.outcome {
         Outcome::Tagged(tag) => {
             let reasons: Vec<String> = tag.reasons.iter().map(id).collect();
@@ -145,7 +149,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             None,
             Vec::new(),
             None,
-            match classifier.junk(&e.text) {
+            match junk {
                 _ if e.normalized.is_empty() => "nothing is left after normalization".to_string(),
                 Some(j) => format!(
                     "junk ({}): {}; counted as no answer",
@@ -190,10 +194,7 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
             reasons,
             source,
             why,
-            junk: matches!(e.outcome, Outcome::NoAnswer)
-                .then(|| classifier.junk(&e.text))
-                .flatten()
-                .map(|j| j.id()),
+            junk: junk.map(|j| j.id()),
         },
     })
 }

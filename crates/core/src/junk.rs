@@ -103,7 +103,6 @@ pub struct Detector {
     checks: Vec<Junk>,
     entries: HashSet<String>,
     prefixes: Vec<String>,
-    fold_accents: bool,
 }
 
 impl Detector {
@@ -130,7 +129,6 @@ impl Detector {
             checks: rules.checks.clone(),
             entries,
             prefixes,
-            fold_accents,
         }
     }
 
@@ -164,16 +162,6 @@ impl Detector {
             found = Some(found.map_or(kind, |k: Junk| k.min(kind)));
         }
         found
-    }
-
-    /// [`Detector::detect`] of an answer not normalized yet.
-    pub fn detect_text(&self, text: &str) -> Option<Junk> {
-        if self.checks.is_empty() || text.trim().is_empty() {
-            return None;
-        }
-        let mut n = Normalized::default();
-        normalize_into(text, self.fold_accents, &mut n);
-        self.detect(&n, text)
     }
 
     fn on(&self, check: Junk) -> bool {
@@ -308,6 +296,15 @@ mod tests {
     fn detector() -> Detector {
         let t = crate::config::builtin_taxonomy();
         Detector::new(&t.junk, t.matching.fold_accents)
+    }
+
+    impl Detector {
+        /// [`Detector::detect`] of an answer not normalized yet (accents folded).
+        fn detect_text(&self, text: &str) -> Option<Junk> {
+            let mut n = Normalized::default();
+            normalize_into(text, true, &mut n);
+            self.detect(&n, text)
+        }
     }
 
     #[test]
