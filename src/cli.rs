@@ -124,6 +124,7 @@ impl Command {
             Command::Sample(_) => false,
             Command::Discover(a) => a.format == Format::Table,
             Command::Benchmarks(a) => a.format == Format::Table,
+            Command::Taxonomy(TaxonomyCommand::Stats(a)) => a.format == Format::Table,
             Command::Taxonomy(TaxonomyCommand::Show { format })
             | Command::Taxonomy(TaxonomyCommand::Validate { format, .. }) => {
                 *format == Format::Table
@@ -833,6 +834,39 @@ pub enum TaxonomyCommand {
         #[arg(long, short, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Tag exports and say, per rule, the rows it matched, tagged and decided, where it was
+    /// negated or overruled, the reasons it overlaps with and, with --truth-col, its precision
+    /// and the rows it got wrong. Rules that never fire are listed.
+    Stats(TaxonomyStatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaxonomyStatsArgs {
+    /// The export(s) to tag.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// A column of true labels (as `churn evaluate` reads them): measure each rule's precision
+    /// and list the rows it got wrong.
+    #[arg(long, value_name = "NAME")]
+    pub truth_col: Option<String>,
+
+    /// How many rules the table shows (most rows tagged first; JSON has every rule).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,7 +12,7 @@
 // have always had.
 pub use churn_analysis::{
     analysis, attribute, changes, check, compare, discover, evaluation, explanation, question,
-    quotes, report, tagging,
+    quotes, report, rule_stats, tagging,
 };
 pub use churn_core::{
     benchmark, classify, config, escape, model, normalize, questions, taxonomy, text,

@@ -11,6 +11,7 @@ pub mod question;
 pub mod sample;
 pub mod tag;
 pub mod taxonomy;
+pub mod taxonomy_stats;
 pub mod train;
 
 use anyhow::{Context, Result};

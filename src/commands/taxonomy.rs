@@ -209,5 +209,10 @@ pub fn run(
             }
             Ok(ok)
         }
+        TaxonomyCommand::Stats(args) => {
+            let config = crate::files::config(config_flag)?;
+            super::taxonomy_stats::run(args, &config, out)?;
+            Ok(true)
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod spreadsheet;
 mod table;
 pub mod tagged;
 pub mod taxonomy;
+pub mod taxonomy_stats;
 
 use std::io::{self, Write};
 

@@ -730,6 +730,37 @@ fn tag_of_a_file_read_whole_is_the_same_in_chunks_of_any_size() {
 }
 
 #[test]
+fn taxonomy_stats_json_matches_its_schema() {
+    let schema = schema("taxonomy-stats.v1.json");
+    for args in [
+        &["taxonomy", "stats", DEMO][..],
+        &[
+            "taxonomy",
+            "stats",
+            "fixtures/corpus/real/real.csv",
+            "--truth-col",
+            "truth",
+            "--where",
+            "split=dev",
+        ],
+    ] {
+        let v = json_of(args);
+        let rows = &v["rows"];
+        let parts = [
+            "by_rules",
+            "by_code",
+            "by_model",
+            "unclassified",
+            "no_answer",
+            "involuntary",
+        ];
+        let sum: u64 = parts.iter().map(|k| rows[k].as_u64().unwrap()).sum();
+        assert_eq!(rows["read"].as_u64(), Some(sum), "{rows:#}");
+        valid(&schema, &v);
+    }
+}
+
+#[test]
 fn discover_json_matches_its_schema() {
     let schema = schema("discover.v1.json");
     for args in [

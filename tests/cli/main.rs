@@ -17,6 +17,7 @@ mod limits;
 mod model;
 mod output;
 mod properties;
+mod rule_stats;
 mod stats;
 mod tagging;
 mod workbooks;

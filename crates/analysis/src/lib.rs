@@ -15,4 +15,5 @@ pub mod explanation;
 pub mod question;
 pub mod quotes;
 pub mod report;
+pub mod rule_stats;
 pub mod tagging;

@@ -599,6 +599,18 @@ impl Classifier {
         &self.rules[index as usize]
     }
 
+    /// Every rule, by rule number (the `rule` of a [`RuleMatch`]).
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// Every rule match in the answer last classified with `scratch` by
+    /// [`Classifier::classify`] (not from memory), in the order they were found. Not the
+    /// answer's after an involuntary code, which is not read.
+    pub fn last_matches<'a>(&self, scratch: &'a Scratch) -> &'a [RuleMatch] {
+        &scratch.trace.matches
+    }
+
     /// The rule words of a phrase rule, as written (normalized), for explanations.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
