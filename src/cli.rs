@@ -97,6 +97,10 @@ pub enum Command {
     /// List the benchmark sets (built in and from churn.toml): their buckets, shares and
     /// where the numbers come from.
     Benchmarks(BenchmarksArgs),
+    /// Corrections made by hand that last: `from-tagged` turns a `churn tag` output whose
+    /// `churn_reason` was edited into an overrides file for `--overrides`.
+    #[command(subcommand)]
+    Overrides(OverridesCommand),
     /// Write, show or check the taxonomy (reasons, rules, codes, benchmarks).
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
@@ -121,7 +125,7 @@ impl Command {
             Command::Evaluate(a) => a.format == Format::Table,
             Command::Compare(a) => a.format == Format::Table,
             Command::Question(a) => a.format == Format::Table,
-            Command::Sample(_) => false,
+            Command::Sample(_) | Command::Overrides(_) => false,
             Command::Discover(a) => a.format == Format::Table,
             Command::Benchmarks(a) => a.format == Format::Table,
             Command::Taxonomy(TaxonomyCommand::Stats(a)) => a.format == Format::Table,
@@ -202,6 +206,17 @@ pub struct ColumnArgs {
     /// several. Default: the columns the taxonomy's code maps name, or one found by its values.
     #[arg(long, value_name = "NAME")]
     pub code_col: Vec<String>,
+}
+
+/// Corrections made by hand, applied over the tagger.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OverrideArgs {
+    /// A CSV of corrections: the export's id column first (its header names it), `reason` (a
+    /// reason, `reason.sub`, `@none`, `unclassified`, `no_answer`, `involuntary`), an optional
+    /// `note`. A row with a listed id gets that outcome, whatever the tagger says. Default:
+    /// `[analyze] overrides` of churn.toml. `churn overrides from-tagged` writes one.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
 }
 
 /// How to read the export files.
@@ -299,6 +314,9 @@ pub struct AnalyzeArgs {
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -459,6 +477,9 @@ pub struct CheckArgs {
     pub columns: ColumnArgs,
 
     #[command(flatten)]
+    pub overrides: OverrideArgs,
+
+    #[command(flatten)]
     pub input: InputArgs,
 
     #[command(flatten)]
@@ -600,6 +621,9 @@ pub struct TagArgs {
 
     #[command(flatten)]
     pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -804,6 +828,33 @@ pub struct EvaluateArgs {
     /// a survey wave). The thresholds apply to all rows together.
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OverridesCommand {
+    /// Read a `churn tag` output (CSV) whose `churn_reason` (or `churn_sub_reason`,
+    /// `churn_status`) a person edited, tag each row again, and write an overrides file (CSV,
+    /// to stdout) of the rows whose edited outcome differs from the tagger's: the id, the
+    /// reason (`reason.sub`, `unclassified`, `no_answer`, `involuntary`) and a note of what the
+    /// tagger said. A blank `churn_reason` on a tagged row means unclassified.
+    FromTagged(FromTaggedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FromTaggedArgs {
+    /// The edited output of `churn tag`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// The id column (default: found by header: response id, customer id, email, ...).
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,8 @@ use anyhow::{bail, Result};
 
 use crate::config::{Config, FILE_NAME};
 use crate::model::Model;
+use crate::overrides::{Override, Overrides, Target};
+use crate::taxonomy::Taxonomy;
 
 /// The most read of a configuration file: a taxonomy of 100,000 phrases is about 2 MiB.
 pub const CONFIG_BYTES: u64 = 16 << 20;
@@ -105,6 +107,91 @@ pub fn model(path: &Path) -> Result<Model> {
             crate::escape::shown(&path.to_string_lossy())
         )
     })
+}
+
+/// The most read of an overrides file: a million corrections are tens of MiB.
+pub const OVERRIDES_BYTES: u64 = 256 << 20;
+
+/// An overrides file: a CSV whose first column is the export's id column (its header names it),
+/// a `reason` column (a reason, `reason.sub`, `@none`, `unclassified`, `no_answer`,
+/// `involuntary`) and an optional `note` column. Errors name the file, line and column.
+pub fn overrides(path: &Path, taxonomy: &Taxonomy) -> Result<Overrides> {
+    use crate::escape::shown;
+    let text = read_text(
+        path,
+        OVERRIDES_BYTES,
+        "overrides file",
+        "an overrides file is a CSV of an id column, `reason` and `note`",
+    )?;
+    let name = path.to_string_lossy().into_owned();
+    let fail = |line: u64, what: String| {
+        anyhow::anyhow!(
+            "failed to load overrides `{}`: line {line}, {what}",
+            shown(&name)
+        )
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = (reader.headers())
+        .map_err(|e| fail(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let at = |want: &str| headers.iter().position(|h| crate::input::squash(h) == want);
+    let (Some(id_column), Some(reason)) = (headers.first().filter(|h| !h.is_empty()), at("reason"))
+    else {
+        return Err(fail(
+            1,
+            format!(
+                "the header is `{}`; it needs the export's id column first (named as in the \
+                 export) and a `reason` column (optionally `note`), as `churn overrides \
+                 from-tagged` writes",
+                shown(&headers.join(","))
+            ),
+        ));
+    };
+    let note = at("note");
+    let mut list = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| fail(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |k: usize| record.get(k).unwrap_or("").trim();
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let id = cell(0);
+        if id.is_empty() {
+            return Err(fail(
+                line,
+                format!("column 1 (`{}`): blank id", shown(id_column)),
+            ));
+        }
+        let written = cell(reason);
+        let target = Target::parse(written, taxonomy).ok_or_else(|| {
+            let ids: Vec<&str> = taxonomy.reasons.iter().map(|r| r.id.as_str()).collect();
+            fail(
+                line,
+                format!(
+                    "column {} (`reason`): unknown reason `{}`; use one of: {}, `reason.sub`, \
+                     @none, unclassified, no_answer, involuntary",
+                    reason + 1,
+                    shown(written),
+                    ids.join(", ")
+                ),
+            )
+        })?;
+        list.push(Override {
+            id: id.to_string(),
+            target,
+            written: written.to_string(),
+            note: note.map(cell).filter(|n| !n.is_empty()).map(str::to_string),
+            line,
+        });
+    }
+    Overrides::new(&name, id_column, list)
+        .map_err(|e| anyhow::anyhow!("failed to load overrides `{}`: {e}", shown(&name)))
 }
 
 #[cfg(test)]

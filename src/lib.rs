@@ -15,7 +15,7 @@ pub use churn_analysis::{
     quotes, report, rule_stats, tagging,
 };
 pub use churn_core::{
-    benchmark, classify, config, escape, model, normalize, questions, taxonomy, text,
+    benchmark, classify, config, escape, model, normalize, overrides, questions, taxonomy, text,
 };
 pub use churn_input as input;
 pub use churn_stats as stats;
@@ -99,6 +99,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Discover(args) => {
             commands::discover::run(args, &config()?, &mut buffer)?;
+            true
+        }
+        Command::Overrides(cli::OverridesCommand::FromTagged(args)) => {
+            commands::overrides::from_tagged(args, &config()?, &mut buffer)?;
             true
         }
         Command::Sample(args) => {

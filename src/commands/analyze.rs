@@ -8,13 +8,13 @@ use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::attribute::Tally;
-use crate::cli::{AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, StatArgs};
+use crate::cli::{AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, StatArgs};
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
 use crate::input::values::{self, period_label, DateFormat, Period};
 use crate::input::{ColumnOptions, Loaded, ReadOptions};
 use crate::render::renderer;
-use crate::report::{Input, Parts, Report, WeightInfo};
+use crate::report::{Input, OverridesInfo, Parts, Report, WeightInfo};
 
 /// Columns `churn check` loads beyond those the analysis needs.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +50,8 @@ pub struct Request {
     pub period: Option<(Period, Option<String>, String)>,
     pub min_group: usize,
     pub ids: IdColumns,
+    /// `--overrides` (else `[analyze] overrides` of the configuration).
+    pub overrides: OverrideArgs,
 }
 
 /// The flags every analysis takes: the files and how to read them, the model, the statistics.
@@ -83,6 +85,7 @@ impl Request {
             period: None,
             min_group: 20,
             ids: IdColumns::default(),
+            overrides: OverrideArgs::default(),
         }
     }
 
@@ -110,6 +113,7 @@ impl Request {
                 .period
                 .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
             min_group: args.min_group,
+            overrides: args.overrides.clone(),
             ..Request::new(common)
         })
     }
@@ -152,6 +156,7 @@ impl Roles {
             find_date,
             find_id: request.ids.find && request.ids.named.is_empty(),
             keep_all: false,
+            id_col: None,
         };
         (options, Roles { weight, by, date })
     }
@@ -169,7 +174,9 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
     let name = request.benchmark.as_deref().unwrap_or(&config.benchmark);
     let benchmark = config.benchmark(name)?;
     let attribution = request.attribution.unwrap_or(config.attribution);
-    let (options, roles) = Roles::of(request);
+    let (mut options, roles) = Roles::of(request);
+    let overrides = super::overrides(&request.overrides, config)?;
+    options.id_col = super::id_column(overrides.as_ref());
     let (loaded, tally) = super::tally(
         &request.files,
         &request.read,
@@ -182,6 +189,7 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
             quotes: request.quotes,
             redact: request.redact,
             proposals: true,
+            overrides: overrides.clone(),
         },
     )?;
 
@@ -264,6 +272,15 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         quotes: tally.quotes.as_ref().map(|q| (q, request.quotes)),
         redact: request.redact,
     });
+    let report = Report {
+        overrides: overrides.map(|o| {
+            let info = OverridesInfo::of(&o, &tally);
+            let missing: Vec<&str> = info.not_found.iter().map(|m| m.id.as_str()).collect();
+            super::say_not_found(&o, &missing);
+            info
+        }),
+        ..report
+    };
     Ok((report, loaded))
 }
 
@@ -458,6 +475,7 @@ mod tests {
                 named: vec!["id".into()],
                 find: true,
             },
+            overrides: OverrideArgs::default(),
         }
     }
 

@@ -29,6 +29,7 @@ fn request(args: &CheckArgs, ids: IdColumns) -> Request {
         benchmark: args.benchmark.clone(),
         attribution: args.attribution,
         ids,
+        overrides: args.overrides.clone(),
         ..Request::new(common)
     }
 }

@@ -134,6 +134,8 @@ pub fn explain(args: &ExplainArgs, config: &Config) -> Result<Explained> {
                 Source::TextOverCode => "text over code",
                 Source::Text | Source::Hint => "text",
                 Source::Model => "model",
+                // `explain` takes no overrides file.
+                Source::Override => "override",
             };
             ("tagged", Some(id(tag.primary)), reasons, Some(source), why)
         }

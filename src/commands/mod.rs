@@ -7,6 +7,7 @@ pub mod compare;
 pub mod discover;
 pub mod evaluate;
 pub mod explain;
+pub mod overrides;
 pub mod question;
 pub mod sample;
 pub mod tag;
@@ -14,13 +15,16 @@ pub mod taxonomy;
 pub mod taxonomy_stats;
 pub mod train;
 
+use std::sync::Arc;
+
 use anyhow::{Context, Result};
 
 use crate::attribute::{self, Tally};
 use crate::classify::{Classifier, Scratch};
-use crate::cli::{InputArgs, ModelArgs};
-use crate::config::Attribution;
+use crate::cli::{InputArgs, ModelArgs, OverrideArgs};
+use crate::config::{Attribution, Config};
 use crate::input::{self, ColumnOptions, Loaded};
+use crate::overrides::Overrides;
 use crate::taxonomy::Taxonomy;
 
 /// Say the loader's notes on stderr (unless `--quiet`).
@@ -63,7 +67,7 @@ pub fn load(
 }
 
 /// What a tally keeps besides the counts.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Keep {
     /// The unclassified answers, for `--show-unclassified`.
     pub unclassified: bool,
@@ -77,6 +81,46 @@ pub struct Keep {
     /// Names customers say they went to, proposed as competitors when the configuration names
     /// none.
     pub proposals: bool,
+    /// Corrections that win over the tagger (the load must read their id column: see
+    /// [`id_column`]).
+    pub overrides: Option<Arc<Overrides>>,
+}
+
+/// The overrides in force: `--overrides FILE`, else `[analyze] overrides` of churn.toml.
+pub fn overrides(flag: &OverrideArgs, config: &Config) -> Result<Option<Arc<Overrides>>> {
+    let Some(path) = flag.overrides.as_ref().or(config.overrides.as_ref()) else {
+        return Ok(None);
+    };
+    Ok(Some(Arc::new(crate::files::overrides(
+        path,
+        &config.taxonomy,
+    )?)))
+}
+
+/// Say which ids of an overrides file no row has (the first ten).
+pub fn say_not_found(o: &Overrides, missing: &[&str]) {
+    if missing.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = (missing.iter().take(10))
+        .map(|id| format!("`{}`", crate::escape::shown(id)))
+        .collect();
+    let more = match missing.len() > 10 {
+        true => format!(" and {} more", missing.len() - 10),
+        false => String::new(),
+    };
+    crate::diag::warn(format_args!(
+        "overrides `{}`: {} not found in column `{}` of the export: {}{more}",
+        crate::escape::shown(&o.path),
+        crate::text::plural(missing.len(), "id", "ids"),
+        crate::escape::shown(&o.id_column),
+        shown.join(", ")
+    ));
+}
+
+/// The id column to read for `overrides`: the overrides file's first header.
+pub fn id_column(overrides: Option<&Arc<Overrides>>) -> Option<(&'static str, String)> {
+    overrides.map(|o| ("--overrides", o.id_column.clone()))
 }
 
 /// Load the exports a command was given and classify every row as it is read (the answers are
@@ -95,6 +139,7 @@ pub fn tally(
         unclassified: keep.unclassified,
         redact: keep.redact,
         proposals: keep.proposals && taxonomy.competitors.is_empty(),
+        overrides: keep.overrides.clone(),
         quotes: (keep.quotes > 0).then(|| {
             let subs = taxonomy.reasons.iter().map(|r| r.subs.len()).collect();
             crate::quotes::Quotes::new(keep.quotes, subs)

@@ -3,6 +3,7 @@
 //! input order: memory does not grow with the file.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
@@ -10,17 +11,19 @@ use crate::classify::{Classifier, Scratch};
 use crate::cli::TagArgs;
 use crate::config::Config;
 use crate::diag::Progress;
+use crate::input::Row;
 use crate::input::{
     self, ColumnOptions, FrameOut, Heading, Out, RejectedRow, Render, Rendered, RowRun, RowSink,
     RunRow,
 };
+use crate::overrides::Overrides;
 use crate::render::parquet::Parquet;
 use crate::render::tagged::{
     Extra, Layout, Status, TaggedRow, COMPETITOR_COLUMN, CONFIDENCE_COLUMN, FILE_COLUMN,
     OUTPUT_COLUMNS,
 };
 use crate::render::TagFormat;
-use crate::tagging::{tag_row, RowTag, TagIds};
+use crate::tagging::{override_row, tag_row, RowTag, TagIds};
 
 /// Run `churn tag`, writing the rows to `out`.
 pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -33,6 +36,10 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         ..ColumnOptions::default()
     };
     let ids = TagIds::of(taxonomy);
+    let overrides = super::overrides(&args.overrides, config)?;
+    let used: Vec<AtomicBool> = (0..overrides.as_ref().map_or(0, |o| o.len()))
+        .map(|_| AtomicBool::new(false))
+        .collect();
     let bar = Progress::new("reading and tagging");
     let mut rows = Rows {
         format: args.format,
@@ -40,6 +47,7 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         ids: &ids,
         bar: &bar,
         noted: false,
+        overrides: overrides.as_deref().map(|o| (o, used.as_slice())),
     };
     let mut parquet = Parquet::default();
     let out = Out {
@@ -56,6 +64,13 @@ pub fn run(args: &TagArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     )?;
     drop(bar);
     super::say_notes(&loaded);
+    if let Some(o) = &overrides {
+        let missing: Vec<&str> = (o.iter().zip(&used))
+            .filter(|(_, u)| !u.load(Ordering::Relaxed))
+            .map(|(o, _)| o.id.as_str())
+            .collect();
+        super::say_not_found(o, &missing);
+    }
     Ok(())
 }
 
@@ -67,6 +82,8 @@ struct Rows<'r> {
     bar: &'r Progress,
     /// Whether the note on replaced columns was said.
     noted: bool,
+    /// The overrides, and whether each has met its row.
+    overrides: Option<(&'r Overrides, &'r [AtomicBool])>,
 }
 
 impl<'r> RowSink for Rows<'r> {
@@ -94,6 +111,20 @@ impl<'r> RowSink for Rows<'r> {
             confidence: self.classifier.model().is_some(),
             several: heading.files > 1,
         };
+        let overrides = match self.overrides {
+            Some((o, used)) => {
+                let Some(at) = crate::input::columns::find(headers, &o.id_column) else {
+                    anyhow::bail!(
+                        "--overrides: `{}` has no column `{}` (the overrides file's first \
+                         header names the export's id column)",
+                        crate::escape::shown(heading.path),
+                        crate::escape::shown(&o.id_column)
+                    );
+                };
+                Some((o, used, at))
+            }
+            None => None,
+        };
         let layout = Layout::new(self.format, &kept, extra);
         layout.header(&kept, out)?;
         Ok(Renderer {
@@ -101,6 +132,7 @@ impl<'r> RowSink for Rows<'r> {
             keep,
             classifier: self.classifier,
             ids: self.ids,
+            overrides,
         })
     }
 
@@ -116,6 +148,8 @@ struct Renderer<'r> {
     keep: Vec<usize>,
     classifier: &'r Classifier,
     ids: &'r TagIds<'r>,
+    /// The overrides, whether each met its row, and the id column (into the cells).
+    overrides: Option<(&'r Overrides, &'r [AtomicBool], usize)>,
 }
 
 impl Render for Renderer<'_> {
@@ -139,7 +173,7 @@ impl Render for Renderer<'_> {
                     cells: all,
                     answer,
                 } => {
-                    let tag = tag_row(self.classifier, &self.ids.reasons, answer, scratch);
+                    let tag = self.tag(all, answer, scratch);
                     cells.clear();
                     cells.extend(self.keep.iter().map(|&i| all[i]));
                     reasons.clear();
@@ -181,6 +215,19 @@ impl Render for Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// Tag a row: as its override says, when one names its id, else by the classifier.
+    fn tag(&self, cells: &[&str], answer: Row<'_, '_>, scratch: &mut Scratch) -> RowTag {
+        let found = self.overrides.and_then(|(o, used, at)| {
+            let k = o.find(cells.get(at)?)?;
+            used[k as usize].store(true, Ordering::Relaxed);
+            Some(o.get(k))
+        });
+        match found {
+            Some(o) => override_row(o),
+            None => tag_row(self.classifier, &self.ids.reasons, answer, scratch),
+        }
+    }
+
     /// The rows of `run` as a frame: their kept cells column by column, their tags, their file.
     fn render_frame(
         &self,
@@ -195,7 +242,7 @@ impl Renderer<'_> {
         for row in &run.rows {
             match *row {
                 RunRow::Kept { cells, answer, .. } => {
-                    tags.push(tag_row(self.classifier, &self.ids.reasons, answer, scratch));
+                    tags.push(self.tag(cells, answer, scratch));
                     for (column, &i) in columns.iter_mut().zip(&self.keep) {
                         column.push(cells[i]);
                     }

@@ -215,6 +215,11 @@ impl Render for Markdown {
                 super::sub_reasons_legend(report).replacen("Indented", "↳", 1)
             )?;
         }
+        if let Some(o) = &report.overrides {
+            let tagged: usize = report.reasons.iter().map(|x| x.from_override).sum();
+            writeln!(out)?;
+            writeln!(out, "{}", super::overrides_line(o, tagged))?;
+        }
         writeln!(out)?;
         if let Some(t) = &report.test {
             let reading = super::fit_reading(t.p_value, report.confidence);

@@ -169,3 +169,30 @@ pub(crate) fn quote_groups(report: &Report) -> Vec<(String, &[crate::report::Quo
     }
     out
 }
+
+/// What an overrides file did, in a line: rows decided, of them tagged, ids not found.
+pub fn overrides_line(o: &crate::report::OverridesInfo, tagged: usize) -> String {
+    let missing = match o.not_found.len() {
+        0 => String::new(),
+        n => {
+            let ids: Vec<String> = (o.not_found.iter().take(5))
+                .map(|m| format!("`{}`", crate::escape::shown(&m.id)))
+                .collect();
+            let more = n.saturating_sub(5);
+            let more = match more {
+                0 => String::new(),
+                more => format!(" and {more} more"),
+            };
+            format!(
+                "; {} not found in the export: {}{more}",
+                crate::text::plural(n, "id", "ids"),
+                ids.join(", ")
+            )
+        }
+    };
+    format!(
+        "Overrides `{}`: {} decided by hand ({tagged} tagged){missing}",
+        crate::escape::shown(&o.file),
+        crate::text::plural(o.rows, "row", "rows")
+    )
+}

@@ -315,6 +315,10 @@ impl Table {
     fn codes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let r = &report.rows;
         let from_code: usize = report.reasons.iter().map(|x| x.from_code).sum();
+        let from_override: usize = report.reasons.iter().map(|x| x.from_override).sum();
+        if let Some(o) = &report.overrides {
+            writeln!(out, "{}", super::overrides_line(o, from_override))?;
+        }
         if from_code + r.refined_by_text > 0 {
             let refined = if r.refined_by_text > 0 {
                 format!(", {} from codes refined by the text", r.refined_by_text)
@@ -325,7 +329,7 @@ impl Table {
                 out,
                 "{} tagged from codes{refined}, {} from the text",
                 from_code,
-                r.tagged - from_code - r.refined_by_text
+                r.tagged - from_code - r.refined_by_text - from_override
             )?;
         }
         if r.code_text_conflicts > 0 {

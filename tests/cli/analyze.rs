@@ -27,7 +27,7 @@ fn small_fixture_json_matches_the_hand_count() {
         serde_json::json!({"read": 12, "tagged": 9, "unclassified": 0, "no_answer": 3, "junk": 1, "involuntary": 0, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
-            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0, "overridden": 0,
             "low_confidence": 1})
     );
     assert_eq!(v["benchmark"]["name"], "kennedy");
@@ -197,7 +197,7 @@ fn stripe_codes_map_and_other_defers_to_the_text() {
         serde_json::json!({"read": 10, "tagged": 7, "unclassified": 2, "no_answer": 1, "junk": 0, "involuntary": 0, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
-            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0, "overridden": 0,
             "low_confidence": 0})
     );
     let count = |id: &str| {

@@ -348,6 +348,12 @@ fn analyze_json_matches_its_schema() {
         &["analyze", "fixtures/stripe/involuntary.csv"],
         &[
             "analyze",
+            DEMO,
+            "--overrides",
+            "fixtures/overrides/demo.csv",
+        ],
+        &[
+            "analyze",
             "fixtures/multi/surveys.csv",
             "--attribution",
             "split",

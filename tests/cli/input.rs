@@ -62,7 +62,7 @@ fn every_form_gives_the_same_report() {
             "involuntary": 0, "rejected": 0, "filtered_out": 4,
             "filtered_out_by": {"where": 4, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
-            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0, "overridden": 0,
             "low_confidence": 1})
     );
     for (file, format, encoding, delimiter) in FORMS {
@@ -319,7 +319,7 @@ fn skipped_bad_rows_are_rejected_and_listed() {
             "involuntary": 0, "rejected": 3, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
-            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0, "overridden": 0,
             "low_confidence": 0})
     );
     let lines: Vec<u64> = v["rejected_rows"]

@@ -16,6 +16,7 @@ mod layouts;
 mod limits;
 mod model;
 mod output;
+mod overrides;
 mod properties;
 mod rule_stats;
 mod stats;

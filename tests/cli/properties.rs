@@ -121,6 +121,7 @@ fn keep(taxonomy: &Taxonomy) -> Keep {
         redact: false,
         proposals: true,
         quotes: Some(Quotes::new(2, subs)),
+        overrides: None,
     }
 }
 

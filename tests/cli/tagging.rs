@@ -258,7 +258,7 @@ fn failed_payments_are_involuntary_and_outside_the_shares() {
         serde_json::json!({"read": 6, "tagged": 2, "unclassified": 0, "no_answer": 1, "junk": 0, "involuntary": 3, "rejected": 0, "filtered_out": 0,
             "filtered_out_by": {"where": 0, "preview": 0, "test": 0, "spam": 0, "unfinished": 0,
                 "saved": 0, "paused": 0, "aborted": 0},
-            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0,
+            "multi_reason": 0, "refined_by_text": 0, "code_text_conflicts": 0, "overridden": 0,
             "low_confidence": 0})
     );
     let share_sum: f64 = v["reasons"]

@@ -211,6 +211,12 @@ pub struct Tally {
     pub by_reason: Vec<f64>,
     /// Tagged rows whose reason came from a code, per reason.
     pub from_code: Vec<usize>,
+    /// Tagged rows whose reason came from an overrides file, per reason.
+    pub from_override: Vec<usize>,
+    /// Rows whose outcome an overrides file decided (any outcome; counted in it as usual).
+    pub overridden: usize,
+    /// Which overrides applied to a row (by number; see [`churn_core::overrides`]).
+    pub overrides_used: Vec<bool>,
     /// Tagged rows whose code the text refined to a more specific reason.
     pub refined: usize,
     /// Rows whose code and text name different reasons: (code's reason, text's reason) -> rows.
@@ -300,6 +306,8 @@ pub struct Keep {
     /// The names the answers of customers lost to someone (or moved) say they went to, to
     /// propose as competitors (when the configuration names none).
     pub proposals: bool,
+    /// Corrections that win over the tagger, by the rows' ids ([`churn_input::Answers::id`]).
+    pub overrides: Option<std::sync::Arc<churn_core::overrides::Overrides>>,
 }
 
 /// The most distinct names proposed as competitors that a tally keeps.
@@ -351,6 +359,7 @@ pub fn merge(
     let mut t = Tally {
         by_reason: vec![0.0; reasons],
         from_code: vec![0; reasons],
+        from_override: vec![0; reasons],
         ..Tally::default()
     };
     for p in parts {
@@ -370,6 +379,16 @@ pub fn merge(
         }
         for (a, b) in t.from_code.iter_mut().zip(&p.from_code) {
             *a += b;
+        }
+        for (a, b) in t.from_override.iter_mut().zip(&p.from_override) {
+            *a += b;
+        }
+        t.overridden += p.overridden;
+        if t.overrides_used.len() < p.overrides_used.len() {
+            t.overrides_used.resize(p.overrides_used.len(), false);
+        }
+        for (a, b) in t.overrides_used.iter_mut().zip(&p.overrides_used) {
+            *a |= b;
         }
         for (pair, n) in p.conflicts {
             *t.conflicts.entry(pair).or_default() += n;
@@ -424,9 +443,10 @@ pub fn classify_answers(
     answers: &Answers<'_>,
     scratch: &mut Scratch,
 ) -> Tally {
-    let keep_unclassified = keep.unclassified;
     let mut t = Tally {
         from_code: vec![0; reasons],
+        from_override: vec![0; reasons],
+        overrides_used: vec![false; keep.overrides.as_ref().map_or(0, |o| o.len())],
         tags: Tags::with_capacity(answers.len()),
         low_confidence: classifier.model().map(|_| 0),
         quotes: keep.quotes.clone(),
@@ -440,63 +460,87 @@ pub fn classify_answers(
         let lookup = classifier.lookup_codes(answers.codes(i).iter().flatten().copied(), |code| {
             *unknown_codes.entry(code.trim().to_string()).or_default() += 1;
         });
+        let overridden = (keep.overrides.as_ref())
+            .and_then(|o| Some((o, o.find(answers.id(i)?)?)))
+            .map(|(o, k)| {
+                t.overrides_used[k as usize] = true;
+                o.get(k).target.outcome()
+            });
+        t.overridden += usize::from(overridden.is_some());
         // Unclassified answers are listed in their normalized form, from the trace of each.
-        let outcome = if keep_unclassified {
-            classifier.classify(text, lookup, scratch)
-        } else {
-            classifier.classify_remembered(text, lookup, scratch)
+        let (outcome, confidence) = match overridden {
+            Some(outcome) => (outcome, None),
+            None => {
+                let outcome = match keep.unclassified {
+                    true => classifier.classify(text, lookup, scratch),
+                    false => classifier.classify_remembered(text, lookup, scratch),
+                };
+                (outcome, classifier.confidence(scratch))
+            }
         };
-        t.tags.push(match outcome {
+        if let Some(low) = &mut t.low_confidence {
+            *low += usize::from(confidence.is_some_and(|c| c < threshold));
+        }
+        let normalized = || match overridden {
+            Some(_) => text.map_or(String::new(), churn_core::normalize::normalize),
+            None => classifier.last_normalized(scratch).to_string(),
+        };
+        let seen = Seen {
+            text,
+            outcome,
+            confidence,
+        };
+        t.count(seen, classifier, keep, normalized);
+    }
+    t
+}
+
+/// One row classified, as [`Tally::count`] counts it.
+struct Seen<'a> {
+    text: Option<&'a str>,
+    outcome: Outcome,
+    confidence: Option<f32>,
+}
+
+impl Tally {
+    /// Count one row's outcome; `normalized` gives its answer's normalized form (for the
+    /// unclassified answers kept).
+    fn count(
+        &mut self,
+        row: Seen<'_>,
+        classifier: &Classifier,
+        keep: &Keep,
+        normalized: impl FnOnce() -> String,
+    ) {
+        let (t, text) = (self, row.text);
+        t.tags.push(match row.outcome {
             Outcome::Tagged(tag) => Some(tag),
             _ => None,
         });
-        if let Some(low) = &mut t.low_confidence {
-            *low += usize::from(
-                classifier
-                    .confidence(scratch)
-                    .is_some_and(|c| c < threshold),
-            );
-        }
-        match outcome {
+        match row.outcome {
             Outcome::Tagged(tag) => {
                 if let (Some(quotes), Some(text)) = (&mut t.quotes, text) {
-                    quotes.offer(&tag, text, classifier.confidence(scratch));
+                    quotes.offer(&tag, text, row.confidence);
                 }
                 if keep.proposals && classifier.may_name_competitor(&tag) {
                     propose(&mut t.proposals, text);
                 }
-                t.tagged += 1;
-                if tag.reasons.len() > 1 {
-                    t.multi_reason += 1;
-                }
-                match tag.source {
-                    Source::Code => t.from_code[tag.primary] += 1,
-                    Source::Refined => t.refined += 1,
-                    Source::Text | Source::Hint | Source::Model | Source::TextOverCode => {}
-                }
-                if let Some(other) = tag.conflict.map(usize::from) {
-                    // Keyed (code's reason, text's reason), whichever was counted.
-                    let pair = match tag.source {
-                        Source::TextOverCode => (other, tag.primary),
-                        _ => (tag.primary, other),
-                    };
-                    *t.conflicts.entry(pair).or_default() += 1;
-                }
+                t.count_tag(&tag);
             }
             Outcome::Unclassified => {
                 t.unclassified += 1;
-                if keep_unclassified {
-                    let normalized = classifier.last_normalized(scratch);
+                if keep.unclassified {
                     let redacted = text
                         .filter(|_| keep.redact)
                         .and_then(churn_core::redact::normalized);
                     // A coded row whose text is junk ("other" and "asdfgh") said it by code only.
                     let junk = || text.is_some_and(|x| classifier.junk(x).is_some());
+                    let normalized = normalized();
                     let key = match redacted {
                         Some(key) => key,
                         None if normalized.is_empty() && text.is_none() => "(code only)".into(),
                         None if junk() => "(code only)".into(),
-                        None => normalized.to_string(),
+                        None => normalized,
                     };
                     *t.unclassified_answers.entry(key).or_default() += 1;
                 }
@@ -508,7 +552,29 @@ pub fn classify_answers(
             Outcome::Involuntary => t.involuntary += 1,
         }
     }
-    t
+
+    /// Count a tagged row: where its reason came from, and a code the text disagrees with.
+    fn count_tag(&mut self, tag: &Tag) {
+        let t = self;
+        t.tagged += 1;
+        if tag.reasons.len() > 1 {
+            t.multi_reason += 1;
+        }
+        match tag.source {
+            Source::Code => t.from_code[tag.primary] += 1,
+            Source::Override => t.from_override[tag.primary] += 1,
+            Source::Refined => t.refined += 1,
+            Source::Text | Source::Hint | Source::Model | Source::TextOverCode => {}
+        }
+        if let Some(other) = tag.conflict.map(usize::from) {
+            // Keyed (code's reason, text's reason), whichever was counted.
+            let pair = match tag.source {
+                Source::TextOverCode => (other, tag.primary),
+                _ => (tag.primary, other),
+            };
+            *t.conflicts.entry(pair).or_default() += 1;
+        }
+    }
 }
 
 /// Count the name an answer says its customer went to, if any (up to [`MAX_PROPOSALS`] names).
@@ -647,6 +713,7 @@ mod tests {
                 2,
                 tax.reasons.iter().map(|r| r.subs.len()).collect(),
             )),
+            overrides: None,
         };
         for attribution in [Attribution::Primary, Attribution::Split, Attribution::All] {
             let one = tally_in_runs(1, &c, tax.reasons.len(), attribution, &keep, &rows);

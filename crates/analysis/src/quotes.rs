@@ -132,7 +132,7 @@ impl Quotes {
 fn score(tag: &Tag, text: &str, confidence: Option<f32>) -> u32 {
     let alone = if tag.reasons.len() == 1 { 40 } else { 0 };
     let source = match tag.source {
-        Source::Text | Source::Refined | Source::TextOverCode => 30,
+        Source::Text | Source::Refined | Source::TextOverCode | Source::Override => 30,
         Source::Hint => 15,
         Source::Model => 10,
         Source::Code => 5,

@@ -66,6 +66,51 @@ pub struct Report {
     /// was redacted (false with `--no-redact`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
+    /// With an overrides file: the file, how many rows it decided, and its ids no row has;
+    /// absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<OverridesInfo>,
+}
+
+/// What an overrides file did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverridesInfo {
+    pub file: String,
+    /// The export's id column (the file's first header).
+    pub id_column: String,
+    /// Lines of corrections in the file.
+    pub entries: usize,
+    /// Rows whose outcome an override decided (`rows.overridden`).
+    pub rows: usize,
+    /// Ids of the file that no row of the export has, in file order.
+    pub not_found: Vec<OverrideMiss>,
+}
+
+/// An override whose id no row has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideMiss {
+    pub id: String,
+    pub line: u64,
+}
+
+impl OverridesInfo {
+    /// What `overrides` did in a tally of the export.
+    pub fn of(overrides: &churn_core::overrides::Overrides, tally: &Tally) -> OverridesInfo {
+        let used = |k: usize| tally.overrides_used.get(k).copied().unwrap_or(false);
+        OverridesInfo {
+            file: overrides.path.clone(),
+            id_column: overrides.id_column.clone(),
+            entries: overrides.len(),
+            rows: tally.overridden,
+            not_found: (overrides.iter().enumerate())
+                .filter(|(k, _)| !used(*k))
+                .map(|(_, o)| OverrideMiss {
+                    id: o.id.clone(),
+                    line: o.line,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// An interval for a share.
@@ -240,6 +285,9 @@ pub struct Rows {
     pub refined_by_text: usize,
     /// Of `tagged`, rows whose code and text name different reasons; the code is counted.
     pub code_text_conflicts: usize,
+    /// Rows whose outcome an overrides file decided (counted in `tagged`, `unclassified`,
+    /// `no_answer` or `involuntary` as it says).
+    pub overridden: usize,
     /// Rows whose confidence is below 0.5 (tagged or unclassified rows the
     /// model could not settle); present only when a model is in use, and not part of the sum
     /// of the counts above.
@@ -262,6 +310,7 @@ impl From<&Tally> for Rows {
             multi_reason: t.multi_reason,
             refined_by_text: t.refined,
             code_text_conflicts: t.conflicts.values().sum(),
+            overridden: t.overridden,
             low_confidence: t.low_confidence,
         }
     }
@@ -293,6 +342,8 @@ pub struct ReasonRow {
     pub count: f64,
     /// Of `count`, rows whose reason came from a coded value rather than the text.
     pub from_code: usize,
+    /// Of `count`, rows whose reason came from an overrides file.
+    pub from_override: usize,
     /// With `--weight`: the weight credited to this reason (revenue); else null.
     #[serde(serialize_with = "opt_whole_or_fraction")]
     pub weight: Option<f64>,
@@ -744,6 +795,7 @@ fn reason_rows(
                 label: r.label.clone(),
                 count: round(e.count, 6),
                 from_code: tally.from_code[i],
+                from_override: tally.from_override.get(i).copied().unwrap_or(0),
                 weight: analysis
                     .reasons
                     .weighted
@@ -847,6 +899,7 @@ impl Report {
             lost_to: analysis.competitors.as_ref().map(|m| lost_to(taxonomy, m)),
             proposed_competitors: proposals(tally),
             redacted: (p.quotes.is_some() || !p.unclassified.is_empty()).then_some(p.redact),
+            overrides: None,
             unclassified_answers: p
                 .unclassified
                 .into_iter()

@@ -157,6 +157,30 @@ pub fn tag_row(
     }
 }
 
+/// A row an overrides file decides: its outcome, with `override` (and the note) as the
+/// evidence.
+pub fn override_row(o: &churn_core::overrides::Override) -> RowTag {
+    use churn_core::overrides::Target;
+    let evidence = match &o.note {
+        Some(note) => format!("override: {note}"),
+        None => "override".to_string(),
+    };
+    let (status, reasons, sub) = match o.target {
+        Target::Reason(r, sub) => (Status::Tagged, vec![r], sub.map(|s| (r, usize::from(s)))),
+        Target::Unclassified => (Status::Unclassified, Vec::new(), None),
+        Target::NoAnswer => (Status::NoAnswer, Vec::new(), None),
+        Target::Involuntary => (Status::Involuntary, Vec::new(), None),
+    };
+    RowTag {
+        status,
+        reasons,
+        evidence: vec![evidence],
+        confidence: None,
+        sub,
+        competitor: None,
+    }
+}
+
 /// Per reason, the words (or code, or model) that tagged it.
 type Evidence = Vec<(usize, String)>;
 

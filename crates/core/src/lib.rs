@@ -11,6 +11,7 @@ pub mod escape;
 pub mod junk;
 pub mod model;
 pub mod normalize;
+pub mod overrides;
 pub mod questions;
 pub mod redact;
 pub mod taxonomy;

@@ -69,6 +69,20 @@ const TEXT_HEADERS: &[(&[&str], bool)] = &[
 /// subscription ended, e.g. `payment_failed`, not why the customer left).
 const NOT_TEXT: &[&str] = &["cancellationdetailsreason"];
 
+/// The columns `churn tag` adds, as it spells them. In a file that has its `churn_status` and
+/// `churn_evidence`, they are churn's output, never the answer read again (a "Churn reason"
+/// column of a file churn did not write may be the answer).
+const TAG_OUTPUT: &[&str] = &[
+    "churn_reason",
+    "churn_reasons",
+    "churn_status",
+    "churn_evidence",
+    "churn_sub_reason",
+    "churn_confidence",
+    "churn_competitor",
+    "churn_file",
+];
+
 /// Names shown when suggesting the nearest column.
 const SUGGESTION_TARGETS: &[&str] = &[
     "reason",
@@ -426,8 +440,13 @@ pub fn choose(
     let text = match named_text {
         Some(i) => Some(i),
         None => {
-            let candidate =
-                |i: usize| !codes.contains(&i) && !NOT_TEXT.contains(&squashed[i].as_str());
+            let tagged = ["churn_status", "churn_evidence"]
+                .iter()
+                .all(|c| headers.iter().any(|h| h.trim() == *c));
+            let output = |i: usize| tagged && TAG_OUTPUT.contains(&headers[i].trim());
+            let candidate = |i: usize| {
+                !codes.contains(&i) && !NOT_TEXT.contains(&squashed[i].as_str()) && !output(i)
+            };
             let by_rank = TEXT_HEADERS.iter().find_map(|(names, prefix)| {
                 (0..headers.len()).find(|&i| candidate(i) && in_rank(&squashed[i], names, *prefix))
             });
@@ -496,6 +515,50 @@ mod tests {
             assert_eq!(pick(&headers, r).unwrap().text, Some(2), "{question}");
         }
         assert!(pick(&["id", "Cancellation date", "plan"], r).is_err());
+    }
+
+    #[test]
+    fn the_columns_churn_tag_wrote_are_not_read_as_the_answer() {
+        let tagged = pick(
+            &[
+                "id",
+                "Why did you cancel?",
+                "churn_reason",
+                "churn_status",
+                "churn_evidence",
+            ],
+            &[&[
+                "1",
+                "too expensive",
+                "dissatisfaction",
+                "tagged",
+                "expensive",
+            ]],
+        )
+        .unwrap();
+        assert_eq!(tagged.text, Some(1));
+        // A file churn did not write may call its answer column "Churn reason", and keeps
+        // it when churn tags it.
+        let own = pick(&["id", "Churn reason"], &[&["1", "too expensive"]]).unwrap();
+        assert_eq!(own.text, Some(1));
+        let again = pick(
+            &[
+                "id",
+                "Churn Reason",
+                "churn_reason",
+                "churn_status",
+                "churn_evidence",
+            ],
+            &[&[
+                "1",
+                "too expensive",
+                "dissatisfaction",
+                "tagged",
+                "expensive",
+            ]],
+        )
+        .unwrap();
+        assert_eq!(again.text, Some(1));
     }
 
     #[test]

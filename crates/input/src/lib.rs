@@ -78,6 +78,10 @@ pub struct ColumnOptions {
     pub find_id: bool,
     /// Also keep every column as read, untrimmed, for `churn tag` to write back.
     pub keep_all: bool,
+    /// The id column, named by a flag (`--overrides`: the overrides file's first header), in
+    /// place of the one `find_id` looks for: an error when no column has that name. Its cells
+    /// are the last extra column.
+    pub id_col: Option<(&'static str, String)>,
 }
 
 /// One row's answers: its free text and its coded values.
@@ -94,6 +98,9 @@ pub struct Answers<'a> {
     texts: Vec<Option<&'a str>>,
     codes: Vec<Option<&'a str>>,
     width: usize,
+    /// Each row's id, when an id column is read ([`ColumnOptions::id_col`], `find_id`); else
+    /// empty.
+    ids: Vec<Option<&'a str>>,
 }
 
 impl<'a> Answers<'a> {
@@ -103,7 +110,20 @@ impl<'a> Answers<'a> {
             texts: Vec::new(),
             codes: Vec::new(),
             width,
+            ids: Vec::new(),
         }
+    }
+
+    /// Give the rows pushed so far their ids (one each, in order).
+    pub fn with_ids(mut self, ids: Vec<Option<&'a str>>) -> Answers<'a> {
+        debug_assert_eq!(ids.len(), self.texts.len());
+        self.ids = ids;
+        self
+    }
+
+    /// Row `i`'s id: `None` when blank or when no id column is read.
+    pub fn id(&self, i: usize) -> Option<&'a str> {
+        self.ids.get(i).copied().flatten()
     }
 
     /// Add a row. `codes` gives exactly `width` values.
@@ -149,6 +169,10 @@ impl<'a> Answers<'a> {
             texts: self.texts[range.clone()].to_vec(),
             codes: self.codes[range.start * self.width..range.end * self.width].to_vec(),
             width: self.width,
+            ids: match self.ids.is_empty() {
+                true => Vec::new(),
+                false => self.ids[range].to_vec(),
+            },
         }
     }
 }
@@ -410,10 +434,10 @@ impl Loaded {
         self.strings(self.headers.get(i)?)
     }
 
-    /// The cells of the id column found by `find_id`, if there is one.
+    /// The cells of the id column (found by `find_id`, or named by `id_col`), if there is one.
     pub fn id_cells(&self) -> Option<Vec<Option<&str>>> {
-        self.id_column.as_ref()?;
-        Some(self.extra_cells(self.extra_columns.len() - 1))
+        let column = self.strings(self.id_column.as_ref()?);
+        Some(cells(column, self.rows()).collect())
     }
 
     /// The cells of the `i`th extra column (`None` for blanks).
@@ -438,7 +462,10 @@ impl Loaded {
                 code_iters.iter_mut().map(|it| filled(it.next().flatten())),
             );
         }
-        answers
+        match self.id_cells() {
+            Some(ids) => answers.with_ids(ids),
+            None => answers,
+        }
     }
 }
 
@@ -842,10 +869,10 @@ fn extra_columns(
     if options.find_date {
         extra.push(columns::date_column(headers)?);
     }
-    let id_column = if options.find_id {
-        columns::id_column(headers)
-    } else {
-        None
+    let id_column = match &options.id_col {
+        Some((flag, name)) => Some(columns::named(headers, flag, name)?),
+        None if options.find_id => columns::id_column(headers),
+        None => None,
     };
     extra.extend(id_column);
     let mut filters = Vec::new();

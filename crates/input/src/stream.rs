@@ -327,6 +327,9 @@ struct FileSpec {
     delimiter: u8,
     text: Option<usize>,
     codes: Vec<Option<usize>>,
+    /// The id column, when one is read (`Some(None)` when this file lacks it): each row's id
+    /// goes with its answers.
+    id: Option<Option<usize>>,
     extras: Vec<Option<usize>>,
     /// With `keep_all`, per header of the files combined: the file's column.
     all: Vec<Option<usize>>,
@@ -342,6 +345,7 @@ impl FileSpec {
             delimiter: table.delimiter.unwrap_or(b','),
             text: plan.chosen.text.and_then(|i| map[i]),
             codes: plan.chosen.codes.iter().map(|&i| map[i]).collect(),
+            id: plan.id_column.map(|i| map[i]),
             extras: plan.extras().into_iter().map(|i| map[i]).collect(),
             all: if keep_all { map.to_vec() } else { Vec::new() },
             filters: plan.filters.iter().map(|(i, _)| map[*i]).collect(),
@@ -371,7 +375,7 @@ struct Worker<'w, S, T> {
 struct AnswerCells {
     /// Text and codes of the rows kept, back to back.
     cells: Vec<u8>,
-    /// Per row kept: the text's and each code's range of `cells`.
+    /// Per row kept: the text's, each code's and the id's (when read) range of `cells`.
     ranges: Vec<Option<(u32, u32)>>,
 }
 
@@ -488,6 +492,9 @@ impl Reading<'_> {
             done.filled_codes[k] += usize::from(code.is_some());
             ranges.push(code);
         }
+        if let Some(id) = spec.id {
+            ranges.push(range(cells, cell(id)));
+        }
         for &c in &spec.extras {
             done.extras.push(raw_range(&mut done.arena, cell(c)));
         }
@@ -552,8 +559,16 @@ fn process<S, T>(
         simdutf8::basic::from_utf8(&answer_cells.cells).map_err(|_| "it is not all UTF-8")?;
     let at = |r: Option<(u32, u32)>| r.and_then(|(a, b)| text.get(a as usize..b as usize));
     let mut answers = Answers::new(width);
-    for row in answer_cells.ranges.chunks(width + 1) {
-        answers.push(at(row[0]), row[1..].iter().map(|&r| at(r)));
+    let mut ids = Vec::new();
+    let with_id = usize::from(spec.id.is_some());
+    for row in answer_cells.ranges.chunks(width + 1 + with_id) {
+        answers.push(at(row[0]), row[1..=width].iter().map(|&r| at(r)));
+        if with_id == 1 {
+            ids.push(at(row[width + 1]));
+        }
+    }
+    if with_id == 1 {
+        answers = answers.with_ids(ids);
     }
     // Every cell of the rows kept, for a caller that writes them (the extra columns in the
     // arena are put in the frame by the merge).

@@ -50,6 +50,8 @@ pub enum Source {
     TextOverCode,
     /// The learned model, where the rules were silent or unsure (see [`opinion`]).
     Model,
+    /// A person's correction in an overrides file (see [`crate::overrides`]).
+    Override,
 }
 
 /// A set of reasons, by taxonomy index (at most [`MAX_REASONS`]).

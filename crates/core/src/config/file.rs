@@ -63,6 +63,8 @@ pub struct JunkFile {
 pub struct AnalyzeFile {
     pub attribution: Option<Attribution>,
     pub benchmark: Option<Spanned<String>>,
+    /// An overrides file (`--overrides`), relative to this file.
+    pub overrides: Option<Spanned<String>>,
 }
 
 /// `[model]`: the learned second opinion.

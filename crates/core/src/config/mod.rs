@@ -74,6 +74,8 @@ pub struct Config {
     pub model: ModelSettings,
     /// Benchmarks for the survey's other questions: built in, and `[[question_set]]`.
     pub questions: Vec<crate::questions::QuestionSet>,
+    /// `[analyze] overrides`: an overrides file, resolved against the config file's folder.
+    pub overrides: Option<PathBuf>,
 }
 
 /// `[model]` of churn.toml: whether the learned second opinion is asked, which model, and the
@@ -669,6 +671,9 @@ fn build(reader: &mut Reader, file: File, base: Option<Config>, origin: Origin) 
     add_benchmarks(reader, &file, &mut config);
     if let Some(a) = &file.analyze {
         analyze_settings(reader, a, &mut config);
+        if let Some(path) = &a.overrides {
+            config.overrides = Some(origin_dir(&config.origin).join(path.get_ref()));
+        }
     }
     if let Some(c) = &file.check {
         config.check = check_rules(reader, c, &config, &origin_dir(&config.origin));
@@ -885,6 +890,7 @@ fn empty_config() -> Config {
         check: rules::Rules::default(),
         model: ModelSettings::default(),
         questions: crate::questions::builtin(),
+        overrides: None,
     }
 }
 
