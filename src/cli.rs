@@ -356,6 +356,21 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_redact: bool,
 
+    /// Correct the shares for the tagger's error, measured on this labelled sample of the
+    /// same kind of export (a random sample, its true labels in --calibrate-truth-col):
+    /// adjusted classify-and-count, with bootstrap intervals. Shown beside the raw shares.
+    #[arg(long, value_name = "LABELLED")]
+    pub calibrate: Option<String>,
+
+    /// The column of true labels in the --calibrate file.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "truth",
+        requires = "calibrate"
+    )]
+    pub calibrate_truth_col: String,
+
     #[command(flatten)]
     pub stats: StatArgs,
 

@@ -11,8 +11,8 @@
 // results); stats under analysis. Their modules are re-exported here under the names they
 // have always had.
 pub use churn_analysis::{
-    analysis, attribute, changes, check, compare, discover, evaluation, explanation, question,
-    quotes, report, rule_stats, tagging,
+    analysis, attribute, calibration, changes, check, compare, discover, evaluation, explanation,
+    question, quotes, report, rule_stats, tagging,
 };
 pub use churn_core::{
     benchmark, classify, config, escape, model, normalize, overrides, questions, taxonomy, text,

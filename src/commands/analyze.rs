@@ -8,6 +8,7 @@ use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::attribute::Tally;
+use crate::calibration::{Calibration, Inputs as CalibrationInputs};
 use crate::cli::{AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, StatArgs};
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
@@ -52,6 +53,8 @@ pub struct Request {
     pub ids: IdColumns,
     /// `--overrides` (else `[analyze] overrides` of the configuration).
     pub overrides: OverrideArgs,
+    /// `--calibrate LABELLED` and its truth column.
+    pub calibrate: Option<(String, String)>,
 }
 
 /// The flags every analysis takes: the files and how to read them, the model, the statistics.
@@ -86,6 +89,7 @@ impl Request {
             min_group: 20,
             ids: IdColumns::default(),
             overrides: OverrideArgs::default(),
+            calibrate: None,
         }
     }
 
@@ -114,6 +118,7 @@ impl Request {
                 .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
             min_group: args.min_group,
             overrides: args.overrides.clone(),
+            calibrate: (args.calibrate.clone()).map(|f| (f, args.calibrate_truth_col.clone())),
             ..Request::new(common)
         })
     }
@@ -272,7 +277,12 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         quotes: tally.quotes.as_ref().map(|q| (q, request.quotes)),
         redact: request.redact,
     });
+    let calibration = match &request.calibrate {
+        Some(c) => Some(calibrate(c, request, config, (&classifier, &tally))?),
+        None => None,
+    };
     let report = Report {
+        calibration,
         overrides: overrides.map(|o| {
             let info = OverridesInfo::of(&o, &tally);
             let missing: Vec<&str> = info.not_found.iter().map(|m| m.id.as_str()).collect();
@@ -282,6 +292,63 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         ..report
     };
     Ok((report, loaded))
+}
+
+/// `--calibrate`: tag the labelled sample, count (label, tag) per class (the reasons, then
+/// `none`), and correct the export's shares with it.
+fn calibrate(
+    (file, column): &(String, String),
+    request: &Request,
+    config: &Config,
+    (classifier, tally): (&crate::classify::Classifier, &Tally),
+) -> Result<Calibration> {
+    let taxonomy = &config.taxonomy;
+    let k = taxonomy.reasons.len();
+    let options = ColumnOptions {
+        reason_col: request.reason_col.clone(),
+        code_cols: request.code_cols.clone(),
+        extra: vec![("--calibrate-truth-col", column.clone())],
+        ..ColumnOptions::default()
+    };
+    let files = [file.clone()];
+    let loaded = crate::input::load(
+        &files,
+        &ReadOptions::default(),
+        &options,
+        taxonomy,
+        classifier,
+    )
+    .map_err(|e| anyhow::anyhow!("--calibrate: {e:#}"))?;
+    let truth = super::evaluate::truth_labels(&loaded, taxonomy)?;
+    let mut labelled = vec![vec![0u64; k + 1]; k + 1];
+    let mut scratch = crate::classify::Scratch::new();
+    for (row, &t) in loaded.answers().iter().zip(&truth) {
+        let lookup = classifier.lookup_codes(row.codes.iter().flatten().copied(), |_| {});
+        let p = match classifier.classify_remembered(row.text, lookup, &mut scratch) {
+            crate::classify::Outcome::Tagged(tag) => tag.primary,
+            _ => k,
+        };
+        labelled[t.min(k)][p] += 1;
+    }
+    let mut tagged = vec![0u64; k + 1];
+    for (tag, n) in tally.tags.counts() {
+        tagged[tag.primary] += n;
+    }
+    tagged[k] = (tally.unclassified + tally.no_answer + tally.involuntary) as u64;
+    let ids: Vec<String> = taxonomy.reasons.iter().map(|r| r.id.clone()).collect();
+    let inputs = CalibrationInputs {
+        reason_ids: &ids,
+        labelled,
+        tagged,
+        confidence: request.stats.confidence,
+        resamples: request.resamples.max(200),
+        seed: request.stats.seed,
+    };
+    Ok(crate::calibration::calibrate(
+        &inputs,
+        file,
+        &loaded.extra_columns[0],
+    ))
 }
 
 /// The `--weight` column (extra column `k`): its header and the weight of every row (0 for a
@@ -476,6 +543,7 @@ mod tests {
                 find: true,
             },
             overrides: OverrideArgs::default(),
+            calibrate: None,
         }
     }
 

@@ -215,6 +215,12 @@ impl Render for Markdown {
                 super::sub_reasons_legend(report).replacen("Indented", "↳", 1)
             )?;
         }
+        if let Some(c) = &report.calibration {
+            writeln!(out)?;
+            writeln!(out, "```text")?;
+            super::calibration(c, report.confidence, out)?;
+            writeln!(out, "```")?;
+        }
         if let Some(o) = &report.overrides {
             let tagged: usize = report.reasons.iter().map(|x| x.from_override).sum();
             writeln!(out)?;

@@ -196,3 +196,50 @@ pub fn overrides_line(o: &crate::report::OverridesInfo, tagged: usize) -> String
         crate::text::plural(o.rows, "row", "rows")
     )
 }
+
+/// The shares corrected for the tagger's error beside the raw ones (table and markdown).
+pub fn calibration(
+    c: &crate::calibration::Calibration,
+    confidence: f64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Corrected for tagging error (ACC, the tagger's confusion on {} labelled rows of `{}`; {:.0}% bootstrap intervals):",
+        c.labelled_rows,
+        crate::escape::shown(&c.labelled_file),
+        confidence * 100.0
+    )?;
+    let width = (c.reasons.iter().map(|r| r.id.len()))
+        .chain([13])
+        .max()
+        .unwrap_or(0);
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    for r in c.reasons.iter().chain([&c.none]) {
+        let name = match r.id.as_str() {
+            "none" => "(no reason)*",
+            id => id,
+        };
+        let corrected = match (r.share, r.ci) {
+            (Some(s), Some(ci)) => format!("{} ({}-{})", pct(s), pct(ci.lower), pct(ci.upper)),
+            (Some(s), None) => pct(s),
+            _ => "-".to_string(),
+        };
+        writeln!(
+            out,
+            "  {:width$}  raw {:>6}  corrected {:<22} labelled {}",
+            crate::escape::shown(name),
+            pct(r.raw_share),
+            corrected,
+            r.labelled
+        )?;
+    }
+    writeln!(
+        out,
+        "  * of all answers (unclassified, no answer, involuntary); the reasons' shares are of the rows with one."
+    )?;
+    if let Some(note) = &c.note {
+        writeln!(out, "  Note: {note}.")?;
+    }
+    Ok(())
+}

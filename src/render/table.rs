@@ -691,6 +691,10 @@ impl Render for Table {
         {
             writeln!(out, "{}", super::sub_reasons_legend(report))?;
         }
+        if let Some(c) = &report.calibration {
+            writeln!(out)?;
+            super::calibration(c, report.confidence, out)?;
+        }
         self.lost_to(report, out)?;
         if report.rows.tagged > 0 {
             self.statistics(report, out)?;

@@ -354,6 +354,12 @@ fn analyze_json_matches_its_schema() {
         ],
         &[
             "analyze",
+            "fixtures/corpus/holdout.csv",
+            "--calibrate",
+            "fixtures/corpus/labelled.csv",
+        ],
+        &[
+            "analyze",
             "fixtures/multi/surveys.csv",
             "--attribution",
             "split",

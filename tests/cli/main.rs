@@ -2,6 +2,7 @@
 //! (with polars, every extra test binary costs a long link).
 
 mod analyze;
+mod calibrate;
 mod check;
 mod config;
 mod discover;

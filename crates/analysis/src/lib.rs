@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod attribute;
+pub mod calibration;
 pub mod changes;
 pub mod check;
 pub mod compare;

@@ -70,6 +70,9 @@ pub struct Report {
     /// absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<OverridesInfo>,
+    /// With `--calibrate`: the shares corrected for the tagger's error; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::calibration::Calibration>,
 }
 
 /// What an overrides file did.
@@ -900,6 +903,7 @@ impl Report {
             proposed_competitors: proposals(tally),
             redacted: (p.quotes.is_some() || !p.unclassified.is_empty()).then_some(p.redact),
             overrides: None,
+            calibration: None,
             unclassified_answers: p
                 .unclassified
                 .into_iter()

@@ -9,6 +9,7 @@
 pub mod hypothesis;
 pub mod intervals;
 pub mod metrics;
+pub mod quantify;
 pub mod resample;
 pub mod sample;
 

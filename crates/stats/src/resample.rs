@@ -199,7 +199,7 @@ pub fn bootstrap_shares_of(
 }
 
 /// The `q` quantile of sorted `v`, interpolating linearly between order statistics.
-fn quantile(v: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(v: &[f64], q: f64) -> f64 {
     let pos = q * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;
