@@ -36,6 +36,21 @@ fn rows(parts: &[(&str, &str, usize)]) -> String {
     out
 }
 
+/// `churn analyze EXPORT --calibrate LABELLED` with [`TAXONOMY`], the files in a temporary
+/// folder.
+fn analyze(export: &str, labelled: &str) -> (tempfile::TempDir, Vec<String>) {
+    let (dir, path) = temp_file("export.csv", export);
+    let config = dir.path().join("churn.toml");
+    std::fs::write(&config, TAXONOMY).unwrap();
+    let sample = dir.path().join("labelled.csv");
+    std::fs::write(&sample, labelled).unwrap();
+    let path_of = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let args = ["analyze", &path, "--no-model", "--calibrate"].map(String::from);
+    let mut args = args.to_vec();
+    args.extend([path_of(&sample), "--config".into(), path_of(&config)]);
+    (dir, args)
+}
+
 fn run(labelled: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
     // Truly half a, half b; the tagger tags a fifth of a's as b.
     let export = rows(&[
@@ -43,20 +58,10 @@ fn run(labelled: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
         ("support for the price", "a", 100),
         ("support", "b", 500),
     ]);
-    let (dir, path) = temp_file("export.csv", &export);
-    let config = dir.path().join("churn.toml");
-    std::fs::write(&config, TAXONOMY).unwrap();
-    let sample = dir.path().join("labelled.csv");
-    std::fs::write(&sample, labelled).unwrap();
-    let mut args = vec!["analyze", &path, "--no-model", "--calibrate"];
-    let (config, sample) = (
-        config.to_str().unwrap().to_string(),
-        sample.to_str().unwrap().to_string(),
-    );
-    args.extend([sample.as_str(), "--config", config.as_str()]);
-    args.extend(extra);
-    let v = json_of(&args);
-    (dir, v)
+    let (dir, mut args) = analyze(&export, labelled);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (dir, json_of(&args))
 }
 
 #[test]
@@ -105,22 +110,8 @@ fn a_small_labelled_sample_is_said_to_be_and_the_table_shows_both_shares() {
         note.contains("16 rows") && note.contains("fewer than 10 of b"),
         "{note}"
     );
-    let (dir, path) = temp_file("export.csv", "answer\nthe price\nsupport\n");
-    let config = dir.path().join("churn.toml");
-    std::fs::write(&config, TAXONOMY).unwrap();
-    let sample = dir.path().join("l.csv");
-    std::fs::write(&sample, &labelled).unwrap();
-    let out = churn()
-        .args([
-            "analyze",
-            &path,
-            "--no-model",
-            "--calibrate",
-            sample.to_str().unwrap(),
-        ])
-        .args(["--config", config.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let (_dir, args) = analyze("answer\nthe price\nsupport\n", &labelled);
+    let out = churn().args(&args).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Corrected for tagging error (ACC"), "{text}");
     assert!(text.contains("raw  50.0%  corrected"), "{text}");
