@@ -371,6 +371,18 @@ pub struct AnalyzeArgs {
     )]
     pub calibrate_truth_col: String,
 
+    /// How the --calibrate sample was drawn: `random` (from the rows: corrected by adjusted
+    /// classify-and-count) or `per-tag` (so many rows of each tag, as `churn sample` draws:
+    /// each tag's rows shared out by its precision).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "DESIGN",
+        default_value_t = SampleDesign::Random,
+        requires = "calibrate"
+    )]
+    pub calibrate_design: SampleDesign,
+
     #[command(flatten)]
     pub stats: StatArgs,
 
@@ -933,6 +945,13 @@ pub struct TaxonomyStatsArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// How a labelled sample was drawn (`--calibrate-design`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleDesign {
+    Random,
+    PerTag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

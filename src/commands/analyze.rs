@@ -9,13 +9,16 @@ use anyhow::{bail, Result};
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::attribute::Tally;
 use crate::calibration::{Calibration, Inputs as CalibrationInputs};
-use crate::cli::{AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, StatArgs};
+use crate::cli::{
+    AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, SampleDesign, StatArgs,
+};
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
 use crate::input::values::{self, period_label, DateFormat, Period};
 use crate::input::{ColumnOptions, Loaded, ReadOptions};
 use crate::render::renderer;
 use crate::report::{Input, OverridesInfo, Parts, Report, WeightInfo};
+use crate::stats::quantify::Design;
 
 /// Columns `churn check` loads beyond those the analysis needs.
 #[derive(Debug, Clone, Default)]
@@ -53,8 +56,8 @@ pub struct Request {
     pub ids: IdColumns,
     /// `--overrides` (else `[analyze] overrides` of the configuration).
     pub overrides: OverrideArgs,
-    /// `--calibrate LABELLED` and its truth column.
-    pub calibrate: Option<(String, String)>,
+    /// `--calibrate LABELLED`, its truth column, and how it was drawn.
+    pub calibrate: Option<(String, String, Design)>,
 }
 
 /// The flags every analysis takes: the files and how to read them, the model, the statistics.
@@ -118,7 +121,13 @@ impl Request {
                 .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
             min_group: args.min_group,
             overrides: args.overrides.clone(),
-            calibrate: (args.calibrate.clone()).map(|f| (f, args.calibrate_truth_col.clone())),
+            calibrate: (args.calibrate.clone()).map(|f| {
+                let design = match args.calibrate_design {
+                    SampleDesign::Random => Design::Random,
+                    SampleDesign::PerTag => Design::PerTag,
+                };
+                (f, args.calibrate_truth_col.clone(), design)
+            }),
             ..Request::new(common)
         })
     }
@@ -297,7 +306,7 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
 /// `--calibrate`: tag the labelled sample, count (label, tag) per class (the reasons, then
 /// `none`), and correct the export's shares with it.
 fn calibrate(
-    (file, column): &(String, String),
+    (file, column, design): &(String, String, Design),
     request: &Request,
     config: &Config,
     (classifier, tally): (&crate::classify::Classifier, &Tally),
@@ -343,6 +352,7 @@ fn calibrate(
         confidence: request.stats.confidence,
         resamples: request.resamples.max(200),
         seed: request.stats.seed,
+        design: *design,
     };
     Ok(crate::calibration::calibrate(
         &inputs,

@@ -72,7 +72,7 @@ pub fn run(args: &SampleArgs, config: &Config, out: &mut dyn Write) -> Result<()
     }
     w.flush()?;
     crate::diag::note(format_args!(
-        "{} rows drawn of {} (seed {}); fill in `truth` (a reason id or `reason.sub`, `unclassified`, `no_answer` or `involuntary`), then: churn evaluate SHEET --truth-col truth",
+        "{} rows drawn of {} (seed {}); fill in `truth` (a reason id or `reason.sub`, `unclassified`, `no_answer` or `involuntary`), then: churn evaluate SHEET --truth-col truth, or correct shares with it: churn analyze FILE --calibrate SHEET --calibrate-design per-tag",
         args.rows.min(stratum.len()),
         stratum.len(),
         args.seed

@@ -205,7 +205,11 @@ pub fn calibration(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "Corrected for tagging error (ACC, the tagger's confusion on {} labelled rows of `{}`; {:.0}% bootstrap intervals):",
+        "Corrected for tagging error ({}, on {} labelled rows of `{}`; {:.0}% bootstrap intervals):",
+        match c.method {
+            "precision" => "each tag's precision, the sheet drawn per tag",
+            _ => "ACC, the tagger's confusion",
+        },
         c.labelled_rows,
         crate::escape::shown(&c.labelled_file),
         confidence * 100.0

@@ -137,3 +137,27 @@ fn a_labelled_file_without_its_truth_column_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_sheet_drawn_per_tag_is_corrected_by_each_tag_s_precision() {
+    // Drawn per tag: 50 of the rows tagged a (all truly a), 60 of those tagged b, of which a
+    // sixth are truly a, as in the export. True a = 0.4 + 0.6 / 6 = 0.5.
+    let sheet = rows(&[
+        ("the price", "a", 50),
+        ("support for the price", "a", 10),
+        ("support", "b", 50),
+    ]);
+    let (_dir, v) = run(&sheet, &["--calibrate-design", "per-tag"]);
+    let c = &v["calibration"];
+    assert_eq!(c["method"], "precision");
+    assert!(
+        (c["reasons"][0]["share"].as_f64().unwrap() - 0.5).abs() < 1e-9,
+        "{c:#}"
+    );
+    // Read as a random sample, the same sheet says otherwise.
+    let (_dir, random) = run(&sheet, &[]);
+    let acc = random["calibration"]["reasons"][0]["share"]
+        .as_f64()
+        .unwrap();
+    assert!((acc - 0.5).abs() > 0.02, "{acc}");
+}

@@ -5,7 +5,7 @@
 //! corrected ones, with bootstrap intervals over both samples. Pure: counts in, report out.
 
 use churn_stats::intervals::Interval;
-use churn_stats::quantify::{acc, acc_intervals};
+use churn_stats::quantify::{estimate, intervals, Design};
 use serde::Serialize;
 
 /// Below this many labelled rows, or this few of a reason, the correction is rough.
@@ -24,6 +24,8 @@ pub struct Inputs<'a> {
     pub confidence: f64,
     pub resamples: usize,
     pub seed: u64,
+    /// How the labelled sample was drawn.
+    pub design: Design,
 }
 
 /// The result, as `calibration` of the analyze JSON.
@@ -32,7 +34,8 @@ pub struct Calibration {
     pub labelled_file: String,
     pub truth_column: String,
     pub labelled_rows: u64,
-    /// `acc`: adjusted classify-and-count (Forman 2005).
+    /// `acc`: adjusted classify-and-count (Forman 2005), for a random sample; `precision`:
+    /// each tag's rows shared out by its precision, for a sample drawn per tag.
     pub method: &'static str,
     pub resamples: usize,
     pub seed: u64,
@@ -81,9 +84,10 @@ pub fn calibrate(inputs: &Inputs<'_>, file: &str, column: &str) -> Calibration {
         n => inputs.tagged.iter().map(|&t| t as f64 / n as f64).collect(),
     };
     let raw = shares(&raw);
-    let corrected = acc(&inputs.labelled, &inputs.tagged).map(|p| shares(&p));
+    let (l, t, design) = (&inputs.labelled, &inputs.tagged, inputs.design);
+    let corrected = estimate(design, l, t).map(|p| shares(&p));
     let settings = (inputs.confidence, inputs.resamples, inputs.seed);
-    let cis = acc_intervals(&inputs.labelled, &inputs.tagged, &shares, settings);
+    let cis = intervals(design, l, t, &shares, settings);
     let per_class: Vec<u64> = inputs.labelled.iter().map(|r| r.iter().sum()).collect();
     let n: u64 = per_class.iter().sum();
     let row = |c: usize, id: String| CalibratedShare {
@@ -96,14 +100,25 @@ pub fn calibrate(inputs: &Inputs<'_>, file: &str, column: &str) -> Calibration {
         }),
         labelled: per_class[c],
     };
+    // A random sample needs rows of each true reason; one drawn per tag, of each tag.
+    let (strata, of) = match design {
+        Design::Random => (per_class.clone(), "of"),
+        Design::PerTag => (
+            (0..k).map(|j| l.iter().map(|r| r[j]).sum()).collect(),
+            "tagged",
+        ),
+    };
     let few: Vec<&str> = (0..k - 1)
-        .filter(|&c| per_class[c] < SMALL_CLASS)
+        .filter(|&c| strata[c] < SMALL_CLASS)
         .map(|c| inputs.reason_ids[c].as_str())
         .collect();
     let note = (n < SMALL_SAMPLE || !few.is_empty()).then(|| {
         let mut s = format!("the labelled sample is small ({n} rows");
         if !few.is_empty() {
-            s.push_str(&format!("; fewer than {SMALL_CLASS} of {}", few.join(", ")));
+            s.push_str(&format!(
+                "; fewer than {SMALL_CLASS} {of} {}",
+                few.join(", ")
+            ));
         }
         s.push_str("): the corrected shares are rough and their intervals wide");
         s
@@ -112,7 +127,10 @@ pub fn calibrate(inputs: &Inputs<'_>, file: &str, column: &str) -> Calibration {
         labelled_file: file.to_string(),
         truth_column: column.to_string(),
         labelled_rows: n,
-        method: "acc",
+        method: match inputs.design {
+            Design::Random => "acc",
+            Design::PerTag => "precision",
+        },
         resamples: inputs.resamples,
         seed: inputs.seed,
         reasons: (0..k - 1)
@@ -138,6 +156,7 @@ mod tests {
             confidence: 0.95,
             resamples: 200,
             seed: 1,
+            design: Design::Random,
         };
         let c = calibrate(&inputs, "l.csv", "truth");
         assert_eq!(c.reasons[0].raw_share, 0.4);
@@ -160,6 +179,7 @@ mod tests {
             confidence: 0.95,
             resamples: 50,
             seed: 1,
+            design: Design::Random,
         };
         let note = calibrate(&inputs, "l.csv", "truth").note.unwrap();
         assert!(

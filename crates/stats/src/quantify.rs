@@ -170,37 +170,89 @@ fn simplex(v: Vec<f64>) -> Vec<f64> {
     v.into_iter().map(|x| (x - theta).max(0.0)).collect()
 }
 
-/// Percentile bootstrap intervals of `share(p)` (each component) for the ACC estimate: each
-/// resample draws the labelled rows with replacement (as many) and the tagged rows as a
-/// multinomial of the tagged shares (as many), and solves again. Seeded: the same input gives
-/// the same intervals. `None` without labelled or tagged rows.
-pub fn acc_intervals(
+/// How the labelled sample was drawn, which says what it measures and how to correct with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// At random from the rows: it measures `P(tagged j | truly i)`; corrected by [`acc`].
+    Random,
+    /// So many rows per tag (as `churn sample` draws): it measures `P(truly i | tagged j)`;
+    /// corrected by [`by_precision`].
+    PerTag,
+}
+
+/// The true shares from the precision of each tag: `p_i = Σ_j q_j P(truly i | tagged j)`,
+/// which a sample drawn per tag measures without bias (a tag with no labelled row is taken as
+/// right). `None` with no tagged row.
+pub fn by_precision(labelled: &[Vec<u64>], tagged: &[u64]) -> Option<Vec<f64>> {
+    let n: u64 = tagged.iter().sum();
+    let k = tagged.len();
+    if n == 0 || labelled.len() != k {
+        return None;
+    }
+    let mut p = vec![0.0; k];
+    for j in 0..k {
+        let q = tagged[j] as f64 / n as f64;
+        let column: u64 = labelled.iter().map(|row| row[j]).sum();
+        match column {
+            0 => p[j] += q,
+            c => (0..k).for_each(|i| p[i] += q * labelled[i][j] as f64 / c as f64),
+        }
+    }
+    Some(p)
+}
+
+/// The estimate of a design.
+pub fn estimate(design: Design, labelled: &[Vec<u64>], tagged: &[u64]) -> Option<Vec<f64>> {
+    match design {
+        Design::Random => acc(labelled, tagged),
+        Design::PerTag => by_precision(labelled, tagged),
+    }
+}
+
+/// Percentile bootstrap intervals of `share(p)` (each component) for the estimate of `design`:
+/// each resample draws the labelled rows with replacement (as many; per tag, as many of each,
+/// for [`Design::PerTag`]) and the tagged rows as a multinomial of the tagged shares (as many),
+/// and estimates again. Seeded: the same input gives the same intervals. `None` without
+/// labelled or tagged rows.
+pub fn intervals(
+    design: Design,
     labelled: &[Vec<u64>],
     tagged: &[u64],
     share: &dyn Fn(&[f64]) -> Vec<f64>,
     (confidence, resamples, seed): (f64, usize, u64),
 ) -> Option<Vec<Interval>> {
     let k = tagged.len();
-    let cells: Vec<(usize, usize, u64)> = (0..k)
-        .flat_map(|i| (0..k).map(move |j| (i, j)))
-        .map(|(i, j)| (i, j, labelled[i][j]))
-        .filter(|c| c.2 > 0)
+    let cells_of = |columns: std::ops::Range<usize>| -> Vec<(usize, usize, u64)> {
+        (0..k)
+            .flat_map(|i| columns.clone().map(move |j| (i, j)))
+            .map(|(i, j)| (i, j, labelled[i][j]))
+            .filter(|c| c.2 > 0)
+            .collect()
+    };
+    // The strata the labelled rows are drawn again from: all, or each tag's.
+    let strata: Vec<Vec<(usize, usize, u64)>> = match design {
+        Design::Random => vec![cells_of(0..k)],
+        Design::PerTag => (0..k).map(|j| cells_of(j..j + 1)).collect(),
+    };
+    let sizes: Vec<u64> = (strata.iter())
+        .map(|s| s.iter().map(|c| c.2).sum())
         .collect();
-    let n_labelled: u64 = cells.iter().map(|c| c.2).sum();
     let n_tagged: u64 = tagged.iter().sum();
-    if n_labelled == 0 || n_tagged == 0 || resamples == 0 {
+    if sizes.iter().sum::<u64>() == 0 || n_tagged == 0 || resamples == 0 {
         return None;
     }
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut draws: Vec<Vec<f64>> = Vec::with_capacity(resamples);
     for _ in 0..resamples {
         let mut l = vec![vec![0u64; k]; k];
-        for _ in 0..n_labelled {
-            let (i, j) = pick(&cells, n_labelled, &mut rng);
-            l[i][j] += 1;
+        for (cells, &n) in strata.iter().zip(&sizes) {
+            for _ in 0..n {
+                let (i, j) = pick(cells, n, &mut rng);
+                l[i][j] += 1;
+            }
         }
         let t = multinomial(tagged, n_tagged, &mut rng);
-        if let Some(p) = acc(&l, &t) {
+        if let Some(p) = estimate(design, &l, &t) {
             draws.push(share(&p));
         }
     }
@@ -305,6 +357,9 @@ mod tests {
         let small = vec![vec![8, 2], vec![1, 9]];
         let first = |p: &[f64]| vec![p[0]];
         let settings = (0.95, 400, 7);
+        let acc_intervals = |l: &[Vec<u64>], t: &[u64], f: &dyn Fn(&[f64]) -> Vec<f64>, s| {
+            intervals(Design::Random, l, t, f, s)
+        };
         let wide = acc_intervals(&small, &tagged, &first, settings).unwrap()[0];
         let narrow = acc_intervals(&big, &tagged, &first, settings).unwrap()[0];
         let p = acc(&big, &tagged).unwrap()[0];
@@ -313,6 +368,37 @@ mod tests {
         assert_eq!(
             acc_intervals(&big, &tagged, &first, settings).unwrap()[0],
             narrow
+        );
+    }
+
+    #[test]
+    fn a_sheet_drawn_per_tag_corrects_by_each_tag_s_precision() {
+        // Tagged a: 40%, b: 60%. Of 50 labelled rows tagged a, 45 are truly a; of 50 tagged b,
+        // 10 are truly a. True a = 0.4 * 0.9 + 0.6 * 0.2 = 0.48.
+        let labelled = vec![vec![45, 10], vec![5, 40]];
+        let p = by_precision(&labelled, &[400, 600]).unwrap();
+        assert!(
+            (p[0] - 0.48).abs() < 1e-12 && (p[1] - 0.52).abs() < 1e-12,
+            "{p:?}"
+        );
+        // The same sheet read as a random sample (ACC) says otherwise: the designs differ.
+        let a = acc(&labelled, &[400, 600]).unwrap();
+        assert!((a[0] - 0.48).abs() > 0.01, "{a:?}");
+        let first = |p: &[f64]| vec![p[0]];
+        let ci = intervals(
+            Design::PerTag,
+            &labelled,
+            &[400, 600],
+            &first,
+            (0.95, 300, 3),
+        );
+        let ci = ci.unwrap()[0];
+        assert!(ci.lower < 0.48 && 0.48 < ci.upper, "{ci:?}");
+        // A tag never labelled is taken as right.
+        let p = by_precision(&[vec![9, 0], vec![1, 0]], &[50, 50]).unwrap();
+        assert!(
+            (p[0] - 0.45).abs() < 1e-12 && (p[1] - 0.55).abs() < 1e-12,
+            "{p:?}"
         );
     }
 
