@@ -3,12 +3,14 @@
 
 use crate::escape::shown;
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{bail, Result};
 
 use crate::analysis::{analyze, breakdown, distinct_up_to, too_fine, Settings, MAX_GROUPS};
 use crate::attribute::Tally;
 use crate::calibration::{Calibration, Inputs as CalibrationInputs};
+use crate::classify::Classifier;
 use crate::cli::{
     AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, SampleDesign, StatArgs,
 };
@@ -16,6 +18,7 @@ use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
 use crate::input::values::{self, period_label, DateFormat, Period};
 use crate::input::{ColumnOptions, Loaded, ReadOptions};
+use crate::overrides::Overrides;
 use crate::render::renderer;
 use crate::report::{Input, OverridesInfo, Parts, Report, WeightInfo};
 use crate::stats::quantify::Design;
@@ -256,17 +259,9 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         _ => None,
     };
 
-    let weight = weights.as_ref().map(|(column, _)| WeightInfo {
-        column: column.clone(),
-        total: analysis
-            .reasons
-            .weighted
-            .as_ref()
-            .map_or(0.0, |(_, total)| *total),
-        effective_n: (analysis.kish.unwrap_or(0.0) * 10.0).round() / 10.0,
-        resamples: settings.resamples,
-        seed: settings.stats.seed,
-    });
+    let weight = weights
+        .as_ref()
+        .map(|(column, _)| weight_info(column, &analysis, &settings));
     let report = Report::new(Parts {
         inputs: inputs_of(&loaded),
         rejected_rows: loaded.rejected.clone(),
@@ -286,21 +281,51 @@ pub fn analyze_export(request: &Request, config: &Config) -> Result<(Report, Loa
         quotes: tally.quotes.as_ref().map(|q| (q, request.quotes)),
         redact: request.redact,
     });
+    let report = with_corrections(report, request, config, (&classifier, &tally, overrides))?;
+    Ok((report, loaded))
+}
+
+/// The `--weight` column's header, total and effective sample size.
+fn weight_info(
+    column: &str,
+    analysis: &crate::analysis::Analysis,
+    settings: &Settings,
+) -> WeightInfo {
+    WeightInfo {
+        column: column.to_string(),
+        total: analysis
+            .reasons
+            .weighted
+            .as_ref()
+            .map_or(0.0, |(_, total)| *total),
+        effective_n: (analysis.kish.unwrap_or(0.0) * 10.0).round() / 10.0,
+        resamples: settings.resamples,
+        seed: settings.stats.seed,
+    }
+}
+
+/// A report with what the corrections add: the shares corrected with `--calibrate`, and what
+/// the overrides did (their ids no row has are warned about on stderr).
+fn with_corrections(
+    report: Report,
+    request: &Request,
+    config: &Config,
+    (classifier, tally, overrides): (&Classifier, &Tally, Option<Arc<Overrides>>),
+) -> Result<Report> {
     let calibration = match &request.calibrate {
-        Some(c) => Some(calibrate(c, request, config, (&classifier, &tally))?),
+        Some(c) => Some(calibrate(c, request, config, (classifier, tally))?),
         None => None,
     };
-    let report = Report {
+    Ok(Report {
         calibration,
         overrides: overrides.map(|o| {
-            let info = OverridesInfo::of(&o, &tally);
+            let info = OverridesInfo::of(&o, tally);
             let missing: Vec<&str> = info.not_found.iter().map(|m| m.id.as_str()).collect();
             super::say_not_found(&o, &missing);
             info
         }),
         ..report
-    };
-    Ok((report, loaded))
+    })
 }
 
 /// `--calibrate`: tag the labelled sample, count (label, tag) per class (the reasons, then
@@ -309,7 +334,7 @@ fn calibrate(
     (file, column, design): &(String, String, Design),
     request: &Request,
     config: &Config,
-    (classifier, tally): (&crate::classify::Classifier, &Tally),
+    (classifier, tally): (&Classifier, &Tally),
 ) -> Result<Calibration> {
     let taxonomy = &config.taxonomy;
     let k = taxonomy.reasons.len();

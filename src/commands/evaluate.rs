@@ -11,8 +11,9 @@ use crate::config::Config;
 use crate::evaluation::{
     Confusion, Evaluation, GroupRow, Groups, LabelRow, Miss, SubLevel, Thresholds,
 };
-use crate::input::{squash, ColumnOptions, Loaded};
+use crate::input::{ColumnOptions, Loaded};
 use crate::metrics::agreement;
+use crate::overrides::Target;
 use crate::render::{evaluation, Format};
 use crate::taxonomy::Taxonomy;
 
@@ -45,28 +46,15 @@ pub fn truth_labels(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<usize>> 
 pub fn truth_targets(loaded: &Loaded, taxonomy: &Taxonomy) -> Result<Vec<(usize, Option<usize>)>> {
     let names = label_names(taxonomy);
     let reasons = taxonomy.reasons.len();
-    let label = |value: &str| -> Option<usize> {
-        let key = squash(value);
-        taxonomy
-            .reasons
-            .iter()
-            .position(|r| squash(&r.id) == key || squash(&r.label) == key)
-            .or_else(|| {
-                EXTRA_LABELS
-                    .iter()
-                    .position(|l| squash(l) == key)
-                    .map(|i| reasons + i)
-            })
-    };
+    // The labels an overrides file takes, but `@none`, which names no label here.
     let label_of = |value: &str| -> Option<(usize, Option<usize>)> {
-        let Some((reason, sub)) = value.split_once('.') else {
-            return label(value).map(|t| (t, None));
-        };
-        let r = label(reason).filter(|&r| r < reasons)?;
-        let key = squash(sub);
-        let s = (taxonomy.reasons[r].subs.iter())
-            .position(|s| squash(&s.id) == key || squash(&s.label) == key)?;
-        Some((r, Some(s)))
+        match Target::parse(value, taxonomy)? {
+            _ if value.trim() == "@none" => None,
+            Target::Reason(r, sub) => Some((r, sub.map(usize::from))),
+            Target::Involuntary => Some((reasons, None)),
+            Target::Unclassified => Some((reasons + 1, None)),
+            Target::NoAnswer => Some((reasons + 2, None)),
+        }
     };
     let header = &loaded.extra_columns[0];
     let mut out = Vec::with_capacity(loaded.rows());

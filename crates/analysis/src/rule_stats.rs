@@ -213,7 +213,7 @@ impl RuleTally {
         }
     }
 
-    /// The counts as reported, every rule in taxonomy order.
+    /// The rows counted so far, by what tagged them.
     pub fn rows(&self) -> StatsRows {
         self.rows
     }

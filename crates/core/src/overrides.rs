@@ -21,14 +21,10 @@ pub enum Target {
 
 impl Target {
     /// Read a value of the reason column: a reason's id or label, `reason.sub`, `@none`, or
-    /// `unclassified`, `no_answer`, `involuntary` (case, spaces and punctuation aside).
+    /// `unclassified`, `no_answer`, `involuntary` (case, accents, spaces and punctuation aside,
+    /// as `churn evaluate` reads its labels).
     pub fn parse(value: &str, taxonomy: &Taxonomy) -> Option<Target> {
-        let squash = |s: &str| -> String {
-            (s.chars())
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect()
-        };
+        use crate::normalize::squash;
         let value = value.trim();
         if value == "@none" {
             return Some(Target::NoAnswer);
