@@ -49,6 +49,12 @@ pub enum Command {
     /// (a code says the payment failed) or rejected (a row that could not be read). Shares are
     /// of tagged rows; the others are counted beside them.
     Analyze(AnalyzeArgs),
+    /// Write the analysis as one self-contained HTML page, for a browser, an e-mail or a
+    /// slide: the shares against the benchmark with their intervals, where the rows went,
+    /// segments, periods and revenue as charts, each with its table, and the customers' own
+    /// words. Inline CSS and SVG: no network, no script needed. Takes every flag of `analyze`;
+    /// name the file with `-o report.html`.
+    Report(ReportArgs),
     /// Gate an export in CI: apply rules (flags, or `[check]` in churn.toml) and exit 0 when
     /// all pass, 1 when any fails, 2 on a usage or input error.
     ///
@@ -120,6 +126,7 @@ impl Command {
     pub fn writes_for_people(&self) -> bool {
         match self {
             Command::Analyze(a) => matches!(a.format, ReportFormat::Table | ReportFormat::Markdown),
+            Command::Report(_) => false,
             Command::Check(a) => matches!(a.format, CheckFormat::Table | CheckFormat::Github),
             Command::Explain(a) => a.format == Format::Table,
             Command::Evaluate(a) => a.format == Format::Table,
@@ -304,8 +311,9 @@ fn filter(s: &str) -> Result<crate::input::Filter, String> {
     crate::input::filter::parse(s)
 }
 
+/// The export an analysis reads: its files, columns, corrections, how to read it, the model.
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub struct ExportArgs {
     /// Export files: CSV (optionally .gz or .zst), .xlsx, .parquet, .json/.jsonl or SPSS .sav;
     /// survey tools' layouts (Qualtrics, SurveyMonkey, ...) are detected; globs such as
     /// `exports/*.csv`; `-` for standard input. Several are combined by column name.
@@ -323,13 +331,36 @@ pub struct AnalyzeArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
 
     /// Output format: `table` for people, `json` (documented in docs/schema/analyze.v1.json),
     /// `csv` (one row per reason, then the row accounting) or `markdown` (for reports and pull
-    /// requests).
+    /// requests), `html` (one self-contained page with charts: see `churn report`).
     #[arg(long, short, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
 
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+/// What an analysis computes and shows: benchmark, attribution, answers shown, corrections,
+/// statistics, weights, segments and periods.
+#[derive(Debug, Args)]
+pub struct AnalysisArgs {
     /// Benchmark set to compare with: `kennedy`, `asq` or `gattorna` built in (see `churn
     /// benchmarks`), or one from churn.toml. Default: the config's `analyze.benchmark`.
     #[arg(long, value_name = "NAME")]

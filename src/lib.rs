@@ -72,6 +72,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             commands::analyze::run(args, &config()?, color, &mut buffer)?;
             true
         }
+        Command::Report(args) => {
+            anyhow::ensure!(
+                cli.output.is_some() || !std::io::stdout().is_terminal(),
+                "`churn report` writes an HTML page: name its file with `-o report.html` (or pipe it)"
+            );
+            commands::report::run(args, &config()?, &mut buffer)?;
+            true
+        }
         Command::Check(args) => commands::check::run(args, &config()?, color, &mut buffer)?,
         // Written as it is made: its output is as large as its input.
         Command::Tag(args) => return tag(args, cli.output.as_deref(), &config()?),

@@ -12,7 +12,8 @@ use crate::attribute::Tally;
 use crate::calibration::{Calibration, Inputs as CalibrationInputs};
 use crate::classify::Classifier;
 use crate::cli::{
-    AnalyzeArgs, ColumnArgs, InputArgs, ModelArgs, OverrideArgs, SampleDesign, StatArgs,
+    AnalysisArgs, AnalyzeArgs, ColumnArgs, ExportArgs, InputArgs, ModelArgs, OverrideArgs,
+    SampleDesign, StatArgs,
 };
 use crate::compare::StatOptions;
 use crate::config::{Attribution, Config};
@@ -99,16 +100,16 @@ impl Request {
         }
     }
 
-    /// The analysis `churn analyze` is asked for.
-    pub fn of(args: &AnalyzeArgs) -> Result<Request> {
+    /// The analysis `churn analyze` or `churn report` is asked for.
+    pub fn of(export: &ExportArgs, args: &AnalysisArgs) -> Result<Request> {
         if args.date_col.is_some() && args.period.is_none() {
             bail!("--date-col is read with --period; add --period week|month|quarter|year");
         }
         let common = Common {
-            files: &args.files,
-            columns: &args.columns,
-            input: &args.input,
-            model: args.model,
+            files: &export.files,
+            columns: &export.columns,
+            input: &export.input,
+            model: export.model,
             stats: &args.stats,
         };
         Ok(Request {
@@ -123,7 +124,7 @@ impl Request {
                 .period
                 .map(|p| (p, args.date_col.clone(), args.date_format.clone())),
             min_group: args.min_group,
-            overrides: args.overrides.clone(),
+            overrides: export.overrides.clone(),
             calibrate: (args.calibrate.clone()).map(|f| {
                 let design = match args.calibrate_design {
                     SampleDesign::Random => Design::Random,
@@ -483,21 +484,12 @@ fn period_keys(
             "--period {}: the dates of `{column}` span more than {MAX_GROUPS} periods ({} to \
              {}); check that the column holds the dates you mean\n  help: choose a longer period \
              (month, quarter, year)",
-            period_name(period),
+            Period::name(period),
             first.map(|d| d.to_string()).unwrap_or_default(),
             last.map(|d| d.to_string()).unwrap_or_default()
         );
     }
     Ok((keys, used))
-}
-
-fn period_name(period: Period) -> &'static str {
-    match period {
-        Period::Week => "week",
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-        Period::Year => "year",
-    }
 }
 
 /// A hint for stderr when few answers matched any rule: the column found by its header may
@@ -520,7 +512,15 @@ fn low_match_hint(report: &Report) -> Option<String> {
 
 /// Run `churn analyze`, writing the report to `out` and notes to stderr.
 pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write) -> Result<()> {
-    let report = report(&Request::of(args)?, config)?;
+    let report = checked_report(&args.export, &args.analysis, config)?;
+    renderer(args.format, color).render(&report, out)?;
+    Ok(())
+}
+
+/// The report `churn analyze` (or `churn report`) is asked for: an error when the answers'
+/// column is blank in every row, a note on stderr when few answers matched a rule.
+pub fn checked_report(export: &ExportArgs, args: &AnalysisArgs, config: &Config) -> Result<Report> {
+    let report = report(&Request::of(export, args)?, config)?;
     let rows = &report.rows;
     let kept = rows.read - rows.rejected - rows.filtered_out;
     if kept > 0 && rows.no_answer == kept {
@@ -547,8 +547,7 @@ pub fn run(args: &AnalyzeArgs, config: &Config, color: bool, out: &mut dyn Write
     if let Some(hint) = low_match_hint(&report) {
         crate::diag::note(hint);
     }
-    renderer(args.format, color).render(&report, out)?;
-    Ok(())
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod overrides;
 pub mod question;
+pub mod report;
 pub mod sample;
 pub mod tag;
 pub mod taxonomy;

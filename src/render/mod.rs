@@ -8,6 +8,7 @@ mod csv;
 pub mod discover;
 pub mod evaluation;
 pub mod explanation;
+pub mod html;
 mod json;
 mod markdown;
 pub mod parquet;
@@ -45,6 +46,8 @@ pub enum ReportFormat {
     Csv,
     /// GitHub-flavoured Markdown, for reports and pull requests.
     Markdown,
+    /// One self-contained HTML page with charts (as `churn report` writes).
+    Html,
 }
 
 /// Output formats of `churn check`.
@@ -128,6 +131,7 @@ pub fn renderer(format: ReportFormat, color: bool) -> Box<dyn Render> {
         ReportFormat::Json => Box::new(Json),
         ReportFormat::Csv => Box::new(csv::Csv),
         ReportFormat::Markdown => Box::new(markdown::Markdown),
+        ReportFormat::Html => Box::new(html::Html),
     }
 }
 

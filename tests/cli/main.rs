@@ -19,6 +19,7 @@ mod model;
 mod output;
 mod overrides;
 mod properties;
+mod report;
 mod rule_stats;
 mod stats;
 mod tagging;

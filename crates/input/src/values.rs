@@ -370,6 +370,18 @@ pub enum Period {
     Year,
 }
 
+impl Period {
+    /// `week`, `month`, `quarter` or `year`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+}
+
 /// The label of the period `date` is in; labels sort in time order: `2024-W05` (ISO week),
 /// `2024-01`, `2024-Q1`, `2024`.
 pub fn period_label(date: NaiveDate, period: Period) -> String {
