@@ -5,9 +5,7 @@ use std::io::{self, Write};
 
 use super::table::{count, effect_words, p_phrase, pct, pp};
 use super::Render;
-use crate::compare::Verdict;
-use crate::report::{Ci, Report};
-use crate::text::fixed;
+use crate::report::Report;
 
 pub struct Markdown;
 
@@ -51,26 +49,6 @@ fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-fn interval(ci: Option<&Ci>) -> String {
-    ci.map(|c| {
-        format!(
-            "{}–{}%",
-            fixed(c.lower * 100.0, 1),
-            fixed(c.upper * 100.0, 1)
-        )
-    })
-    .unwrap_or_else(|| "–".into())
-}
-
-fn verdict(v: Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Above) => "▲ above",
-        Some(Verdict::Below) => "▼ below",
-        Some(Verdict::Consistent) => "= consistent",
-        None => "",
-    }
-}
-
 /// With `[competitors]`: a table of who customers were lost to; without, the names proposed.
 fn lost_to(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(l) = &report.lost_to {
@@ -96,7 +74,7 @@ fn lost_to(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 text(&c.label),
                 c.count,
                 c.share.map(pct).unwrap_or_else(|| "–".into()),
-                interval(c.ci.as_ref())
+                super::interval_text(c.ci.as_ref())
             )?;
         }
     }
@@ -175,10 +153,10 @@ impl Render for Markdown {
                 text(&x.label),
                 count(x.count),
                 x.share.map(pct).unwrap_or_else(|| "–".into()),
-                interval(x.ci.as_ref()),
+                super::interval_text(x.ci.as_ref()),
                 x.benchmark_share.map(pct).unwrap_or_else(|| "–".into()),
                 x.delta_pp.map(pp).unwrap_or_else(|| "–".into()),
-                verdict(x.verdict)
+                super::verdict_words(x.verdict)
             )?;
             for sub in x.sub_reasons.iter().filter(|s| s.count > 0) {
                 writeln!(
@@ -187,7 +165,7 @@ impl Render for Markdown {
                     text(&sub.label),
                     sub.count,
                     sub.share.map(pct).unwrap_or_else(|| "–".into()),
-                    interval(sub.ci.as_ref()),
+                    super::interval_text(sub.ci.as_ref()),
                 )?;
             }
         }
@@ -240,24 +218,8 @@ impl Render for Markdown {
             )?;
             writeln!(out)?;
         }
-        let method = report
-            .reasons
-            .iter()
-            .find_map(|x| x.ci.as_ref().map(|c| c.method))
-            .unwrap_or("wilson");
-        let method = match method {
-            "goodman" => "Goodman (simultaneous: all hold together)",
-            "bootstrap" => "bootstrap",
-            _ => "Wilson (each share on its own)",
-        };
-        let verdicts = if report.weight.is_some() {
-            "the interval lies above or below the benchmark share".to_string()
-        } else {
-            format!(
-                "exact binomial test against the benchmark share, Holm-adjusted, at {:.0}%",
-                (1.0 - report.confidence) * 100.0
-            )
-        };
+        let method = super::interval_method(report);
+        let verdicts = super::verdict_rule(report);
         writeln!(
             out,
             "Intervals: {level} {method}. Verdicts: {verdicts}. Shares are of tagged rows \

@@ -110,6 +110,75 @@ pub fn fit_reading(p_value: f64, confidence: f64) -> &'static str {
     }
 }
 
+/// How the intervals were made, in words: "Goodman (simultaneous: all hold together)".
+pub(crate) fn interval_method(report: &Report) -> &'static str {
+    let method = (report.reasons.iter())
+        .find_map(|x| x.ci.as_ref().map(|c| c.method))
+        .unwrap_or("wilson");
+    match method {
+        "goodman" => "Goodman (simultaneous: all hold together)",
+        "bootstrap" => "bootstrap",
+        _ => "Wilson (each share on its own)",
+    }
+}
+
+/// How a verdict is reached, in words: the interval against the benchmark with weights, else
+/// the exact binomial test at the report's significance level.
+pub(crate) fn verdict_rule(report: &Report) -> String {
+    if report.weight.is_some() {
+        "the interval lies above or below the benchmark share".to_string()
+    } else {
+        format!(
+            "exact binomial test against the benchmark share, Holm-adjusted, at {:.0}%",
+            (1.0 - report.confidence) * 100.0
+        )
+    }
+}
+
+/// An interval in percent with an en dash, "38.1–44.3%"; "–" for none.
+pub(crate) fn interval_text(ci: Option<&crate::report::Ci>) -> String {
+    ci.map_or_else(
+        || "–".into(),
+        |c| {
+            format!(
+                "{}–{}%",
+                crate::text::fixed(c.lower * 100.0, 1),
+                crate::text::fixed(c.upper * 100.0, 1)
+            )
+        },
+    )
+}
+
+/// The verdict with its symbol: "▲ above", "▼ below", "= consistent"; empty for none.
+pub(crate) fn verdict_words(v: Option<crate::compare::Verdict>) -> &'static str {
+    use crate::compare::Verdict;
+    match v {
+        Some(Verdict::Above) => "▲ above",
+        Some(Verdict::Below) => "▼ below",
+        Some(Verdict::Consistent) => "= consistent",
+        None => "",
+    }
+}
+
+/// The homogeneity test of a breakdown in a sentence: "Chi-square = 12.30, df = 5, p = 0.031
+/// over 3 groups; Cramér's V = 0.12 (small): the reasons differ ...".
+pub(crate) fn homogeneity_line(h: &crate::report::HomogeneityRow, confidence: f64) -> String {
+    let reading = if h.p_value <= 1.0 - confidence {
+        "the reasons differ between them by more than chance explains"
+    } else {
+        "no difference beyond chance"
+    };
+    format!(
+        "Chi-square = {:.2}, df = {}, p {} over {} groups; Cramér's V = {:.2} ({}): {reading}.",
+        h.statistic,
+        h.df,
+        table::p_phrase(h.p_value),
+        h.groups_tested,
+        h.cramers_v,
+        table::effect_words(h.cramers_v)
+    )
+}
+
 /// A comfy table in the house style (rounded UTF-8 frame), without color or terminal sizing.
 pub fn plain_table() -> comfy_table::Table {
     let mut t = comfy_table::Table::new();

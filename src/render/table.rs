@@ -567,20 +567,10 @@ impl Table {
         }
         writeln!(out, "{t}")?;
         if let Some(h) = &b.test {
-            let reading = if h.p_value <= 1.0 - report.confidence {
-                "the reasons differ between them by more than chance explains"
-            } else {
-                "no difference beyond chance"
-            };
             writeln!(
                 out,
-                "Same reasons in every group? Chi-square = {:.2}, df = {}, p {} over {} groups; Cramér's V = {:.2} ({}): {reading}.",
-                h.statistic,
-                h.df,
-                p_phrase(h.p_value),
-                h.groups_tested,
-                h.cramers_v,
-                effect_words(h.cramers_v)
+                "Same reasons in every group? {}",
+                super::homogeneity_line(h, report.confidence)
             )?;
         }
         if b.groups.iter().any(|g| g.too_small) {

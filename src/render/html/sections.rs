@@ -16,18 +16,7 @@ fn ci_pair(ci: Option<&Ci>) -> Option<(f64, f64)> {
     ci.map(|c| (c.lower, c.upper))
 }
 
-fn interval(ci: Option<&Ci>) -> String {
-    ci.map_or_else(
-        || "–".into(),
-        |c| {
-            format!(
-                "{}–{}%",
-                fixed(c.lower * 100.0, 1),
-                fixed(c.upper * 100.0, 1)
-            )
-        },
-    )
-}
+use crate::render::interval_text as interval;
 
 fn or_dash(x: Option<f64>, f: fn(f64) -> String) -> String {
     x.map_or_else(|| "–".into(), f)
@@ -35,12 +24,13 @@ fn or_dash(x: Option<f64>, f: fn(f64) -> String) -> String {
 
 /// The verdict's class (its colour), symbol and word.
 fn verdict(v: Option<Verdict>) -> (&'static str, &'static str) {
-    match v {
-        Some(Verdict::Above) => ("above", "▲ above"),
-        Some(Verdict::Below) => ("below", "▼ below"),
-        Some(Verdict::Consistent) => ("consistent", "= consistent"),
-        None => ("plain", ""),
-    }
+    let class = match v {
+        Some(Verdict::Above) => "above",
+        Some(Verdict::Below) => "below",
+        Some(Verdict::Consistent) => "consistent",
+        None => "plain",
+    };
+    (class, crate::render::verdict_words(v))
 }
 
 /// A section with its heading.
@@ -726,23 +716,8 @@ fn breakdown_rest(p: &mut String, report: &Report, b: &BreakdownRow, question: &
         .collect();
     table(p, "Shares per group", &headers, &rows);
     if let Some(h) = &b.test {
-        let reading = if h.p_value <= 1.0 - report.confidence {
-            "the reasons differ between them by more than chance explains"
-        } else {
-            "no difference beyond chance"
-        };
-        para(
-            p,
-            &format!(
-                "{question} Chi-square = {:.2}, df = {}, p {} over {} groups; Cramér's V = {:.2} ({}): {reading}.",
-                h.statistic,
-                h.df,
-                p_phrase(h.p_value),
-                h.groups_tested,
-                h.cramers_v,
-                effect_words(h.cramers_v)
-            ),
-        );
+        let line = crate::render::homogeneity_line(h, report.confidence);
+        para(p, &format!("{question} {line}"));
     }
     for note in &b.notes {
         para(p, &format!("Note: {note}."));
@@ -994,22 +969,8 @@ pub fn answers(p: &mut String, report: &Report) {
 pub fn footer(p: &mut String, report: &Report) {
     p.push_str("<footer>\n<h2>Methods</h2>\n");
     let level = format!("{:.0}%", report.confidence * 100.0);
-    let method = (report.reasons.iter())
-        .find_map(|x| x.ci.as_ref().map(|c| c.method))
-        .unwrap_or("wilson");
-    let method = match method {
-        "goodman" => "Goodman (simultaneous: all hold together)",
-        "bootstrap" => "bootstrap",
-        _ => "Wilson (each share on its own)",
-    };
-    let verdicts = if report.weight.is_some() {
-        "the interval lies above or below the benchmark share".to_string()
-    } else {
-        format!(
-            "exact binomial test against the benchmark share, Holm-adjusted, at {:.0}%",
-            (1.0 - report.confidence) * 100.0
-        )
-    };
+    let method = crate::render::interval_method(report);
+    let verdicts = crate::render::verdict_rule(report);
     para(
         p,
         &format!(
