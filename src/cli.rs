@@ -1029,10 +1029,27 @@ pub fn command() -> clap::Command {
 
 /// Parse the process arguments; prints help or a usage error and exits (2) as clap does.
 pub fn parse() -> Cli {
+    parse_from(std::env::args_os())
+}
+
+/// Parse `args` (the program's name first) as [`parse`] does.
+pub fn parse_from<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    try_parse_from(args).unwrap_or_else(|e| exit_with(e))
+}
+
+/// Parse `args` (the program's name first); help and usage errors are returned, not printed.
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     command()
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
-        .unwrap_or_else(|e| exit_with(e))
 }
 
 /// Print a clap error or help and exit as clap would, except that a value from the command line

@@ -61,9 +61,46 @@ fn use_color(choice: ColorChoice) -> bool {
 /// Run a parsed command line. Output goes to stdout (or `--output`); errors are returned for
 /// `main` to print.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
-    diag::set_quiet(cli.quiet);
+    if let Command::Tag(args) = &cli.command {
+        diag::set_quiet(cli.quiet);
+        // Written as it is made: its output is as large as its input.
+        return tag(
+            args,
+            cli.output.as_deref(),
+            &files::config(cli.config.as_deref())?,
+        );
+    }
     let color = cli.output.is_none() && use_color(cli.color);
     // Render into memory, then write once: a failure midway prints nothing partial.
+    let (buffer, exit) = render(&cli, color)?;
+    match &cli.output {
+        Some(path) => output::to_file(path, &buffer).with_context(|| {
+            format!(
+                "cannot write --output `{}`",
+                escape::shown(&path.to_string_lossy())
+            )
+        })?,
+        None => output::to_stdout(&buffer)?,
+    }
+    Ok(exit)
+}
+
+/// The exit code of a run: a closed pipe on output is success, an error is printed.
+pub fn exit_code(ran: anyhow::Result<Exit>) -> u8 {
+    match ran {
+        Ok(exit) => exit as u8,
+        Err(err) if is_broken_pipe(&err) => Exit::Success as u8,
+        Err(err) => {
+            diag::error(format_args!("{err:#}"));
+            Exit::Error as u8
+        }
+    }
+}
+
+/// What a command writes (`--output` aside), in memory, and how it ends. `churn tag`, which
+/// [`run`] streams, is rendered whole here.
+pub fn render(cli: &Cli, color: bool) -> anyhow::Result<(Vec<u8>, Exit)> {
+    diag::set_quiet(cli.quiet);
     let mut buffer = Vec::new();
     let config_flag = cli.config.as_deref();
     let config = || files::config(config_flag);
@@ -81,8 +118,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             true
         }
         Command::Check(args) => commands::check::run(args, &config()?, color, &mut buffer)?,
-        // Written as it is made: its output is as large as its input.
-        Command::Tag(args) => return tag(args, cli.output.as_deref(), &config()?),
+        Command::Tag(args) => {
+            commands::tag::run(args, &config()?, &mut buffer)?;
+            true
+        }
         Command::Explain(args) => {
             commands::explain::run(args, &config()?, color, &mut buffer)?;
             true
@@ -142,20 +181,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             buffer = safe.into_bytes();
         }
     }
-    match &cli.output {
-        Some(path) => output::to_file(path, &buffer).with_context(|| {
-            format!(
-                "cannot write --output `{}`",
-                escape::shown(&path.to_string_lossy())
-            )
-        })?,
-        None => output::to_stdout(&buffer)?,
-    }
-    Ok(if passed {
+    let exit = if passed {
         Exit::Success
     } else {
         Exit::CheckFailed
-    })
+    };
+    Ok((buffer, exit))
 }
 
 /// Run `churn tag`, its rows written to `--output` or stdout as they are tagged; a failure

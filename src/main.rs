@@ -2,16 +2,8 @@
 
 use std::process::ExitCode;
 
-use churn_attribution::{cli, diag, is_broken_pipe, run, Exit};
+use churn_attribution::{cli, exit_code, run};
 
 fn main() -> ExitCode {
-    let args = cli::parse();
-    match run(args) {
-        Ok(exit) => ExitCode::from(exit as u8),
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            diag::error(format_args!("{err:#}"));
-            ExitCode::from(Exit::Error as u8)
-        }
-    }
+    ExitCode::from(exit_code(run(cli::parse())))
 }

@@ -6,7 +6,9 @@ use std::io::Write;
 use std::rc::Rc;
 
 use anyhow::{bail, Result};
-use polars::prelude::{BatchedWriter, DataFrame, ParquetWriter};
+// By its module: with more of polars' features (the Python package's) CSV has one too.
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::{DataFrame, ParquetWriter};
 
 use crate::input::FrameOut;
 
