@@ -45,7 +45,7 @@ fn tag(
     let codes: Vec<_> = codes.into_iter().map(|c| c.0).collect();
     let tagged = py.detach(|| {
         let tagger = tagger::tagger(&source)?;
-        tagger.tag(text.0.name(), &text.0, &codes)
+        tagger.tag(text.0.name(), &text.0, &codes, true)
     });
     tagged.map(PySeries).map_err(raised)
 }

@@ -96,7 +96,15 @@ const ROWS_PER_TASK: usize = 4096;
 impl Tagger {
     /// Each row of `text` (and of the `codes` columns beside it) tagged, as a struct column
     /// named `name`. Rows are tagged as `churn tag` tags them: a blank cell is no answer.
-    pub fn tag(&self, name: &str, text: &Series, codes: &[Series]) -> Result<Series> {
+    /// `threads`: whether to spread the rows over threads of our own (no when the caller is
+    /// already one of several threads, such as polars' streaming engine).
+    pub fn tag(
+        &self,
+        name: &str,
+        text: &Series,
+        codes: &[Series],
+        threads: bool,
+    ) -> Result<Series> {
         let n = text.len();
         let strings = |s: &Series, what: &str| -> Result<StringChunked> {
             anyhow::ensure!(
@@ -117,16 +125,19 @@ impl Tagger {
         let codes = (codes.iter())
             .map(|c| strings(c, "codes"))
             .collect::<Result<Vec<_>>>()?;
-        let starts: Vec<usize> = (0..n).step_by(ROWS_PER_TASK).collect();
-        // On rayon's pool: the polars in this library is not the one Python imported, so its
-        // threads would be a second pool beside polars' own (rayon's is sized to the cores, or
-        // by RAYON_NUM_THREADS).
-        let tags: Vec<RowTag> = (starts.par_iter())
-            .map(|&start| self.tag_rows(&text, &codes, start..n.min(start + ROWS_PER_TASK)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .flatten()
-            .collect();
+        let tags: Vec<RowTag> = if threads {
+            let starts: Vec<usize> = (0..n).step_by(ROWS_PER_TASK).collect();
+            // On rayon's pool (sized to the cores, or by RAYON_NUM_THREADS): the polars in this
+            // library is not the one Python imported, and its pool would be a second one.
+            (starts.par_iter())
+                .map(|&start| self.tag_rows(&text, &codes, start..n.min(start + ROWS_PER_TASK)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            self.tag_rows(&text, &codes, 0..n)
+        };
         self.columns(name, &tags)
             .context("cannot build the tags' column")
     }
@@ -188,8 +199,12 @@ impl Tagger {
                     .map(|t| t.evidence.iter().map(String::as_str).collect())
                     .collect(),
             ),
-            Float32Chunked::from_iter_options(FIELDS[5].into(), tags.iter().map(|t| t.confidence))
-                .into_series(),
+            // As `churn tag`: no model, no confidence.
+            Float32Chunked::from_iter_options(
+                FIELDS[5].into(),
+                (tags.iter()).map(|t| t.confidence.filter(|_| self.classifier.model().is_some())),
+            )
+            .into_series(),
             strings(FIELDS[6], tags.iter().map(|t| ids.competitor(t)).collect()),
         ];
         let s = StructChunked::from_series(name.into(), tags.len(), fields.iter())?;
