@@ -19,13 +19,17 @@ import polars as pl
 from churn import _churn
 from churn._churn import ChurnError, __version__
 
-__all__ = ["FIELDS", "ChurnError", "__version__", "analyze", "tag"]
+__all__ = ["FIELDS", "KINDS", "ChurnError", "__version__", "analyze", "tag"]
 
 #: The fields of each row's tag, in order: the primary reason, every reason in the order the
 #: answer states them, the primary reason's sub-reason, where the row ended up (tagged,
 #: unclassified, no_answer, involuntary), what tagged each reason, the model's confidence
 #: (null without a model) and the competitor named (null without `[competitors]`).
 FIELDS = ("reason", "reasons", "sub_reason", "status", "evidence", "confidence", "competitor")
+
+#: Each field's kind, from which each engine's type is made (churn.duckdb, churn.spark): `text`,
+#: `texts` (a list of text) or `number` (a 32-bit float).
+KINDS = dict(zip(FIELDS, ("text", "texts", "text", "text", "texts", "number", "text")))
 
 Config = Union[None, str, "os.PathLike[str]"]
 

@@ -24,17 +24,8 @@ from churn import Config, config_source
 __all__ = ["TYPE", "register"]
 
 #: The SQL type of a tag: STRUCT(reason VARCHAR, reasons VARCHAR[], ...).
-TYPE = duckdb.struct_type(
-    {
-        "reason": VARCHAR,
-        "reasons": duckdb.list_type(VARCHAR),
-        "sub_reason": VARCHAR,
-        "status": VARCHAR,
-        "evidence": duckdb.list_type(VARCHAR),
-        "confidence": FLOAT,
-        "competitor": VARCHAR,
-    }
-)
+_KIND = {"text": VARCHAR, "texts": duckdb.list_type(VARCHAR), "number": FLOAT}
+TYPE = duckdb.struct_type({field: _KIND[kind] for field, kind in churn.KINDS.items()})
 
 
 def register(

@@ -18,32 +18,22 @@ from churn import Config, config_source
 
 __all__ = ["SCHEMA", "spark_type", "tag"]
 
-#: The Spark SQL type of a tag (the fields of `churn.FIELDS`).
-SCHEMA = (
-    "struct<reason:string,reasons:array<string>,sub_reason:string,status:string,"
-    "evidence:array<string>,confidence:float,competitor:string>"
-)
+_SQL = {"text": "string", "texts": "array<string>", "number": "float"}
+_ARROW_KIND = {"text": pa.string(), "texts": pa.list_(pa.string()), "number": pa.float32()}
 
-_ARROW = pa.struct(
-    [
-        ("reason", pa.string()),
-        ("reasons", pa.list_(pa.string())),
-        ("sub_reason", pa.string()),
-        ("status", pa.string()),
-        ("evidence", pa.list_(pa.string())),
-        ("confidence", pa.float32()),
-        ("competitor", pa.string()),
-    ]
-)
+#: The Spark SQL type of a tag (the fields of `churn.FIELDS`).
+SCHEMA = "struct<" + ",".join(f"{f}:{_SQL[k]}" for f, k in churn.KINDS.items()) + ">"
+
+#: The Arrow type Spark is handed (plain, not large, strings and lists).
+_ARROW = pa.struct([(field, _ARROW_KIND[kind]) for field, kind in churn.KINDS.items()])
 
 
 def spark_type() -> Any:
     """The Spark type of a tag, a `StructType` (`SCHEMA` as DDL text)."""
     from pyspark.sql.types import ArrayType, FloatType, StringType, StructField, StructType
 
-    kinds = {"string": StringType(), "array<string>": ArrayType(StringType()), "float": FloatType()}
-    fields = [f.split(":", 1) for f in SCHEMA[len("struct<") : -1].split(",")]
-    return StructType([StructField(name, kinds[kind]) for name, kind in fields])
+    kind = {"text": StringType(), "texts": ArrayType(StringType()), "number": FloatType()}
+    return StructType([StructField(f, kind[k]) for f, k in churn.KINDS.items()])
 
 
 def tag(

@@ -9,11 +9,10 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use churn_attribution::classify::{Classifier, Scratch};
+use churn_attribution::classify::Classifier;
 use churn_attribution::cli::ModelArgs;
 use churn_attribution::config::Config;
-use churn_attribution::input::Answers;
-use churn_attribution::tagging::{tag_row, RowTag, TagIds};
+use churn_attribution::tagging::{answers_of, tag_answers, RowTag, TagIds};
 
 /// The fields of each row's tag, in order.
 pub const FIELDS: [&str; 7] = [
@@ -125,48 +124,36 @@ impl Tagger {
         let codes = (codes.iter())
             .map(|c| strings(c, "codes"))
             .collect::<Result<Vec<_>>>()?;
+        let codes: Vec<&StringChunked> = codes.iter().collect();
+        let ids = TagIds::of(&self.config.taxonomy);
+        let tag = |range| {
+            tag_answers(
+                &self.classifier,
+                &ids,
+                &answers_of(Some(&text), &codes, range),
+            )
+        };
         let tags: Vec<RowTag> = if threads {
             let starts: Vec<usize> = (0..n).step_by(ROWS_PER_TASK).collect();
             // On rayon's pool (sized to the cores, or by RAYON_NUM_THREADS): the polars in this
             // library is not the one Python imported, and its pool would be a second one.
             (starts.par_iter())
-                .map(|&start| self.tag_rows(&text, &codes, start..n.min(start + ROWS_PER_TASK)))
+                .map(|&start| tag(start..n.min(start + ROWS_PER_TASK)))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .flatten()
                 .collect()
         } else {
-            self.tag_rows(&text, &codes, 0..n)
+            tag(0..n)
         };
-        self.columns(name, &tags)
+        self.columns(name, &ids, &tags)
             .context("cannot build the tags' column")
     }
 
-    /// The rows `range` of the columns, tagged in order.
-    fn tag_rows(
-        &self,
-        text: &StringChunked,
-        codes: &[StringChunked],
-        range: std::ops::Range<usize>,
-    ) -> Vec<RowTag> {
-        fn filled(v: Option<&str>) -> Option<&str> {
-            v.filter(|s| !s.trim().is_empty())
-        }
-        let ids = TagIds::of(&self.config.taxonomy);
-        let mut answers = Answers::new(codes.len());
-        for i in range {
-            answers.push(filled(text.get(i)), codes.iter().map(|c| filled(c.get(i))));
-        }
-        let mut scratch = Scratch::new();
-        (answers.iter())
-            .map(|row| tag_row(&self.classifier, &ids.reasons, row, &mut scratch))
-            .collect()
-    }
-
     /// The tags as a struct column of [`FIELDS`].
-    fn columns(&self, name: &str, tags: &[RowTag]) -> Result<Series> {
-        let ids = TagIds::of(&self.config.taxonomy);
+    fn columns(&self, name: &str, ids: &TagIds<'_>, tags: &[RowTag]) -> Result<Series> {
         let reason = |r: &usize| ids.reasons[*r];
+        let model = self.classifier.model().is_some();
         let strings = |name: &str, values: Vec<Option<&str>>| {
             StringChunked::from_iter_options(name.into(), values.into_iter()).into_series()
         };
@@ -202,7 +189,7 @@ impl Tagger {
             // As `churn tag`: no model, no confidence.
             Float32Chunked::from_iter_options(
                 FIELDS[5].into(),
-                (tags.iter()).map(|t| t.confidence.filter(|_| self.classifier.model().is_some())),
+                (tags.iter()).map(|t| t.confidence.filter(|_| model)),
             )
             .into_series(),
             strings(FIELDS[6], tags.iter().map(|t| ids.competitor(t)).collect()),

@@ -301,21 +301,41 @@ pub fn tag_frame(
     let codes = (columns.codes.iter())
         .map(|c| strings(c))
         .collect::<Result<Vec<_>>>()?;
+    let ids = TagIds::of(taxonomy);
+    let answers = answers_of(text, &codes, 0..frame.height());
+    let tags = tag_answers(classifier, &ids, &answers);
+    let added = tag_columns(&tags, &ids, classifier.model().is_some());
+    Ok(frame.hstack(&added)?)
+}
+
+/// Rows `range` of string columns as answers: a blank cell (white space only) is no answer, as
+/// `churn tag` reads it; no `text` column, no text.
+pub fn answers_of<'a>(
+    text: Option<&'a StringChunked>,
+    codes: &[&'a StringChunked],
+    range: std::ops::Range<usize>,
+) -> Answers<'a> {
     fn filled(v: Option<&str>) -> Option<&str> {
         v.filter(|s| !s.trim().is_empty())
     }
     let mut answers = Answers::new(codes.len());
-    for i in 0..frame.height() {
+    for i in range {
         let text = filled(text.and_then(|t| t.get(i)));
         answers.push(text, codes.iter().map(|c| filled(c.get(i))));
     }
-    let ids = TagIds::of(taxonomy);
+    answers
+}
+
+/// Each row of `answers` tagged ([`tag_row`]), in order.
+pub fn tag_answers(
+    classifier: &Classifier,
+    ids: &TagIds<'_>,
+    answers: &Answers<'_>,
+) -> Vec<RowTag> {
     let mut scratch = Scratch::new();
-    let tags: Vec<RowTag> = (answers.iter())
+    (answers.iter())
         .map(|row| tag_row(classifier, &ids.reasons, row, &mut scratch))
-        .collect();
-    let added = tag_columns(&tags, &ids, classifier.model().is_some());
-    Ok(frame.hstack(&added)?)
+        .collect()
 }
 
 /// The columns of the rows' `tags`, as [`tag_frame`] adds them: [`COLUMNS`], [`COMPETITOR`] when
